@@ -1,0 +1,93 @@
+// Loading the configuration: an optional JSON file (THRESHOLD_CONFIG), then environment
+// variables on top; validated once, every error listed, the result frozen.
+import fs from 'node:fs';
+import { z } from 'zod';
+import { configSchema, type Config } from './schema';
+
+/** Environment variables and the config key each one sets. */
+export const ENV_KEYS = {
+  PORT: { key: 'port', type: 'number' },
+  HOST: { key: 'host', type: 'string' },
+  HTTPS_PORT: { key: 'httpsPort', type: 'number' },
+  TLS_CERT: { key: 'tlsCert', type: 'string' },
+  TLS_KEY: { key: 'tlsKey', type: 'string' },
+  DATA_DIR: { key: 'dataDir', type: 'string' },
+  REDIS_URL: { key: 'redisUrl', type: 'string' },
+  FIREWALL: { key: 'firewall', type: 'string' },
+  TZ: { key: 'timezone', type: 'string' },
+  LOG_LEVEL: { key: 'logLevel', type: 'string' },
+  LIBRARY_NAME: { key: 'libraryName', type: 'string' },
+  PORTAL_URL: { key: 'portalUrl', type: 'string' },
+  GATEWAY_ID: { key: 'gatewayId', type: 'string' },
+} as const;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads and validates the configuration. Throws ConfigError listing every problem. */
+export function loadConfig(env: Env = process.env, file = env.THRESHOLD_CONFIG): Config {
+  const problems: string[] = [];
+  let fromFile: Record<string, unknown> = {};
+  if (file) {
+    try {
+      const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        problems.push(`${file}: expected a JSON object at the top level`);
+      } else fromFile = parsed as Record<string, unknown>;
+    } catch (err) {
+      problems.push(`${file}: ${(err as Error).message}`);
+    }
+  }
+  const sources = new Map<string, string>();
+  const raw: Record<string, unknown> = { ...fromFile };
+  if (raw.timezone === undefined) raw.timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  for (const [name, { key, type }] of Object.entries(ENV_KEYS)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    if (name === 'TZ' && value.startsWith(':')) continue; // ":/etc/localtime" style: keep the system default
+    sources.set(key, name);
+    if (type === 'number') {
+      const n = Number(value);
+      raw[key] = /^\s*\d+\s*$/.test(value) ? n : value;
+    } else raw[key] = value;
+  }
+  if (problems.length) throw new ConfigError(problems);
+  const result = configSchema.safeParse(raw);
+  if (!result.success) throw new ConfigError(describeIssues(result.error, raw, sources, file));
+  return deepFreeze(result.data);
+}
+
+function describeIssues(error: z.ZodError, raw: Record<string, unknown>, sources: Map<string, string>, file?: string): string[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.map(String);
+    const key = path.join('.') || '(top level)';
+    const top = path[0] ?? '';
+    const where = sources.has(top) ? `${sources.get(top)} (${key})` : file ? `${key} in ${file}` : key;
+    const value = valueAt(raw, issue.path as (string | number)[]);
+    const shown = value === undefined ? 'missing' : JSON.stringify(value);
+    return `${where}: got ${shown}; ${issue.message}`;
+  });
+}
+
+function valueAt(obj: unknown, path: (string | number)[]): unknown {
+  let v: unknown = obj;
+  for (const p of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, unknown>)[p];
+  }
+  return v;
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o as object)) deepFreeze(v);
+  }
+  return o;
+}

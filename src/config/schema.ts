@@ -1,0 +1,113 @@
+// The configuration schema: every setting, its default and what it must be.
+import { z } from 'zod';
+import { isValidCidr } from '../domain/subnets';
+
+const hhmm = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'expected a time of day as HH:MM (24-hour clock), for example 09:30');
+
+/** One opening period within a day, local time. `close` may be 24:00. */
+export const openingPeriodSchema = z
+  .object({ open: hhmm, close: hhmm })
+  .refine((p) => p.open < p.close, { message: 'expected the closing time to be later than the opening time' });
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** Weekly opening hours; a day that is missing or empty is closed. `null` means always open. */
+export const openingHoursSchema = z
+  .object(Object.fromEntries(WEEKDAYS.map((d) => [d, z.array(openingPeriodSchema).max(4).optional()])) as Record<
+    Weekday,
+    z.ZodOptional<z.ZodArray<typeof openingPeriodSchema>>
+  >)
+  .strict()
+  .nullable();
+
+/** A zone's rules. Staff edit these live; the config file gives the starting values. */
+export const policySchema = z
+  .object({
+    accessMode: z.enum(['click-through', 'pass']).default('click-through'),
+    sessionMinutes: z.number().int().min(1).max(1440).default(60),
+    dailyMinutes: z.number().int().min(1).max(1440).default(180),
+    idleMinutes: z.number().int().min(0).max(1440).default(15),
+    warningMinutes: z.number().int().min(0).max(120).default(5),
+    allowExtend: z.boolean().default(true),
+    openingHours: openingHoursSchema.default(null),
+    closures: z
+      .array(z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD'), reason: z.string().max(200).default('') }))
+      .max(366)
+      .default([]),
+  })
+  .strict();
+
+export const zoneSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'expected lower-case letters, digits and dashes, at most 32'),
+    name: z.string().min(1).max(80),
+    subnets: z
+      .array(z.string().refine(isValidCidr, 'expected a subnet in CIDR form, for example 10.10.0.0/16 or 2001:db8::/64'))
+      .min(1),
+    policy: policySchema.default(() => policySchema.parse({})),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    libraryName: z.string().min(1).max(120).default('Your Library'),
+    terms: z
+      .string()
+      .max(10000)
+      .default(
+        'Use this network lawfully and with respect for others. Do not try to harm the network or other people. ' +
+          'Access is free, anonymous and time-limited. Staff may end a session that breaks these terms.',
+      ),
+    port: z.number().int().min(1).max(65535).default(8080),
+    host: z.string().default('0.0.0.0'),
+    httpsPort: z.number().int().min(1).max(65535).optional(),
+    tlsCert: z.string().optional(),
+    tlsKey: z.string().optional(),
+    /** The portal's public base URL, used in redirects and RFC 8908 (https://portal.example.org). */
+    portalUrl: z.url().optional(),
+    venueInfoUrl: z.url().optional(),
+    dataDir: z.string().default('./data'),
+    redisUrl: z.string().regex(/^(redis|rediss|redis-sentinel|redis-cluster):\/\//, 'expected a URL starting with redis://, rediss://, redis-sentinel:// or redis-cluster://').optional(),
+    firewall: z.enum(['noop', 'nftables']).default('noop'),
+    timezone: z
+      .string()
+      .refine(isValidTimezone, 'expected an IANA time zone such as Europe/Paris or America/Chicago')
+      .default('UTC'),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** A name for this gateway, unique among gateways sharing one Redis. */
+    gatewayId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'expected lower-case letters, digits and dashes, at most 32').default('gw1'),
+    statsRetentionDays: z.number().int().min(1).max(3650).default(730),
+    zones: z
+      .array(zoneSchema)
+      .min(1)
+      .default(() => [zoneSchema.parse({ id: 'wifi', name: 'Wi-Fi', subnets: ['0.0.0.0/0', '::/0'] })]),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const tls = [c.httpsPort, c.tlsCert, c.tlsKey].filter((v) => v !== undefined).length;
+    if (tls > 0 && tls < 3) {
+      ctx.addIssue({ code: 'custom', path: ['httpsPort'], message: 'expected all three of HTTPS_PORT, TLS_CERT and TLS_KEY, or none of them' });
+    }
+    const ids = new Set<string>();
+    c.zones.forEach((z, i) => {
+      if (ids.has(z.id)) ctx.addIssue({ code: 'custom', path: ['zones', i, 'id'], message: `expected each zone id once; "${z.id}" is used twice` });
+      ids.add(z.id);
+    });
+  });
+
+export type Config = z.infer<typeof configSchema>;
+export type Policy = z.infer<typeof policySchema>;
+export type Zone = z.infer<typeof zoneSchema>;
+export type OpeningHours = z.infer<typeof openingHoursSchema>;
+
+function isValidTimezone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,95 @@
+// Wall-clock time in the library's time zone: local dates, weekdays and midnights.
+import type { Weekday } from '../config/schema';
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(tz: string): Intl.DateTimeFormat {
+  let f = formatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      weekday: 'short',
+    });
+    formatters.set(tz, f);
+  }
+  return f;
+}
+
+/** A moment as the library's wall clock shows it. */
+export interface LocalTime {
+  /** Local date, YYYY-MM-DD. */
+  date: string;
+  weekday: Weekday;
+  /** Minutes since local midnight, 0..1439. */
+  minutes: number;
+  seconds: number;
+}
+
+export function localTime(ms: number, tz: string): LocalTime {
+  const parts: Record<string, string> = {};
+  for (const p of formatter(tz).formatToParts(new Date(ms))) parts[p.type] = p.value;
+  return {
+    date: `${parts.year}-${parts.month}-${parts.day}`,
+    weekday: (parts.weekday ?? 'Mon').toLowerCase().slice(0, 3) as Weekday,
+    minutes: Number(parts.hour) * 60 + Number(parts.minute),
+    seconds: Number(parts.second),
+  };
+}
+
+/** The local date (YYYY-MM-DD) of a moment. */
+export function localDate(ms: number, tz: string): string {
+  return localTime(ms, tz).date;
+}
+
+function offsetAt(ms: number, tz: string): number {
+  const lt = localTime(ms, tz);
+  const [y, m, d] = lt.date.split('-').map(Number) as [number, number, number];
+  const asUtc = Date.UTC(y, m - 1, d, 0, lt.minutes, lt.seconds);
+  return asUtc - Math.floor(ms / 1000) * 1000;
+}
+
+/**
+ * The epoch milliseconds of a local wall time. `minutes` may be 1440 (the next midnight).
+ * In a DST gap the time is moved forward; in an overlap the earlier moment is chosen.
+ */
+export function zonedTime(date: string, minutes: number, tz: string): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const guess = Date.UTC(y, m - 1, d, 0, minutes);
+  let t = guess - offsetAt(guess, tz);
+  const off2 = offsetAt(t, tz);
+  if (guess - off2 !== t) t = Math.min(t, guess - off2);
+  return t;
+}
+
+/** Adds whole days to a YYYY-MM-DD date. */
+export function addDays(date: string, days: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+/** The weekday of a YYYY-MM-DD date. */
+export function weekdayOf(date: string): Weekday {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return (['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const)[new Date(Date.UTC(y, m - 1, d)).getUTCDay()]!;
+}
+
+/** The next local midnight after `ms`, as epoch milliseconds. */
+export function nextMidnight(ms: number, tz: string): number {
+  return zonedTime(addDays(localDate(ms, tz), 1), 0, tz);
+}
+
+export function parseHhmm(s: string): number {
+  const [h, m] = s.split(':').map(Number) as [number, number];
+  return h * 60 + m;
+}
+
+export function formatHhmm(minutes: number): string {
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}

@@ -1,0 +1,71 @@
+// Configuration: defaults work, bad values fail at once with every problem listed.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../../src/config/load';
+
+describe('loadConfig', () => {
+  it('when nothing is set, then the defaults serve one wifi zone on port 8080 with SQLite', () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(8080);
+    expect(c.dataDir).toBe('./data');
+    expect(c.redisUrl).toBeUndefined();
+    expect(c.firewall).toBe('noop');
+    expect(c.zones.map((z) => z.id)).toEqual(['wifi']);
+    expect(Object.isFrozen(c.zones[0]!.policy)).toBe(true);
+  });
+
+  it('when environment variables are set, then they override the file', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
+    const file = path.join(dir, 'c.json');
+    fs.writeFileSync(file, JSON.stringify({ port: 9000, libraryName: 'Riverside Library' }));
+    const c = loadConfig({ THRESHOLD_CONFIG: file, PORT: '9100', TZ: 'Europe/Paris' });
+    expect(c.port).toBe(9100);
+    expect(c.libraryName).toBe('Riverside Library');
+    expect(c.timezone).toBe('Europe/Paris');
+  });
+
+  it('when several values are bad, then every one is listed with its key, value and what was expected', () => {
+    let err: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', FIREWALL: 'iptables', TZ: 'Mars/Olympus', REDIS_URL: 'http://x' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const msg = (err as ConfigError).message;
+    expect((err as ConfigError).problems).toHaveLength(4);
+    expect(msg).toContain('PORT (port): got "eighty"');
+    expect(msg).toContain('FIREWALL (firewall): got "iptables"');
+    expect(msg).toContain('TZ (timezone): got "Mars/Olympus"; expected an IANA time zone');
+    expect(msg).toContain('REDIS_URL (redisUrl)');
+  });
+
+  it('when HTTPS is half configured, then it says all three settings are needed', () => {
+    expect(() => loadConfig({ HTTPS_PORT: '8443' })).toThrow(/HTTPS_PORT, TLS_CERT and TLS_KEY/);
+  });
+
+  it('when a zone has a bad subnet and an unknown key, then both are reported with their path', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
+    const file = path.join(dir, 'c.json');
+    fs.writeFileSync(file, JSON.stringify({ zones: [{ id: 'wifi', name: 'Wi-Fi', subnets: ['10.0.0.0/33'], policy: { sessionMinutes: 0, colour: 'red' } }] }));
+    const err = (() => {
+      try {
+        loadConfig({}, file);
+      } catch (e) {
+        return e as ConfigError;
+      }
+      throw new Error('expected a ConfigError');
+    })();
+    expect(err.message).toContain('zones.0.subnets.0');
+    expect(err.message).toContain('zones.0.policy.sessionMinutes');
+    expect(err.message).toContain('colour');
+  });
+
+  it('when the file is not JSON, then the file name and parser message are given', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
+    const file = path.join(dir, 'c.json');
+    fs.writeFileSync(file, '{ port: 80 ');
+    expect(() => loadConfig({}, file)).toThrow(file);
+  });
+});
