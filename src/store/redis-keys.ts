@@ -1,0 +1,120 @@
+// Every Redis key and expiry Threshold uses, built in this one module.
+//
+// Keys that change together in one MULTI share a hash tag (`{...}`), so they live in one slot
+// and the same code runs on Redis Cluster:
+//   {gw:<gatewayId>}:session:<id>   JSON session record              expires endsAt + grace
+//   {gw:<gatewayId>}:sessions       ZSET id → record expiry          expires with its last session
+//   {stats}:row:<zoneId>:<hour>     HASH counters + peak             expires at the retention given
+//   {stats}:hours                   ZSET "<zoneId>:<hour>" → hour    expires with its last row
+//   {cfg}:policy:<zoneId>           JSON policy                      never expires
+// Single keys, each in a slot of its own (never part of a MULTI):
+//   sid:<id>                        "<gatewayId>"                    expires with the session
+//   code:<code>                     "<gatewayId>:<id>"               expires with the session
+//   gateways                        ZSET gatewayId → last expiry     expires with its last session
+//   usage:<day>:<pseudonym>         seconds used (float)             expires at the expiry given
+import { SESSION_GRACE_MS, type SessionRecord } from './types';
+
+/** The prefix in front of every key unless one is given (tests give a unique one). */
+export const DEFAULT_PREFIX = 'th:';
+
+/** Checks a prefix: braces would start a hash tag and break slot placement. */
+export function checkPrefix(prefix: string): string {
+  if (/[{}]/.test(prefix)) throw new Error(`Redis key prefix must not contain "{" or "}": ${prefix}`);
+  return prefix;
+}
+
+/** The hash tag shared by the keys of one gateway's sessions. */
+function gwTag(gatewayId: string): string {
+  return `{gw:${gatewayId}}`;
+}
+
+export function sessionKey(prefix: string, gatewayId: string, id: string): string {
+  return `${prefix}${gwTag(gatewayId)}:session:${id}`;
+}
+
+export function gatewaySessionsKey(prefix: string, gatewayId: string): string {
+  return `${prefix}${gwTag(gatewayId)}:sessions`;
+}
+
+export function sessionIdKey(prefix: string, id: string): string {
+  return `${prefix}sid:${id}`;
+}
+
+export function codeKey(prefix: string, code: string): string {
+  return `${prefix}code:${code}`;
+}
+
+/** The value of a code key: which gateway's session, and which session. */
+export function codeValue(gatewayId: string, id: string): string {
+  return `${gatewayId}:${id}`;
+}
+
+/** Reads a code key's value back; gateway ids never contain ':'. */
+export function parseCodeValue(value: string): { gatewayId: string; id: string } | undefined {
+  const at = value.indexOf(':');
+  if (at <= 0) return undefined;
+  return { gatewayId: value.slice(0, at), id: value.slice(at + 1) };
+}
+
+export function gatewaysKey(prefix: string): string {
+  return `${prefix}gateways`;
+}
+
+export function usageKey(prefix: string, day: string, pseudonym: string): string {
+  return `${prefix}usage:${day}:${pseudonym}`;
+}
+
+/** A SCAN pattern matching every usage key of a day. */
+export function usageDayPattern(prefix: string, day: string): string {
+  return `${globEscape(prefix)}usage:${globEscape(day)}:*`;
+}
+
+export function policyKey(prefix: string, zoneId: string): string {
+  return `${prefix}{cfg}:policy:${zoneId}`;
+}
+
+export function statsRowKey(prefix: string, zoneId: string, hour: number): string {
+  return `${prefix}{stats}:row:${zoneId}:${hour}`;
+}
+
+export function statsIndexKey(prefix: string): string {
+  return `${prefix}{stats}:hours`;
+}
+
+/** The member of the stats index for one row. */
+export function statsMember(zoneId: string, hour: number): string {
+  return `${zoneId}:${hour}`;
+}
+
+/** Reads a stats index member back; the hour is after the last ':'. */
+export function parseStatsMember(member: string): { zoneId: string; hour: number } | undefined {
+  const at = member.lastIndexOf(':');
+  const hour = Number(member.slice(at + 1));
+  if (at <= 0 || !Number.isSafeInteger(hour)) return undefined;
+  return { zoneId: member.slice(0, at), hour };
+}
+
+/** The hash field that holds an hour's peak of concurrent sessions. */
+export const PEAK_FIELD = 'peak';
+
+/** When a session record expires (epoch ms): its end plus the grace period. */
+export function sessionExpiresAt(session: Pick<SessionRecord, 'endsAt'>): number {
+  return session.endsAt + SESSION_GRACE_MS;
+}
+
+/**
+ * The TTL (PX / PEXPIRE, whole ms, at least 1) of a record expiring at `expiresAt` when the
+ * store's clock reads `now`. Relative TTLs keep an injected clock meaningful.
+ */
+export function ttlMs(expiresAt: number, now: number): number {
+  return Math.max(1, Math.ceil(expiresAt - now));
+}
+
+/** A SCAN pattern matching every key under a prefix (used by tests to clean up). */
+export function prefixPattern(prefix: string): string {
+  return `${globEscape(prefix)}*`;
+}
+
+function globEscape(s: string): string {
+  return s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+}

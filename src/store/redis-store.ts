@@ -1,0 +1,297 @@
+// The Redis store, for library systems where many gateways share one console and one set of policies.
+import type { ChainableCommander } from 'ioredis';
+import { policySchema, type Policy } from '../config/schema';
+import { systemClock, type Clock } from '../domain/clock';
+import * as K from './redis-keys';
+import { createRedisClient, redactRedisUrl, scanKeys, type RedisClient } from './redis-url';
+import { STAT_COUNTERS, emptyCounts, type HourlyStats, type SessionRecord, type StatCounter, type Store } from './types';
+
+/** How long `ping` waits before it reports Redis as down. */
+export const PING_TIMEOUT_MS = 2000;
+const CONNECT_TIMEOUT_MS = 5000;
+
+/** Deletes KEYS[1] only while it still holds ARGV[1] (a code taken over by a newer session stays). */
+const DEL_IF_EQUALS = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+/** Raises the peak field of a stats row (KEYS[1]) and indexes the row (KEYS[2]); both under {stats}. */
+const RAISE_PEAK = `
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
+if (not cur) or tonumber(ARGV[2]) > tonumber(cur) then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
+for i = 1, 2 do
+  redis.call('PEXPIRE', KEYS[i], ARGV[3], 'NX')
+  redis.call('PEXPIRE', KEYS[i], ARGV[3], 'GT')
+end
+return 1`;
+
+/**
+ * Keeps everything in Redis, expired by TTLs. Every key is built in `redis-keys.ts`; keys that
+ * change together share a hash tag, so Redis Cluster works too (Redis 7 or later is required).
+ * Commands fail fast while Redis is unreachable instead of queueing.
+ */
+export class RedisStore implements Store {
+  readonly kind = 'redis';
+  private readonly client: RedisClient;
+  private readonly prefix: string;
+  private readonly where: string;
+  private readonly clock: Clock;
+  private lastError: Error | undefined;
+  private disconnected = false;
+
+  /** `clock` is what TTLs and index scores count from (default: the system clock). */
+  constructor(opts: { url: string; prefix?: string; clock?: Clock }) {
+    this.clock = opts.clock ?? systemClock;
+    this.prefix = K.checkPrefix(opts.prefix ?? K.DEFAULT_PREFIX);
+    this.where = redactRedisUrl(opts.url);
+    this.client = createRedisClient(opts.url, {
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      connectTimeout: 2000,
+      commandTimeout: 5000,
+      // ioredis waits this long for a socket that is already gone to close when disconnecting.
+      disconnectTimeout: 200,
+      retryStrategy: (times) => Math.min(times * 200, 2000),
+    });
+    // Without a listener ioredis prints every reconnect error; keep the last one for `ping`.
+    this.client.on('error', (err: Error) => {
+      this.lastError = err;
+    });
+    this.client.on('ready', () => {
+      this.lastError = undefined;
+    });
+  }
+
+  async init(): Promise<void> {
+    const c = this.client;
+    if (c.status === 'ready') return;
+    const stopped = this.disconnected;
+    this.disconnected = false;
+    // Already on its way (reconnecting by itself): wait for it. Otherwise connect now.
+    const underway = !stopped && ['connecting', 'connect', 'reconnecting'].includes(c.status);
+    const ready = underway ? new Promise<void>((resolve) => c.once('ready', () => resolve())) : c.connect();
+    try {
+      await withTimeout(ready, CONNECT_TIMEOUT_MS, `not ready within ${CONNECT_TIMEOUT_MS} ms`);
+    } catch (err) {
+      this.disconnect();
+      throw new Error(`Redis at ${this.where} is unreachable: ${reason(err, this.lastError)}`, { cause: err });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.client.status === 'ready') await this.client.quit().catch(() => this.disconnect());
+    else this.disconnect();
+  }
+
+  /** Stops the client and its reconnecting, once. */
+  private disconnect(): void {
+    if (this.disconnected) return;
+    this.disconnected = true;
+    this.client.disconnect();
+  }
+
+  async ping(): Promise<void> {
+    try {
+      if (this.client.status !== 'ready') throw new Error(`not connected (${this.client.status})`);
+      await withTimeout(this.client.ping(), PING_TIMEOUT_MS, `no answer within ${PING_TIMEOUT_MS} ms`);
+    } catch (err) {
+      throw new Error(`Redis at ${this.where} does not answer PING: ${reason(err, this.lastError)}`, { cause: err });
+    }
+  }
+
+  async putSession(s: SessionRecord): Promise<void> {
+    const p = this.prefix;
+    const exp = K.sessionExpiresAt(s);
+    const ttl = K.ttlMs(exp, this.clock.now());
+    const old = await this.getSession(s.id);
+    if (old && old.gatewayId !== s.gatewayId) await this.deleteSession(s.id);
+    const setKey = K.gatewaySessionsKey(p, s.gatewayId);
+    const tx = this.client
+      .multi()
+      .set(K.sessionKey(p, s.gatewayId, s.id), JSON.stringify(s), 'PX', ttl)
+      .zadd(setKey, exp, s.id);
+    await Promise.all([
+      exec(extendExpiry(tx, setKey, ttl)),
+      this.client.set(K.sessionIdKey(p, s.id), s.gatewayId, 'PX', ttl),
+      this.client.set(K.codeKey(p, s.code), K.codeValue(s.gatewayId, s.id), 'PX', ttl),
+      exec(extendExpiry(this.client.multi().zadd(K.gatewaysKey(p), 'GT', exp, s.gatewayId), K.gatewaysKey(p), ttl)),
+    ]);
+    if (old && old.code !== s.code && old.gatewayId === s.gatewayId) await this.releaseCode(old);
+  }
+
+  async getSession(id: string): Promise<SessionRecord | undefined> {
+    const gatewayId = await this.client.get(K.sessionIdKey(this.prefix, id));
+    if (!gatewayId) return undefined;
+    return parseSession(await this.client.get(K.sessionKey(this.prefix, gatewayId, id)));
+  }
+
+  async findSessionByCode(code: string): Promise<SessionRecord | undefined> {
+    const value = await this.client.get(K.codeKey(this.prefix, code));
+    const ref = value ? K.parseCodeValue(value) : undefined;
+    if (!ref) return undefined;
+    const s = parseSession(await this.client.get(K.sessionKey(this.prefix, ref.gatewayId, ref.id)));
+    return s?.code === code ? s : undefined;
+  }
+
+  async listSessions(gatewayId?: string): Promise<SessionRecord[]> {
+    const p = this.prefix;
+    const now = this.clock.now();
+    const gateways = gatewayId !== undefined ? [gatewayId] : await this.client.zrangebyscore(K.gatewaysKey(p), `(${now}`, '+inf');
+    const lists = await Promise.all(
+      gateways.map(async (gw) => {
+        const ids = await this.client.zrangebyscore(K.gatewaySessionsKey(p, gw), `(${now}`, '+inf');
+        if (ids.length === 0) return [];
+        const raws = await this.client.mget(ids.map((id) => K.sessionKey(p, gw, id)));
+        return raws.map(parseSession).filter((s): s is SessionRecord => s !== undefined);
+      }),
+    );
+    return lists.flat().sort((a, b) => a.startedAt - b.startedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  async deleteSession(id: string): Promise<boolean> {
+    const p = this.prefix;
+    const s = await this.getSession(id);
+    if (!s) {
+      await this.client.del(K.sessionIdKey(p, id));
+      return false;
+    }
+    const tx = this.client.multi().del(K.sessionKey(p, s.gatewayId, id)).zrem(K.gatewaySessionsKey(p, s.gatewayId), id);
+    const [results] = await Promise.all([exec(tx), this.client.del(K.sessionIdKey(p, id)), this.releaseCode(s)]);
+    return results[0] === 1;
+  }
+
+  async addUsage(day: string, pseudonym: string, deltaSeconds: number, expiresAt: number): Promise<number> {
+    finite(deltaSeconds, 'deltaSeconds');
+    const key = K.usageKey(this.prefix, day, pseudonym);
+    const [total] = await exec(this.client.multi().incrbyfloat(key, deltaSeconds).pexpire(key, K.ttlMs(expiresAt, this.clock.now())));
+    return Number(total);
+  }
+
+  async getUsage(day: string, pseudonym: string): Promise<number> {
+    const v = await this.client.get(K.usageKey(this.prefix, day, pseudonym));
+    return v === null ? 0 : Number(v);
+  }
+
+  async getPolicy(zoneId: string): Promise<Policy | undefined> {
+    const raw = await this.client.get(K.policyKey(this.prefix, zoneId));
+    return raw === null ? undefined : policySchema.parse(JSON.parse(raw));
+  }
+
+  async setPolicy(zoneId: string, policy: Policy): Promise<void> {
+    await this.client.set(K.policyKey(this.prefix, zoneId), JSON.stringify(policy));
+  }
+
+  async bumpStats(zoneId: string, hour: number, counts: Partial<Record<StatCounter, number>>, expiresAt: number): Promise<void> {
+    const row = K.statsRowKey(this.prefix, zoneId, hour);
+    const index = K.statsIndexKey(this.prefix);
+    const ttl = K.ttlMs(expiresAt, this.clock.now());
+    let tx = this.client.multi();
+    for (const c of STAT_COUNTERS) tx = tx.hincrbyfloat(row, c, finite(counts[c] ?? 0, c));
+    tx = tx.zadd(index, hour, K.statsMember(zoneId, hour));
+    await exec(extendExpiry(extendExpiry(tx, row, ttl), index, ttl));
+  }
+
+  async raisePeak(zoneId: string, hour: number, value: number, expiresAt: number): Promise<void> {
+    const keys = [K.statsRowKey(this.prefix, zoneId, hour), K.statsIndexKey(this.prefix)];
+    const ttl = K.ttlMs(expiresAt, this.clock.now());
+    const args = [K.PEAK_FIELD, finite(value, 'value'), ttl, hour, K.statsMember(zoneId, hour)];
+    await this.client.eval(RAISE_PEAK, keys.length, ...keys, ...args);
+  }
+
+  async readStats(from: number, to: number, zoneId?: string): Promise<HourlyStats[]> {
+    const index = K.statsIndexKey(this.prefix);
+    const rows = (await this.client.zrangebyscore(index, from, `(${to}`))
+      .map((m) => ({ member: m, row: K.parseStatsMember(m) }))
+      .filter((r) => r.row !== undefined && (zoneId === undefined || r.row.zoneId === zoneId));
+    if (rows.length === 0) return [];
+    const pipe = this.client.pipeline();
+    for (const r of rows) pipe.hgetall(K.statsRowKey(this.prefix, r.row!.zoneId, r.row!.hour));
+    const hashes = await exec(pipe);
+    const out: HourlyStats[] = [];
+    const stale: string[] = [];
+    rows.forEach((r, i) => {
+      const h = (hashes[i] ?? {}) as Record<string, string>;
+      if (Object.keys(h).length === 0) return void stale.push(r.member);
+      const counts = emptyCounts();
+      for (const c of STAT_COUNTERS) counts[c] = Number(h[c] ?? 0);
+      out.push({ zoneId: r.row!.zoneId, hour: r.row!.hour, counts, peakConcurrent: Number(h[K.PEAK_FIELD] ?? 0) });
+    });
+    if (stale.length > 0) await this.client.zrem(index, ...stale);
+    return out.sort((a, b) => a.hour - b.hour || (a.zoneId < b.zoneId ? -1 : a.zoneId > b.zoneId ? 1 : 0));
+  }
+
+  /** TTLs expire the records; this only drops ids of expired sessions and rows from the indexes. */
+  async sweep(now: number): Promise<void> {
+    const p = this.prefix;
+    const gateways = await this.client.zrange(K.gatewaysKey(p), '0', '-1');
+    await Promise.all(gateways.map((gw) => this.client.zremrangebyscore(K.gatewaySessionsKey(p, gw), '-inf', now)));
+    await this.client.zremrangebyscore(K.gatewaysKey(p), '-inf', now);
+    await this.sweepStatsIndex();
+  }
+
+  async purgeDay(day: string): Promise<void> {
+    const sessions = (await this.listSessions()).filter((s) => s.day === day);
+    await Promise.all(sessions.map((s) => this.deleteSession(s.id)));
+    const keys = await scanKeys(this.client, K.usageDayPattern(this.prefix, day));
+    // One command per key: usage keys sit in different slots.
+    await Promise.all(keys.map((k) => this.client.unlink(k)));
+  }
+
+  /** Drops index members of expired stats rows, oldest first, stopping at the first live one. */
+  private async sweepStatsIndex(): Promise<void> {
+    const index = K.statsIndexKey(this.prefix);
+    for (;;) {
+      const members = await this.client.zrange(index, '0', '99');
+      const pipe = this.client.pipeline();
+      for (const m of members) {
+        const r = K.parseStatsMember(m);
+        pipe.exists(r ? K.statsRowKey(this.prefix, r.zoneId, r.hour) : index);
+      }
+      const exists = members.length > 0 ? await exec(pipe) : [];
+      const firstLive = exists.findIndex((e) => e === 1);
+      const stale = members.slice(0, firstLive < 0 ? members.length : firstLive);
+      if (stale.length > 0) await this.client.zrem(index, ...stale);
+      if (firstLive >= 0 || members.length < 100) return;
+    }
+  }
+
+  private async releaseCode(s: SessionRecord): Promise<void> {
+    await this.client.eval(DEL_IF_EQUALS, 1, K.codeKey(this.prefix, s.code), K.codeValue(s.gatewayId, s.id));
+  }
+}
+
+/** Gives a key a TTL if it has none, else lengthens it (never shortens it). */
+function extendExpiry(tx: ChainableCommander, key: string, ttl: number): ChainableCommander {
+  return tx.pexpire(key, ttl, 'NX').pexpire(key, ttl, 'GT');
+}
+
+/** Runs a MULTI or pipeline and returns its results, throwing the first command error. */
+async function exec(tx: ChainableCommander): Promise<unknown[]> {
+  const results = await tx.exec();
+  if (!results) throw new Error('Redis transaction was aborted');
+  return results.map(([err, value]) => {
+    if (err) throw err;
+    return value;
+  });
+}
+
+function parseSession(raw: string | null | undefined): SessionRecord | undefined {
+  return raw ? (JSON.parse(raw) as SessionRecord) : undefined;
+}
+
+function finite(n: number, what: string): number {
+  if (!Number.isFinite(n)) throw new RangeError(`${what} must be a finite number, got ${n}`);
+  return n;
+}
+
+function reason(err: unknown, last: Error | undefined): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return last && !msg.includes(last.message) ? `${msg} (last connection error: ${last.message})` : msg;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,107 @@
+// Turns a Redis URL (redis://, rediss://, redis-sentinel://, redis-cluster://) into an ioredis client.
+// Also: SCAN across every master, which is the one thing that differs between Redis and Cluster.
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+
+export type RedisClient = Redis | Cluster;
+
+interface HostPort {
+  host: string;
+  port: number;
+}
+
+/** What a multi-host URL says: `scheme://[user:pass@]host:port,host:port[/name]`. */
+interface MultiHostUrl {
+  username?: string;
+  password?: string;
+  hosts: HostPort[];
+  path: string;
+}
+
+const MULTI_HOST = /^(redis-sentinel|redis-cluster):\/\/(?:([^@/]*)@)?([^/?#]+)(?:\/([^?#]*))?$/;
+
+function parseMultiHost(url: string, defaultPort: number): MultiHostUrl {
+  const m = MULTI_HOST.exec(url);
+  if (!m) throw new Error(`Redis URL is not of the form scheme://host:port,host:port/...: ${redactRedisUrl(url)}`);
+  const [, , userinfo, hostList = '', path = ''] = m;
+  const hosts = hostList.split(',').map((h) => parseHostPort(h.trim(), defaultPort, url));
+  const out: MultiHostUrl = { hosts, path: decodeURIComponent(path) };
+  if (userinfo !== undefined) {
+    const colon = userinfo.indexOf(':');
+    const user = decodeURIComponent(colon < 0 ? userinfo : userinfo.slice(0, colon));
+    if (user) out.username = user;
+    if (colon >= 0) out.password = decodeURIComponent(userinfo.slice(colon + 1));
+  }
+  return out;
+}
+
+function parseHostPort(s: string, defaultPort: number, url: string): HostPort {
+  const m = /^(?:\[([^\]]+)\]|([^:[\]]+))(?::(\d{1,5}))?$/.exec(s);
+  const host = m?.[1] ?? m?.[2];
+  const port = m?.[3] === undefined ? defaultPort : Number(m[3]);
+  if (!host || port < 1 || port > 65535) throw new Error(`bad host "${s}" in Redis URL ${redactRedisUrl(url)}`);
+  return { host, port };
+}
+
+/** The URL with any password replaced by `***`, for messages and logs. */
+export function redactRedisUrl(url: string): string {
+  return url.replace(/^([a-z-]+:\/\/)([^@/]*)@/i, (_all, scheme: string, userinfo: string) => {
+    const colon = userinfo.indexOf(':');
+    return colon < 0 ? `${scheme}${userinfo}@` : `${scheme}${userinfo.slice(0, colon)}:***@`;
+  });
+}
+
+/**
+ * Creates a client that has not connected yet (`lazyConnect`): the caller connects it.
+ * `options` apply to every connection (for Cluster, to each node).
+ */
+export function createRedisClient(url: string, options: RedisOptions): RedisClient {
+  const lazy: RedisOptions = { ...options, lazyConnect: true };
+  if (/^rediss?:\/\//.test(url)) return new Redis(url, lazy);
+
+  if (url.startsWith('redis-sentinel://')) {
+    const u = parseMultiHost(url, 26379);
+    const name = u.path.split('/')[0];
+    if (!name) throw new Error(`Redis Sentinel URL needs the master's name: redis-sentinel://host:port,host:port/mymaster`);
+    return new Redis({
+      ...lazy,
+      sentinels: u.hosts,
+      name,
+      ...(u.username !== undefined && { username: u.username }),
+      ...(u.password !== undefined && { password: u.password }),
+    });
+  }
+
+  if (url.startsWith('redis-cluster://')) {
+    const u = parseMultiHost(url, 6379);
+    // The offline-queue choice is the cluster's; nodes keep theirs so slot discovery works.
+    const { enableOfflineQueue, lazyConnect: _lazy, ...nodeOptions } = lazy;
+    return new Cluster(u.hosts, {
+      lazyConnect: true,
+      ...(enableOfflineQueue !== undefined && { enableOfflineQueue }),
+      redisOptions: {
+        ...nodeOptions,
+        ...(u.username !== undefined && { username: u.username }),
+        ...(u.password !== undefined && { password: u.password }),
+      },
+    });
+  }
+
+  throw new Error(
+    `Redis URL must start with redis://, rediss://, redis-sentinel:// or redis-cluster://: ${redactRedisUrl(url)}`,
+  );
+}
+
+/** Every key matching a SCAN pattern, from every master when clustered. */
+export async function scanKeys(client: RedisClient, pattern: string): Promise<string[]> {
+  const nodes = client instanceof Cluster ? client.nodes('master') : [client];
+  const keys: string[] = [];
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, batch] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      cursor = next;
+      keys.push(...batch);
+    } while (cursor !== '0');
+  }
+  return keys;
+}

@@ -1,0 +1,24 @@
+// Picks the store from the configuration: Redis when a Redis URL is set, else SQLite in DATA_DIR.
+import path from 'node:path';
+import type { Clock } from '../domain/clock';
+import { RedisStore } from './redis-store';
+import { SqliteStore } from './sqlite-store';
+import type { Store } from './types';
+
+/** The SQLite file's name inside DATA_DIR. */
+export const SQLITE_FILE = 'threshold.db';
+
+/**
+ * Builds the configured store, not yet initialised (call `init()`).
+ * `prefix` isolates Redis keys (tests); `clock` decides expiry (default: the system clock).
+ */
+export function createStore(
+  config: { dataDir: string; redisUrl?: string | undefined },
+  opts: { prefix?: string; clock?: Clock } = {},
+): Store {
+  const clock = opts.clock !== undefined ? { clock: opts.clock } : {};
+  if (config.redisUrl) {
+    return new RedisStore({ url: config.redisUrl, ...clock, ...(opts.prefix !== undefined && { prefix: opts.prefix }) });
+  }
+  return new SqliteStore({ file: path.join(config.dataDir, SQLITE_FILE), ...clock });
+}

@@ -1,0 +1,295 @@
+// The SQLite store: the embedded default, one file in DATA_DIR shared by the server and the CLI.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { policySchema, type Policy } from '../config/schema';
+import { systemClock, type Clock } from '../domain/clock';
+import { STAT_COUNTERS, SESSION_GRACE_MS, emptyCounts, type HourlyStats, type SessionRecord, type StatCounter, type Store } from './types';
+
+/** How long a writer waits for another process (the CLI, the server) to finish its write. */
+const BUSY_TIMEOUT_MS = 5000;
+
+/** A stats counter's column: sessionsStarted → sessions_started. */
+const column = (c: StatCounter): string => c.replace(/[A-Z]/g, (l) => `_${l.toLowerCase()}`);
+
+/** Schema migrations, in order; `PRAGMA user_version` counts those applied. Append, never edit. */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS sessions (
+     id TEXT PRIMARY KEY, code TEXT NOT NULL, gateway_id TEXT NOT NULL, zone_id TEXT NOT NULL,
+     day TEXT NOT NULL, pseudonym TEXT NOT NULL, sealed_address TEXT NOT NULL,
+     started_at INTEGER NOT NULL, ends_at INTEGER NOT NULL, last_activity_at INTEGER NOT NULL,
+     via TEXT NOT NULL, expires_at INTEGER NOT NULL);
+   CREATE INDEX IF NOT EXISTS sessions_code ON sessions (code);
+   CREATE INDEX IF NOT EXISTS sessions_gateway ON sessions (gateway_id);
+   CREATE INDEX IF NOT EXISTS sessions_day ON sessions (day);
+   CREATE INDEX IF NOT EXISTS sessions_expires ON sessions (expires_at);
+   CREATE TABLE IF NOT EXISTS daily_usage (
+     day TEXT NOT NULL, pseudonym TEXT NOT NULL, seconds REAL NOT NULL, expires_at INTEGER NOT NULL,
+     PRIMARY KEY (day, pseudonym)) WITHOUT ROWID;
+   CREATE INDEX IF NOT EXISTS daily_usage_expires ON daily_usage (expires_at);
+   CREATE TABLE IF NOT EXISTS policies (zone_id TEXT PRIMARY KEY, policy TEXT NOT NULL, updated_at INTEGER NOT NULL);
+   CREATE TABLE IF NOT EXISTS hourly_stats (
+     zone_id TEXT NOT NULL, hour INTEGER NOT NULL, peak INTEGER NOT NULL DEFAULT 0, expires_at INTEGER NOT NULL,
+     PRIMARY KEY (zone_id, hour)) WITHOUT ROWID;
+   CREATE INDEX IF NOT EXISTS hourly_stats_hour ON hourly_stats (hour);
+   CREATE INDEX IF NOT EXISTS hourly_stats_expires ON hourly_stats (expires_at);`,
+];
+
+interface SessionRow {
+  id: string;
+  code: string;
+  gateway_id: string;
+  zone_id: string;
+  day: string;
+  pseudonym: string;
+  sealed_address: string;
+  started_at: number;
+  ends_at: number;
+  last_activity_at: number;
+  via: SessionRecord['via'];
+}
+
+type StatsRow = { zone_id: string; hour: number; peak: number } & Record<string, number | string>;
+
+function prepare(db: Database.Database) {
+  const cols = STAT_COUNTERS.map(column);
+  // On an expired, not yet swept row, counting starts again from zero (as Redis would).
+  const live = (col: string, add: string) =>
+    `${col} = CASE WHEN hourly_stats.expires_at > @now THEN ${add} ELSE excluded.${col} END`;
+  const keepLatestExpiry = 'expires_at = MAX(hourly_stats.expires_at, excluded.expires_at)';
+  const liveSessions = 'SELECT * FROM sessions WHERE expires_at > @now';
+  const sweepDeletes = ['sessions', 'daily_usage', 'hourly_stats'].map((t) =>
+    db.prepare<[number]>(`DELETE FROM ${t} WHERE expires_at <= ?`),
+  );
+  const purgeDeletes = ['sessions', 'daily_usage'].map((t) => db.prepare<[string]>(`DELETE FROM ${t} WHERE day = ?`));
+  return {
+    putSession: db.prepare(
+      `INSERT INTO sessions VALUES (@id, @code, @gatewayId, @zoneId, @day, @pseudonym, @sealedAddress,
+         @startedAt, @endsAt, @lastActivityAt, @via, @expiresAt)
+       ON CONFLICT (id) DO UPDATE SET code = excluded.code, gateway_id = excluded.gateway_id,
+         zone_id = excluded.zone_id, day = excluded.day, pseudonym = excluded.pseudonym,
+         sealed_address = excluded.sealed_address, started_at = excluded.started_at, ends_at = excluded.ends_at,
+         last_activity_at = excluded.last_activity_at, via = excluded.via, expires_at = excluded.expires_at`,
+    ),
+    getSession: db.prepare<{ id: string; now: number }, SessionRow>(`${liveSessions} AND id = @id`),
+    findByCode: db.prepare<{ code: string; now: number }, SessionRow>(
+      `${liveSessions} AND code = @code ORDER BY started_at DESC LIMIT 1`,
+    ),
+    listAll: db.prepare<{ now: number }, SessionRow>(`${liveSessions} ORDER BY started_at, id`),
+    listGateway: db.prepare<{ gatewayId: string; now: number }, SessionRow>(
+      `${liveSessions} AND gateway_id = @gatewayId ORDER BY started_at, id`,
+    ),
+    deleteSession: db.prepare<{ id: string }, { expires_at: number }>(
+      'DELETE FROM sessions WHERE id = @id RETURNING expires_at',
+    ),
+    addUsage: db.prepare<Record<string, string | number>, { seconds: number }>(
+      `INSERT INTO daily_usage VALUES (@day, @pseudonym, @delta, @expiresAt)
+       ON CONFLICT (day, pseudonym) DO UPDATE SET
+         seconds = CASE WHEN daily_usage.expires_at > @now THEN daily_usage.seconds + excluded.seconds ELSE excluded.seconds END,
+         expires_at = excluded.expires_at
+       RETURNING seconds`,
+    ),
+    getUsage: db.prepare<Record<string, string | number>, { seconds: number }>(
+      'SELECT seconds FROM daily_usage WHERE day = @day AND pseudonym = @pseudonym AND expires_at > @now',
+    ),
+    getPolicy: db.prepare<[string], { policy: string }>('SELECT policy FROM policies WHERE zone_id = ?'),
+    setPolicy: db.prepare(
+      `INSERT INTO policies VALUES (@zoneId, @policy, @now)
+       ON CONFLICT (zone_id) DO UPDATE SET policy = excluded.policy, updated_at = excluded.updated_at`,
+    ),
+    bumpStats: db.prepare(
+      `INSERT INTO hourly_stats (zone_id, hour, expires_at, ${cols.join(', ')})
+       VALUES (@zoneId, @hour, @expiresAt, ${STAT_COUNTERS.map((c) => `@${c}`).join(', ')})
+       ON CONFLICT (zone_id, hour) DO UPDATE SET
+         ${cols.map((c) => live(c, `hourly_stats.${c} + excluded.${c}`)).join(', ')},
+         peak = CASE WHEN hourly_stats.expires_at > @now THEN hourly_stats.peak ELSE 0 END, ${keepLatestExpiry}`,
+    ),
+    raisePeak: db.prepare(
+      `INSERT INTO hourly_stats (zone_id, hour, expires_at, peak) VALUES (@zoneId, @hour, @expiresAt, @value)
+       ON CONFLICT (zone_id, hour) DO UPDATE SET
+         ${cols.map((c) => live(c, `hourly_stats.${c}`)).join(', ')},
+         ${live('peak', 'MAX(hourly_stats.peak, excluded.peak)')}, ${keepLatestExpiry}`,
+    ),
+    readStats: db.prepare<Record<string, number>, StatsRow>(
+      'SELECT * FROM hourly_stats WHERE hour >= @from AND hour < @to AND expires_at > @now ORDER BY hour, zone_id',
+    ),
+    readZoneStats: db.prepare<Record<string, number | string>, StatsRow>(
+      `SELECT * FROM hourly_stats WHERE zone_id = @zoneId AND hour >= @from AND hour < @to AND expires_at > @now
+       ORDER BY hour`,
+    ),
+    sweep: db.transaction((now: number) => {
+      for (const del of sweepDeletes) del.run(now);
+    }),
+    purgeDay: db.transaction((day: string) => {
+      for (const del of purgeDeletes) del.run(day);
+    }),
+  };
+}
+
+/**
+ * Keeps everything in one SQLite file (WAL, `secure_delete`), safe for the server and the
+ * `threshold` CLI to open at once. Records past their expiry (by the injected clock) are
+ * invisible at once and are deleted by `sweep`.
+ */
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite';
+  private db: Database.Database | undefined;
+  private statements: ReturnType<typeof prepare> | undefined;
+
+  private readonly clock: Clock;
+
+  /** `clock` decides what has expired (default: the system clock); tests may inject theirs. */
+  constructor(private readonly opts: { file: string; clock?: Clock }) {
+    this.clock = opts.clock ?? systemClock;
+  }
+
+  async init(): Promise<void> {
+    if (this.db) return;
+    const file = this.opts.file;
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    fs.closeSync(fs.openSync(file, 'a', 0o600));
+    if ((fs.statSync(file).mode & 0o077) !== 0) fs.chmodSync(file, 0o600);
+    const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+    try {
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      db.pragma('journal_mode = WAL');
+      db.pragma('secure_delete = ON');
+      db.transaction(() => migrate(db)).immediate();
+      this.statements = prepare(db);
+      this.db = db;
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.db?.close();
+    this.db = undefined;
+    this.statements = undefined;
+  }
+
+  async ping(): Promise<void> {
+    if (!this.db) throw new Error(`SQLite store ${this.opts.file} is not open`);
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async putSession(s: SessionRecord): Promise<void> {
+    const { id, code, gatewayId, zoneId, day, pseudonym, sealedAddress, startedAt, endsAt, lastActivityAt, via } = s;
+    this.st().putSession.run({
+      ...{ id, code, gatewayId, zoneId, day, pseudonym, sealedAddress, startedAt, endsAt, lastActivityAt, via },
+      expiresAt: endsAt + SESSION_GRACE_MS,
+    });
+  }
+
+  async getSession(id: string): Promise<SessionRecord | undefined> {
+    return toSession(this.st().getSession.get({ id, now: this.clock.now() }));
+  }
+
+  async findSessionByCode(code: string): Promise<SessionRecord | undefined> {
+    return toSession(this.st().findByCode.get({ code, now: this.clock.now() }));
+  }
+
+  async listSessions(gatewayId?: string): Promise<SessionRecord[]> {
+    const now = this.clock.now();
+    const rows =
+      gatewayId === undefined ? this.st().listAll.all({ now }) : this.st().listGateway.all({ gatewayId, now });
+    return rows.map((r) => toSession(r)!);
+  }
+
+  async deleteSession(id: string): Promise<boolean> {
+    const gone = this.st().deleteSession.get({ id });
+    return gone !== undefined && gone.expires_at > this.clock.now();
+  }
+
+  async addUsage(day: string, pseudonym: string, deltaSeconds: number, expiresAt: number): Promise<number> {
+    finite(deltaSeconds, 'deltaSeconds');
+    const row = this.st().addUsage.get({ day, pseudonym, delta: deltaSeconds, expiresAt, now: this.clock.now() });
+    return row?.seconds ?? 0;
+  }
+
+  async getUsage(day: string, pseudonym: string): Promise<number> {
+    return this.st().getUsage.get({ day, pseudonym, now: this.clock.now() })?.seconds ?? 0;
+  }
+
+  async getPolicy(zoneId: string): Promise<Policy | undefined> {
+    const row = this.st().getPolicy.get(zoneId);
+    return row ? policySchema.parse(JSON.parse(row.policy)) : undefined;
+  }
+
+  async setPolicy(zoneId: string, policy: Policy): Promise<void> {
+    this.st().setPolicy.run({ zoneId, policy: JSON.stringify(policy), now: this.clock.now() });
+  }
+
+  async bumpStats(zoneId: string, hour: number, counts: Partial<Record<StatCounter, number>>, expiresAt: number): Promise<void> {
+    const values = Object.fromEntries(STAT_COUNTERS.map((c) => [c, finite(counts[c] ?? 0, c)]));
+    this.st().bumpStats.run({ zoneId, hour, expiresAt, now: this.clock.now(), ...values });
+  }
+
+  async raisePeak(zoneId: string, hour: number, value: number, expiresAt: number): Promise<void> {
+    this.st().raisePeak.run({ zoneId, hour, value: finite(value, 'value'), expiresAt, now: this.clock.now() });
+  }
+
+  async readStats(from: number, to: number, zoneId?: string): Promise<HourlyStats[]> {
+    const now = this.clock.now();
+    const rows =
+      zoneId === undefined
+        ? this.st().readStats.all({ from, to, now })
+        : this.st().readZoneStats.all({ zoneId, from, to, now });
+    return rows.map((r) => {
+      const counts = emptyCounts();
+      for (const c of STAT_COUNTERS) counts[c] = Number(r[column(c)] ?? 0);
+      return { zoneId: r.zone_id, hour: r.hour, counts, peakConcurrent: r.peak };
+    });
+  }
+
+  async sweep(now: number): Promise<void> {
+    this.st().sweep.immediate(now);
+  }
+
+  async purgeDay(day: string): Promise<void> {
+    this.st().purgeDay.immediate(day);
+  }
+
+  private st(): ReturnType<typeof prepare> {
+    if (!this.statements) throw new Error(`SQLite store ${this.opts.file} is not open: call init() first`);
+    return this.statements;
+  }
+}
+
+/** Brings the schema up to date; runs inside an IMMEDIATE transaction so two processes cannot race. */
+function migrate(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > MIGRATIONS.length) {
+    throw new Error(`the database was written by a newer Threshold (schema ${version}, this one knows ${MIGRATIONS.length})`);
+  }
+  MIGRATIONS.slice(version).forEach((sql) => db.exec(sql));
+  db.pragma(`user_version = ${MIGRATIONS.length}`);
+  // A counter added to STAT_COUNTERS later gets its column here, with no migration to write.
+  const have = new Set((db.pragma('table_info(hourly_stats)') as { name: string }[]).map((c) => c.name));
+  for (const c of STAT_COUNTERS.map(column)) {
+    if (!have.has(c)) db.exec(`ALTER TABLE hourly_stats ADD COLUMN ${c} INTEGER NOT NULL DEFAULT 0`);
+  }
+}
+
+function toSession(r: SessionRow | undefined): SessionRecord | undefined {
+  if (!r) return undefined;
+  return {
+    id: r.id,
+    code: r.code,
+    gatewayId: r.gateway_id,
+    zoneId: r.zone_id,
+    day: r.day,
+    pseudonym: r.pseudonym,
+    sealedAddress: r.sealed_address,
+    startedAt: r.started_at,
+    endsAt: r.ends_at,
+    lastActivityAt: r.last_activity_at,
+    via: r.via,
+  };
+}
+
+function finite(n: number, what: string): number {
+  if (!Number.isFinite(n)) throw new RangeError(`${what} must be a finite number, got ${n}`);
+  return n;
+}

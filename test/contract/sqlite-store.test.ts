@@ -1,0 +1,116 @@
+// Runs the Store contract against SQLite (a fresh temp DATA_DIR per test), plus what only SQLite has.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { ManualClock } from '../../src/domain/clock';
+import { createStore } from '../../src/store/registry';
+import { SqliteStore } from '../../src/store/sqlite-store';
+import { SESSION_GRACE_MS } from '../../src/store/types';
+import { describeStoreContract, makeSession } from './store.contract';
+
+const dirs: string[] = [];
+
+function tempDataDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'threshold-sqlite-'));
+  dirs.push(dir);
+  return dir;
+}
+
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describeStoreContract('sqlite', async () => {
+  const store = new SqliteStore({ file: path.join(tempDataDir(), 'data', 'threshold.db') });
+  await store.init();
+  return store;
+});
+
+describe('SqliteStore', () => {
+  test('when the server and the CLI open the same file, then each sees the other\'s writes', async () => {
+    const file = path.join(tempDataDir(), 'threshold.db');
+    const server = new SqliteStore({ file });
+    const cli = new SqliteStore({ file });
+    await server.init();
+    await cli.init();
+    try {
+      const s = makeSession();
+      await server.putSession(s);
+      expect(await cli.getSession(s.id)).toEqual(s);
+      await cli.addUsage('2026-11-21', 'p1', 60, Date.now() + 60_000);
+      expect(await server.addUsage('2026-11-21', 'p1', 30, Date.now() + 60_000)).toBe(90);
+      expect(await cli.deleteSession(s.id)).toBe(true);
+      expect(await server.findSessionByCode(s.code)).toBeUndefined();
+    } finally {
+      await server.close();
+      await cli.close();
+    }
+  });
+
+  test('when the store creates its file, then the directory is 0700, the file 0600 and the journal WAL', async () => {
+    const dir = path.join(tempDataDir(), 'data');
+    const file = path.join(dir, 'threshold.db');
+    const store = new SqliteStore({ file });
+    await store.init();
+    await store.close();
+    expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.pragma('user_version', { simple: true })).toBeGreaterThanOrEqual(1);
+    } finally {
+      db.close();
+    }
+  });
+
+  test('when the file was written by a newer schema, then init refuses it', async () => {
+    const file = path.join(tempDataDir(), 'threshold.db');
+    const db = new Database(file);
+    db.pragma('user_version = 999');
+    db.close();
+    await expect(new SqliteStore({ file }).init()).rejects.toThrow(/newer Threshold/);
+  });
+
+  test('when a clock is injected, then expiry follows that clock and sweep deletes the rows', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 0, 5, 10));
+    const file = path.join(tempDataDir(), 'threshold.db');
+    const store = new SqliteStore({ file, clock });
+    await store.init();
+    try {
+      const s = makeSession({ startedAt: clock.now(), endsAt: clock.now() + 3_600_000 });
+      await store.putSession(s);
+      await store.addUsage('2026-01-05', 'p1', 60, clock.now() + 86_400_000);
+      expect(await store.getSession(s.id)).toEqual(s);
+      clock.advance(3_600_000 + SESSION_GRACE_MS);
+      expect(await store.getSession(s.id)).toBeUndefined();
+      expect(await store.getUsage('2026-01-05', 'p1')).toBe(60);
+      await store.sweep(clock.now());
+      const raw = new Database(file, { readonly: true });
+      try {
+        expect(raw.prepare('SELECT COUNT(*) AS n FROM sessions').get()).toEqual({ n: 0 });
+        expect(raw.prepare('SELECT COUNT(*) AS n FROM daily_usage').get()).toEqual({ n: 1 });
+      } finally {
+        raw.close();
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('when no Redis URL is configured, then the registry opens threshold.db in DATA_DIR', async () => {
+    const dataDir = tempDataDir();
+    const store = createStore({ dataDir });
+    await store.init();
+    await store.close();
+    expect(store.kind).toBe('sqlite');
+    expect(fs.existsSync(path.join(dataDir, 'threshold.db'))).toBe(true);
+  });
+
+  test('when the store is used before init, then it says so', async () => {
+    const store = new SqliteStore({ file: path.join(tempDataDir(), 'threshold.db') });
+    await expect(store.getSession('x')).rejects.toThrow(/init\(\)/);
+    await expect(store.ping()).rejects.toThrow(/not open/);
+  });
+});

@@ -1,0 +1,272 @@
+// The one Store contract, run against every implementation (sqlite-store.test.ts, redis-store.test.ts).
+import crypto from 'node:crypto';
+import { policySchema } from '../../src/config/schema';
+import { SESSION_GRACE_MS, STAT_COUNTERS, emptyCounts, type SessionRecord, type Store } from '../../src/store/types';
+
+const HOUR = 3_600_000;
+/** A UTC hour boundary to hang stats on. */
+const H0 = Date.UTC(2026, 10, 18, 10);
+const DAY = '2026-11-21';
+const OTHER_DAY = '2026-11-22';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const inAnHour = () => Date.now() + HOUR;
+
+/** A session as the session service would make it (the address already sealed). */
+export function makeSession(over: Partial<SessionRecord> = {}): SessionRecord {
+  const now = Date.now();
+  return {
+    id: crypto.randomBytes(16).toString('base64url'),
+    code: crypto.randomBytes(4).toString('hex').slice(0, 6).toUpperCase(),
+    gatewayId: 'gw1',
+    zoneId: 'wifi',
+    day: DAY,
+    pseudonym: crypto.randomBytes(32).toString('base64url'),
+    sealedAddress: `v1.${crypto.randomBytes(40).toString('base64url')}`,
+    startedAt: now,
+    endsAt: now + HOUR,
+    lastActivityAt: now,
+    via: 'click-through',
+    ...over,
+  };
+}
+
+/** Runs the contract against the stores `make` returns (a fresh, initialised store per test). */
+export function describeStoreContract(name: string, make: () => Promise<Store>): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await make();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    describe('sessions', () => {
+      test('when a session is put, then get returns it unchanged', async () => {
+        const s = makeSession();
+        await store.putSession(s);
+        expect(await store.getSession(s.id)).toEqual(s);
+      });
+
+      test('when an unknown id or code is looked up, then nothing is returned', async () => {
+        expect(await store.getSession('no-such-id')).toBeUndefined();
+        expect(await store.findSessionByCode('ZZZZZZ')).toBeUndefined();
+      });
+
+      test('when a session is put again with the same id, then it replaces the old one and only the new code resolves', async () => {
+        const s = makeSession({ code: 'AAAAAA' });
+        await store.putSession(s);
+        const later = { ...s, code: 'BBBBBB', endsAt: s.endsAt + HOUR, lastActivityAt: s.lastActivityAt + 1000 };
+        await store.putSession(later);
+        expect(await store.getSession(s.id)).toEqual(later);
+        expect(await store.findSessionByCode('BBBBBB')).toEqual(later);
+        expect(await store.findSessionByCode('AAAAAA')).toBeUndefined();
+        expect(await store.listSessions()).toEqual([later]);
+      });
+
+      test('when a session is looked up by its code, then that session is returned', async () => {
+        const a = makeSession({ code: 'CODE1A' });
+        const b = makeSession({ code: 'CODE2B', gatewayId: 'gw2' });
+        await store.putSession(a);
+        await store.putSession(b);
+        expect(await store.findSessionByCode('CODE1A')).toEqual(a);
+        expect(await store.findSessionByCode('CODE2B')).toEqual(b);
+      });
+
+      test('when sessions of two gateways are listed, then each gateway sees its own and all lists both', async () => {
+        const t = Date.now();
+        const a1 = makeSession({ gatewayId: 'gw1', startedAt: t - 2000 });
+        const a2 = makeSession({ gatewayId: 'gw1', startedAt: t - 1000 });
+        const b1 = makeSession({ gatewayId: 'gw2', startedAt: t - 1500 });
+        for (const s of [a2, b1, a1]) await store.putSession(s);
+        expect(await store.listSessions('gw1')).toEqual([a1, a2]);
+        expect(await store.listSessions('gw2')).toEqual([b1]);
+        expect(await store.listSessions('gw3')).toEqual([]);
+        expect(await store.listSessions()).toEqual([a1, b1, a2]);
+      });
+
+      test('when a session is deleted, then it is gone everywhere and its code no longer resolves', async () => {
+        const s = makeSession();
+        const other = makeSession();
+        await store.putSession(s);
+        await store.putSession(other);
+        expect(await store.deleteSession(s.id)).toBe(true);
+        expect(await store.getSession(s.id)).toBeUndefined();
+        expect(await store.findSessionByCode(s.code)).toBeUndefined();
+        expect(await store.listSessions()).toEqual([other]);
+        expect(await store.listSessions('gw1')).toEqual([other]);
+      });
+
+      test('when a missing session is deleted, then delete resolves false', async () => {
+        const s = makeSession();
+        await store.putSession(s);
+        await store.deleteSession(s.id);
+        expect(await store.deleteSession(s.id)).toBe(false);
+        expect(await store.deleteSession('never-existed')).toBe(false);
+      });
+
+      test('when endsAt plus the grace period has passed, then the session is no longer returned', async () => {
+        const s = makeSession({ endsAt: Date.now() - SESSION_GRACE_MS + 150 });
+        await store.putSession(s);
+        expect(await store.getSession(s.id)).toEqual(s);
+        await sleep(300);
+        expect(await store.getSession(s.id)).toBeUndefined();
+        expect(await store.findSessionByCode(s.code)).toBeUndefined();
+        expect(await store.listSessions()).toEqual([]);
+        expect(await store.listSessions(s.gatewayId)).toEqual([]);
+        await store.sweep(Date.now());
+        expect(await store.getSession(s.id)).toBeUndefined();
+      });
+
+      test('when a session has ended but is within the grace period, then it is still returned', async () => {
+        const s = makeSession({ endsAt: Date.now() - SESSION_GRACE_MS / 2 });
+        await store.putSession(s);
+        await store.sweep(Date.now());
+        expect(await store.getSession(s.id)).toEqual(s);
+        expect(await store.listSessions()).toEqual([s]);
+      });
+    });
+
+    describe('daily usage', () => {
+      test('when usage is added and refunded, then each call returns the running total', async () => {
+        expect(await store.addUsage(DAY, 'p1', 600, inAnHour())).toBe(600);
+        expect(await store.addUsage(DAY, 'p1', 300, inAnHour())).toBe(900);
+        expect(await store.addUsage(DAY, 'p1', -200, inAnHour())).toBe(700);
+        expect(await store.getUsage(DAY, 'p1')).toBe(700);
+      });
+
+      test('when nothing was used, then usage is zero', async () => {
+        expect(await store.getUsage(DAY, 'nobody')).toBe(0);
+      });
+
+      test('when usage is added for different days and pseudonyms, then each total is kept apart', async () => {
+        await store.addUsage(DAY, 'p1', 60, inAnHour());
+        await store.addUsage(DAY, 'p2', 120, inAnHour());
+        await store.addUsage(OTHER_DAY, 'p1', 180, inAnHour());
+        expect(await store.getUsage(DAY, 'p1')).toBe(60);
+        expect(await store.getUsage(DAY, 'p2')).toBe(120);
+        expect(await store.getUsage(OTHER_DAY, 'p1')).toBe(180);
+        expect(await store.getUsage(OTHER_DAY, 'p2')).toBe(0);
+      });
+
+      test('when usage reaches its expiry, then it reads as zero and counting starts again', async () => {
+        await store.addUsage(DAY, 'p1', 500, Date.now() + 150);
+        expect(await store.getUsage(DAY, 'p1')).toBe(500);
+        await sleep(300);
+        expect(await store.getUsage(DAY, 'p1')).toBe(0);
+        expect(await store.addUsage(DAY, 'p1', 30, inAnHour())).toBe(30);
+        await store.sweep(Date.now());
+        expect(await store.getUsage(DAY, 'p1')).toBe(30);
+      });
+    });
+
+    describe('policies', () => {
+      test('when no policy was set, then none is returned', async () => {
+        expect(await store.getPolicy('wifi')).toBeUndefined();
+      });
+
+      test('when a policy is set and set again, then get returns the latest, per zone', async () => {
+        const first = policySchema.parse({ sessionMinutes: 45, openingHours: { mon: [{ open: '09:00', close: '17:30' }] } });
+        const second = policySchema.parse({ accessMode: 'pass', dailyMinutes: 90, closures: [{ date: '2026-12-25', reason: 'Holiday' }] });
+        await store.setPolicy('wifi', first);
+        expect(await store.getPolicy('wifi')).toEqual(first);
+        await store.setPolicy('wifi', second);
+        await store.setPolicy('kiosks', first);
+        expect(await store.getPolicy('wifi')).toEqual(second);
+        expect(await store.getPolicy('kiosks')).toEqual(first);
+      });
+    });
+
+    describe('statistics', () => {
+      test('when counters are bumped, then readStats adds them up and fills every other counter with zero', async () => {
+        await store.bumpStats('wifi', H0, { sessionsStarted: 1 }, inAnHour());
+        await store.bumpStats('wifi', H0, { sessionsStarted: 2, minutesUsed: 45 }, inAnHour());
+        const rows = await store.readStats(H0, H0 + HOUR);
+        expect(rows).toEqual([
+          { zoneId: 'wifi', hour: H0, counts: { ...emptyCounts(), sessionsStarted: 3, minutesUsed: 45 }, peakConcurrent: 0 },
+        ]);
+        expect(Object.keys(rows[0]!.counts).sort()).toEqual([...STAT_COUNTERS].sort());
+      });
+
+      test('when the peak is raised, then it only ever goes up', async () => {
+        await store.raisePeak('wifi', H0, 5, inAnHour());
+        await store.raisePeak('wifi', H0, 3, inAnHour());
+        expect((await store.readStats(H0, H0 + HOUR))[0]?.peakConcurrent).toBe(5);
+        await store.raisePeak('wifi', H0, 7, inAnHour());
+        await store.bumpStats('wifi', H0, { kioskUses: 1 }, inAnHour());
+        const [row] = await store.readStats(H0, H0 + HOUR);
+        expect(row).toEqual({ zoneId: 'wifi', hour: H0, counts: { ...emptyCounts(), kioskUses: 1 }, peakConcurrent: 7 });
+      });
+
+      test('when stats are read for a range and a zone, then only those rows come back, by hour then zone', async () => {
+        await store.bumpStats('wifi', H0 + HOUR, { learnViews: 2 }, inAnHour());
+        await store.bumpStats('kiosks', H0 + HOUR, { kioskUses: 1 }, inAnHour());
+        await store.bumpStats('wifi', H0, { sessionsStarted: 1 }, inAnHour());
+        await store.bumpStats('wifi', H0 + 2 * HOUR, { refusedClosed: 4 }, inAnHour());
+        await store.bumpStats('wifi', H0 - HOUR, { refusedAllowance: 1 }, inAnHour());
+        const all = await store.readStats(H0, H0 + 2 * HOUR);
+        expect(all.map((r) => [r.hour, r.zoneId])).toEqual([
+          [H0, 'wifi'],
+          [H0 + HOUR, 'kiosks'],
+          [H0 + HOUR, 'wifi'],
+        ]);
+        const wifi = await store.readStats(H0 - HOUR, H0 + 3 * HOUR, 'wifi');
+        expect(wifi.map((r) => r.hour)).toEqual([H0 - HOUR, H0, H0 + HOUR, H0 + 2 * HOUR]);
+        expect(await store.readStats(H0, H0 + 3 * HOUR, 'nowhere')).toEqual([]);
+      });
+
+      test('when a stats row reaches its retention expiry, then it is no longer read', async () => {
+        await store.bumpStats('wifi', H0, { passesRedeemed: 1 }, Date.now() + 150);
+        await store.raisePeak('wifi', H0, 2, Date.now() + 150);
+        await store.bumpStats('wifi', H0 + HOUR, { passesRedeemed: 1 }, inAnHour());
+        await sleep(300);
+        await store.sweep(Date.now());
+        expect((await store.readStats(H0, H0 + 2 * HOUR)).map((r) => r.hour)).toEqual([H0 + HOUR]);
+      });
+    });
+
+    describe('purging a day', () => {
+      test('when a day is purged, then its usage and sessions go and everything else stays', async () => {
+        const today = makeSession({ day: DAY });
+        const tomorrow = makeSession({ day: OTHER_DAY, gatewayId: 'gw2' });
+        await store.putSession(today);
+        await store.putSession(tomorrow);
+        await store.addUsage(DAY, 'p1', 60, inAnHour());
+        await store.addUsage(OTHER_DAY, 'p1', 90, inAnHour());
+        const policy = policySchema.parse({});
+        await store.setPolicy('wifi', policy);
+        await store.bumpStats('wifi', H0, { sessionsStarted: 2 }, inAnHour());
+
+        await store.purgeDay(DAY);
+
+        expect(await store.getSession(today.id)).toBeUndefined();
+        expect(await store.findSessionByCode(today.code)).toBeUndefined();
+        expect(await store.getUsage(DAY, 'p1')).toBe(0);
+        expect(await store.listSessions()).toEqual([tomorrow]);
+        expect(await store.findSessionByCode(tomorrow.code)).toEqual(tomorrow);
+        expect(await store.getUsage(OTHER_DAY, 'p1')).toBe(90);
+        expect(await store.getPolicy('wifi')).toEqual(policy);
+        expect(await store.readStats(H0, H0 + HOUR)).toHaveLength(1);
+      });
+    });
+
+    describe('lifecycle', () => {
+      test('when the store is up, then ping resolves', async () => {
+        await expect(store.ping()).resolves.toBeUndefined();
+      });
+
+      test('when init is called again, then it succeeds and keeps the data', async () => {
+        const s = makeSession();
+        await store.putSession(s);
+        await store.init();
+        await store.init();
+        expect(await store.getSession(s.id)).toEqual(s);
+      });
+
+      test('when the store is asked its kind, then it names its backend', () => {
+        expect(['sqlite', 'redis']).toContain(store.kind);
+      });
+    });
+  });
+}
