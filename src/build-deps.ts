@@ -1,0 +1,36 @@
+// Builds the dependencies from a configuration: the one place where real parts are chosen.
+import crypto from 'node:crypto';
+import type { Config } from './config/schema';
+import type { Deps } from './deps';
+import { systemClock, type Clock } from './domain/clock';
+import { createFirewall } from './firewall/registry';
+import { ProcNeighbourTable } from './firewall/neighbours';
+import { socketClientResolver } from './http/client';
+import type { Logger } from './logger';
+import { DayKeyring } from './privacy/day-keys';
+import { cryptoRandom } from './privacy/random';
+import { SessionService } from './sessions/session-service';
+import { createStore } from './store/registry';
+
+export async function buildDeps(config: Config, logger: Logger, overrides: Partial<Deps> & { clock?: Clock } = {}): Promise<Deps> {
+  const clock = overrides.clock ?? systemClock;
+  const random = overrides.random ?? cryptoRandom;
+  const store = overrides.store ?? createStore(config, { clock });
+  await store.init();
+  const firewall = overrides.firewall ?? createFirewall(config.firewall, { logger, clock, portalPort: config.port });
+  await firewall.init();
+  const keys = overrides.keys ?? new DayKeyring(config.dataDir, clock, config.timezone, random);
+  const sessions = overrides.sessions ?? new SessionService({ config, store, firewall, keys, clock, random, logger });
+  return {
+    config,
+    store,
+    firewall,
+    clock,
+    random,
+    logger,
+    keys,
+    sessions,
+    resolveClient: overrides.resolveClient ?? socketClientResolver(new ProcNeighbourTable()),
+    csrfSecret: overrides.csrfSecret ?? crypto.randomBytes(32).toString('base64url'),
+  };
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// The `threshold` command: serve, and check a configuration file.
+import { Command } from 'commander';
+import { ConfigError, loadConfig } from './config/load';
+import { createLogger } from './logger';
+import { serve } from './main';
+
+const program = new Command();
+program.name('threshold').description('Captive portal and public-workstation manager for libraries').version(require('../package.json').version);
+
+program
+  .command('serve')
+  .description('run the portal (config from THRESHOLD_CONFIG and environment variables)')
+  .action(async () => {
+    const config = loadOrExit();
+    const logger = createLogger(config.logLevel);
+    try {
+      const running = await serve(config, logger);
+      const shutdown = (signal: string) => {
+        logger.info({ signal }, 'shutting down');
+        running.stop().then(() => process.exit(0), () => process.exit(1));
+      };
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      process.once('SIGINT', () => shutdown('SIGINT'));
+    } catch (err) {
+      logger.fatal({ err }, `cannot start: ${(err as Error).message}`);
+      await new Promise((r) => setTimeout(r, 50));
+      process.exit(1);
+    }
+  });
+
+const configCmd = program.command('config').description('configuration tools');
+configCmd
+  .command('check')
+  .argument('<file>', 'a JSON configuration file')
+  .description('validate a configuration file (environment variables apply on top), list every problem')
+  .action((file: string) => {
+    const config = loadOrExit(file);
+    console.log(`Configuration OK: ${config.zones.length} zone(s) [${config.zones.map((z) => z.id).join(', ')}], store ${config.redisUrl ? 'redis' : 'sqlite in ' + config.dataDir}, firewall ${config.firewall}, time zone ${config.timezone}.`);
+  });
+
+function loadOrExit(file?: string) {
+  try {
+    return loadConfig(process.env, file ?? process.env.THRESHOLD_CONFIG);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  console.error((err as Error).message);
+  process.exit(1);
+});

@@ -1,0 +1,24 @@
+// The dependencies every part of the app is handed. Nothing is a module-level singleton.
+import type { Config } from './config/schema';
+import type { Clock } from './domain/clock';
+import type { Firewall } from './firewall/types';
+import type { ClientResolver } from './http/client';
+import type { Logger } from './logger';
+import type { DayKeyring } from './privacy/day-keys';
+import type { RandomSource } from './privacy/random';
+import type { SessionService } from './sessions/session-service';
+import type { Store } from './store/types';
+
+export interface Deps {
+  config: Config;
+  store: Store;
+  firewall: Firewall;
+  clock: Clock;
+  random: RandomSource;
+  logger: Logger;
+  keys: DayKeyring;
+  sessions: SessionService;
+  resolveClient: ClientResolver;
+  /** Signs CSRF tokens; random per start unless given. */
+  csrfSecret: string;
+}

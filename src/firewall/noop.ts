@@ -1,0 +1,45 @@
+// The noop firewall: remembers what it was told and logs aggregate events only. For laptops,
+// demos and tests; it enforces nothing.
+import type { Logger } from '../logger';
+import type { Clock } from '../domain/clock';
+import type { Firewall, FirewallClient, FirewallEntry } from './types';
+
+export class NoopFirewall implements Firewall {
+  readonly name = 'noop';
+  private readonly entries = new Map<string, { mac?: string; expiresAt: number }>();
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly clock: Clock,
+  ) {}
+
+  async init(): Promise<void> {
+    this.logger.info({ firewall: this.name }, 'firewall ready (noop: nothing is enforced)');
+  }
+
+  async allow(clients: FirewallClient[]): Promise<void> {
+    const now = this.clock.now();
+    for (const c of clients) this.entries.set(c.ip, { mac: c.mac, expiresAt: now + c.timeoutSeconds * 1000 });
+    this.logger.debug({ firewall: this.name, allowed: clients.length }, 'clients allowed');
+  }
+
+  async revoke(clients: Pick<FirewallClient, 'ip' | 'mac'>[]): Promise<void> {
+    for (const c of clients) this.entries.delete(c.ip);
+    this.logger.debug({ firewall: this.name, revoked: clients.length }, 'clients revoked');
+  }
+
+  async list(): Promise<FirewallEntry[]> {
+    const now = this.clock.now();
+    const out: FirewallEntry[] = [];
+    for (const [ip, e] of this.entries) {
+      if (e.expiresAt <= now) {
+        this.entries.delete(ip);
+        continue;
+      }
+      out.push({ ip, ...(e.mac ? { mac: e.mac } : {}), expiresInSeconds: Math.ceil((e.expiresAt - now) / 1000) });
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {}
+}

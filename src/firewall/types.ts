@@ -1,0 +1,38 @@
+// The Firewall contract: the door that lets a client through for a while, one backend per file.
+
+/** A client the firewall lets through. */
+export interface FirewallClient {
+  ip: string;
+  /** Known when the client is on a directly attached network (from the neighbour table). */
+  mac?: string;
+  zoneId: string;
+  /** Seconds until the kernel ends access by itself. */
+  timeoutSeconds: number;
+}
+
+/** What the firewall currently lets through. */
+export interface FirewallEntry {
+  ip: string;
+  mac?: string;
+  /** Seconds left before the entry expires by itself. */
+  expiresInSeconds: number;
+  /** Bytes counted for the client, where the backend counts; undefined otherwise. */
+  bytes?: number;
+}
+
+/**
+ * A firewall backend. Methods take batches so a backend can apply many changes at once.
+ * A backend throws descriptive errors (the command that failed and what it said), never
+ * returns booleans.
+ */
+export interface Firewall {
+  readonly name: string;
+  /** Creates whatever the backend owns (idempotent); called once at start. */
+  init(): Promise<void>;
+  /** Lets clients through, or updates their timeout when already allowed. */
+  allow(clients: FirewallClient[]): Promise<void>;
+  /** Stops letting clients through; unknown clients are ignored. */
+  revoke(clients: Pick<FirewallClient, 'ip' | 'mac'>[]): Promise<void>;
+  list(): Promise<FirewallEntry[]>;
+  close(): Promise<void>;
+}

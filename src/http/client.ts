@@ -1,0 +1,27 @@
+// Who is asking: the client's address as the socket sees it, and its MAC where the kernel knows it.
+import type { IncomingMessage } from 'node:http';
+import { normaliseIp } from '../domain/subnets';
+import type { ClientAddress } from '../sessions/session-service';
+import type { NeighbourTable } from '../firewall/neighbours';
+
+/** Finds the client of a request. Tests inject one that reads a test header. */
+export type ClientResolver = (req: IncomingMessage) => ClientAddress;
+
+/** The socket's remote address is the only source trusted: no X-Forwarded-For on a captive LAN. */
+export function socketClientResolver(neighbours?: NeighbourTable): ClientResolver {
+  return (req) => {
+    const ip = normaliseIp(req.socket.remoteAddress ?? '0.0.0.0');
+    const mac = neighbours?.lookup(ip);
+    return mac ? { ip, mac } : { ip };
+  };
+}
+
+/** Only for tests and benchmarks: the client address comes from the X-Test-Client header. */
+export function headerClientResolver(fallback: ClientResolver = socketClientResolver()): ClientResolver {
+  return (req) => {
+    const h = req.headers['x-test-client'];
+    if (typeof h !== 'string') return fallback(req);
+    const [ip, mac] = h.split(',').map((s) => s.trim());
+    return mac ? { ip: ip!, mac } : { ip: ip! };
+  };
+}

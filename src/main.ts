@@ -1,0 +1,101 @@
+// main: load config, build deps, create the apps, listen; periodic jobs; graceful shutdown.
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { Config } from './config/schema';
+import { createApp } from './app';
+import { buildDeps } from './build-deps';
+import { createLogger, type Logger } from './logger';
+import { createProbeHandler } from './portal/probes';
+import { splashUrl } from './portal/urls';
+import type { Deps } from './deps';
+
+export interface Running {
+  deps: Deps;
+  servers: (http.Server | https.Server)[];
+  stop(): Promise<void>;
+}
+
+/** Starts Threshold with a validated configuration. Resolves once every listener is up. */
+export async function serve(config: Config, logger: Logger = createLogger(config.logLevel), overrides: Partial<Deps> = {}): Promise<Running> {
+  const deps = await buildDeps(config, logger, overrides);
+  await deps.sessions.policies.refresh();
+  await deps.sessions.start();
+  await deps.sessions.pruneKeys();
+  await deps.store.sweep(deps.clock.now());
+
+  const probes = createProbeHandler(deps.sessions, deps.resolveClient, splashUrl(config));
+  const portal = createApp(deps, { surfaces: ['portal'] });
+  const servers: (http.Server | https.Server)[] = [];
+  const httpServer = http.createServer((req, res) => {
+    if (!probes(req, res)) portal(req, res);
+  });
+  servers.push(await listen(httpServer, config.port, config.host));
+  logger.info({ port: config.port }, `portal listening on http://${displayHost(config.host)}:${config.port}`);
+
+  if (config.httpsPort && config.tlsCert && config.tlsKey) {
+    const secureApp = createApp(deps, { surfaces: ['portal'], secure: true });
+    const tls = { cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) };
+    const httpsServer = https.createServer(tls, (req, res) => {
+      if (!probes(req, res)) secureApp(req, res);
+    });
+    servers.push(await listen(httpsServer, config.httpsPort, config.host));
+    logger.info({ port: config.httpsPort }, `portal (HTTPS, RFC 8908 API) listening on port ${config.httpsPort}`);
+  }
+
+  const jobs = [
+    every(5_000, () => deps.sessions.tick(), logger, 'session tick'),
+    every(30_000, async () => {
+      await deps.sessions.policies.refresh();
+      await deps.sessions.reconcile();
+    }, logger, 'reconcile'),
+    every(10 * 60_000, async () => {
+      await deps.sessions.pruneKeys();
+      await deps.store.sweep(deps.clock.now());
+    }, logger, 'sweep'),
+  ];
+
+  let stopped = false;
+  return {
+    deps,
+    servers,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      jobs.forEach(clearInterval);
+      await Promise.all(servers.map((s) => new Promise<void>((r) => { s.close(() => r()); s.closeAllConnections?.(); })));
+      // The firewall keeps its timeouts: the kernel goes on enforcing them while we are down.
+      await deps.firewall.close();
+      await deps.store.close();
+      logger.info('stopped');
+    },
+  };
+}
+
+function listen<S extends http.Server | https.Server>(server: S, port: number, host: string): Promise<S> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') reject(new Error(`port ${port} is already in use: stop the other program or set PORT to a free port`));
+      else if (err.code === 'EACCES') reject(new Error(`not allowed to listen on port ${port}: use a port above 1023 or give the service CAP_NET_BIND_SERVICE`));
+      else reject(err);
+    });
+    server.listen(port, host, () => resolve(server));
+  });
+}
+
+function every(ms: number, fn: () => Promise<unknown>, logger: Logger, name: string): NodeJS.Timeout {
+  let running = false;
+  return setInterval(() => {
+    if (running) return;
+    running = true;
+    fn()
+      .catch((err: unknown) => logger.error({ err, job: name }, `${name} failed`))
+      .finally(() => {
+        running = false;
+      });
+  }, ms);
+}
+
+function displayHost(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+}

@@ -1,0 +1,28 @@
+// The RFC 8908 Captive Portal API: a client learns whether it is captive, and only about itself.
+import { Router } from 'express';
+import type { Deps } from '../deps';
+import { portalBaseUrl } from './urls';
+
+export function captiveApiRouter(deps: Deps): Router {
+  const router = Router();
+  router.get('/api/captive', (req, res) => {
+    const client = deps.resolveClient(req);
+    const session = deps.sessions.lookup(client.ip);
+    const base = portalBaseUrl(deps.config, req);
+    const body: Record<string, unknown> = {
+      captive: !session,
+      'user-portal-url': `${base}/`,
+    };
+    if (deps.config.venueInfoUrl) body['venue-info-url'] = deps.config.venueInfoUrl;
+    else body['venue-info-url'] = `${base}/privacy`;
+    if (session) {
+      const policy = deps.sessions.policies.peek(session.record.zoneId);
+      body['seconds-remaining'] = deps.sessions.secondsLeft(session);
+      body['can-extend-session'] = Boolean(policy?.allowExtend);
+    } else {
+      body['can-extend-session'] = false;
+    }
+    res.set('Cache-Control', 'private').type('application/captive+json').send(JSON.stringify(body));
+  });
+  return router;
+}

@@ -1,0 +1,95 @@
+// The patron's pages: splash, accept, status, extend, log out.
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import type { Deps } from '../deps';
+import type { Csrf } from '../http/csrf';
+import { badRequest } from '../http/errors';
+import type { GrantResult } from '../sessions/session-service';
+import { formatDuration, type Translate } from '../i18n/translate';
+import { patronRateLimit } from '../http/rate-limit';
+
+const acceptForm = z.object({ _csrf: z.string(), accept: z.literal('yes', { message: 'Tick or press the accept button to agree to the terms.' }) }).strict();
+const actionForm = z.object({ _csrf: z.string() }).strict();
+
+export function patronRouter(deps: Deps, csrf: Csrf): Router {
+  const router = Router();
+  const limit = patronRateLimit(deps.resolveClient, { limit: 20, windowMs: 60_000 });
+
+  router.get('/', csrf.provide, async (req, res) => {
+    const client = deps.resolveClient(req);
+    if (deps.sessions.lookup(client.ip)) return res.redirect(303, '/status');
+    const info = await deps.sessions.describe(client);
+    if (!info) return res.status(403).render('portal/no-zone');
+    if (!info.open.open) return renderClosed(res, info.open);
+    const t = res.locals.t as Translate;
+    res.render('portal/splash', {
+      policy: info.policy,
+      sessionText: formatDuration(t, info.policy.sessionMinutes * 60),
+      dailyText: formatDuration(t, info.policy.dailyMinutes * 60),
+      leftText: info.leftSeconds < info.policy.dailyMinutes * 60 ? formatDuration(t, info.leftSeconds) : undefined,
+      error: undefined,
+    });
+  });
+
+  router.post('/accept', limit, csrf.protect, async (req, res) => {
+    const parsed = acceptForm.safeParse(req.body ?? {});
+    if (!parsed.success) throw badRequest('To get online, press the "I accept" button on the start page.');
+    const client = deps.resolveClient(req);
+    const result = await deps.sessions.grant(client);
+    if (!result.ok) return renderRefusal(res, result, deps);
+    // A full page load (not a fragment), so iOS's mini-browser shows "Done".
+    res.redirect(303, '/status');
+  });
+
+  router.get('/status', csrf.provide, (req, res) => {
+    const client = deps.resolveClient(req);
+    const session = deps.sessions.lookup(client.ip);
+    if (!session) return res.redirect(303, '/');
+    const policy = deps.sessions.policies.peek(session.record.zoneId);
+    const left = deps.sessions.secondsLeft(session);
+    const t = res.locals.t as Translate;
+    const notice = typeof req.query.notice === 'string' ? req.query.notice : undefined;
+    res.set('Cache-Control', 'no-store');
+    res.render('portal/status', {
+      left,
+      leftText: formatDuration(t, left),
+      endsAt: session.record.endsAt,
+      code: session.record.code,
+      canExtend: Boolean(policy?.allowExtend),
+      warning: policy ? left <= policy.warningMinutes * 60 : false,
+      notice: notice === 'extended' || notice === 'not-extended' ? notice : undefined,
+    });
+  });
+
+  router.post('/extend', limit, csrf.protect, async (req, res) => {
+    actionForm.parse(req.body ?? {});
+    const result = await deps.sessions.extend(deps.resolveClient(req).ip);
+    if (!result.ok && result.reason === 'no-session') return res.redirect(303, '/');
+    res.redirect(303, `/status?notice=${result.ok ? 'extended' : 'not-extended'}`);
+  });
+
+  router.post('/logout', limit, csrf.protect, async (req, res) => {
+    actionForm.parse(req.body ?? {});
+    await deps.sessions.logout(deps.resolveClient(req).ip);
+    res.redirect(303, '/logged-out');
+  });
+
+  router.get('/logged-out', (_req, res) => res.render('portal/logged-out'));
+
+  return router;
+}
+
+function renderClosed(res: Response, open: { todayHours: { open: string; close: string }[]; nextOpenAt?: number; closureReason?: string }, closingSoon = false) {
+  res.status(403).render('portal/closed', { open, closingSoon });
+}
+
+function renderRefusal(res: Response, result: Exclude<GrantResult, { ok: true }>, deps: Deps) {
+  if (result.reason === 'no-zone') return res.status(403).render('portal/no-zone');
+  if (result.reason === 'closed') return renderClosed(res, result.open ?? { todayHours: [] }, Boolean(result.open?.open));
+  const t = res.locals.t as Translate;
+  return res.status(403).render('portal/exhausted', {
+    dailyText: formatDuration(t, (result.policy?.dailyMinutes ?? 0) * 60),
+    resetsAt: deps.sessions.allowanceResetsAt(),
+  });
+}
+

@@ -1,0 +1,60 @@
+// The in-process view of this gateway's live sessions: what probes and RFC 8908 answer from,
+// so they never wait on the disk or on Redis. Raw addresses exist here, in memory only.
+import type { SessionRecord } from '../store/types';
+
+export interface LiveSession {
+  record: SessionRecord;
+  ip: string;
+  mac?: string;
+  /** Last byte count the firewall reported, to notice activity. */
+  lastBytes?: number;
+}
+
+export class LiveView {
+  private readonly byIp = new Map<string, LiveSession>();
+  private readonly byId = new Map<string, LiveSession>();
+
+  /** The live session of a client address, if it has one that has not ended at `now`. */
+  forIp(ip: string, now: number): LiveSession | undefined {
+    const s = this.byIp.get(ip);
+    return s && s.record.endsAt > now ? s : undefined;
+  }
+
+  /** Any session held for the address, ended or not (ended ones wait for the next sweep). */
+  anyForIp(ip: string): LiveSession | undefined {
+    return this.byIp.get(ip);
+  }
+
+  byIdOf(id: string): LiveSession | undefined {
+    return this.byId.get(id);
+  }
+
+  set(s: LiveSession): void {
+    const old = this.byId.get(s.record.id);
+    if (old && old.ip !== s.ip) this.byIp.delete(old.ip);
+    this.byIp.set(s.ip, s);
+    this.byId.set(s.record.id, s);
+  }
+
+  delete(id: string): LiveSession | undefined {
+    const s = this.byId.get(id);
+    if (!s) return undefined;
+    this.byId.delete(id);
+    if (this.byIp.get(s.ip) === s) this.byIp.delete(s.ip);
+    return s;
+  }
+
+  all(): LiveSession[] {
+    return [...this.byId.values()];
+  }
+
+  countInZone(zoneId: string, now: number): number {
+    let n = 0;
+    for (const s of this.byId.values()) if (s.record.zoneId === zoneId && s.record.endsAt > now) n++;
+    return n;
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+}

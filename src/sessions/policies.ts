@@ -1,0 +1,43 @@
+// Zone policies: what staff set (in the store), falling back to the configuration file.
+import type { Config, Policy, Zone } from '../config/schema';
+import type { Store } from '../store/types';
+
+export class PolicyBook {
+  /** The last policy read per zone, for hot paths that must not wait on the store. */
+  private readonly cache = new Map<string, Policy>();
+
+  constructor(
+    private readonly config: Config,
+    private readonly store: Store,
+  ) {}
+
+  zone(zoneId: string): Zone | undefined {
+    return this.config.zones.find((z) => z.id === zoneId);
+  }
+
+  /** The policy in force for a zone. */
+  async get(zoneId: string): Promise<Policy> {
+    const stored = await this.store.getPolicy(zoneId);
+    const zone = this.zone(zoneId);
+    if (!zone) throw new Error(`unknown zone "${zoneId}"`);
+    const policy = stored ?? zone.policy;
+    this.cache.set(zoneId, policy);
+    return policy;
+  }
+
+  /** The policy last read for a zone, without waiting (the configured one before any read). */
+  peek(zoneId: string): Policy | undefined {
+    return this.cache.get(zoneId) ?? this.zone(zoneId)?.policy;
+  }
+
+  /** Re-reads every zone's policy, so changes made by another process are seen. */
+  async refresh(): Promise<void> {
+    for (const z of this.config.zones) await this.get(z.id);
+  }
+
+  async set(zoneId: string, policy: Policy): Promise<void> {
+    if (!this.zone(zoneId)) throw new Error(`unknown zone "${zoneId}"`);
+    await this.store.setPolicy(zoneId, policy);
+    this.cache.set(zoneId, policy);
+  }
+}

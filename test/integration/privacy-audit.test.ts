@@ -1,0 +1,118 @@
+// The privacy audit: run the whole flow for several clients, then search every file under
+// DATA_DIR (SQLite file, WAL and key file), every Redis key and value, and the logs for their
+// raw IPs and MACs, in every form an operator could read back. None may be found.
+import fs from 'node:fs';
+import path from 'node:path';
+import Redis from 'ioredis';
+import { makeTestApp, Patron, type TestContext } from '../helpers/test-deps';
+
+const CLIENTS = [
+  { ip: '10.77.1.23', mac: 'a4:5e:60:d1:22:9f' },
+  { ip: '10.77.1.24', mac: '3c:22:fb:07:8a:10' },
+  { ip: '192.168.77.5' },
+  { ip: '2001:db8:77::42', mac: 'f0:18:98:aa:bb:cc' },
+];
+
+/** Every spelling of an address a person could search for or decode. */
+function forms(value: string): string[] {
+  const out = new Set([value, value.toUpperCase()]);
+  if (/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(value)) {
+    const hex = value.replace(/:/g, '');
+    out.add(hex).add(hex.toUpperCase()).add(value.replace(/:/g, '-')).add(Buffer.from(hex, 'hex').toString('base64'));
+  } else if (value.includes('.')) {
+    const bytes = Buffer.from(value.split('.').map(Number));
+    out.add(bytes.toString('hex')).add(bytes.toString('base64').replace(/=+$/, ''));
+  } else {
+    out.add(value.replace(/:/g, ''));
+  }
+  return [...out];
+}
+
+function filesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+function findLeaks(haystacks: { where: string; data: Buffer | string }[]): string[] {
+  const leaks: string[] = [];
+  for (const c of CLIENTS) {
+    for (const v of [c.ip, c.mac].filter((x): x is string => Boolean(x))) {
+      for (const f of forms(v)) {
+        for (const h of haystacks) {
+          const data = typeof h.data === 'string' ? Buffer.from(h.data) : h.data;
+          if (data.includes(Buffer.from(f)) || data.includes(Buffer.from(f, 'utf16le'))) leaks.push(`${f} in ${h.where}`);
+        }
+      }
+    }
+  }
+  return leaks;
+}
+
+async function redisDump(ctx: TestContext): Promise<{ where: string; data: string }[]> {
+  const redis = new Redis(process.env.TEST_REDIS_URL!);
+  const out: { where: string; data: string }[] = [];
+  try {
+    for (const key of await redis.keys('*')) {
+      const type = await redis.type(key);
+      let value: unknown;
+      if (type === 'string') value = await redis.get(key);
+      else if (type === 'hash') value = await redis.hgetall(key);
+      else if (type === 'set') value = await redis.smembers(key);
+      else if (type === 'zset') value = await redis.zrange(key, '0', '-1', 'WITHSCORES');
+      else if (type === 'list') value = await redis.lrange(key, 0, -1);
+      out.push({ where: `redis ${key}`, data: key + JSON.stringify(value) });
+    }
+  } finally {
+    redis.disconnect();
+  }
+  void ctx;
+  return out;
+}
+
+async function runFlow(ctx: TestContext) {
+  const patrons = CLIENTS.map((c) => new Patron(ctx.app, c.ip, c.mac));
+  for (const p of patrons) expect((await p.accept()).status).toBe(303);
+  for (const p of patrons) await p.page('/status');
+  await patrons[0]!.submit('/status', '/extend');
+  await patrons[1]!.submit('/status', '/logout');
+  for (const p of patrons) await p.get('/generate_204');
+  await ctx.deps.sessions.tick();
+}
+
+async function audit(ctx: TestContext, redis: boolean) {
+  const haystacks: { where: string; data: Buffer | string }[] = filesUnder(ctx.dataDir).map((f) => ({ where: f, data: fs.readFileSync(f) }));
+  haystacks.push({ where: 'logs', data: ctx.logs.join('') });
+  if (redis) haystacks.push(...(await redisDump(ctx)));
+  return findLeaks(haystacks);
+}
+
+describe.each([
+  ['sqlite', false],
+  ['redis', true],
+])('privacy audit with %s', (_name, redis) => {
+  let ctx: TestContext;
+  afterEach(() => ctx.close());
+
+  it('when several patrons use the portal, then no raw IP or MAC is at rest or in the logs, during or after their sessions', async () => {
+    ctx = await makeTestApp({ redis });
+    await runFlow(ctx);
+    expect(ctx.logs.length).toBeGreaterThan(0);
+    expect(await audit(ctx, redis)).toEqual([]);
+    // After every session has ended and the day keys are gone, nothing is left to decrypt either.
+    ctx.clock.advance(3 * 86_400_000);
+    await ctx.deps.sessions.tick();
+    await ctx.deps.sessions.pruneKeys();
+    await ctx.deps.store.sweep(ctx.clock.now());
+    expect(await ctx.deps.store.listSessions()).toEqual([]);
+    expect(await audit(ctx, redis)).toEqual([]);
+  });
+
+  it('when the key file is written, then only Threshold can read it', async () => {
+    ctx = await makeTestApp({ redis });
+    await runFlow(ctx);
+    const mode = fs.statSync(path.join(ctx.dataDir, 'day-keys.json')).mode & 0o777;
+    expect(mode).toBe(0o600);
+  });
+});

@@ -1,0 +1,114 @@
+// Sessions with an injected clock: midnight, closing time, a policy change while sessions run,
+// an exhausted allowance, restarts and the destruction of day keys.
+import { policySchema } from '../../src/config/schema';
+import { SessionService } from '../../src/sessions/session-service';
+import { makeTestApp, type TestContext } from '../helpers/test-deps';
+
+const zone = (policy: Record<string, unknown>) => ({ zones: [{ id: 'wifi', name: 'Wi-Fi', subnets: ['0.0.0.0/0', '::/0'], policy }] });
+const client = (n: number) => ({ ip: `10.9.0.${n}`, mac: `02:00:00:00:00:${String(n).padStart(2, '0')}` });
+
+describe('SessionService', () => {
+  let ctx: TestContext;
+  afterEach(() => ctx.close());
+
+  it('when a device used its allowance yesterday, then after midnight it gets a fresh allowance under a new pseudonym', async () => {
+    ctx = await makeTestApp({ now: '2026-11-18T22:00:00Z', config: zone({ sessionMinutes: 60, dailyMinutes: 60 }) });
+    const s = ctx.deps.sessions;
+    const first = await s.grant(client(1));
+    expect(first.ok).toBe(true);
+    ctx.clock.set(Date.parse('2026-11-18T23:05:00Z'));
+    await s.tick();
+    expect((await s.grant(client(1))).ok).toBe(false);
+    ctx.clock.set(Date.parse('2026-11-19T00:01:00Z'));
+    const next = await s.grant(client(1));
+    expect(next.ok).toBe(true);
+    if (first.ok && next.ok) {
+      expect(next.session.record.day).toBe('2026-11-19');
+      expect(next.session.record.pseudonym).not.toBe(first.session.record.pseudonym);
+    }
+  });
+
+  it('when a session is granted at 23:30, then it runs past midnight and counts against the day it began', async () => {
+    ctx = await makeTestApp({ now: '2026-11-18T23:30:00Z', config: zone({ sessionMinutes: 60, dailyMinutes: 120 }) });
+    const r = await ctx.deps.sessions.grant(client(2));
+    expect(r.ok && r.session.record.endsAt).toBe(Date.parse('2026-11-19T00:30:00Z'));
+    ctx.clock.set(Date.parse('2026-11-19T00:10:00Z'));
+    expect(ctx.deps.sessions.lookup(client(2).ip)).toBeDefined();
+    if (r.ok) expect(await ctx.deps.store.getUsage('2026-11-18', r.session.record.pseudonym)).toBe(3600);
+  });
+
+  it('when the library closes in 15 minutes, then a new session ends at closing time and is cut off then', async () => {
+    ctx = await makeTestApp({ now: '2026-11-18T19:45:00Z', config: zone({ openingHours: { wed: [{ open: '09:00', close: '20:00' }] } }) });
+    const r = await ctx.deps.sessions.grant(client(3));
+    expect(r.ok && r.session.record.endsAt).toBe(Date.parse('2026-11-18T20:00:00Z'));
+    expect((await ctx.deps.firewall.list())[0]?.expiresInSeconds).toBe(15 * 60);
+    ctx.clock.set(Date.parse('2026-11-18T20:00:01Z'));
+    await ctx.deps.sessions.tick();
+    expect(ctx.deps.sessions.lookup(client(3).ip)).toBeUndefined();
+    expect(await ctx.deps.store.listSessions()).toEqual([]);
+  });
+
+  it('when staff shorten the session length while sessions run, then running sessions are cut only if they choose so', async () => {
+    ctx = await makeTestApp({ config: zone({ sessionMinutes: 60 }) });
+    const s = ctx.deps.sessions;
+    await s.grant(client(4));
+    ctx.clock.advance(10 * 60_000);
+    const shorter = policySchema.parse({ sessionMinutes: 20 });
+    await s.policies.set('wifi', shorter);
+    // New sessions get the new length at once; running ones keep theirs.
+    const fresh = await s.grant(client(5));
+    expect(fresh.ok && s.secondsLeft(fresh.session)).toBe(20 * 60);
+    expect(s.secondsLeft(s.lookup(client(4).ip)!)).toBe(50 * 60);
+    // When staff choose to shorten running sessions, they end 20 minutes after they began.
+    expect(await s.applyPolicyToRunning('wifi', shorter)).toBe(1);
+    expect(s.secondsLeft(s.lookup(client(4).ip)!)).toBe(10 * 60);
+    expect((await ctx.deps.firewall.list()).find((e) => e.ip === client(4).ip)?.expiresInSeconds).toBe(10 * 60);
+  });
+
+  it('when the allowance is used up across several sessions, then the next grant is refused and counted', async () => {
+    ctx = await makeTestApp({ config: zone({ sessionMinutes: 30, dailyMinutes: 45 }) });
+    const s = ctx.deps.sessions;
+    expect((await s.grant(client(6))).ok).toBe(true);
+    ctx.clock.advance(30 * 60_000);
+    await s.tick();
+    const second = await s.grant(client(6));
+    expect(second.ok && s.secondsLeft(second.session)).toBe(15 * 60);
+    ctx.clock.advance(15 * 60_000);
+    await s.tick();
+    expect(await s.grant(client(6))).toMatchObject({ ok: false, reason: 'allowance-exhausted' });
+    const stats = await ctx.deps.store.readStats(0, Date.now() + 1e12);
+    const sum = (k: 'sessionsStarted' | 'refusedAllowance' | 'minutesUsed') => stats.reduce((a, r) => a + r.counts[k], 0);
+    expect(sum('sessionsStarted')).toBe(2);
+    expect(sum('refusedAllowance')).toBe(1);
+    expect(sum('minutesUsed')).toBe(45);
+  });
+
+  it('when the same device asks twice at once, then one session is started', async () => {
+    ctx = await makeTestApp();
+    const [a, b] = await Promise.all([ctx.deps.sessions.grant(client(7)), ctx.deps.sessions.grant(client(7))]);
+    expect(a.ok && b.ok && a.session.record.id === b.session.record.id).toBe(true);
+    expect(await ctx.deps.store.listSessions()).toHaveLength(1);
+  });
+
+  it('when Threshold restarts, then live sessions are restored from the store and let through again', async () => {
+    ctx = await makeTestApp();
+    await ctx.deps.sessions.grant(client(8));
+    const restarted = new SessionService({ ...ctx.deps });
+    const fw = ctx.deps.firewall;
+    await fw.revoke([{ ip: client(8).ip }]);
+    await restarted.start();
+    expect(restarted.lookup(client(8).ip)?.mac).toBe(client(8).mac);
+    expect((await fw.list()).map((e) => e.ip)).toEqual([client(8).ip]);
+  });
+
+  it('when two days have passed, then the old day key is destroyed and its records purged', async () => {
+    ctx = await makeTestApp({ now: '2026-11-18T10:00:00Z' });
+    await ctx.deps.sessions.grant(client(9));
+    expect(ctx.deps.keys.days()).toEqual(['2026-11-18']);
+    ctx.clock.set(Date.parse('2026-11-20T10:00:00Z'));
+    await ctx.deps.sessions.tick();
+    expect(await ctx.deps.sessions.pruneKeys()).toEqual(['2026-11-18']);
+    expect(ctx.deps.keys.days()).toEqual([]);
+    expect(await ctx.deps.store.listSessions()).toEqual([]);
+  });
+});
