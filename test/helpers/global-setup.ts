@@ -15,7 +15,6 @@ export interface TestRedisServer {
 }
 
 declare global {
-  // eslint-disable-next-line no-var
   var __thresholdTestRedis: TestRedisServer | undefined;
 }
 

@@ -14,6 +14,7 @@ import { headerClientResolver } from '../../src/http/client';
 import { createLogger } from '../../src/logger';
 import type { Deps } from '../../src/deps';
 import { createStore } from '../../src/store/registry';
+import { deleteKeysWithPrefix } from './redis';
 
 export interface TestContext {
   app: Express;
@@ -61,6 +62,7 @@ export async function makeTestApp(opts: TestOptions = {}): Promise<TestContext> 
     logs,
     async close() {
       await deps.store.close();
+      if (opts.redis) await deleteKeysWithPrefix(prefix);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

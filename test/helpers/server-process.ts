@@ -1,0 +1,79 @@
+// Starts the real `threshold serve` process (the compiled dist/) for
+// end-to-end tests, on free ports with its own DATA_DIR; stops it afterwards.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const ROOT = path.join(__dirname, '..', '..');
+
+export interface ServerProcess {
+  child: ChildProcess;
+  port: number;
+  dataDir: string;
+  output: () => string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Builds dist/ once per test run if it is missing or older than src/. */
+export function ensureBuilt(): void {
+  const cli = path.join(ROOT, 'dist', 'cli.js');
+  if (fs.existsSync(cli) && !process.env.THRESHOLD_REBUILD) return;
+  const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+/**
+ * Spawns `node dist/cli.js serve` with the given environment (PORT and DATA_DIR are filled in
+ * when missing) and waits until it listens. `prefix` runs it inside a command, e.g.
+ * `['ip', 'netns', 'exec', 'gw']`.
+ */
+export async function startServer(env: Record<string, string> = {}, opts: { prefix?: string[]; readyUrl?: string } = {}): Promise<ServerProcess> {
+  ensureBuilt();
+  const port = env.PORT ? Number(env.PORT) : await freePort();
+  const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'threshold-e2e-'));
+  const fullEnv = { ...process.env, LOG_LEVEL: 'info', ...env, PORT: String(port), DATA_DIR: dataDir };
+  const cmd = [...(opts.prefix ?? []), process.execPath, path.join(ROOT, 'dist', 'cli.js'), 'serve'];
+  const child = spawn(cmd[0]!, cmd.slice(1), { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 15 s:\n${out}`)), 15_000);
+    const check = () => {
+      if (out.includes('portal listening')) {
+        clearTimeout(timer);
+        resolve();
+      } else if (child.exitCode !== null) {
+        clearTimeout(timer);
+        reject(new Error(`server exited with ${child.exitCode}:\n${out}`));
+      } else setTimeout(check, 50);
+    };
+    check();
+  });
+  return {
+    child,
+    port,
+    dataDir,
+    output: () => out,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode !== null) return;
+      await new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill(signal);
+      });
+    },
+  };
+}
