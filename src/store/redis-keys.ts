@@ -12,6 +12,13 @@
 //   code:<code>                     "<gatewayId>:<id>"               expires with the session
 //   gateways                        ZSET gatewayId → last expiry     expires with its last session
 //   usage:<day>:<pseudonym>         seconds used (float)             expires at the expiry given
+// Public workstations (issue 5); a workstation's keys share the tag {ws:<name>}:
+//   {ws:<name>}:rec                 HASH the workstation record      no expiry; retired: RETIRED_KEEP_MS
+//   {ws:<name>}:health              LIST JSON samples, newest first  trimmed to the history limit
+//   {ws:<name>}:cmds                HASH command id → JSON command   COMMAND_KEEP_MS after the last queued
+//   wstoken:<tokenHash>             "<name>"                         no expiry; retired: with the record
+//   workstations                    ZSET name → record expiry        +inf while active
+//   enrol:<codeHash>                JSON enrolment code              expires at the code's expiry
 import { SESSION_GRACE_MS, type SessionRecord } from './types';
 
 /** The prefix in front of every key unless one is given (tests give a unique one). */
@@ -118,3 +125,37 @@ export function prefixPattern(prefix: string): string {
 function globEscape(s: string): string {
   return s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 }
+
+// ---- Public workstations (issue 5) ----
+
+/** The hash tag shared by one workstation's keys (names are [a-z0-9-], never braces). */
+function wsTag(name: string): string {
+  return `{ws:${name}}`;
+}
+
+export function workstationKey(prefix: string, name: string): string {
+  return `${prefix}${wsTag(name)}:rec`;
+}
+
+export function workstationHealthKey(prefix: string, name: string): string {
+  return `${prefix}${wsTag(name)}:health`;
+}
+
+export function workstationCommandsKey(prefix: string, name: string): string {
+  return `${prefix}${wsTag(name)}:cmds`;
+}
+
+export function workstationTokenKey(prefix: string, tokenHash: string): string {
+  return `${prefix}wstoken:${tokenHash}`;
+}
+
+export function workstationsIndexKey(prefix: string): string {
+  return `${prefix}workstations`;
+}
+
+export function enrolmentCodeKey(prefix: string, codeHash: string): string {
+  return `${prefix}enrol:${codeHash}`;
+}
+
+/** The score of an active workstation in the index: it never expires. */
+export const ACTIVE_SCORE = '+inf';

@@ -1,6 +1,7 @@
 // The Store contract: everything Threshold keeps, behind one interface with SQLite and Redis
 // implementations that pass one shared contract suite (test/contract/store.contract.ts).
 import type { Policy } from '../config/schema';
+import type { WorkstationStore } from './workstation-types';
 
 /**
  * A live patron session. It never holds a raw IP or MAC: the address is sealed under the
@@ -52,7 +53,7 @@ export interface HourlyStats {
  * Everything Threshold keeps. All times are epoch milliseconds. Every record that must go away
  * carries an expiry: Redis uses it as a TTL, SQLite deletes it in `sweep`.
  */
-export interface Store {
+export interface Store extends WorkstationStore {
   /** 'sqlite' or 'redis'. */
   readonly kind: string;
   /** Creates tables or connects. Safe to call on an existing store. */
@@ -101,3 +102,6 @@ export const SESSION_GRACE_MS = 10 * 60_000;
 export function emptyCounts(): Record<StatCounter, number> {
   return Object.fromEntries(STAT_COUNTERS.map((c) => [c, 0])) as Record<StatCounter, number>;
 }
+
+// ---- Public workstations (issue 5): the workstation half of the contract ----
+export * from './workstation-types';

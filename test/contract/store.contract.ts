@@ -2,6 +2,7 @@
 import crypto from 'node:crypto';
 import { policySchema } from '../../src/config/schema';
 import { SESSION_GRACE_MS, STAT_COUNTERS, emptyCounts, type SessionRecord, type Store } from '../../src/store/types';
+import { describeWorkstationContract } from './workstation.contract';
 
 const HOUR = 3_600_000;
 /** A UTC hour boundary to hang stats on. */
@@ -250,6 +251,9 @@ export function describeStoreContract(name: string, make: () => Promise<Store>):
         expect(await store.readStats(H0, H0 + HOUR)).toHaveLength(1);
       });
     });
+
+    // Public workstations (issue 5).
+    describeWorkstationContract(() => store);
 
     describe('lifecycle', () => {
       test('when the store is up, then ping resolves', async () => {
