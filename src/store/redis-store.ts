@@ -6,7 +6,6 @@ import * as K from './redis-keys';
 import { createRedisClient, redactRedisUrl, scanKeys, type RedisClient } from './redis-url';
 import { STAT_COUNTERS, emptyCounts, type HourlyStats, type SessionRecord, type StatCounter, type Store } from './types';
 import { RedisWorkstations } from './redis-workstations';
-import type * as W from './workstation-types';
 
 /** How long `ping` waits before it reports Redis as down. */
 export const PING_TIMEOUT_MS = 2000;
@@ -39,7 +38,8 @@ export class RedisStore implements Store {
   private readonly clock: Clock;
   private lastError: Error | undefined;
   private disconnected = false;
-  private readonly workstations: RedisWorkstations;
+  // Public workstations (issue 5).
+  readonly workstations: RedisWorkstations;
 
   /** `clock` is what TTLs and index scores count from (default: the system clock). */
   constructor(opts: { url: string; prefix?: string; clock?: Clock }) {
@@ -240,22 +240,6 @@ export class RedisStore implements Store {
     // One command per key: usage keys sit in different slots.
     await Promise.all(keys.map((k) => this.client.unlink(k)));
   }
-
-  // ---- Public workstations (issue 5): see redis-workstations.ts ----
-  putEnrolmentCode(code: W.EnrolmentCode) { return this.workstations.putEnrolmentCode(code); }
-  takeEnrolmentCode(codeHash: string) { return this.workstations.takeEnrolmentCode(codeHash); }
-  addWorkstation(ws: W.WorkstationRecord) { return this.workstations.addWorkstation(ws); }
-  getWorkstation(name: string) { return this.workstations.getWorkstation(name); }
-  findWorkstationByToken(tokenHash: string) { return this.workstations.findWorkstationByToken(tokenHash); }
-  listWorkstations() { return this.workstations.listWorkstations(); }
-  updateWorkstation(name: string, patch: W.WorkstationPatch) { return this.workstations.updateWorkstation(name, patch); }
-  recordHealth(name: string, samples: W.HealthSample[], seenAt: number) { return this.workstations.recordHealth(name, samples, seenAt); }
-  healthHistory(name: string) { return this.workstations.healthHistory(name); }
-  retireWorkstation(name: string, at: number) { return this.workstations.retireWorkstation(name, at); }
-  queueCommand(cmd: W.WorkstationCommand) { return this.workstations.queueCommand(cmd); }
-  listCommands(name: string) { return this.workstations.listCommands(name); }
-  markDelivered(name: string, ids: string[], at: number) { return this.workstations.markDelivered(name, ids, at); }
-  finishCommand(name: string, id: string, outcome: W.CommandOutcome) { return this.workstations.finishCommand(name, id, outcome); }
 
   /** Drops index members of expired stats rows, oldest first, stopping at the first live one. */
   private async sweepStatsIndex(): Promise<void> {

@@ -61,18 +61,18 @@ export class RedisWorkstations implements WorkstationStore {
     private readonly clock: Clock,
   ) {}
 
-  async putEnrolmentCode(code: EnrolmentCode): Promise<void> {
+  async putCode(code: EnrolmentCode): Promise<void> {
     const ttl = K.ttlMs(code.expiresAt, this.clock.now());
     await this.client.set(K.enrolmentCodeKey(this.prefix, code.codeHash), JSON.stringify(code), 'PX', ttl);
   }
 
-  async takeEnrolmentCode(codeHash: string): Promise<EnrolmentCode | undefined> {
+  async takeCode(codeHash: string): Promise<EnrolmentCode | undefined> {
     const raw = await this.client.getdel(K.enrolmentCodeKey(this.prefix, codeHash));
     const code = raw ? (JSON.parse(raw) as EnrolmentCode) : undefined;
     return code && code.expiresAt > this.clock.now() ? code : undefined;
   }
 
-  async addWorkstation(ws: WorkstationRecord): Promise<boolean> {
+  async add(ws: WorkstationRecord): Promise<boolean> {
     const p = this.prefix;
     const old = await this.script(ADD, this.keysOf(ws.name, 'rec', 'health', 'cmds'), toFields(ws));
     if (old === 0) return false;
@@ -82,26 +82,26 @@ export class RedisWorkstations implements WorkstationStore {
     return true;
   }
 
-  async getWorkstation(name: string): Promise<WorkstationRecord | undefined> {
+  async get(name: string): Promise<WorkstationRecord | undefined> {
     return fromFields(await this.client.hgetall(K.workstationKey(this.prefix, name)));
   }
 
-  async findWorkstationByToken(tokenHash: string): Promise<WorkstationRecord | undefined> {
+  async findByToken(tokenHash: string): Promise<WorkstationRecord | undefined> {
     const name = await this.client.get(K.workstationTokenKey(this.prefix, tokenHash));
-    const ws = name ? await this.getWorkstation(name) : undefined;
+    const ws = name ? await this.get(name) : undefined;
     return ws?.tokenHash === tokenHash ? ws : undefined;
   }
 
-  async listWorkstations(): Promise<WorkstationRecord[]> {
+  async list(): Promise<WorkstationRecord[]> {
     const names = await this.client.zrangebyscore(K.workstationsIndexKey(this.prefix), `(${this.clock.now()}`, '+inf');
     // One command per record: records sit in different cluster slots.
-    const records = await Promise.all(names.map((n) => this.getWorkstation(n)));
+    const records = await Promise.all(names.map((n) => this.get(n)));
     return records.filter((r): r is WorkstationRecord => r !== undefined).sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 
-  async updateWorkstation(name: string, patch: WorkstationPatch): Promise<boolean> {
+  async update(name: string, patch: WorkstationPatch): Promise<boolean> {
     const fields = toFields(patch);
-    if (fields.length === 0) return (await this.getWorkstation(name))?.retiredAt === undefined;
+    if (fields.length === 0) return (await this.get(name))?.retiredAt === undefined;
     return (await this.script(UPDATE, this.keysOf(name, 'rec'), fields)) === 1;
   }
 
@@ -112,12 +112,12 @@ export class RedisWorkstations implements WorkstationStore {
     return (await this.script(RECORD, this.keysOf(name, 'rec', 'health'), args)) === 1;
   }
 
-  async healthHistory(name: string): Promise<HealthSample[]> {
+  async history(name: string): Promise<HealthSample[]> {
     const raws = await this.client.lrange(K.workstationHealthKey(this.prefix, name), 0, HEALTH_HISTORY_LIMIT - 1);
     return raws.map((r) => JSON.parse(r) as HealthSample);
   }
 
-  async retireWorkstation(name: string, at: number): Promise<boolean> {
+  async retire(name: string, at: number): Promise<boolean> {
     const expiresAt = at + RETIRED_KEEP_MS;
     const ttl = K.ttlMs(expiresAt, this.clock.now());
     const tokenHash = await this.script(RETIRE, this.keysOf(name, 'rec', 'health', 'cmds'), [at, ttl]);

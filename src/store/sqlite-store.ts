@@ -6,7 +6,6 @@ import { policySchema, type Policy } from '../config/schema';
 import { systemClock, type Clock } from '../domain/clock';
 import { STAT_COUNTERS, SESSION_GRACE_MS, emptyCounts, type HourlyStats, type SessionRecord, type StatCounter, type Store } from './types';
 import { SqliteWorkstations, WORKSTATION_TABLES } from './sqlite-workstations';
-import type * as W from './workstation-types';
 
 /** How long a writer waits for another process (the CLI, the server) to finish its write. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -139,13 +138,15 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   private db: Database.Database | undefined;
   private statements: ReturnType<typeof prepare> | undefined;
-  private workstations: SqliteWorkstations | undefined;
 
   private readonly clock: Clock;
+  // Public workstations (issue 5): bound to this store's database once it is open.
+  readonly workstations: SqliteWorkstations;
 
   /** `clock` decides what has expired (default: the system clock); tests may inject theirs. */
   constructor(private readonly opts: { file: string; clock?: Clock }) {
     this.clock = opts.clock ?? systemClock;
+    this.workstations = new SqliteWorkstations(() => this.openDb(), this.clock);
   }
 
   async init(): Promise<void> {
@@ -161,7 +162,6 @@ export class SqliteStore implements Store {
       db.pragma('secure_delete = ON');
       db.transaction(() => migrate(db)).immediate();
       this.statements = prepare(db);
-      this.workstations = new SqliteWorkstations(db, this.clock);
       this.db = db;
     } catch (err) {
       db.close();
@@ -173,7 +173,6 @@ export class SqliteStore implements Store {
     this.db?.close();
     this.db = undefined;
     this.statements = undefined;
-    this.workstations = undefined;
   }
 
   async ping(): Promise<void> {
@@ -252,32 +251,16 @@ export class SqliteStore implements Store {
 
   async sweep(now: number): Promise<void> {
     this.st().sweep.immediate(now);
-    this.ws().sweep(now);
+    this.workstations.sweep(now);
   }
 
   async purgeDay(day: string): Promise<void> {
     this.st().purgeDay.immediate(day);
   }
 
-  // ---- Public workstations (issue 5): see sqlite-workstations.ts ----
-  putEnrolmentCode(code: W.EnrolmentCode) { return this.ws().putEnrolmentCode(code); }
-  takeEnrolmentCode(codeHash: string) { return this.ws().takeEnrolmentCode(codeHash); }
-  addWorkstation(ws: W.WorkstationRecord) { return this.ws().addWorkstation(ws); }
-  getWorkstation(name: string) { return this.ws().getWorkstation(name); }
-  findWorkstationByToken(tokenHash: string) { return this.ws().findWorkstationByToken(tokenHash); }
-  listWorkstations() { return this.ws().listWorkstations(); }
-  updateWorkstation(name: string, patch: W.WorkstationPatch) { return this.ws().updateWorkstation(name, patch); }
-  recordHealth(name: string, samples: W.HealthSample[], seenAt: number) { return this.ws().recordHealth(name, samples, seenAt); }
-  healthHistory(name: string) { return this.ws().healthHistory(name); }
-  retireWorkstation(name: string, at: number) { return this.ws().retireWorkstation(name, at); }
-  queueCommand(cmd: W.WorkstationCommand) { return this.ws().queueCommand(cmd); }
-  listCommands(name: string) { return this.ws().listCommands(name); }
-  markDelivered(name: string, ids: string[], at: number) { return this.ws().markDelivered(name, ids, at); }
-  finishCommand(name: string, id: string, outcome: W.CommandOutcome) { return this.ws().finishCommand(name, id, outcome); }
-
-  private ws(): SqliteWorkstations {
-    if (!this.workstations) throw new Error(`SQLite store ${this.opts.file} is not open: call init() first`);
-    return this.workstations;
+  private openDb(): Database.Database {
+    if (!this.db) throw new Error(`SQLite store ${this.opts.file} is not open: call init() first`);
+    return this.db;
   }
 
   private st(): ReturnType<typeof prepare> {

@@ -113,87 +113,109 @@ function prepare(db: Database.Database) {
   };
 }
 
-/** The workstation methods of SqliteStore, over its open database. */
-export class SqliteWorkstations implements WorkstationStore {
-  private readonly st: ReturnType<typeof prepare>;
-  private readonly tx: {
-    add: Database.Transaction<(ws: WorkstationRecord) => boolean>;
-    record: Database.Transaction<(name: string, samples: HealthSample[], seenAt: number) => boolean>;
-    retire: Database.Transaction<(name: string, at: number) => boolean>;
-    queue: Database.Transaction<(cmd: WorkstationCommand) => boolean>;
+/** The multi-statement changes, each one transaction. */
+function transactions(db: Database.Database, st: ReturnType<typeof prepare>, now: () => number) {
+  /** Everything kept about a (retired) workstation of this name, before the name is reused. */
+  const forget = (name: string) => {
+    st.dropWorkstation.run(name);
+    st.dropHistory.run(name);
+    st.dropCommands.run(name);
   };
+  return {
+    add: db.transaction((ws: WorkstationRecord) => {
+      if (st.activeName.get({ name: ws.name, now: now() })) return false;
+      forget(ws.name);
+      st.insert.run({
+        name: ws.name,
+        zoneId: ws.zoneId,
+        tokenHash: ws.tokenHash,
+        enrolledAt: ws.enrolledAt,
+        lastSeenAt: ws.lastSeenAt ?? null,
+        mode: ws.mode,
+        inUse: ws.inUse ? 1 : 0,
+        health: ws.health ? JSON.stringify(ws.health) : null,
+        lastWipe: ws.lastWipe ? JSON.stringify(ws.lastWipe) : null,
+      });
+      return true;
+    }),
+    record: db.transaction((name: string, samples: HealthSample[], seenAt: number) => {
+      const last = samples[samples.length - 1];
+      if (!last || st.seen.run({ name, seenAt, health: JSON.stringify(last.report) }).changes === 0) return false;
+      for (const s of samples) st.addSample.run({ name, receivedAt: s.receivedAt, report: JSON.stringify(s.report) });
+      st.trimHistory.run({ name, keep: HEALTH_HISTORY_LIMIT });
+      return true;
+    }),
+    retire: db.transaction((name: string, at: number) => {
+      if (st.retire.run({ name, at, expiresAt: at + RETIRED_KEEP_MS }).changes === 0) return false;
+      st.dropHistory.run(name);
+      st.dropCommands.run(name);
+      return true;
+    }),
+    queue: db.transaction((cmd: WorkstationCommand) => {
+      if (!st.activeName.get({ name: cmd.workstation, now: now() })) return false;
+      st.putCommand.run(commandRow(cmd));
+      st.trimCommands.run({ name: cmd.workstation, keep: COMMAND_HISTORY_LIMIT });
+      return true;
+    }),
+  };
+}
 
+/**
+ * The workstation methods of SqliteStore. It binds to the store's database when first used
+ * after `init()`, so the store can hand it out before it is opened.
+ */
+export class SqliteWorkstations implements WorkstationStore {
+  private bound: { db: Database.Database; st: ReturnType<typeof prepare>; tx: ReturnType<typeof transactions> } | undefined;
+
+  /** `open` gives the store's database, or throws when the store is not open. */
   constructor(
-    private readonly db: Database.Database,
+    private readonly open: () => Database.Database,
     private readonly clock: Clock,
-  ) {
-    const st = (this.st = prepare(db));
-    const now = () => this.clock.now();
-    this.tx = {
-      add: db.transaction((ws: WorkstationRecord) => {
-        if (st.activeName.get({ name: ws.name, now: now() })) return false;
-        this.forget(ws.name);
-        st.insert.run({
-          name: ws.name,
-          zoneId: ws.zoneId,
-          tokenHash: ws.tokenHash,
-          enrolledAt: ws.enrolledAt,
-          lastSeenAt: ws.lastSeenAt ?? null,
-          mode: ws.mode,
-          inUse: ws.inUse ? 1 : 0,
-          health: ws.health ? JSON.stringify(ws.health) : null,
-          lastWipe: ws.lastWipe ? JSON.stringify(ws.lastWipe) : null,
-        });
-        return true;
-      }),
-      record: db.transaction((name: string, samples: HealthSample[], seenAt: number) => {
-        const last = samples[samples.length - 1];
-        if (!last || st.seen.run({ name, seenAt, health: JSON.stringify(last.report) }).changes === 0) return false;
-        for (const s of samples) st.addSample.run({ name, receivedAt: s.receivedAt, report: JSON.stringify(s.report) });
-        st.trimHistory.run({ name, keep: HEALTH_HISTORY_LIMIT });
-        return true;
-      }),
-      retire: db.transaction((name: string, at: number) => {
-        if (st.retire.run({ name, at, expiresAt: at + RETIRED_KEEP_MS }).changes === 0) return false;
-        st.dropHistory.run(name);
-        st.dropCommands.run(name);
-        return true;
-      }),
-      queue: db.transaction((cmd: WorkstationCommand) => {
-        if (!st.activeName.get({ name: cmd.workstation, now: now() })) return false;
-        this.putCommand(cmd);
-        st.trimCommands.run({ name: cmd.workstation, keep: COMMAND_HISTORY_LIMIT });
-        return true;
-      }),
-    };
+  ) {}
+
+  private get st(): ReturnType<typeof prepare> {
+    return this.bind().st;
   }
 
-  async putEnrolmentCode(code: EnrolmentCode): Promise<void> {
+  private get tx(): ReturnType<typeof transactions> {
+    return this.bind().tx;
+  }
+
+  private bind() {
+    const db = this.open();
+    if (this.bound?.db !== db) {
+      const st = prepare(db);
+      this.bound = { db, st, tx: transactions(db, st, () => this.clock.now()) };
+    }
+    return this.bound;
+  }
+
+  async putCode(code: EnrolmentCode): Promise<void> {
     this.st.putCode.run(code);
   }
 
-  async takeEnrolmentCode(codeHash: string): Promise<EnrolmentCode | undefined> {
+  async takeCode(codeHash: string): Promise<EnrolmentCode | undefined> {
     const row = this.st.takeCode.get({ codeHash, now: this.clock.now() });
     return row && { codeHash, zoneId: row.zone_id, createdAt: row.created_at, expiresAt: row.expires_at };
   }
 
-  async addWorkstation(ws: WorkstationRecord): Promise<boolean> {
+  async add(ws: WorkstationRecord): Promise<boolean> {
     return this.tx.add.immediate(ws);
   }
 
-  async getWorkstation(name: string): Promise<WorkstationRecord | undefined> {
+  async get(name: string): Promise<WorkstationRecord | undefined> {
     return toRecord(this.st.get.get({ name, now: this.clock.now() }));
   }
 
-  async findWorkstationByToken(tokenHash: string): Promise<WorkstationRecord | undefined> {
+  async findByToken(tokenHash: string): Promise<WorkstationRecord | undefined> {
     return toRecord(this.st.byToken.get({ tokenHash, now: this.clock.now() }));
   }
 
-  async listWorkstations(): Promise<WorkstationRecord[]> {
+  async list(): Promise<WorkstationRecord[]> {
     return this.st.list.all({ now: this.clock.now() }).map((r) => toRecord(r)!);
   }
 
-  async updateWorkstation(name: string, patch: WorkstationPatch): Promise<boolean> {
+  async update(name: string, patch: WorkstationPatch): Promise<boolean> {
     const params = {
       name,
       mode: patch.mode ?? null,
@@ -207,13 +229,13 @@ export class SqliteWorkstations implements WorkstationStore {
     return this.tx.record.immediate(name, samples, seenAt);
   }
 
-  async healthHistory(name: string): Promise<HealthSample[]> {
+  async history(name: string): Promise<HealthSample[]> {
     return this.st.history
       .all({ name, keep: HEALTH_HISTORY_LIMIT })
       .map((r) => ({ receivedAt: r.received_at, report: JSON.parse(r.report) as HealthSample['report'] }));
   }
 
-  async retireWorkstation(name: string, at: number): Promise<boolean> {
+  async retire(name: string, at: number): Promise<boolean> {
     return this.tx.retire.immediate(name, at);
   }
 
@@ -254,21 +276,13 @@ export class SqliteWorkstations implements WorkstationStore {
   }
 
   private putCommand(cmd: WorkstationCommand): void {
-    this.st.putCommand.run({
-      id: cmd.id,
-      workstation: cmd.workstation,
-      body: JSON.stringify(cmd),
-      createdAt: cmd.createdAt,
-      expiresAt: cmd.createdAt + COMMAND_KEEP_MS,
-    });
+    this.st.putCommand.run(commandRow(cmd));
   }
+}
 
-  /** Everything kept about a (retired) workstation of this name, before the name is reused. */
-  private forget(name: string): void {
-    this.st.dropWorkstation.run(name);
-    this.st.dropHistory.run(name);
-    this.st.dropCommands.run(name);
-  }
+function commandRow(cmd: WorkstationCommand) {
+  const { id, workstation, createdAt } = cmd;
+  return { id, workstation, body: JSON.stringify(cmd), createdAt, expiresAt: createdAt + COMMAND_KEEP_MS };
 }
 
 function toRecord(r: WorkstationRow | undefined): WorkstationRecord | undefined {

@@ -53,7 +53,7 @@ export interface HourlyStats {
  * Everything Threshold keeps. All times are epoch milliseconds. Every record that must go away
  * carries an expiry: Redis uses it as a TTL, SQLite deletes it in `sweep`.
  */
-export interface Store extends WorkstationStore {
+export interface Store {
   /** 'sqlite' or 'redis'. */
   readonly kind: string;
   /** Creates tables or connects. Safe to call on an existing store. */
@@ -94,6 +94,10 @@ export interface Store extends WorkstationStore {
   sweep(now: number): Promise<void>;
   /** Deletes every usage record and session of a day whose key was destroyed. */
   purgeDay(day: string): Promise<void>;
+
+  // ---- Public workstations (issue 5) ----
+  /** Workstations, enrolment codes, health history and commands; `sweep` expires them too. */
+  readonly workstations: WorkstationStore;
 }
 
 /** How long a session record outlives its end, so a restart can still revoke it. */
@@ -103,5 +107,5 @@ export function emptyCounts(): Record<StatCounter, number> {
   return Object.fromEntries(STAT_COUNTERS.map((c) => [c, 0])) as Record<StatCounter, number>;
 }
 
-// ---- Public workstations (issue 5): the workstation half of the contract ----
+// ---- Public workstations (issue 5) ----
 export * from './workstation-types';

@@ -92,23 +92,23 @@ export const RETIRED_KEEP_MS = 30 * 86_400_000;
 /** The Store's workstation methods; every implementation passes test/contract/workstation.contract.ts. */
 export interface WorkstationStore {
   /** Keeps an enrolment code until its `expiresAt`. */
-  putEnrolmentCode(code: EnrolmentCode): Promise<void>;
+  putCode(code: EnrolmentCode): Promise<void>;
   /** Returns a live code and deletes it in the same step, so a code works once. */
-  takeEnrolmentCode(codeHash: string): Promise<EnrolmentCode | undefined>;
+  takeCode(codeHash: string): Promise<EnrolmentCode | undefined>;
 
   /**
    * Adds a workstation, replacing a retired one of the same name (its history and commands go).
    * Resolves false, changing nothing, when an active workstation already has the name.
    */
-  addWorkstation(ws: WorkstationRecord): Promise<boolean>;
+  add(ws: WorkstationRecord): Promise<boolean>;
   /** A workstation, active or retired (until the retired record expires). */
-  getWorkstation(name: string): Promise<WorkstationRecord | undefined>;
+  get(name: string): Promise<WorkstationRecord | undefined>;
   /** The workstation a token hash was issued to, active or retired; undefined if none. */
-  findWorkstationByToken(tokenHash: string): Promise<WorkstationRecord | undefined>;
+  findByToken(tokenHash: string): Promise<WorkstationRecord | undefined>;
   /** Every workstation, retired ones until they expire, ordered by name. */
-  listWorkstations(): Promise<WorkstationRecord[]>;
+  list(): Promise<WorkstationRecord[]>;
   /** Changes an active workstation; resolves false when there is none by that name. */
-  updateWorkstation(name: string, patch: WorkstationPatch): Promise<boolean>;
+  update(name: string, patch: WorkstationPatch): Promise<boolean>;
   /**
    * Records reports (oldest first) from an active workstation: each joins its history (the
    * newest HEALTH_HISTORY_LIMIT are kept), the last becomes its latest health, and lastSeenAt
@@ -116,12 +116,12 @@ export interface WorkstationStore {
    */
   recordHealth(name: string, samples: HealthSample[], seenAt: number): Promise<boolean>;
   /** Recent health history, newest first. */
-  healthHistory(name: string): Promise<HealthSample[]>;
+  history(name: string): Promise<HealthSample[]>;
   /**
    * Retires an active workstation: its token stops working, its history and commands are
    * deleted, and the record expires RETIRED_KEEP_MS after `at`. Resolves false if none was active.
    */
-  retireWorkstation(name: string, at: number): Promise<boolean>;
+  retire(name: string, at: number): Promise<boolean>;
 
   /** Queues a command for an active workstation (the newest COMMAND_HISTORY_LIMIT are kept). False if none. */
   queueCommand(cmd: WorkstationCommand): Promise<boolean>;

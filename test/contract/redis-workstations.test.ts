@@ -30,10 +30,10 @@ describe('RedisStore workstations', () => {
 
   test('when a workstation reports and gets a command, then its keys share one tag and only the command hash expires', async () => {
     const ws = makeWorkstation({ name: 'pc-1' });
-    await store.addWorkstation(ws);
-    await store.recordHealth('pc-1', [{ receivedAt: 1, report: makeReport() }], 1);
-    await store.queueCommand({ id: 'c1', workstation: 'pc-1', kind: 'lock', status: 'pending', createdAt: Date.now() });
-    await store.putEnrolmentCode({ codeHash: 'h1', zoneId: 'kiosks', createdAt: Date.now(), expiresAt: Date.now() + 60_000 });
+    await store.workstations.add(ws);
+    await store.workstations.recordHealth('pc-1', [{ receivedAt: 1, report: makeReport() }], 1);
+    await store.workstations.queueCommand({ id: 'c1', workstation: 'pc-1', kind: 'lock', status: 'pending', createdAt: Date.now() });
+    await store.workstations.putCode({ codeHash: 'h1', zoneId: 'kiosks', createdAt: Date.now(), expiresAt: Date.now() + 60_000 });
     expect(await keys()).toEqual(['enrol:h1', 'workstations', `wstoken:${ws.tokenHash}`, '{ws:pc-1}:cmds', '{ws:pc-1}:health', '{ws:pc-1}:rec']);
     expect(await admin.pttl(`${prefix}enrol:h1`)).toBeGreaterThan(55_000);
     expect(await admin.pttl(`${prefix}{ws:pc-1}:cmds`)).toBeGreaterThan(COMMAND_KEEP_MS - 10_000);
@@ -44,9 +44,9 @@ describe('RedisStore workstations', () => {
 
   test('when a workstation is retired, then its history and commands go and its record and token expire later', async () => {
     const ws = makeWorkstation({ name: 'pc-2', tokenHash: crypto.randomBytes(32).toString('base64url') });
-    await store.addWorkstation(ws);
-    await store.recordHealth('pc-2', [{ receivedAt: 1, report: makeReport() }], 1);
-    await store.retireWorkstation('pc-2', Date.now());
+    await store.workstations.add(ws);
+    await store.workstations.recordHealth('pc-2', [{ receivedAt: 1, report: makeReport() }], 1);
+    await store.workstations.retire('pc-2', Date.now());
     expect(await keys()).toEqual(['workstations', `wstoken:${ws.tokenHash}`, '{ws:pc-2}:rec']);
     for (const k of ['{ws:pc-2}:rec', `wstoken:${ws.tokenHash}`]) {
       const pttl = await admin.pttl(prefix + k);
