@@ -15,10 +15,12 @@ import { captiveApiRouter } from './portal/captive-api';
 import { patronRouter } from './portal/patron-routes';
 import { privacyRouter } from './portal/privacy-route';
 import { splashUrl } from './portal/urls';
+import { agentApiRouter } from './agent-api/agent-routes';
+import { AGENT_API_BASE } from './workstations/protocol';
 
 export const ROOT = path.join(__dirname, '..');
 
-export type Surface = 'portal';
+export type Surface = 'portal' | 'agent';
 
 export interface AppOptions {
   /** Which surfaces this app serves; main.ts puts each on its own listener. */
@@ -78,6 +80,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Express {
     next();
   });
   app.use('/static', express.static(path.join(ROOT, 'public'), { maxAge: '1h', index: false, fallthrough: true }));
+  // Public workstations (issue 5): JSON for agents, with its own body limit, before the form parsers.
+  if (surfaces.includes('agent')) app.use(AGENT_API_BASE, agentApiRouter(deps));
   app.use(express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 }));
   app.use(express.json({ limit: '8kb' }));
   app.use(cookieParser());

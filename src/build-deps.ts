@@ -11,6 +11,8 @@ import { DayKeyring } from './privacy/day-keys';
 import { cryptoRandom } from './privacy/random';
 import { SessionService } from './sessions/session-service';
 import { createStore } from './store/registry';
+import { KioskSessions } from './workstations/kiosk-sessions';
+import { WorkstationService } from './workstations/workstation-service';
 
 export async function buildDeps(config: Config, logger: Logger, overrides: Partial<Deps> & { clock?: Clock } = {}): Promise<Deps> {
   const clock = overrides.clock ?? systemClock;
@@ -21,6 +23,10 @@ export async function buildDeps(config: Config, logger: Logger, overrides: Parti
   await firewall.init();
   const keys = overrides.keys ?? new DayKeyring(config.dataDir, clock, config.timezone, random);
   const sessions = overrides.sessions ?? new SessionService({ config, store, firewall, keys, clock, random, logger });
+  // Public workstations (issue 5).
+  const version = (require('../package.json') as { version: string }).version;
+  const workstations = overrides.workstations ?? new WorkstationService({ store, clock, random, logger, zones: config.zones, version });
+  const kiosks = overrides.kiosks ?? new KioskSessions({ sessions, store, clock, statsRetentionDays: config.statsRetentionDays });
   return {
     config,
     store,
@@ -32,5 +38,7 @@ export async function buildDeps(config: Config, logger: Logger, overrides: Parti
     sessions,
     resolveClient: overrides.resolveClient ?? socketClientResolver(new ProcNeighbourTable()),
     csrfSecret: overrides.csrfSecret ?? crypto.randomBytes(32).toString('base64url'),
+    workstations,
+    kiosks,
   };
 }

@@ -8,6 +8,8 @@ import type { DayKeyring } from './privacy/day-keys';
 import type { RandomSource } from './privacy/random';
 import type { SessionService } from './sessions/session-service';
 import type { Store } from './store/types';
+import type { KioskSessions } from './workstations/kiosk-sessions';
+import type { WorkstationService } from './workstations/workstation-service';
 
 export interface Deps {
   config: Config;
@@ -21,4 +23,8 @@ export interface Deps {
   resolveClient: ClientResolver;
   /** Signs CSRF tokens; random per start unless given. */
   csrfSecret: string;
+  // ---- Public workstations (issue 5) ----
+  workstations: WorkstationService;
+  /** Kiosk session state for agents, by the request's source address. */
+  kiosks: KioskSessions;
 }

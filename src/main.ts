@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { Config } from './config/schema';
-import { createApp } from './app';
+import { createApp, type Surface } from './app';
 import { buildDeps } from './build-deps';
 import { createLogger, type Logger } from './logger';
 import { createProbeHandler } from './portal/probes';
@@ -25,22 +25,27 @@ export async function serve(config: Config, logger: Logger = createLogger(config
   await deps.store.sweep(deps.clock.now());
 
   const probes = createProbeHandler(deps.sessions, deps.resolveClient, splashUrl(config));
-  const portal = createApp(deps, { surfaces: ['portal'] });
+  // Public workstations (issue 5): the agent API rides on the portal's HTTPS listener, which the
+  // kiosks reach directly (their session is matched by source address). Plain HTTP would expose
+  // the bearer tokens on the LAN, so it is there only when AGENT_OVER_HTTP=true (development, tests).
+  const agentOnHttp: Surface[] = config.agentOverHttp ? ['agent'] : [];
+  const portal = createApp(deps, { surfaces: ['portal', ...agentOnHttp] });
   const servers: (http.Server | https.Server)[] = [];
   const httpServer = http.createServer((req, res) => {
     if (!probes(req, res)) portal(req, res);
   });
   servers.push(await listen(httpServer, config.port, config.host));
   logger.info({ port: config.port }, `portal listening on http://${displayHost(config.host)}:${config.port}`);
+  if (config.agentOverHttp) logger.warn('agent API served over plain HTTP (AGENT_OVER_HTTP=true): for development only, tokens cross the network in clear');
 
   if (config.httpsPort && config.tlsCert && config.tlsKey) {
-    const secureApp = createApp(deps, { surfaces: ['portal'], secure: true });
+    const secureApp = createApp(deps, { surfaces: ['portal', 'agent'], secure: true });
     const tls = { cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) };
     const httpsServer = https.createServer(tls, (req, res) => {
       if (!probes(req, res)) secureApp(req, res);
     });
     servers.push(await listen(httpsServer, config.httpsPort, config.host));
-    logger.info({ port: config.httpsPort }, `portal (HTTPS, RFC 8908 API) listening on port ${config.httpsPort}`);
+    logger.info({ port: config.httpsPort }, `portal (HTTPS, RFC 8908 API, agent API) listening on port ${config.httpsPort}`);
   }
 
   const jobs = [

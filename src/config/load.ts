@@ -19,6 +19,7 @@ export const ENV_KEYS = {
   LIBRARY_NAME: { key: 'libraryName', type: 'string' },
   PORTAL_URL: { key: 'portalUrl', type: 'string' },
   GATEWAY_ID: { key: 'gatewayId', type: 'string' },
+  AGENT_OVER_HTTP: { key: 'agentOverHttp', type: 'string' },
 } as const;
 
 export class ConfigError extends Error {

@@ -84,6 +84,8 @@ export const configSchema = z
       .array(zoneSchema)
       .min(1)
       .default(() => [zoneSchema.parse({ id: 'wifi', name: 'Wi-Fi', subnets: ['0.0.0.0/0', '::/0'] })]),
+    // Public workstations (issue 5): the agent API is on the HTTPS listener; plain HTTP only for development.
+    agentOverHttp: z.union([z.boolean(), z.stringbool()], { error: 'expected true or false' }).default(false),
   })
   .strict()
   .superRefine((c, ctx) => {

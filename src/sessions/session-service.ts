@@ -58,6 +58,14 @@ export class SessionService {
     return this.d.clock.now();
   }
 
+  // ---- Public workstations (issue 5): who is told that a session ended, and why ----
+  private readonly endListeners: ((record: SessionRecord, reason: EndReason) => void)[] = [];
+
+  /** Calls `listener` after each session this service ends (the agent API tells kiosks why). */
+  onEnd(listener: (record: SessionRecord, reason: EndReason) => void): void {
+    this.endListeners.push(listener);
+  }
+
   /** The live session of a client, from memory. */
   lookup(ip: string): LiveSession | undefined {
     return this.live.forIp(ip, this.now);
@@ -196,6 +204,7 @@ export class SessionService {
     if (session) await this.d.firewall.revoke([{ ip: session.ip, mac: session.mac }]);
     await this.stat(record.zoneId, 'minutesUsed', Math.round((endedAt - record.startedAt) / 60_000));
     this.d.logger.info({ event: 'session.end', zone: record.zoneId, reason }, 'session ended');
+    for (const listener of this.endListeners) listener(record, reason);
     return true;
   }
 

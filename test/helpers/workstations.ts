@@ -33,3 +33,11 @@ export function makeWorkstation(over: Partial<WorkstationRecord> = {}): Workstat
     ...over,
   };
 }
+
+/** A kiosk zone (10.20.0.0/16: 30-minute sessions, warning 5 minutes before) and Wi-Fi for the rest. */
+export const KIOSK_CONFIG = {
+  zones: [
+    { id: 'kiosks', name: 'Kiosk PCs', subnets: ['10.20.0.0/16'], policy: { sessionMinutes: 30, warningMinutes: 5 } },
+    { id: 'wifi', name: 'Wi-Fi', subnets: ['0.0.0.0/0'] },
+  ],
+};
