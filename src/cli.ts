@@ -4,6 +4,8 @@ import { Command } from 'commander';
 import { ConfigError, loadConfig } from './config/load';
 import { createLogger } from './logger';
 import { serve } from './main';
+import { registerAgentCommands } from './agent/agent-cli';
+import { registerWorkstationCommands } from './workstations/workstation-cli';
 
 const program = new Command();
 program.name('threshold').description('Captive portal and public-workstation manager for libraries').version(require('../package.json').version);
@@ -50,6 +52,10 @@ function loadOrExit(file?: string) {
     throw err;
   }
 }
+
+// Public workstations (issue 5): codes and retiring on the gateway, the agent on the PCs.
+registerWorkstationCommands(program, () => loadOrExit());
+registerAgentCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error((err as Error).message);
