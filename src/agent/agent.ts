@@ -72,7 +72,7 @@ export class Agent {
   private lastEnd: { at: number; outcome: Outcome } | undefined;
   /** Hooks run one at a time, in the order they were asked for. */
   private hookChain: Promise<unknown> = Promise.resolve();
-  /** Whether the last exchange with the server worked (undefined before the first). */
+  /** Whether the last exchange with the server reached it (undefined before the first). */
   private reachable: boolean | undefined;
   private refusal: string | undefined;
   private job: ScheduledJob | undefined;
@@ -107,11 +107,12 @@ export class Agent {
         agentVersion: this.d.version,
         intervalSeconds: this.intervalSeconds(),
         droppedReports: this.queue.dropped,
-        // The session polls keep `reachable` fresh; only after a failure (or before any exchange) ask again.
-        portalReachable: this.reachable === true || (await this.probePortal()),
+        // Whether the portal answers is learnt by sending this very report, just below.
+        portalReachable: true,
       });
       this.queue.push(report);
       const delivered = await this.flush();
+      if (!delivered && this.reachable === false) report.portalReachable = false; // still queued: it waits with the truth
       if (this.unsentWipe) await this.sendWipe(this.unsentWipe);
       return delivered;
     } catch (err) {
@@ -252,16 +253,6 @@ export class Agent {
       this.refusal = message;
     } else this.refusal = undefined;
     return res;
-  }
-
-  /** Is the portal there at all? (Its OS probe page answers anyone, without a token.) */
-  private async probePortal(): Promise<boolean> {
-    try {
-      await this.d.http.request('GET', '/generate_204');
-      return true;
-    } catch {
-      return false;
-    }
   }
 
   /** Seconds to the next scheduled heartbeat, so the server knows when to call this machine offline. */
