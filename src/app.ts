@@ -37,6 +37,10 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Express {
   app.set('view engine', 'ejs');
   app.set('trust proxy', false);
 
+  // Public workstations (issue 5): JSON for agents, with its own headers, body limit and rate
+  // limits, ahead of the pages' middleware (heartbeats are the hottest path).
+  if (surfaces.includes('agent')) app.use(AGENT_API_BASE, agentApiRouter(deps));
+
   if (surfaces.includes('portal')) {
     const probes = createProbeHandler(deps.sessions, deps.resolveClient, splashUrl(deps.config));
     app.use((req, res, next) => (probes(req, res) ? undefined : next()));
@@ -80,8 +84,6 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Express {
     next();
   });
   app.use('/static', express.static(path.join(ROOT, 'public'), { maxAge: '1h', index: false, fallthrough: true }));
-  // Public workstations (issue 5): JSON for agents, with its own body limit, before the form parsers.
-  if (surfaces.includes('agent')) app.use(AGENT_API_BASE, agentApiRouter(deps));
   app.use(express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 }));
   app.use(express.json({ limit: '8kb' }));
   app.use(cookieParser());

@@ -3,9 +3,9 @@
 // the workstation's bearer token. Production serves it over HTTPS only (see main.ts).
 import express, { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps';
-import type { WorkstationRecord } from '../store/types';
+import type { WorkstationCommand, WorkstationRecord } from '../store/types';
 import type { DeliveredCommand, HeartbeatAnswer, SessionAnswer } from '../workstations/protocol';
-import { addressKey, agentRateLimit } from './rate-limits';
+import { WindowCounter, addressKey } from './rate-limits';
 
 /** Bodies are small: a heartbeat carries at most 20 reports of a few hundred bytes. */
 const BODY_LIMIT = '32kb';
@@ -13,47 +13,45 @@ const BODY_LIMIT = '32kb';
 export function agentApiRouter(deps: Deps): Router {
   const router = Router();
   const byAddress = addressKey(deps.resolveClient);
+  // Mounted before the pages' middleware (helmet's page headers mean nothing to an agent).
   router.use((_req, res, next) => {
-    res.set('Cache-Control', 'no-store');
+    res.set({ 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
     next();
   });
   router.use(express.json({ limit: BODY_LIMIT }));
-  router.use(
-    agentRateLimit(byAddress, {
-      limit: 30,
-      windowMs: 60_000,
-      failuresOnly: true,
-      message: 'Too many failed requests from this address. Check the agent\'s token and configuration, then try again in a minute.',
-    }),
-  );
+  const enrolments = new WindowCounter(10, 60_000, deps.clock);
+  const tokenFailures = new WindowCounter(30, 60_000, deps.clock);
+  const perWorkstation = new WindowCounter(120, 60_000, deps.clock);
 
-  const enrolLimit = agentRateLimit(byAddress, {
-    limit: 10,
-    windowMs: 60_000,
-    message: 'Too many enrolment attempts from this address. Wait a minute and try again.',
-  });
-  router.post('/enrol', enrolLimit, async (req, res) => {
+  router.post('/enrol', async (req, res) => {
+    const key = byAddress(req);
+    enrolments.check(key, 'Too many enrolment attempts from this address. Wait a minute and try again.');
+    enrolments.add(key);
     res.status(201).json(await deps.workstations.enrol(req.body));
   });
 
-  // Everything below needs a valid token.
+  // Everything below needs a valid token. Only failed checks count against an address (the
+  // address key is computed only then, or once the address has failed before).
   router.use(async (req, res, next) => {
-    res.locals.workstation = await deps.workstations.authenticate(req.headers.authorization);
+    const key = tokenFailures.size > 0 ? byAddress(req) : undefined;
+    if (key) tokenFailures.check(key, 'Too many requests with a bad token from this address. Check the agent\'s configuration, then try again in a minute.');
+    try {
+      res.locals.workstation = await deps.workstations.authenticate(req.headers.authorization);
+    } catch (err) {
+      tokenFailures.add(key ?? byAddress(req));
+      throw err;
+    }
+    const name = workstationOf(res).name;
+    perWorkstation.check(name, 'This workstation sends too many requests. Check its heartbeat and polling settings.');
+    perWorkstation.add(name);
     next();
   });
-  router.use(
-    agentRateLimit((_req, res) => workstationOf(res).name, {
-      limit: 120,
-      windowMs: 60_000,
-      message: 'This workstation sends too many requests. Check its heartbeat and polling settings.',
-    }),
-  );
 
   router.post('/heartbeat', async (req, res) => {
     const ws = workstationOf(res);
-    const accepted = await deps.workstations.recordReports(ws, req.body);
+    const { accepted, pending } = await deps.workstations.recordReports(ws, req.body);
     await deps.workstations.setInUse(ws, Boolean(deps.sessions.lookup(deps.resolveClient(req).ip)));
-    const answer: HeartbeatAnswer = { accepted, commands: await deliver(deps, ws, req) };
+    const answer: HeartbeatAnswer = { accepted, commands: await deliver(deps, ws, req, pending) };
     res.json(answer);
   });
 
@@ -85,8 +83,8 @@ function workstationOf(res: Response): WorkstationRecord {
 }
 
 /** Pending commands for the workstation; a first-time "end session" ends the asking machine's session. */
-async function deliver(deps: Deps, ws: WorkstationRecord, req: Request): Promise<DeliveredCommand[]> {
-  const { commands, firstTime } = await deps.workstations.deliver(ws);
+async function deliver(deps: Deps, ws: WorkstationRecord, req: Request, pending?: WorkstationCommand[]): Promise<DeliveredCommand[]> {
+  const { commands, firstTime } = await deps.workstations.deliver(ws, pending);
   if (firstTime.some((c) => c.kind === 'end-session')) await deps.kiosks.endFor(deps.resolveClient(req).ip);
   return commands;
 }

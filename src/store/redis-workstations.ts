@@ -1,5 +1,6 @@
 // The workstation part of the Redis store. A workstation's record, history and commands share
 // one hash tag, so the scripts that change them together also run on Redis Cluster.
+import crypto from 'node:crypto';
 import type { Clock } from '../domain/clock';
 import * as K from './redis-keys';
 import type { RedisClient } from './redis-url';
@@ -8,6 +9,7 @@ import {
   COMMAND_KEEP_MS,
   HEALTH_HISTORY_LIMIT,
   RETIRED_KEEP_MS,
+  pendingOldestFirst,
   type CommandOutcome,
   type EnrolmentCode,
   type HealthSample,
@@ -31,11 +33,11 @@ return old or ''`;
 const UPDATE = `${IF_ACTIVE}redis.call('HSET', KEYS[1], unpack(ARGV))
 return 1`;
 
-/** KEYS: rec, health. ARGV: seenAt, history limit, latest report JSON, samples JSON oldest first. */
+/** KEYS: rec, health, cmds. ARGV: seenAt, history limit, latest report JSON, samples JSON oldest first. Returns the commands. */
 const RECORD = `${IF_ACTIVE}redis.call('HSET', KEYS[1], 'lastSeenAt', ARGV[1], 'health', ARGV[3])
 redis.call('LPUSH', KEYS[2], unpack(ARGV, 4))
 redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[2]) - 1)
-return 1`;
+return redis.call('HVALS', KEYS[3])`;
 
 /** KEYS: rec, health, cmds. ARGV: at, TTL. Returns the token hash of the workstation retired. */
 const RETIRE = `${IF_ACTIVE}redis.call('HSET', KEYS[1], 'retiredAt', ARGV[1])
@@ -55,6 +57,8 @@ return 1`;
 
 /** The workstation methods of RedisStore, over its client. */
 export class RedisWorkstations implements WorkstationStore {
+  private readonly shas = new Map<string, string>();
+
   constructor(
     private readonly client: RedisClient,
     private readonly prefix: string,
@@ -105,11 +109,13 @@ export class RedisWorkstations implements WorkstationStore {
     return (await this.script(UPDATE, this.keysOf(name, 'rec'), fields)) === 1;
   }
 
-  async recordHealth(name: string, samples: HealthSample[], seenAt: number): Promise<boolean> {
+  async recordHealth(name: string, samples: HealthSample[], seenAt: number): Promise<WorkstationCommand[] | undefined> {
     const last = samples[samples.length - 1];
-    if (!last) return false;
+    if (!last) return undefined;
     const args = [seenAt, HEALTH_HISTORY_LIMIT, JSON.stringify(last.report), ...samples.map((s) => JSON.stringify(s))];
-    return (await this.script(RECORD, this.keysOf(name, 'rec', 'health'), args)) === 1;
+    const cmds = await this.script(RECORD, this.keysOf(name, 'rec', 'health', 'cmds'), args);
+    if (!Array.isArray(cmds)) return undefined;
+    return pendingOldestFirst((cmds as string[]).map((c) => JSON.parse(c) as WorkstationCommand), this.clock.now());
   }
 
   async history(name: string): Promise<HealthSample[]> {
@@ -186,8 +192,17 @@ export class RedisWorkstations implements WorkstationStore {
     return parts.map((part) => build[part](this.prefix, name));
   }
 
-  private script(lua: string, keys: string[], args: (string | number)[]): Promise<unknown> {
-    return this.client.eval(lua, keys.length, ...keys, ...args);
+  /** Runs a script by its SHA (heartbeats are the hot path: no need to send the source each time). */
+  private async script(lua: string, keys: string[], args: (string | number)[]): Promise<unknown> {
+    let sha = this.shas.get(lua);
+    if (!sha) this.shas.set(lua, (sha = crypto.createHash('sha1').update(lua).digest('hex')));
+    try {
+      return await this.client.evalsha(sha, keys.length, ...keys, ...args);
+    } catch (err) {
+      // A server that has not seen it yet (or was restarted): send it once, cached from then on.
+      if (!/NOSCRIPT/.test((err as Error).message)) throw err;
+      return this.client.eval(lua, keys.length, ...keys, ...args);
+    }
   }
 }
 

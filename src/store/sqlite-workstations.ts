@@ -8,6 +8,7 @@ import {
   COMMAND_KEEP_MS,
   HEALTH_HISTORY_LIMIT,
   RETIRED_KEEP_MS,
+  pendingOldestFirst,
   type CommandOutcome,
   type EnrolmentCode,
   type HealthSample,
@@ -140,10 +141,11 @@ function transactions(db: Database.Database, st: ReturnType<typeof prepare>, now
     }),
     record: db.transaction((name: string, samples: HealthSample[], seenAt: number) => {
       const last = samples[samples.length - 1];
-      if (!last || st.seen.run({ name, seenAt, health: JSON.stringify(last.report) }).changes === 0) return false;
+      if (!last || st.seen.run({ name, seenAt, health: JSON.stringify(last.report) }).changes === 0) return undefined;
       for (const s of samples) st.addSample.run({ name, receivedAt: s.receivedAt, report: JSON.stringify(s.report) });
       st.trimHistory.run({ name, keep: HEALTH_HISTORY_LIMIT });
-      return true;
+      const t = now();
+      return pendingOldestFirst(st.commands.all({ name, now: t }).map((r) => JSON.parse(r.body) as WorkstationCommand), t);
     }),
     retire: db.transaction((name: string, at: number) => {
       if (st.retire.run({ name, at, expiresAt: at + RETIRED_KEEP_MS }).changes === 0) return false;
@@ -225,7 +227,7 @@ export class SqliteWorkstations implements WorkstationStore {
     return this.st.update.run(params).changes > 0;
   }
 
-  async recordHealth(name: string, samples: HealthSample[], seenAt: number): Promise<boolean> {
+  async recordHealth(name: string, samples: HealthSample[], seenAt: number): Promise<WorkstationCommand[] | undefined> {
     return this.tx.record.immediate(name, samples, seenAt);
   }
 

@@ -112,9 +112,10 @@ export interface WorkstationStore {
   /**
    * Records reports (oldest first) from an active workstation: each joins its history (the
    * newest HEALTH_HISTORY_LIMIT are kept), the last becomes its latest health, and lastSeenAt
-   * becomes `seenAt`. Resolves false, storing nothing, when it is not active.
+   * becomes `seenAt`. Resolves with its pending commands, oldest first, so a heartbeat takes one
+   * round trip; or undefined, storing nothing, when it is not active.
    */
-  recordHealth(name: string, samples: HealthSample[], seenAt: number): Promise<boolean>;
+  recordHealth(name: string, samples: HealthSample[], seenAt: number): Promise<WorkstationCommand[] | undefined>;
   /** Recent health history, newest first. */
   history(name: string): Promise<HealthSample[]>;
   /**
@@ -131,4 +132,11 @@ export interface WorkstationStore {
   markDelivered(name: string, ids: string[], at: number): Promise<void>;
   /** Finishes a pending command and returns it; undefined when there is no such pending command. */
   finishCommand(name: string, id: string, outcome: CommandOutcome): Promise<WorkstationCommand | undefined>;
+}
+
+/** Commands still pending and not expired, oldest first (what a heartbeat delivers). */
+export function pendingOldestFirst(cmds: WorkstationCommand[], now: number): WorkstationCommand[] {
+  return cmds
+    .filter((c) => c.status === 'pending' && c.createdAt + COMMAND_KEEP_MS > now)
+    .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
 }

@@ -7,7 +7,7 @@ import type { Clock } from '../domain/clock';
 import { AppError, badRequest, notFound } from '../http/errors';
 import type { Logger } from '../logger';
 import type { RandomSource } from '../privacy/random';
-import type { Store, WorkstationCommand, WorkstationMode, WorkstationRecord } from '../store/types';
+import { pendingOldestFirst, type Store, type WorkstationCommand, type WorkstationMode, type WorkstationRecord } from '../store/types';
 import { fleetEntry, type FleetEntry } from './fleet-view';
 import {
   MAX_MESSAGE_LENGTH,
@@ -34,6 +34,9 @@ export interface WorkstationServiceDeps {
 export const DEFAULT_CODE_TTL_MINUTES = 60;
 export const MAX_CODE_TTL_MINUTES = 7 * 24 * 60;
 
+/** How many token hashes are remembered with their workstation's name (about 100 bytes each). */
+const MAX_KNOWN_TOKENS = 200_000;
+
 /** What an acknowledged command sets the workstation to. */
 const MODE_AFTER: Partial<Record<CommandKind, WorkstationMode>> = {
   lock: 'locked',
@@ -42,6 +45,13 @@ const MODE_AFTER: Partial<Record<CommandKind, WorkstationMode>> = {
 };
 
 export class WorkstationService {
+  /**
+   * Token hash → workstation name, once a token has been checked. That pairing never changes
+   * (enrolling again gives a new token), so a heartbeat reads only the record, which is still
+   * checked every time: retiring takes effect at once.
+   */
+  private readonly names = new Map<string, string>();
+
   constructor(private readonly d: WorkstationServiceDeps) {}
 
   private get ws() {
@@ -87,7 +97,16 @@ export class WorkstationService {
     if (!m) {
       throw new AppError(401, 'no_token', 'Send the workstation token as "Authorization: Bearer <token>". A workstation gets its token by enrolling: threshold agent enroll --server URL --code CODE --name NAME.', { headers: { 'WWW-Authenticate': 'Bearer' } });
     }
-    const ws = await this.ws.findByToken(hashToken(m[1]!));
+    const hash = hashToken(m[1]!);
+    const known = this.names.get(hash);
+    let ws = known === undefined ? await this.ws.findByToken(hash) : await this.ws.get(known);
+    if (ws?.tokenHash !== hash) {
+      this.names.delete(hash);
+      ws = undefined;
+    } else if (known === undefined) {
+      this.names.set(hash, ws.name);
+      if (this.names.size > MAX_KNOWN_TOKENS) this.names.delete(this.names.keys().next().value!);
+    }
     if (!ws) {
       throw new AppError(401, 'bad_token', 'This workstation token is not valid. Enrol the workstation again with a new code from staff.', { headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } });
     }
@@ -95,18 +114,22 @@ export class WorkstationService {
     return ws;
   }
 
-  /** Stores a heartbeat's reports (validated against the allowlist); returns how many. */
-  async recordReports(ws: WorkstationRecord, body: unknown): Promise<number> {
+  /** Stores a heartbeat's reports (validated against the allowlist); returns how many, and the commands pending. */
+  async recordReports(ws: WorkstationRecord, body: unknown): Promise<{ accepted: number; pending: WorkstationCommand[] }> {
     const { reports } = heartbeatBodySchema.parse(body);
     const now = this.d.clock.now();
     const samples = [...reports].sort((a, b) => a.at - b.at).map((report) => ({ receivedAt: now, report }));
-    if (!(await this.ws.recordHealth(ws.name, samples, now))) throw retired(ws.name);
-    return samples.length;
+    const pending = await this.ws.recordHealth(ws.name, samples, now);
+    if (!pending) throw retired(ws.name);
+    return { accepted: samples.length, pending };
   }
 
-  /** The workstation's pending commands, oldest first; those going out for the first time are noted. */
-  async deliver(ws: WorkstationRecord): Promise<{ commands: DeliveredCommand[]; firstTime: WorkstationCommand[] }> {
-    const pending = (await this.ws.listCommands(ws.name)).filter((c) => c.status === 'pending').reverse();
+  /**
+   * The workstation's pending commands, oldest first (`pending` when already read); those going
+   * out for the first time are noted.
+   */
+  async deliver(ws: WorkstationRecord, known?: WorkstationCommand[]): Promise<{ commands: DeliveredCommand[]; firstTime: WorkstationCommand[] }> {
+    const pending = known ?? pendingOldestFirst(await this.ws.listCommands(ws.name), this.d.clock.now());
     const firstTime = pending.filter((c) => c.deliveredAt === undefined);
     if (firstTime.length) await this.ws.markDelivered(ws.name, firstTime.map((c) => c.id), this.d.clock.now());
     const commands = pending.map(({ id, kind, message }) => (message === undefined ? { id, kind } : { id, kind, message }));

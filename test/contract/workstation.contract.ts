@@ -75,11 +75,11 @@ export function describeWorkstationContract(store: () => Store): void {
       const a = { receivedAt: t, report: makeReport({ at: t - 2000, cpuLoadPercent: 1 }) };
       const b = { receivedAt: t, report: makeReport({ at: t - 1000, cpuLoadPercent: 2 }) };
       const c = { receivedAt: t + 5, report: makeReport({ at: t, cpuLoadPercent: 3 }) };
-      expect(await ws().recordHealth(pc.name, [a, b], t)).toBe(true);
-      expect(await ws().recordHealth(pc.name, [c], t + 5)).toBe(true);
+      expect(await ws().recordHealth(pc.name, [a, b], t)).toEqual([]);
+      expect(await ws().recordHealth(pc.name, [c], t + 5)).toEqual([]);
       expect(await ws().history(pc.name)).toEqual([c, b, a]);
       expect(await ws().get(pc.name)).toEqual({ ...pc, lastSeenAt: t + 5, health: c.report });
-      expect(await ws().recordHealth('nobody', [a], t)).toBe(false);
+      expect(await ws().recordHealth('nobody', [a], t)).toBeUndefined();
       expect(await ws().history('nobody')).toEqual([]);
     });
 
@@ -109,7 +109,7 @@ export function describeWorkstationContract(store: () => Store): void {
       expect((await ws().get(pc.name))?.retiredAt).toBe(at);
       expect(await ws().history(pc.name)).toEqual([]);
       expect(await ws().listCommands(pc.name)).toEqual([]);
-      expect(await ws().recordHealth(pc.name, [{ receivedAt: 2, report: makeReport() }], 2)).toBe(false);
+      expect(await ws().recordHealth(pc.name, [{ receivedAt: 2, report: makeReport() }], 2)).toBeUndefined();
       expect(await ws().update(pc.name, { mode: 'locked' })).toBe(false);
       expect(await ws().queueCommand(makeCommand(pc.name))).toBe(false);
       expect((await ws().list()).map((w) => w.name)).toEqual([pc.name]);
@@ -139,6 +139,7 @@ export function describeWorkstationContract(store: () => Store): void {
       expect(await ws().queueCommand(first)).toBe(true);
       expect(await ws().queueCommand(second)).toBe(true);
       expect(await ws().listCommands(pc.name)).toEqual([second, first]);
+      expect(await ws().recordHealth(pc.name, [{ receivedAt: t, report: makeReport() }], t)).toEqual([first, second]);
 
       await ws().markDelivered(pc.name, [first.id, second.id], t + 1);
       await ws().markDelivered(pc.name, [first.id], t + 2);
@@ -148,6 +149,9 @@ export function describeWorkstationContract(store: () => Store): void {
       const failed = await ws().finishCommand(pc.name, second.id, { status: 'failed', at: t + 5, reason: 'no-hook' });
       expect(failed).toEqual({ ...second, deliveredAt: t + 1, status: 'failed', finishedAt: t + 5, reason: 'no-hook' });
       expect(await ws().listCommands(pc.name)).toEqual([failed, done]);
+      const third = makeCommand(pc.name, { createdAt: t + 6 });
+      await ws().queueCommand(third);
+      expect(await ws().recordHealth(pc.name, [{ receivedAt: t, report: makeReport() }], t)).toEqual([third]);
       expect(await ws().finishCommand(pc.name, 'no-such-id', { status: 'done', at: t })).toBeUndefined();
       expect(await ws().queueCommand(makeCommand('nobody'))).toBe(false);
     });

@@ -81,9 +81,6 @@ export const MACHINE_SECRETS = ['FRONT-DESK-7', 'front-desk-7.branch.library.exa
  */
 export function nosySystemInfo(over: Partial<SystemInfoSource> = {}): SystemInfoSource & { forbiddenCalls: string[] } {
   const forbidden: string[] = [];
-  const iface = (name: string, internal: boolean, operstate: string) => ({
-    iface: name, ifaceName: name, internal, operstate, ip4: '10.20.0.7', mac: 'a4:5e:60:d1:22:9f', ip6: 'fe80::1', default: !internal,
-  });
   return {
     currentLoad: async () => ({ currentLoad: 37.26, avgLoad: 0.4, cpus: [{ load: 37 }] }),
     mem: async () => ({ total: 8_000_000_000, available: 5_000_000_000, free: 1, used: 2, active: 3 }),
@@ -96,7 +93,8 @@ export function nosySystemInfo(over: Partial<SystemInfoSource> = {}): SystemInfo
       platform: 'linux', distro: 'Debian GNU/Linux', release: '12', hostname: 'FRONT-DESK-7', fqdn: 'front-desk-7.branch.library.example',
       serial: 'SN-88123', kernel: '6.1.0', arch: 'x64', codename: 'bookworm', logofile: 'debian', build: '', servicepack: '', uefi: true,
     }),
-    networkInterfaces: async () => [iface('lo', true, 'unknown'), iface('eth0', false, 'up')],
+    networkStats: async () => [{ iface: 'eth0', operstate: 'up', rx_bytes: 81_234_567, tx_bytes: 2_345_678, ms: 1000 }],
+    networkInterfaces: async () => forbidden.push('networkInterfaces') && [{ iface: 'eth0', ip4: '10.20.0.7', mac: 'a4:5e:60:d1:22:9f' }],
     // What the real module also offers and the agent must never ask for.
     users: async () => forbidden.push('users') && [{ user: 'alice', tty: 'tty1' }],
     processes: async () => forbidden.push('processes') && { list: [{ name: 'chrome.exe', command: 'chrome.exe https://example.org' }] },

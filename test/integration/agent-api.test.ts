@@ -110,17 +110,18 @@ describe('agent API', () => {
       const bad = await new Agent(app, 'x'.repeat(43)).heartbeat();
       expect(bad.status).toBe(401);
       expect(bad.body.error.code).toBe('bad_token');
+      expect((await agent.get('/session')).status).toBe(200); // known to the server from here on
       await ctx.deps.workstations.retire('kiosk-01');
       const retired = await agent.heartbeat();
       expect(retired.status).toBe(403);
       expect(retired.body.error).toEqual({ code: 'retired', message: expect.stringContaining('enrol it again with a new code') });
       expect((await agent.get('/session')).status).toBe(403);
       expect(await ctx.deps.store.workstations.history('kiosk-01')).toEqual([]);
-      expect((await ctx.deps.store.workstations.get('kiosk-01'))?.lastSeenAt).toBeUndefined();
     });
 
     it('when a retired name is enrolled again, then the old token stays refused and the new one works', async () => {
       const old = await enrolled('kiosk-01');
+      expect((await old.heartbeat()).status).toBe(200);
       await ctx.deps.workstations.retire('kiosk-01');
       const fresh = await enrolled('kiosk-01');
       expect((await old.heartbeat()).status).toBe(401);
@@ -289,6 +290,18 @@ describe('agent API', () => {
       for (let i = 0; i < 30; i++) expect((await bad.heartbeat()).status).toBe(401);
       expect((await bad.heartbeat()).status).toBe(429);
       for (let i = 0; i < 40; i++) expect((await good.heartbeat()).status).toBe(200);
+    });
+
+    it('when many workstations behind one address send at once, then none is held back', async () => {
+      const agents = await Promise.all(
+        Array.from({ length: 60 }, async (_, i) => {
+          const token = `token-${i}-`.padEnd(43, 'x');
+          await ctx.deps.store.workstations.add({ name: `pc-${i}`, zoneId: 'kiosks', tokenHash: hashToken(token), enrolledAt: 0, mode: 'in-service', inUse: false });
+          return new Agent(app, token, '10.20.0.200');
+        }),
+      );
+      const answers = await Promise.all(agents.map((a) => a.heartbeat()));
+      expect(answers.map((r) => r.status)).toEqual(agents.map(() => 200));
     });
   });
 });
