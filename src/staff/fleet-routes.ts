@@ -1,0 +1,162 @@
+// The staff fleet pages: every workstation's state and health at a glance (filter by zone), a
+// page per workstation with its recent health and commands, enrolment codes, retiring, and
+// commands to one workstation or a whole zone. A self-contained router: the staff console
+// mounts it (under /staff) with its own staff guard and CSRF protection.
+import express, { Router, type RequestHandler, type Response } from 'express';
+import { z } from 'zod';
+import type { Deps } from '../deps';
+import type { Csrf } from '../http/csrf';
+import { AppError } from '../http/errors';
+import { FLEET_STATES, type FleetEntry } from '../workstations/fleet-view';
+import { COMMAND_KINDS, workstationNameSchema } from '../workstations/protocol';
+import { DEFAULT_CODE_TTL_MINUTES } from '../workstations/workstation-service';
+import { COMMAND_LABELS, FAILURE_LABELS, FLAG_LABELS, STATE_LABELS, fleetFormat } from './fleet-format';
+
+export interface FleetGuards {
+  /** Lets signed-in staff through; answers everyone else (the staff console's guard). */
+  requireStaff: RequestHandler;
+  csrf: Csrf;
+}
+
+type Fields = Record<string, string>;
+
+const codeForm = z.object({ _csrf: z.string().optional(), zone: z.string().max(64).default(''), ttl: z.string().max(10).default('') }).strict();
+const commandForm = z
+  .object({ _csrf: z.string().optional(), zone: z.string().max(64).optional(), kind: z.string().max(32).default(''), message: z.string().max(2000).default('') })
+  .strict();
+const retireForm = z.object({ _csrf: z.string().optional(), confirm: z.string().optional() }).strict();
+const NOTICES = ['sent', 'retired'] as const;
+
+export function fleetRouter(deps: Deps, guards: FleetGuards): Router {
+  const router = Router();
+  const { csrf } = guards;
+  const zones = deps.config.zones.map((z) => ({ id: z.id, name: z.name }));
+  const zoneName = (id: string) => zones.find((z) => z.id === id)?.name ?? id;
+  // Every route: the staff guard first, then forms and what the views need. (Route-level, so
+  // req.baseUrl is where the console mounted the router.)
+  const page: RequestHandler[] = [guards.requireStaff, express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 }), (req, res, next) => {
+    const now = deps.clock.now();
+    Object.assign(res.locals, {
+      base: req.baseUrl,
+      libraryName: res.locals.libraryName ?? deps.config.libraryName,
+      fmt: fleetFormat(deps.config.timezone, now),
+      labels: { state: STATE_LABELS, flag: FLAG_LABELS, command: COMMAND_LABELS, failure: FAILURE_LABELS },
+      portalUrl: deps.config.portalUrl?.replace(/\/+$/, ''),
+      zones,
+      zoneName,
+      commandKinds: COMMAND_KINDS,
+    });
+    res.set('Cache-Control', 'no-store');
+    next();
+  }];
+
+  /** The fleet page, with whatever a form on it needs to show. */
+  async function renderFleet(res: Response, zoneFilter: string | undefined, extra: Record<string, unknown> = {}, status = 200) {
+    const entries = await deps.workstations.overview(zoneFilter);
+    const counts = Object.fromEntries(FLEET_STATES.map((s) => [s, entries.filter((e) => e.state === s).length]));
+    res.status(status).render('staff/fleet', {
+      entries,
+      counts,
+      zoneFilter: zoneFilter ?? '',
+      created: undefined,
+      codeErrors: {},
+      codeInput: { zone: zoneFilter ?? zones[0]?.id, ttl: String(DEFAULT_CODE_TTL_MINUTES) },
+      commandErrors: {},
+      commandInput: { zone: zoneFilter ?? zones[0]?.id, kind: '', message: '' },
+      notice: undefined,
+      ...extra,
+    });
+  }
+
+  async function renderDetail(res: Response, name: string, extra: Record<string, unknown> = {}, status = 200) {
+    const { entry, history, commands } = await deps.workstations.detail(name);
+    res.status(status).render('staff/fleet-workstation', {
+      entry: entry as FleetEntry,
+      history,
+      commands,
+      commandErrors: {},
+      commandInput: { kind: '', message: '' },
+      retireError: undefined,
+      notice: undefined,
+      ...extra,
+    });
+  }
+
+  router.get('/workstations', ...page, csrf.provide, async (req, res) => {
+    const zone = typeof req.query.zone === 'string' && zones.some((z) => z.id === req.query.zone) ? req.query.zone : undefined;
+    const notice = NOTICES.find((n) => n === req.query.notice);
+    const count = Number(req.query.count);
+    const name = typeof req.query.name === 'string' && workstationNameSchema.safeParse(req.query.name).success ? req.query.name : undefined;
+    await renderFleet(res, zone, { notice: notice && { kind: notice, count: Number.isInteger(count) ? count : undefined, name } });
+  });
+
+  router.post('/workstations/codes', ...page, csrf.protect, csrf.provide, async (req, res) => {
+    const form = codeForm.parse(req.body ?? {});
+    try {
+      const created = await deps.workstations.createCode({ zoneId: form.zone, ttlMinutes: form.ttl.trim() === '' ? Number.NaN : Number(form.ttl) });
+      // Shown once, on this page: the code is never put in a URL or kept in clear.
+      await renderFleet(res, undefined, { created, codeInput: { zone: form.zone, ttl: form.ttl } });
+    } catch (err) {
+      const fields = fieldsOf(err);
+      await renderFleet(res, undefined, { codeErrors: fields, codeInput: { zone: form.zone, ttl: form.ttl } }, 400);
+    }
+  });
+
+  router.post('/workstations/commands', ...page, csrf.protect, csrf.provide, async (req, res) => {
+    const form = commandForm.parse(req.body ?? {});
+    const errors: Fields = {};
+    if (!zones.some((z) => z.id === form.zone)) errors.zone = 'Choose a zone.';
+    const kind = COMMAND_KINDS.find((k) => k === form.kind);
+    if (!kind) errors.kind = 'Choose a command.';
+    let sent = 0;
+    if (kind && !errors.zone) {
+      try {
+        sent = await deps.workstations.send({ zoneId: form.zone! }, kind, form.message);
+      } catch (err) {
+        Object.assign(errors, fieldsOf(err));
+      }
+    }
+    if (Object.keys(errors).length) return renderFleet(res, undefined, { commandErrors: errors, commandInput: form }, 400);
+    res.redirect(303, `${req.baseUrl}/workstations?zone=${encodeURIComponent(form.zone!)}&notice=sent&count=${sent}`);
+  });
+
+  router.get('/workstations/:name', ...page, csrf.provide, async (req, res) => {
+    const notice = NOTICES.find((n) => n === req.query.notice);
+    await renderDetail(res, String(req.params.name), { notice });
+  });
+
+  router.post('/workstations/:name/commands', ...page, csrf.protect, csrf.provide, async (req, res) => {
+    const name = String(req.params.name);
+    const form = commandForm.parse(req.body ?? {});
+    const kind = COMMAND_KINDS.find((k) => k === form.kind);
+    let errors: Fields = kind ? {} : { kind: 'Choose a command.' };
+    if (kind) {
+      try {
+        await deps.workstations.send({ name }, kind, form.message);
+      } catch (err) {
+        errors = fieldsOf(err);
+      }
+    }
+    if (Object.keys(errors).length) return renderDetail(res, name, { commandErrors: errors, commandInput: form }, 400);
+    res.redirect(303, `${req.baseUrl}/workstations/${encodeURIComponent(name)}?notice=sent`);
+  });
+
+  router.post('/workstations/:name/retire', ...page, csrf.protect, csrf.provide, async (req, res) => {
+    const name = String(req.params.name);
+    const form = retireForm.parse(req.body ?? {});
+    if (form.confirm !== 'yes') {
+      return renderDetail(res, name, { retireError: `Tick the box to confirm that ${name} should be retired.` }, 400);
+    }
+    await deps.workstations.retire(name);
+    deps.kiosks.forget(name);
+    res.redirect(303, `${req.baseUrl}/workstations?notice=retired&name=${encodeURIComponent(name)}`);
+  });
+
+  return router;
+}
+
+/** A form's field errors from a service's AppError; anything else is not a form problem. */
+function fieldsOf(err: unknown): Fields {
+  if (err instanceof AppError && err.status === 400 && err.fields) return err.fields;
+  throw err;
+}
