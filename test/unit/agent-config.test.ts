@@ -38,6 +38,12 @@ describe('agent configuration', () => {
     expect(() => readAgentConfig(file)).toThrow(`Run: chmod 600 ${file}`);
   });
 
+  it.each([['linux'], ['windows']])('when the %s example in deploy/ is used, then it is a valid configuration with every hook', (os_) => {
+    const file = path.join(__dirname, '..', '..', 'deploy', 'agent', os_, 'agent.example.json');
+    const config = agentConfigSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
+    expect(Object.keys(config.hooks).sort()).toEqual(['inService', 'lock', 'message', 'onSessionEnd', 'onWarning', 'outOfOrder', 'restart', 'shutdown']);
+  });
+
   it('when the configuration is wrong, then every problem is listed', () => {
     const file = path.join(dir, 'agent.json');
     fs.writeFileSync(file, JSON.stringify({ server: 'http://portal.example', name: 'Kiosk 1', token: TOKEN, heartbeatCron: 'often', hooks: { onLogin: ['x'] } }), { mode: 0o600 });
