@@ -3,7 +3,6 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from './config/load';
 import { createLogger } from './logger';
-import { serve } from './main';
 import { registerAgentCommands } from './agent/agent-cli';
 import { registerWorkstationCommands } from './workstations/workstation-cli';
 
@@ -17,6 +16,8 @@ program
     const config = loadOrExit();
     const logger = createLogger(config.logLevel);
     try {
+      // Loaded here, not at the top: `threshold agent run` on a public PC never needs the server.
+      const { serve } = require('./main') as typeof import('./main');
       const running = await serve(config, logger);
       const shutdown = (signal: string) => {
         logger.info({ signal }, 'shutting down');

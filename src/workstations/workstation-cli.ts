@@ -2,12 +2,8 @@
 // against the store (the SQLite file is safe to share with a running server).
 import type { Command } from 'commander';
 import type { Config } from '../config/schema';
-import { systemClock } from '../domain/clock';
 import { formatHhmm, localTime } from '../domain/local-time';
-import { createLogger } from '../logger';
-import { cryptoRandom } from '../privacy/random';
-import { createStore } from '../store/registry';
-import { WorkstationService } from './workstation-service';
+import type { WorkstationService } from './workstation-service';
 
 const VERSION = (require('../../package.json') as { version: string }).version;
 
@@ -55,6 +51,12 @@ export function registerWorkstationCommands(program: Command, loadConfig: () => 
 
 /** Opens the store, runs `fn`, closes the store; a problem is printed, with exit code 1. */
 async function withService(config: Config, fn: (service: WorkstationService, config: Config) => Promise<void>): Promise<void> {
+  // Loaded only when a workstation command runs (the agent on a PC shares this CLI).
+  const { createStore } = require('../store/registry') as typeof import('../store/registry');
+  const { WorkstationService } = require('./workstation-service') as typeof import('./workstation-service');
+  const { systemClock } = require('../domain/clock') as typeof import('../domain/clock');
+  const { createLogger } = require('../logger') as typeof import('../logger');
+  const { cryptoRandom } = require('../privacy/random') as typeof import('../privacy/random');
   const store = createStore(config);
   try {
     await store.init();
