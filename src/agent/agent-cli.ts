@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { systemClock } from '../domain/clock';
 import { createLogger } from '../logger';
 import { Agent } from './agent';
-import { AgentConfigError, defaultConfigPath, readAgentConfig } from './config';
+import { defaultConfigPath, readAgentConfig } from './config';
 import { enrolAgent } from './enrol';
 import { processHookRunner } from './hooks';
 import { systemInformation } from './metrics';
@@ -74,6 +74,6 @@ export function registerAgentCommands(program: Command): void {
 }
 
 function fail(err: unknown): void {
-  console.error(err instanceof AgentConfigError || err instanceof Error ? err.message : String(err));
+  console.error(err instanceof Error ? err.message : String(err));
   process.exitCode = 1;
 }

@@ -6,7 +6,7 @@ import express, { Router, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../deps';
 import type { Csrf } from '../http/csrf';
-import { AppError } from '../http/errors';
+import { AppError, notFound } from '../http/errors';
 import { FLEET_STATES, type FleetEntry } from '../workstations/fleet-view';
 import { COMMAND_KINDS, workstationNameSchema } from '../workstations/protocol';
 import { DEFAULT_CODE_TTL_MINUTES } from '../workstations/workstation-service';
@@ -69,6 +69,7 @@ export function fleetRouter(deps: Deps, guards: FleetGuards): Router {
   }
 
   async function renderDetail(res: Response, name: string, extra: Record<string, unknown> = {}, status = 200) {
+    if (!workstationNameSchema.safeParse(name).success) throw notFound(`There is no enrolled workstation named "${name}".`);
     const { entry, history, commands } = await deps.workstations.detail(name);
     res.status(status).render('staff/fleet-workstation', {
       entry: entry as FleetEntry,

@@ -176,5 +176,6 @@ describe('staff fleet pages', () => {
     const res = await staff.page('/staff/workstations/nope');
     expect(res.status).toBe(404);
     expect(res.text).toContain('There is no enrolled workstation named');
+    expect((await staff.page('/staff/workstations/%7Bws%7D')).status).toBe(404);
   });
 });
