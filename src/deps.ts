@@ -8,6 +8,7 @@ import type { DayKeyring } from './privacy/day-keys';
 import type { RandomSource } from './privacy/random';
 import type { SessionService } from './sessions/session-service';
 import type { Store } from './store/types';
+import type { LessonLibrary } from './onboarding/lesson-library';
 
 export interface Deps {
   config: Config;
@@ -21,4 +22,6 @@ export interface Deps {
   resolveClient: ClientResolver;
   /** Signs CSRF tokens; random per start unless given. */
   csrfSecret: string;
+  /** The digital-skills lessons, read once at start. */
+  learn: LessonLibrary;
 }

@@ -19,6 +19,7 @@ export const ENV_KEYS = {
   LIBRARY_NAME: { key: 'libraryName', type: 'string' },
   PORTAL_URL: { key: 'portalUrl', type: 'string' },
   GATEWAY_ID: { key: 'gatewayId', type: 'string' },
+  CONTENT_DIR: { key: 'contentDir', type: 'string' },
 } as const;
 
 export class ConfigError extends Error {

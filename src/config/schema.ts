@@ -1,6 +1,7 @@
 // The configuration schema: every setting, its default and what it must be.
 import { z } from 'zod';
 import { isValidCidr } from '../domain/subnets';
+import { SUPPORTED, type Lang } from '../i18n/languages';
 
 const hhmm = z
   .string()
@@ -80,6 +81,12 @@ export const configSchema = z
     /** A name for this gateway, unique among gateways sharing one Redis. */
     gatewayId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'expected lower-case letters, digits and dashes, at most 32').default('gw1'),
     statsRetentionDays: z.number().int().min(1).max(3650).default(730),
+    // --- Languages and digital-skills lessons (issue 6) ---
+    /** The configured terms in other languages, by language code; `terms` is used for the rest. */
+    termsTranslations: z.partialRecord(z.enum(SUPPORTED as [Lang, ...Lang[]]), z.string().max(10000)).default({}),
+    /** A directory of extra or replacement lessons, laid out like content/: <lang>/<lesson>.md. */
+    contentDir: z.string().min(1).optional(),
+    // --- end issue 6 ---
     zones: z
       .array(zoneSchema)
       .min(1)

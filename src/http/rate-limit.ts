@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import { rateLimit } from 'express-rate-limit';
 import type { RequestHandler } from 'express';
-import { tooManyRequests } from './errors';
+import { patronError } from './errors';
 import type { ClientResolver } from './client';
 
 export function patronRateLimit(resolveClient: ClientResolver, opts: { limit: number; windowMs: number }): RequestHandler {
@@ -14,7 +14,8 @@ export function patronRateLimit(resolveClient: ClientResolver, opts: { limit: nu
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     keyGenerator: (req) => crypto.createHmac('sha256', key).update(resolveClient(req).ip).digest('base64url'),
-    handler: (_req, _res, next) => next(tooManyRequests('You have done this too many times in a short while. Please wait a minute and try again.', Math.ceil(opts.windowMs / 1000))),
+    handler: (_req, _res, next) =>
+      next(patronError(429, 'too_many_requests', 'error.rateLimited', { headers: { 'Retry-After': String(Math.ceil(opts.windowMs / 1000)) } })),
     validate: false,
   });
 }

@@ -3,7 +3,7 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../deps';
 import type { Csrf } from '../http/csrf';
-import { badRequest } from '../http/errors';
+import { patronError } from '../http/errors';
 import type { GrantResult } from '../sessions/session-service';
 import { formatDuration, type Translate } from '../i18n/translate';
 import { patronRateLimit } from '../http/rate-limit';
@@ -33,7 +33,7 @@ export function patronRouter(deps: Deps, csrf: Csrf): Router {
 
   router.post('/accept', limit, csrf.protect, async (req, res) => {
     const parsed = acceptForm.safeParse(req.body ?? {});
-    if (!parsed.success) throw badRequest('To get online, press the "I accept" button on the start page.');
+    if (!parsed.success) throw patronError(400, 'bad_request', 'error.acceptMissing');
     const client = deps.resolveClient(req);
     const result = await deps.sessions.grant(client);
     if (!result.ok) return renderRefusal(res, result, deps);
