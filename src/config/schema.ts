@@ -1,7 +1,7 @@
 // The configuration schema: every setting, its default and what it must be.
 import { z } from 'zod';
 import { isValidCidr } from '../domain/subnets';
-import { SUPPORTED, type Lang } from '../i18n/languages';
+import { SUPPORTED, isLang } from '../i18n/languages';
 
 const hhmm = z
   .string()
@@ -83,7 +83,12 @@ export const configSchema = z
     statsRetentionDays: z.number().int().min(1).max(3650).default(730),
     // --- Languages and digital-skills lessons (issue 6) ---
     /** The configured terms in other languages, by language code; `terms` is used for the rest. */
-    termsTranslations: z.partialRecord(z.enum(SUPPORTED as [Lang, ...Lang[]]), z.string().max(10000)).default({}),
+    termsTranslations: z
+      .record(z.string(), z.string().max(10000))
+      .default({})
+      .superRefine((r, ctx) => {
+        for (const k of Object.keys(r)) if (!isLang(k)) ctx.addIssue({ code: 'custom', path: [k], message: `expected a language code: ${SUPPORTED.join(', ')}` });
+      }),
     /** A directory of extra or replacement lessons, laid out like content/: <lang>/<lesson>.md. */
     contentDir: z.string().min(1).optional(),
     // --- end issue 6 ---

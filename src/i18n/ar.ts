@@ -36,7 +36,7 @@ export const ar: Catalog = {
   'status.cannotExtend': 'لا يمكن تمديد جلستك الآن.',
   'status.logout': 'تسجيل الخروج',
   'status.warning': 'ستنتهي جلستك قريبًا. احفظ عملك.',
-  'status.refresh': 'تتحدّث هذه الصفحة تلقائيًا كل دقيقة.',
+  'status.refresh': 'حدّث الوقت المتبقي',
   'status.continue': 'تابع إلى الإنترنت',
   'loggedOut.title': 'لقد سجّلت الخروج',
   'loggedOut.body': 'انتهت جلستك، وأُعيد الوقت غير المستخدم إلى رصيدك لهذا اليوم.',

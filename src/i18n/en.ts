@@ -34,7 +34,7 @@ export const en = {
   'status.cannotExtend': 'Your session cannot be extended now.',
   'status.logout': 'Log out',
   'status.warning': 'Your session ends soon. Save your work.',
-  'status.refresh': 'This page updates itself every minute.',
+  'status.refresh': 'Update the time left',
   'status.continue': 'Continue to the internet',
   'loggedOut.title': 'You are logged out',
   'loggedOut.body': 'Your session has ended and unused time has been given back to your allowance for today.',

@@ -35,7 +35,7 @@ export const es: Catalog = {
   'status.cannotExtend': 'Ahora no se puede ampliar su sesión.',
   'status.logout': 'Cerrar sesión',
   'status.warning': 'Su sesión terminará pronto. Guarde su trabajo.',
-  'status.refresh': 'Esta página se actualiza sola cada minuto.',
+  'status.refresh': 'Actualizar el tiempo restante',
   'status.continue': 'Continuar a internet',
   'loggedOut.title': 'Ha cerrado la sesión',
   'loggedOut.body': 'Su sesión ha terminado y el tiempo que no usó se ha devuelto a su saldo de hoy.',

@@ -35,7 +35,7 @@ export const fr: Catalog = {
   'status.cannotExtend': 'Votre session ne peut pas être prolongée pour le moment.',
   'status.logout': 'Me déconnecter',
   'status.warning': 'Votre session se termine bientôt. Enregistrez votre travail.',
-  'status.refresh': 'Cette page se met à jour toute seule chaque minute.',
+  'status.refresh': 'Mettre à jour le temps restant',
   'status.continue': 'Continuer vers internet',
   'loggedOut.title': 'Vous êtes déconnecté',
   'loggedOut.body': 'Votre session est terminée et le temps non utilisé a été rendu à votre crédit du jour.',

@@ -57,6 +57,7 @@ export function patronRouter(deps: Deps, csrf: Csrf): Router {
       code: session.record.code,
       canExtend: Boolean(policy?.allowExtend),
       warning: policy ? left <= policy.warningMinutes * 60 : false,
+      warningSeconds: policy ? policy.warningMinutes * 60 : 0,
       notice: notice === 'extended' || notice === 'not-extended' ? notice : undefined,
     });
   });
