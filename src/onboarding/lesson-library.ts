@@ -116,7 +116,8 @@ export function loadLessonLibrary(dirs: string[], logger?: Logger): LessonLibrar
     }
   }
   problems.push(...missingTranslations(lessons));
-  for (const p of problems) logger?.warn({ file: p.file, line: p.line }, `lesson content: ${p.file}:${p.line}: ${p.message}`);
+  // "file, line N" rather than "file:N:", which the log redaction would take for an IPv6 address.
+  for (const p of problems) logger?.warn({ file: p.file, line: p.line }, `lesson content: ${p.message} (${p.file}, line ${p.line})`);
   return new LessonLibrary(lessons, problems);
 }
 

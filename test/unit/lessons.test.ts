@@ -99,7 +99,7 @@ describe('lesson content from a library directory', () => {
     expect(library.get('broken', 'en')).toBeUndefined();
     expect(library.ids()).toEqual(expect.arrayContaining(REQUIRED));
     const logged = logs.map((l) => JSON.parse(l) as { level: number; file: string; line: number; msg: string });
-    expect(logged).toContainEqual(expect.objectContaining({ level: 40, file, line: problem.line }));
+    expect(logged).toContainEqual(expect.objectContaining({ level: 40, file, line: problem.line, msg: expect.stringContaining(`(${file}, line ${problem.line})`) }));
   });
 
   it('when a field is wrong, then the line of that field is given with what was expected', () => {
