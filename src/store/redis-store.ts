@@ -162,7 +162,8 @@ export class RedisStore implements Store {
   async addUsage(day: string, pseudonym: string, deltaSeconds: number, expiresAt: number): Promise<number> {
     finite(deltaSeconds, 'deltaSeconds');
     const key = K.usageKey(this.prefix, day, pseudonym);
-    const [total] = await exec(this.client.multi().incrbyfloat(key, deltaSeconds).pexpire(key, K.ttlMs(expiresAt, this.clock.now())));
+    const ttl = K.ttlMs(expiresAt, this.clock.now());
+    const [total] = await exec(this.client.multi().incrbyfloat(key, deltaSeconds).pexpire(key, ttl));
     return Number(total);
   }
 
