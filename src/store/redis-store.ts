@@ -5,6 +5,7 @@ import { systemClock, type Clock } from '../domain/clock';
 import * as K from './redis-keys';
 import { createRedisClient, redactRedisUrl, scanKeys, type RedisClient } from './redis-url';
 import { STAT_COUNTERS, emptyCounts, type HourlyStats, type SessionRecord, type StatCounter, type Store } from './types';
+import { RedisStaffStore } from './redis-staff-store';
 
 /** How long `ping` waits before it reports Redis as down. */
 export const PING_TIMEOUT_MS = 2000;
@@ -59,7 +60,11 @@ export class RedisStore implements Store {
     this.client.on('ready', () => {
       this.lastError = undefined;
     });
+    this.staff = new RedisStaffStore(this.client, this.prefix, this.clock);
   }
+
+  /** Staff console records, on the same client and prefix. */
+  readonly staff: RedisStaffStore;
 
   async init(): Promise<void> {
     const c = this.client;
