@@ -123,6 +123,7 @@ export class SessionService {
       this.live.set(session);
       await this.d.firewall.allow([{ ip: client.ip, mac: client.mac, zoneId: zone.id, timeoutSeconds: plan.seconds }]);
       await this.stat(zone.id, 'sessionsStarted');
+      if (via === 'pass') await this.stat(zone.id, 'passesRedeemed');
       await this.d.store.raisePeak(zone.id, hourOf(now), this.live.countInZone(zone.id, now), this.statsExpiry(now));
       this.d.logger.info({ event: 'session.start', zone: zone.id, seconds: plan.seconds, via }, 'session started');
       return { ok: true, session };
@@ -340,6 +341,26 @@ export class SessionService {
   /** When today's allowance is renewed (the next local midnight). */
   allowanceResetsAt(): number {
     return nextMidnight(this.now, this.d.config.timezone);
+  }
+
+  // ---- Staff console ----
+
+  /**
+   * Staff extend a session this gateway does not hold (another gateway owns it): the store
+   * record gets the new end, and the owning gateway's reconcile() applies it to its firewall.
+   * Like extendSession, never past closing time, and the time counts against the allowance.
+   */
+  async extendElsewhere(record: SessionRecord, bySeconds: number): Promise<{ ok: true; addedSeconds: number; endsAt: number } | { ok: false; reason: 'closed' }> {
+    const policy = await this.policies.get(record.zoneId);
+    const open = openStatus(policy, this.now, this.d.config.timezone);
+    let endsAt = record.endsAt + bySeconds * 1000;
+    if (open.closesAt !== undefined) endsAt = Math.min(endsAt, open.closesAt);
+    const added = Math.floor((endsAt - record.endsAt) / 1000);
+    if (added <= 0) return { ok: false, reason: 'closed' };
+    await this.d.store.addUsage(record.day, record.pseudonym, added, this.usageExpiry(record.day));
+    await this.d.store.putSession({ ...record, endsAt });
+    this.d.logger.info({ event: 'session.extend', zone: record.zoneId, seconds: added, elsewhere: true }, 'session extended');
+    return { ok: true, addedSeconds: added, endsAt };
   }
 }
 
