@@ -13,10 +13,10 @@ export interface BarChartInput {
 
 const W = 720;
 const H = 240;
-const LEFT = 48;
+const LEFT = 56;
 const RIGHT = 8;
 const TOP = 12;
-const BOTTOM = 28;
+const BOTTOM = 34;
 
 export function escapeXml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

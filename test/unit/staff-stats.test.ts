@@ -1,11 +1,9 @@
-// Statistics buckets in the library's time zone, periods from URLs, CSV cells, and the SVG chart.
+// Statistics buckets in the library's time zone, periods from URLs, the CSV, and the SVG chart.
 import { configSchema } from '../../src/config/schema';
 import { ManualClock } from '../../src/domain/clock';
 import { emptyCounts, type HourlyStats, type Store } from '../../src/store/types';
 import { parsePeriod, reportCsv, StatsService } from '../../src/staff/stats-service';
 import { barChart, niceScale } from '../../src/staff/svg-chart';
-
-const HOUR = 3_600_000;
 
 function fakeStore(rows: HourlyStats[]): Store {
   return { readStats: async (from: number, to: number) => rows.filter((r) => r.hour >= from && r.hour < to) } as unknown as Store;

@@ -7,15 +7,17 @@ import { param } from '../guards';
 import { COUNTER_LABELS, parsePeriod, reportCsv, type StatsReport } from '../stats-service';
 import { barChart } from '../svg-chart';
 
-function charts(report: StatsReport): string[] {
+/** The page's charts: a visible caption each, and the SVG (whose own title is for screen readers). */
+function charts(report: StatsReport): { title: string; svg: string }[] {
   const labels = report.buckets.map((b) => b.label);
-  const every = report.period.kind === 'month' ? 2 : 1;
+  const labelEvery = { day: 3, month: 5, year: 1 }[report.period.kind];
   const unit = { day: 'hour', month: 'day', year: 'month' }[report.period.kind];
-  return [
-    barChart({ id: 'sessions', title: `Sessions started, by ${unit}`, labels, values: report.buckets.map((b) => b.counts.sessionsStarted), labelEvery: every }),
-    barChart({ id: 'hours', title: `Patron-hours used, by ${unit}`, labels, values: report.buckets.map((b) => Math.round((b.counts.minutesUsed / 60) * 10) / 10), labelEvery: every }),
-    barChart({ id: 'peak', title: `Most sessions at once, by ${unit}`, labels, values: report.buckets.map((b) => b.peak), labelEvery: every }),
+  const series = [
+    { id: 'sessions', title: `Sessions started, by ${unit}`, values: report.buckets.map((b) => b.counts.sessionsStarted) },
+    { id: 'hours', title: `Patron-hours used, by ${unit}`, values: report.buckets.map((b) => Math.round((b.counts.minutesUsed / 60) * 10) / 10) },
+    { id: 'peak', title: `Most sessions at once, by ${unit}`, values: report.buckets.map((b) => b.peak) },
   ];
+  return series.map((s) => ({ title: s.title, svg: barChart({ ...s, labels, labelEvery }) }));
 }
 
 /** The day, month and year to open from a period: today where it lies inside, else its start. */
