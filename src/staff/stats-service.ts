@@ -116,12 +116,15 @@ export class StatsService {
   async report(period: Period, zoneId?: string): Promise<StatsReport> {
     const { first, after } = dayRange(period);
     const rows = await this.d.store.readStats(zonedTime(first, 0, this.tz), zonedTime(after, 0, this.tz), zoneId);
+    // The local-time lookup is the costly part: once per hour, shared by every zone.
+    const keys = new Map<number, string>();
+    const keyOf = (hour: number) => keys.get(hour) ?? keys.set(hour, this.bucketOf(period, hour)).get(hour)!;
     const zones = this.d.config.zones.filter((z) => zoneId === undefined || z.id === zoneId);
     const perZone = zones.map((zone) => {
       const mine = rows.filter((r) => r.zoneId === zone.id);
-      return { zone, total: sum(mine), buckets: this.buckets(period, mine) };
+      return { zone, total: sum(mine), buckets: this.buckets(period, mine, keyOf) };
     });
-    const buckets = this.buckets(period, rows);
+    const buckets = this.buckets(period, rows, keyOf);
     const report: StatsReport = { period, zoneId, buckets, total: sum(rows), perZone, previous: shift(period, -1), next: shift(period, 1) };
     if (period.kind === 'year') {
       const of = (kind: Zone['kind']) => perZone.filter((z) => z.zone.kind === kind).reduce((n, z) => n + z.total.counts.sessionsStarted, 0);
@@ -135,11 +138,13 @@ export class StatsService {
     return report;
   }
 
-  private buckets(period: Period, rows: HourlyStats[]): Bucket[] {
+  private buckets(period: Period, rows: HourlyStats[], keyOf: (hour: number) => string): Bucket[] {
     const byKey = new Map<string, HourlyStats[]>();
     for (const r of rows) {
-      const key = this.bucketOf(period, r.hour);
-      byKey.set(key, [...(byKey.get(key) ?? []), r]);
+      const key = keyOf(r.hour);
+      const list = byKey.get(key);
+      if (list) list.push(r);
+      else byKey.set(key, [r]);
     }
     return this.bucketKeys(period).map(({ key, label }) => ({ key, label, ...sum(byKey.get(key) ?? []) }));
   }
