@@ -357,10 +357,32 @@ export class SessionService {
     if (open.closesAt !== undefined) endsAt = Math.min(endsAt, open.closesAt);
     const added = Math.floor((endsAt - record.endsAt) / 1000);
     if (added <= 0) return { ok: false, reason: 'closed' };
-    await this.d.store.addUsage(record.day, record.pseudonym, added, this.usageExpiry(record.day));
-    await this.d.store.putSession({ ...record, endsAt });
+    await this.setEndElsewhere(record, endsAt);
     this.d.logger.info({ event: 'session.extend', zone: record.zoneId, seconds: added, elsewhere: true }, 'session extended');
     return { ok: true, addedSeconds: added, endsAt };
+  }
+
+  /** Shortens the running sessions other gateways own in a zone to a new policy; returns how many. */
+  async applyPolicyElsewhere(zoneId: string, policy: Policy): Promise<number> {
+    const now = this.now;
+    const open = openStatus(policy, now, this.d.config.timezone);
+    let changed = 0;
+    for (const r of await this.d.store.listSessions()) {
+      if (r.gatewayId === this.d.config.gatewayId || r.zoneId !== zoneId || r.endsAt <= now) continue;
+      const end = shortenedEnd(r, policy, open, now);
+      if (end >= r.endsAt) continue;
+      if (end <= now) await this.end(r.id, 'staff');
+      else await this.setEndElsewhere(r, end);
+      changed++;
+    }
+    return changed;
+  }
+
+  /** Moves another gateway's session end in the store, charging or refunding the difference. */
+  private async setEndElsewhere(record: SessionRecord, endsAt: number): Promise<void> {
+    const delta = Math.floor((endsAt - record.endsAt) / 1000);
+    if (delta !== 0) await this.d.store.addUsage(record.day, record.pseudonym, delta, this.usageExpiry(record.day));
+    await this.d.store.putSession({ ...record, endsAt });
   }
 }
 

@@ -9,6 +9,7 @@ import { configSchema } from '../../src/config/schema';
 import type { Deps } from '../../src/deps';
 import { headerClientResolver } from '../../src/http/client';
 import { createLogger } from '../../src/logger';
+import { policyToForm } from '../../src/staff/policy-form';
 import { makeStaffApp, signedIn, type StaffContext } from '../helpers/staff';
 import { Patron } from '../helpers/test-deps';
 
@@ -120,7 +121,7 @@ describe('live sessions across gateways (Redis)', () => {
     return deps;
   }
 
-  it('when a session runs on another gateway, then staff here list it, extend it and end it, and that gateway applies it', async () => {
+  it('when a session runs on another gateway, then staff here list it, extend it, shorten it by policy and end it, and that gateway applies it', async () => {
     ctx = await makeStaffApp({ redis: true });
     other = await secondGateway();
     await new Patron(createApp(other), '10.60.0.21', 'aa:bb:cc:00:22:11').accept();
@@ -138,6 +139,15 @@ describe('live sessions across gateways (Redis)', () => {
     await other.sessions.reconcile();
     expect(other.sessions.secondsLeft(other.sessions.lookup('10.60.0.21')!)).toBe(75 * 60);
     expect((await other.firewall.list())[0]!.expiresInSeconds).toBe(75 * 60);
+
+    // An admin here shortens running sessions to a new policy: the other gateway's too.
+    const admin = await signedIn(ctx, 'ada', 'admin');
+    const form = { ...policyToForm(ctx.deps.sessions.policies.peek('wifi')!), sessionMinutes: '30', shortenRunning: 'yes' };
+    const saved = await admin.submit('/staff/policies/wifi', '/staff/policies/wifi', form);
+    expect(saved.headers.location).toBe('/staff/policies?saved=wifi&shortened=2');
+    await other.sessions.reconcile();
+    expect(other.sessions.secondsLeft(other.sessions.lookup('10.60.0.21')!)).toBe(30 * 60);
+    expect((await other.firewall.list())[0]!.expiresInSeconds).toBe(30 * 60);
 
     const ended = await staff.submit(`/staff/sessions?code=${code}`, '/staff/sessions/end', { code });
     expect(ended.status).toBe(303);

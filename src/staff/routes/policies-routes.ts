@@ -41,7 +41,10 @@ export function policiesRoutes(deps: Deps, csrf: Csrf): Router {
     if (!parsed.ok) return renderForm(res, 400, zone, values, parsed.errors);
     const before = await deps.sessions.policies.get(zone.id);
     await deps.sessions.policies.set(zone.id, parsed.policy);
-    const shortened = parsed.shortenRunning ? await deps.sessions.applyPolicyToRunning(zone.id, parsed.policy) : 0;
+    // Running sessions: this gateway's at once; other gateways' through the store (their reconcile applies them).
+    const shortened = parsed.shortenRunning
+      ? (await deps.sessions.applyPolicyToRunning(zone.id, parsed.policy)) + (await deps.sessions.applyPolicyElsewhere(zone.id, parsed.policy))
+      : 0;
     const change = describePolicyChange(before, parsed.policy);
     const detail = `${change || 'saved without changes'}${parsed.shortenRunning ? `; shortened ${shortened} running sessions` : ''}`;
     await deps.staff.audit.record(staffOf(res).username, 'policy.update', zone.id, detail);
