@@ -325,7 +325,7 @@ export class SessionService {
   }
 
   /** Usage of a day is needed until the end of the next day (a session may cross midnight). */
-  private usageExpiry(day: string): number {
+  usageExpiry(day: string): number {
     return zonedTime(addDays(day, 2), 0, this.d.config.timezone);
   }
 
@@ -341,48 +341,6 @@ export class SessionService {
   /** When today's allowance is renewed (the next local midnight). */
   allowanceResetsAt(): number {
     return nextMidnight(this.now, this.d.config.timezone);
-  }
-
-  // ---- Staff console ----
-
-  /**
-   * Staff extend a session this gateway does not hold (another gateway owns it): the store
-   * record gets the new end, and the owning gateway's reconcile() applies it to its firewall.
-   * Like extendSession, never past closing time, and the time counts against the allowance.
-   */
-  async extendElsewhere(record: SessionRecord, bySeconds: number): Promise<{ ok: true; addedSeconds: number; endsAt: number } | { ok: false; reason: 'closed' }> {
-    const policy = await this.policies.get(record.zoneId);
-    const open = openStatus(policy, this.now, this.d.config.timezone);
-    let endsAt = record.endsAt + bySeconds * 1000;
-    if (open.closesAt !== undefined) endsAt = Math.min(endsAt, open.closesAt);
-    const added = Math.floor((endsAt - record.endsAt) / 1000);
-    if (added <= 0) return { ok: false, reason: 'closed' };
-    await this.setEndElsewhere(record, endsAt);
-    this.d.logger.info({ event: 'session.extend', zone: record.zoneId, seconds: added, elsewhere: true }, 'session extended');
-    return { ok: true, addedSeconds: added, endsAt };
-  }
-
-  /** Shortens the running sessions other gateways own in a zone to a new policy; returns how many. */
-  async applyPolicyElsewhere(zoneId: string, policy: Policy): Promise<number> {
-    const now = this.now;
-    const open = openStatus(policy, now, this.d.config.timezone);
-    let changed = 0;
-    for (const r of await this.d.store.listSessions()) {
-      if (r.gatewayId === this.d.config.gatewayId || r.zoneId !== zoneId || r.endsAt <= now) continue;
-      const end = shortenedEnd(r, policy, open, now);
-      if (end >= r.endsAt) continue;
-      if (end <= now) await this.end(r.id, 'staff');
-      else await this.setEndElsewhere(r, end);
-      changed++;
-    }
-    return changed;
-  }
-
-  /** Moves another gateway's session end in the store, charging or refunding the difference. */
-  private async setEndElsewhere(record: SessionRecord, endsAt: number): Promise<void> {
-    const delta = Math.floor((endsAt - record.endsAt) / 1000);
-    if (delta !== 0) await this.d.store.addUsage(record.day, record.pseudonym, delta, this.usageExpiry(record.day));
-    await this.d.store.putSession({ ...record, endsAt });
   }
 }
 

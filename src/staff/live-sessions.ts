@@ -6,6 +6,7 @@ import { normaliseCode } from '../privacy/random';
 import type { SessionService } from '../sessions/session-service';
 import type { SessionRecord, Store } from '../store/types';
 import type { AuditLog } from './audit-log';
+import type { RemoteSessions } from './remote-sessions';
 
 /** What staff see of a session: never its IP, MAC or pseudonym. */
 export interface SessionRow {
@@ -32,6 +33,7 @@ export interface LiveSessionsDeps {
   store: Store;
   clock: Clock;
   sessions: SessionService;
+  remote: RemoteSessions;
   audit: AuditLog;
 }
 
@@ -80,7 +82,7 @@ export class LiveSessions {
     const here = r.gatewayId === this.d.config.gatewayId ? this.d.sessions.live.byIdOf(r.id) : undefined;
     const result = here
       ? await this.d.sessions.extendSession(here, { bySeconds: minutes * 60 })
-      : await this.d.sessions.extendElsewhere(r, minutes * 60);
+      : await this.d.remote.extend(r, minutes * 60);
     if (!result.ok) return { ok: false, message: 'The session cannot be extended: the library closes before then.' };
     const updated = (await this.d.store.getSession(r.id)) ?? r;
     await this.d.audit.record(actor, 'session.extend', r.code, `extended a session in ${this.row(r).zoneName} by ${Math.round(result.addedSeconds / 60)} minutes`);

@@ -10,6 +10,7 @@ import { AuditLog } from './audit-log';
 import { ConsoleSessions } from './console-sessions';
 import { LiveSessions } from './live-sessions';
 import { PassService } from './pass-service';
+import { RemoteSessions } from './remote-sessions';
 import { SetupToken } from './setup-token';
 import { StatsService } from './stats-service';
 
@@ -21,6 +22,8 @@ export interface StaffServices {
   setup: SetupToken;
   passes: PassService;
   live: LiveSessions;
+  /** Sessions other gateways own (several gateways sharing one Redis). */
+  remote: RemoteSessions;
   stats: StatsService;
 }
 
@@ -34,16 +37,18 @@ export interface StaffServicesDeps {
 }
 
 export function createStaffServices(d: StaffServicesDeps): StaffServices {
-  const { config, store, clock, random, sessions } = d;
+  const { config, store, clock, random, sessions, logger } = d;
   const audit = new AuditLog({ store, clock, random, retentionDays: config.auditRetentionDays });
   const accounts = new AccountService({ store, clock, audit });
+  const remote = new RemoteSessions({ config, store, clock, sessions, logger });
   return {
     audit,
     accounts,
     consoleSessions: new ConsoleSessions({ store, clock, random, idleMinutes: config.staffSessionIdleMinutes }),
     setup: new SetupToken(random, accounts),
     passes: new PassService({ store, clock, random, sessions, audit }),
-    live: new LiveSessions({ config, store, clock, sessions, audit }),
+    live: new LiveSessions({ config, store, clock, sessions, remote, audit }),
+    remote,
     stats: new StatsService({ config, store, clock }),
   };
 }

@@ -43,7 +43,7 @@ export function policiesRoutes(deps: Deps, csrf: Csrf): Router {
     await deps.sessions.policies.set(zone.id, parsed.policy);
     // Running sessions: this gateway's at once; other gateways' through the store (their reconcile applies them).
     const shortened = parsed.shortenRunning
-      ? (await deps.sessions.applyPolicyToRunning(zone.id, parsed.policy)) + (await deps.sessions.applyPolicyElsewhere(zone.id, parsed.policy))
+      ? (await deps.sessions.applyPolicyToRunning(zone.id, parsed.policy)) + (await deps.staff.remote.applyPolicy(zone.id, parsed.policy))
       : 0;
     const change = describePolicyChange(before, parsed.policy);
     const detail = `${change || 'saved without changes'}${parsed.shortenRunning ? `; shortened ${shortened} running sessions` : ''}`;
