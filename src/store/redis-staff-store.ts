@@ -2,10 +2,10 @@
 // secrets and access passes, shared by every gateway. Keys are built in redis-keys.ts; keys
 // changed together share a hash tag ({staff}, {passes}), so scripts also run on Redis Cluster.
 import type { Store as RateLimitStore } from 'express-rate-limit';
-import type { ChainableCommander } from 'ioredis';
 import { RedisStore as RateLimitRedisStore, type RedisReply } from 'rate-limit-redis';
 import type { Clock } from '../domain/clock';
 import * as K from './redis-keys';
+import { exec, extendExpiry } from './redis-tx';
 import type { RedisClient } from './redis-url';
 import type {
   AuditEntry,
@@ -50,8 +50,6 @@ local ttl = redis.call('PTTL', KEYS[1])
 if ttl < tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n`;
 
-type Multi = ChainableCommander;
-
 /** The staff records of one Redis store; shares the store's client and key prefix. */
 export class RedisStaffStore implements StaffStore {
   constructor(
@@ -72,7 +70,7 @@ export class RedisStaffStore implements StaffStore {
   }
 
   async putAccount(a: StaffAccount): Promise<void> {
-    await run(this.client.multi().set(K.staffAccountKey(this.prefix, a.username), JSON.stringify(a)).sadd(K.staffAccountsKey(this.prefix), a.username));
+    await exec(this.client.multi().set(K.staffAccountKey(this.prefix, a.username), JSON.stringify(a)).sadd(K.staffAccountsKey(this.prefix), a.username));
   }
 
   async getAccount(username: string): Promise<StaffAccount | undefined> {
@@ -87,7 +85,7 @@ export class RedisStaffStore implements StaffStore {
   }
 
   async deleteAccount(username: string): Promise<boolean> {
-    const [deleted] = await run(this.client.multi().del(K.staffAccountKey(this.prefix, username)).srem(K.staffAccountsKey(this.prefix), username));
+    const [deleted] = await exec(this.client.multi().del(K.staffAccountKey(this.prefix, username)).srem(K.staffAccountsKey(this.prefix), username));
     return deleted === 1;
   }
 
@@ -95,7 +93,7 @@ export class RedisStaffStore implements StaffStore {
     const ttl = this.ttl(expiresAt);
     const of = K.consoleSessionsOfKey(this.prefix, s.username);
     const tx = this.client.multi().set(K.consoleSessionKey(this.prefix, tokenHash), JSON.stringify(s), 'PX', ttl).sadd(of, tokenHash);
-    await run(lengthen(tx, of, ttl));
+    await exec(extendExpiry(tx, of, ttl));
   }
 
   async getConsoleSession(tokenHash: string): Promise<ConsoleSession | undefined> {
@@ -106,14 +104,14 @@ export class RedisStaffStore implements StaffStore {
     const s = await this.getConsoleSession(tokenHash);
     const tx = this.client.multi().del(K.consoleSessionKey(this.prefix, tokenHash));
     if (s) tx.srem(K.consoleSessionsOfKey(this.prefix, s.username), tokenHash);
-    await run(tx);
+    await exec(tx);
   }
 
   async deleteConsoleSessionsOf(username: string): Promise<number> {
     const of = K.consoleSessionsOfKey(this.prefix, username);
     const hashes = await this.client.smembers(of);
     if (hashes.length === 0) return 0;
-    const results = await run(this.client.multi().del(...hashes.map((h) => K.consoleSessionKey(this.prefix, h))).del(of));
+    const results = await exec(this.client.multi().del(...hashes.map((h) => K.consoleSessionKey(this.prefix, h))).del(of));
     return Number(results[0]);
   }
 
@@ -124,7 +122,7 @@ export class RedisStaffStore implements StaffStore {
 
   async getLoginFailures(username: string): Promise<{ count: number; expiresAt: number }> {
     const key = K.loginFailuresKey(this.prefix, username);
-    const [count, pttl] = await run(this.client.multi().get(key).pttl(key));
+    const [count, pttl] = await exec(this.client.multi().get(key).pttl(key));
     if (count === null || Number(pttl) <= 0) return { count: 0, expiresAt: 0 };
     return { count: Number(count), expiresAt: this.clock.now() + Number(pttl) };
   }
@@ -137,7 +135,7 @@ export class RedisStaffStore implements StaffStore {
     const key = K.auditKey(this.prefix);
     const keepFrom = this.clock.now() - (expiresAt - entry.at);
     const tx = this.client.multi().zadd(key, entry.at, JSON.stringify({ ...entry, expiresAt })).zremrangebyscore(key, '-inf', `(${keepFrom}`);
-    await run(lengthen(tx, key, this.ttl(expiresAt)));
+    await exec(extendExpiry(tx, key, this.ttl(expiresAt)));
   }
 
   async listAudit(limit: number, offset = 0): Promise<AuditEntry[]> {
@@ -164,7 +162,7 @@ export class RedisStaffStore implements StaffStore {
     for (const h of hashes) tx = tx.hset(K.passKey(p, h), fields).pexpire(K.passKey(p, h), ttl);
     if (hashes.length > 0) tx = tx.sadd(K.passBatchHashesKey(p, batch.id), ...hashes).pexpire(K.passBatchHashesKey(p, batch.id), ttl);
     tx = tx.zadd(K.passBatchesKey(p), expiresAt, batch.id);
-    await run(lengthen(tx, K.passBatchesKey(p), ttl));
+    await exec(extendExpiry(tx, K.passBatchesKey(p), ttl));
   }
 
   async claimPass(hash: string, now: number): Promise<ClaimResult> {
@@ -189,7 +187,7 @@ export class RedisStaffStore implements StaffStore {
       const hashes = await this.client.smembers(K.passBatchHashesKey(p, b.id));
       const pipe = this.client.pipeline();
       for (const h of hashes) pipe.hget(K.passKey(p, h), 'state');
-      const states = hashes.length > 0 ? await run(pipe) : [];
+      const states = hashes.length > 0 ? await exec(pipe) : [];
       out.push({ ...b, used: states.filter((s) => s === 'used').length, revoked: states.filter((s) => s === 'revoked').length });
     }
     return out.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? -1 : 1));
@@ -209,20 +207,6 @@ export class RedisStaffStore implements StaffStore {
       sendCommand: (command: string, ...args: string[]) => client.call(command, ...args) as Promise<RedisReply>,
     });
   }
-}
-
-/** Gives a key a TTL if it has none, else lengthens it (never shortens it). */
-function lengthen(tx: Multi, key: string, ttl: number): Multi {
-  return tx.pexpire(key, ttl, 'NX').pexpire(key, ttl, 'GT');
-}
-
-/** Runs a MULTI or pipeline, throwing the first command error. */
-async function run(tx: Multi): Promise<unknown[]> {
-  const results = (await tx.exec()) ?? [];
-  return results.map(([err, value]) => {
-    if (err) throw err;
-    return value;
-  });
 }
 
 function parse<T>(raw: string | null | undefined): T | undefined {
