@@ -49,7 +49,9 @@ export async function serve(config: Config, logger: Logger = createLogger(config
   const staffServer = staffTls ? https.createServer(staffTls, staffApp) : http.createServer(staffApp);
   servers.push(await listen(staffServer, config.staffPort, config.staffHost));
   const staffUrl = `${staffTls ? 'https' : 'http'}://${displayHost(config.staffHost)}:${config.staffPort}`;
-  logger.info({ port: config.staffPort }, `staff console listening on ${staffUrl}/staff`);
+  // The log's redaction would blank an address, so a loopback console is logged as localhost.
+  const loggedUrl = isLoopback(config.staffHost) ? `${staffTls ? 'https' : 'http'}://localhost:${config.staffPort}` : staffUrl;
+  logger.info({ port: config.staffPort }, `staff console listening on ${loggedUrl}/staff`);
   if (!staffTls && !isLoopback(config.staffHost)) {
     logger.warn('the staff console is served over plain HTTP beyond this machine: set TLS_CERT and TLS_KEY, or put it behind an HTTPS proxy');
   }

@@ -86,6 +86,14 @@ describe('staff sign-in', () => {
     expect((await new StaffBrowser(ctx.staffApp, '192.0.2.51').login('x', 'wrong password!')).status).toBe(401);
   });
 
+  it('when the store is Redis, then two consoles (two gateways) share one count of failed attempts', async () => {
+    ctx = await makeStaffApp({ redis: true });
+    const otherGateway = createApp(ctx.deps, { surfaces: ['staff'] });
+    for (let i = 0; i < LOGIN_ATTEMPTS; i++) expect((await new StaffBrowser(ctx.staffApp, '192.0.2.60').login(`n${i}`, 'wrong password!')).status).toBe(401);
+    const res = await new StaffBrowser(otherGateway, '192.0.2.60').login('n-last', 'wrong password!');
+    expect(res.status).toBe(429);
+  });
+
   it('when a form is posted without its token, then it is refused with 403 and nothing happens', async () => {
     ctx = await makeStaffApp();
     await addAccount(ctx, 'ada', 'admin');
