@@ -15,10 +15,14 @@ import { captiveApiRouter } from './portal/captive-api';
 import { patronRouter } from './portal/patron-routes';
 import { privacyRouter } from './portal/privacy-route';
 import { splashUrl } from './portal/urls';
+import { passRouter } from './portal/pass-routes';
+import { staffRouter } from './staff/routes';
+import { opsRoutes } from './staff/routes/ops-routes';
 
 export const ROOT = path.join(__dirname, '..');
 
-export type Surface = 'portal';
+/** `portal`: the patrons' pages; `staff`: the staff console, health checks and metrics. */
+export type Surface = 'portal' | 'staff';
 
 export interface AppOptions {
   /** Which surfaces this app serves; main.ts puts each on its own listener. */
@@ -86,7 +90,13 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Express {
   if (surfaces.includes('portal')) {
     app.use(captiveApiRouter(deps));
     app.use(privacyRouter(deps));
+    app.use(passRouter(deps, csrf));
     app.use(patronRouter(deps, csrf));
+  }
+  // ---- Staff console ----
+  if (surfaces.includes('staff')) {
+    app.use(opsRoutes(deps));
+    app.use(staffRouter(deps, { secure: Boolean(opts.secure) }));
   }
 
   // A captured request for any other page goes to the splash page; the portal's own 404 otherwise.

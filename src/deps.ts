@@ -8,6 +8,7 @@ import type { DayKeyring } from './privacy/day-keys';
 import type { RandomSource } from './privacy/random';
 import type { SessionService } from './sessions/session-service';
 import type { Store } from './store/types';
+import type { StaffServices } from './staff/services';
 
 export interface Deps {
   config: Config;
@@ -21,4 +22,7 @@ export interface Deps {
   resolveClient: ClientResolver;
   /** Signs CSRF tokens; random per start unless given. */
   csrfSecret: string;
+  // ---- Staff console ----
+  /** Staff accounts, console sessions, audit log, passes, live sessions and statistics. */
+  staff: StaffServices;
 }
