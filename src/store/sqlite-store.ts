@@ -11,7 +11,8 @@ import { STAFF_SCHEMA, SqliteStaffStore } from './sqlite-staff-store';
 const BUSY_TIMEOUT_MS = 5000;
 
 /** A stats counter's column: sessionsStarted → sessions_started. */
-const column = (c: StatCounter): string => c.replace(/[A-Z]/g, (l) => `_${l.toLowerCase()}`);
+const COLUMNS = Object.fromEntries(STAT_COUNTERS.map((c) => [c, c.replace(/[A-Z]/g, (l) => `_${l.toLowerCase()}`)])) as Record<StatCounter, string>;
+const column = (c: StatCounter): string => COLUMNS[c];
 
 /** Schema migrations, in order; `PRAGMA user_version` counts those applied. Append, never edit. */
 const MIGRATIONS: readonly string[] = [
