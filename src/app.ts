@@ -17,10 +17,14 @@ import { captiveApiRouter } from './portal/captive-api';
 import { patronRouter } from './portal/patron-routes';
 import { privacyRouter } from './portal/privacy-route';
 import { splashUrl } from './portal/urls';
+import { passRouter } from './portal/pass-routes';
+import { staffRouter } from './staff/routes';
+import { opsRoutes } from './staff/routes/ops-routes';
 
 export const ROOT = path.join(__dirname, '..');
 
-export type Surface = 'portal';
+/** `portal`: the patrons' pages; `staff`: the staff console, health checks and metrics. */
+export type Surface = 'portal' | 'staff';
 
 export interface AppOptions {
   /** Which surfaces this app serves; main.ts puts each on its own listener. */
@@ -65,7 +69,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Express {
     }),
   );
   // The patron's language: res.locals.t, lang, dir, url() and the language switcher.
-  app.use(languageMiddleware({ portalUrl: deps.config.portalUrl }));
+  // The staff console is in English only: its error titles must not follow the browser's language.
+  app.use(languageMiddleware(surfaces.includes('portal') ? { portalUrl: deps.config.portalUrl } : { only: 'en' }));
   app.use((req, res, next) => {
     res.locals.libraryName = deps.config.libraryName;
     res.locals.terms = termsFor(deps.config, res.locals.lang);
@@ -87,8 +92,14 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Express {
   if (surfaces.includes('portal')) {
     app.use(captiveApiRouter(deps));
     app.use(privacyRouter(deps));
+    app.use(passRouter(deps, csrf));
     app.use(learnRouter(deps));
     app.use(patronRouter(deps, csrf));
+  }
+  // ---- Staff console ----
+  if (surfaces.includes('staff')) {
+    app.use(opsRoutes(deps));
+    app.use(staffRouter(deps, { secure: Boolean(opts.secure) }));
   }
 
   // A captured request for any other page goes to the splash page; the portal's own 404 otherwise.

@@ -59,7 +59,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.json({ error: { code: appErr?.code ?? 'internal', message, ...(appErr?.fields ? { fields: appErr.fields } : {}) } });
       return;
     }
-    res.render('errors/error', { title, message, status }, (renderErr, html) => {
+    // A surface may bring its own error page (the staff console sets res.locals.errorView).
+    const view = typeof res.locals.errorView === 'string' ? res.locals.errorView : 'errors/error';
+    res.render(view, { title, message, status }, (renderErr, html) => {
       if (renderErr) {
         logger.error({ err: renderErr }, 'error page failed to render');
         res.type('text/plain').send(`${title}\n\n${message}\n`);

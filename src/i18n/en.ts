@@ -23,6 +23,17 @@ export const en = {
   'terms.default':
     'Use this network lawfully and with respect for others. Do not try to harm the network or other people. ' +
     'Access is free, anonymous and time-limited. Staff may end a session that breaks these terms.',
+  // Access passes (a zone whose policy requires a staff-issued pass).
+  'pass.label': 'Access code',
+  'pass.help': 'This network needs an access pass from library staff. Type the code printed on your pass.',
+  'pass.submit': 'I accept the terms — get online with this pass',
+  'pass.required': 'This network needs an access pass. Type the code from your pass below.',
+  'pass.empty': 'Type the code printed on your pass.',
+  'pass.unknown': 'We do not recognise this code. Check it and type it again, or ask library staff.',
+  'pass.used': 'This code has already been used: each pass works once. Ask library staff for a new one.',
+  'pass.revoked': 'This pass is no longer valid. Ask library staff for a new one.',
+  'pass.expired': 'This pass has expired. Ask library staff for a new one.',
+  'pass.tooMany': 'Too many wrong codes. Please wait ten minutes and try again, or ask library staff.',
   'status.title': 'You are online',
   'status.timeLeft': 'Time left',
   'status.endsAt': 'Your session ends at {time}.',

@@ -21,6 +21,17 @@ export const es: Catalog = {
   'splash.alreadyOnline': 'Ya está conectado.',
   'splash.seeStatus': 'Ver el tiempo que le queda',
   'splash.noZone': 'Este dispositivo no está en una red atendida por este portal. Pida ayuda al personal de la biblioteca.',
+  // Pases de acceso (una zona cuya política exige un pase del personal).
+  'pass.label': 'Código de acceso',
+  'pass.help': 'Esta red necesita un pase de acceso del personal de la biblioteca. Escriba el código impreso en su pase.',
+  'pass.submit': 'Acepto las condiciones: conectarme con este pase',
+  'pass.required': 'Esta red necesita un pase de acceso. Escriba abajo el código de su pase.',
+  'pass.empty': 'Escriba el código impreso en su pase.',
+  'pass.unknown': 'No reconocemos este código. Compruébelo y vuelva a escribirlo, o pregunte al personal de la biblioteca.',
+  'pass.used': 'Este código ya se ha usado: cada pase sirve una sola vez. Pida uno nuevo al personal de la biblioteca.',
+  'pass.revoked': 'Este pase ya no es válido. Pida uno nuevo al personal de la biblioteca.',
+  'pass.expired': 'Este pase ha caducado. Pida uno nuevo al personal de la biblioteca.',
+  'pass.tooMany': 'Demasiados códigos incorrectos. Espere diez minutos y vuelva a intentarlo, o pregunte al personal de la biblioteca.',
   'terms.default':
     'Use esta red de acuerdo con la ley y con respeto hacia los demás. No intente dañar la red ni a otras personas. ' +
     'El acceso es gratuito, anónimo y limitado en el tiempo. El personal puede terminar una sesión que no respete estas condiciones.',

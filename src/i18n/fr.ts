@@ -21,6 +21,17 @@ export const fr: Catalog = {
   'splash.alreadyOnline': 'Vous êtes déjà connecté.',
   'splash.seeStatus': 'Voir le temps qu’il vous reste',
   'splash.noZone': 'Cet appareil n’est pas sur un réseau desservi par ce portail. Demandez de l’aide au personnel de la bibliothèque.',
+  // Pass d’accès (une zone dont la politique exige un pass remis par le personnel).
+  'pass.label': 'Code d’accès',
+  'pass.help': 'Ce réseau demande un pass d’accès remis par le personnel de la bibliothèque. Tapez le code imprimé sur votre pass.',
+  'pass.submit': 'J’accepte les conditions : me connecter avec ce pass',
+  'pass.required': 'Ce réseau demande un pass d’accès. Tapez ci-dessous le code de votre pass.',
+  'pass.empty': 'Tapez le code imprimé sur votre pass.',
+  'pass.unknown': 'Nous ne reconnaissons pas ce code. Vérifiez-le et tapez-le de nouveau, ou adressez-vous au personnel de la bibliothèque.',
+  'pass.used': 'Ce code a déjà servi : chaque pass ne fonctionne qu’une fois. Demandez-en un nouveau au personnel de la bibliothèque.',
+  'pass.revoked': 'Ce pass n’est plus valable. Demandez-en un nouveau au personnel de la bibliothèque.',
+  'pass.expired': 'Ce pass a expiré. Demandez-en un nouveau au personnel de la bibliothèque.',
+  'pass.tooMany': 'Trop de codes erronés. Patientez dix minutes puis réessayez, ou adressez-vous au personnel de la bibliothèque.',
   'terms.default':
     'Utilisez ce réseau dans le respect de la loi et des autres. N’essayez pas de nuire au réseau ni à d’autres personnes. ' +
     'L’accès est gratuit, anonyme et limité dans le temps. Le personnel peut mettre fin à une session qui enfreint ces conditions.',

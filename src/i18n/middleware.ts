@@ -14,10 +14,14 @@ export interface LanguageLink {
   current: boolean;
 }
 
-export function languageMiddleware(opts: { portalUrl?: string } = {}): RequestHandler {
+export function languageMiddleware(opts: { portalUrl?: string; only?: Lang } = {}): RequestHandler {
   const translators = new Map<Lang, Translate>(SUPPORTED.map((l) => [l, translator(l)]));
   const base = opts.portalUrl?.replace(/\/+$/, '');
   return (req, res, next) => {
+    if (opts.only) {
+      Object.assign(res.locals, { lang: opts.only, dir: LANGUAGES[opts.only].dir, t: translators.get(opts.only), url: (u: string) => u, languageLinks: [] });
+      return next();
+    }
     const asked = req.query.lang;
     const chosen = isLang(asked) ? asked : undefined;
     const lang = chosen ?? negotiate(req.headers['accept-language']);

@@ -17,6 +17,7 @@ const ZONES = [
   { id: 'wifi', name: 'Wi-Fi', subnets: ['10.1.0.0/16'] },
   { id: 'annexe', name: 'Annexe', subnets: ['10.3.0.0/16'], policy: { openingHours: {} } },
   { id: 'kiosk', name: 'Kiosk', subnets: ['10.4.0.0/16'], policy: { sessionMinutes: 1, dailyMinutes: 1 } },
+  { id: 'study', name: 'Study room', subnets: ['10.5.0.0/16'], policy: { accessMode: 'pass' } },
 ];
 const MAX_PAGE_BYTES = 50 * 1024;
 const SHOT_WIDTHS = [320, 360, 1280];
@@ -139,8 +140,17 @@ async function walk(o: Opened, lang: Lang, visit: Visit, opts: { js: boolean; ch
   await visit(o, 'logged-out');
 }
 
-/** The pages that say no: the library closed, a device outside every zone, time used up. */
+/** The pages that say no: the library closed, a device outside every zone, time used up, a wrong pass. */
 async function refusals(lang: Lang, visit: Visit, opts: { axe?: boolean } = {}): Promise<void> {
+  const study = await open('10.5', lang, opts);
+  await study.page.goto(`${served.base}/`);
+  await study.rec.takeLoad(study.page);
+  await study.page.fill('#pass-code', 'ABCDE-FGHJK');
+  await Promise.all([study.page.waitForLoadState('load'), study.page.click('form.pass button')]);
+  await study.page.locator('#pass-error').waitFor();
+  await visit(study, 'pass-wrong-code');
+  await close(study);
+
   const closed = await open('10.3', lang, opts);
   await closed.page.goto(`${served.base}/`);
   await visit(closed, 'closed');

@@ -10,6 +10,7 @@ const ZONES = [
   { id: 'wifi', name: 'Wi-Fi', subnets: ['10.1.0.0/16'] },
   { id: 'closed', name: 'Annexe', subnets: ['10.3.0.0/16'], policy: { openingHours: {} } },
   { id: 'tiny', name: 'Kiosk', subnets: ['10.4.0.0/16'], policy: { sessionMinutes: 1, dailyMinutes: 1 } },
+  { id: 'passes', name: 'Study room', subnets: ['10.5.0.0/16'], policy: { accessMode: 'pass' } },
 ];
 
 /** A patron whose browser sends Accept-Language. */
@@ -44,6 +45,7 @@ async function everyPage(ctx: TestContext, lang: Lang, n: number): Promise<Recor
   await ctx.deps.sessions.tick();
   // Patron.submit posts without Accept-Language: the language travels in the query instead.
   pages.exhausted = (await tiny.submit(`/?lang=${lang}`, `/accept?lang=${lang}`, { accept: 'yes' })).text;
+  pages.wrongPass = (await new Speaker(ctx.app, `10.5.${n}.1`, lang).submit(`/?lang=${lang}`, `/redeem?lang=${lang}`, { code: 'ABCDE-FGHJK' })).text;
   pages.csrf = (await request(ctx.app).post('/accept').set('X-Test-Client', `10.1.${n}.9`).set('Accept-Language', lang).set('Accept', 'text/html').type('form').send({ accept: 'yes' })).text;
   return pages;
 }
@@ -135,7 +137,8 @@ describe('languages', () => {
   it.each(['es', 'fr', 'ar'] as Lang[])('when every patron page is shown in %s, then no English text is left on any of them', async (lang) => {
     ctx = await makeTestApp({ config: { zones: ZONES } });
     const pages = await everyPage(ctx, lang, 1);
-    expect(Object.keys(pages)).toHaveLength(13);
+    expect(Object.keys(pages)).toHaveLength(14);
+    expect(pages.wrongPass).toContain('aria-invalid="true"');
     // Each English message, cut at its placeholders, whose pieces a translation does not share.
     const catalog = CATALOGS[lang];
     const english = Object.entries(en)
