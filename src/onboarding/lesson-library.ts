@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../logger';
 import { LANGUAGES, SUPPORTED, isLang, type Lang } from '../i18n/languages';
-import { parseLessonFile, type ContentProblem, type FrontMatter, type QuizQuestion } from './front-matter';
+import { parseLessonFile, type ContentProblem, type FrontMatter } from './front-matter';
 import { markdownRenderer } from './markdown';
 
 /** The built-in lessons shipped with Threshold. */
@@ -164,4 +164,3 @@ export function fillPlaceholders(s: string, values: PlaceholderValues, escape?: 
   return s.replace(PLACEHOLDER, (m, name: string) => (Object.hasOwn(values, name) ? (escape ? escape(values[name as Placeholder]) : values[name as Placeholder]) : m));
 }
 
-export type { ContentProblem, QuizQuestion };

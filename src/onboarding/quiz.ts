@@ -4,6 +4,7 @@ import type { QuizQuestion } from './front-matter';
 
 export type Mark = 'right' | 'wrong' | 'unanswered';
 
+/** A marked quiz, shown to the reader and then forgotten. */
 export interface QuizResult {
   /** The choice picked for each question (1-based), or undefined. */
   answers: (number | undefined)[];

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { BrowserContext, Page, Response } from 'playwright-core';
 
+/** An app listening on loopback for a browser test. */
 export interface Served {
   base: string;
   close(): Promise<void>;
@@ -83,6 +84,7 @@ export class ContextRecorder {
 
 export const AXE_PATH = path.join(path.dirname(require.resolve('axe-core')), 'axe.min.js');
 
+/** One axe-core rule a page breaks, with the elements that break it. */
 export interface AxeViolation {
   id: string;
   impact: string | null;

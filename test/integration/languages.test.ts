@@ -4,6 +4,7 @@ import request from 'supertest';
 import { en } from '../../src/i18n/en';
 import { CATALOGS } from '../../src/i18n/translate';
 import type { Lang } from '../../src/i18n/languages';
+import { createApp } from '../../src/app';
 import { makeTestApp, Patron, type TestContext } from '../helpers/test-deps';
 
 const ZONES = [
@@ -123,6 +124,16 @@ describe('languages', () => {
     expect(csrf.text).toContain('انتهت صلاحية هذا النموذج');
     const json = await request(ctx.app).post('/accept').set('X-Test-Client', '10.1.0.8').set('Accept-Language', 'fr').set('Content-Type', 'application/json').set('Accept', 'application/json').send('{"accept":');
     expect(json.body.error).toEqual({ code: 'malformed', message: expect.stringContaining('illisible') });
+  });
+
+  it('when the staff console answers, then it stays in English whatever the browser asks for', async () => {
+    ctx = await makeTestApp();
+    const staffApp = createApp(ctx.deps, { surfaces: ['staff'] });
+    const res = await request(staffApp).get('/no/such/page').set('Accept-Language', 'fr').set('Accept', 'text/html');
+    expect(res.status).toBe(404);
+    expect(res.text).toContain('<html lang="en" dir="ltr">');
+    expect(res.text).toContain('Page not found');
+    expect(res.headers.vary ?? '').not.toMatch(/Accept-Language/);
   });
 
   it('when the library wrote its own terms with translations, then each patron reads them in their language', async () => {
