@@ -86,9 +86,10 @@ async function startRedis() {
 /** The real server (`node dist/cli.js serve`) on a free port with the agent API over HTTP. */
 async function startThreshold(env = {}, nodeArgs = []) {
   const port = await freePort();
+  const staffPort = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'threshold-ws-bench-'));
   const server = await startProcess(process.execPath, [...nodeArgs, CLI, 'serve'], {
-    env: { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, AGENT_OVER_HTTP: 'true', LOG_LEVEL: 'warn', ...env },
+    env: { PORT: String(port), STAFF_PORT: String(staffPort), HOST: '127.0.0.1', DATA_DIR: dataDir, AGENT_OVER_HTTP: 'true', LOG_LEVEL: 'warn', ...env },
     readyText: 'agent API served over plain HTTP',
     what: 'threshold serve',
   });

@@ -5,13 +5,15 @@ import Database from 'better-sqlite3';
 import { policySchema, type Policy } from '../config/schema';
 import { systemClock, type Clock } from '../domain/clock';
 import { STAT_COUNTERS, SESSION_GRACE_MS, emptyCounts, type HourlyStats, type SessionRecord, type StatCounter, type Store } from './types';
+import { STAFF_SCHEMA, SqliteStaffStore } from './sqlite-staff-store';
 import { SqliteWorkstations, WORKSTATION_TABLES } from './sqlite-workstations';
 
 /** How long a writer waits for another process (the CLI, the server) to finish its write. */
 const BUSY_TIMEOUT_MS = 5000;
 
 /** A stats counter's column: sessionsStarted → sessions_started. */
-const column = (c: StatCounter): string => c.replace(/[A-Z]/g, (l) => `_${l.toLowerCase()}`);
+const COLUMNS = Object.fromEntries(STAT_COUNTERS.map((c) => [c, c.replace(/[A-Z]/g, (l) => `_${l.toLowerCase()}`)])) as Record<StatCounter, string>;
+const column = (c: StatCounter): string => COLUMNS[c];
 
 /** Schema migrations, in order; `PRAGMA user_version` counts those applied. Append, never edit. */
 const MIGRATIONS: readonly string[] = [
@@ -34,6 +36,8 @@ const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (zone_id, hour)) WITHOUT ROWID;
    CREATE INDEX IF NOT EXISTS hourly_stats_hour ON hourly_stats (hour);
    CREATE INDEX IF NOT EXISTS hourly_stats_expires ON hourly_stats (expires_at);`,
+  // Staff console: accounts, console sessions, sign-in failures, audit log, secrets, passes.
+  STAFF_SCHEMA,
   // Public workstations (issue 5).
   WORKSTATION_TABLES,
 ];
@@ -140,12 +144,14 @@ export class SqliteStore implements Store {
   private statements: ReturnType<typeof prepare> | undefined;
 
   private readonly clock: Clock;
+  readonly staff: SqliteStaffStore;
   // Public workstations (issue 5): bound to this store's database once it is open.
   readonly workstations: SqliteWorkstations;
 
   /** `clock` decides what has expired (default: the system clock); tests may inject theirs. */
   constructor(private readonly opts: { file: string; clock?: Clock }) {
     this.clock = opts.clock ?? systemClock;
+    this.staff = new SqliteStaffStore(this.clock);
     this.workstations = new SqliteWorkstations(() => this.openDb(), this.clock);
   }
 
@@ -162,6 +168,7 @@ export class SqliteStore implements Store {
       db.pragma('secure_delete = ON');
       db.transaction(() => migrate(db)).immediate();
       this.statements = prepare(db);
+      this.staff.open(db);
       this.db = db;
     } catch (err) {
       db.close();
@@ -172,6 +179,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     this.db?.close();
     this.db = undefined;
+    this.staff.close();
     this.statements = undefined;
   }
 
@@ -251,6 +259,7 @@ export class SqliteStore implements Store {
 
   async sweep(now: number): Promise<void> {
     this.st().sweep.immediate(now);
+    this.staff.sweep(now);
     this.workstations.sweep(now);
   }
 

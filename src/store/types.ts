@@ -1,6 +1,7 @@
 // The Store contract: everything Threshold keeps, behind one interface with SQLite and Redis
 // implementations that pass one shared contract suite (test/contract/store.contract.ts).
 import type { Policy } from '../config/schema';
+import type { StaffStore } from './staff-types';
 import type { WorkstationStore } from './workstation-types';
 
 /**
@@ -95,6 +96,9 @@ export interface Store {
   /** Deletes every usage record and session of a day whose key was destroyed. */
   purgeDay(day: string): Promise<void>;
 
+  // ---- Staff console ----
+  /** Staff accounts, console sessions, audit log, secrets and access passes (see staff-types.ts). */
+  readonly staff: StaffStore;
   // ---- Public workstations (issue 5) ----
   /** Workstations, enrolment codes, health history and commands; `sweep` expires them too. */
   readonly workstations: WorkstationStore;
