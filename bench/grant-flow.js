@@ -33,12 +33,16 @@ async function flows(port, net, count, concurrency) {
 }
 
 /** One run on a fresh server: warm-up, 1,000 grants, checks, figures. */
-async function runOnce(label, redisUrl, concurrency) {
-  const server = await startThreshold({ redisUrl });
+async function runOnce(label, redis, concurrency) {
+  const server = await startThreshold({ redisUrl: redis?.url });
   try {
     await flows(server.port, 20, WARMUP_CLIENTS, concurrency);
     await server.call({ cmd: 'accept-times' });
+    const cpuBefore = await server.call({ cmd: 'cpu' });
+    const redisCpuBefore = redis ? await redis.cpuSeconds() : 0;
     const { results, seconds } = await flows(server.port, 10, CLIENTS, concurrency);
+    const cpuAfter = await server.call({ cmd: 'cpu' });
+    const redisCpuMs = redis ? ((await redis.cpuSeconds()) - redisCpuBefore) * 1000 : 0;
     const bad = results.filter((r) => r.status !== 303 || r.location !== '/status');
     if (bad.length) throw new Error(`${label}: ${bad.length} of ${CLIENTS} grants did not answer 303 /status (first: ${bad[0].status} ${bad[0].location})`);
     // Each client is now online: its own probe answers 204 (a sample of them, after the run).
@@ -57,10 +61,14 @@ async function runOnce(label, redisUrl, concurrency) {
       max: ms[ms.length - 1],
       serverP50: percentile(inServer, 50),
       serverP99: percentile(inServer, 99),
+      // CPU per client (GET / + POST /accept): barely moved by other load, unlike the timings.
+      serverCpuMs: (cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system) / 1000 / CLIENTS,
+      redisCpuMs: redisCpuMs / CLIENTS,
     };
     console.log(
       `  ${label.padEnd(6)} ${String(concurrency).padStart(3)} at a time ${out.grantsPerSecond.toFixed(0).padStart(5)} grants/s   POST /accept p50 ${out.p50.toFixed(1)} ms  p99 ${out.p99.toFixed(1)} ms  max ${out.max.toFixed(1)} ms` +
-        `  (in server p50 ${out.serverP50.toFixed(1)} p99 ${out.serverP99.toFixed(1)})`,
+        `  (in server p50 ${out.serverP50.toFixed(1)} p99 ${out.serverP99.toFixed(1)})  CPU/client: server ${out.serverCpuMs.toFixed(2)} ms` +
+        (redis ? `, redis ${out.redisCpuMs.toFixed(2)} ms` : ''),
     );
     return out;
   } finally {
@@ -77,12 +85,12 @@ async function main() {
   const results = [];
   const verdicts = [];
   try {
-    for (const [label, url] of [['sqlite', undefined], ['redis', redis.url]].filter(([l]) => STORES.includes(l))) {
+    for (const [label, store] of [['sqlite', undefined], ['redis', redis]].filter(([l]) => STORES.includes(l))) {
       for (const concurrency of LEVELS) {
         const runs = [];
         for (let i = 0; i < (concurrency === TARGET_CONCURRENCY ? REPEATS : 1); i++) {
-          if (url) await redis.flush();
-          runs.push(await runOnce(label, url, concurrency));
+          if (store) await redis.flush();
+          runs.push(await runOnce(label, store, concurrency));
         }
         const median = [...runs].sort((a, b) => a.p99 - b.p99)[Math.floor(runs.length / 2)];
         results.push({ ...median, runs: runs.length, p99s: runs.map((r) => r.p99) });

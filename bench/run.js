@@ -6,14 +6,23 @@ const { machine } = require('./lib/common');
 
 const BENCHES = ['probe-throughput.js', 'grant-flow.js', 'session-memory.js'];
 
+let current;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    // The running benchmark stops its own servers and removes its temp dirs on the way out.
+    if (current && current.exitCode === null) current.kill(signal);
+    process.exit(130);
+  });
+}
+
 function runOne(file) {
   return new Promise((resolve, reject) => {
     const child = fork(path.join(__dirname, file), [], { stdio: 'inherit' });
+    current = child;
     let result;
     child.on('message', (msg) => (result = msg.result));
     child.once('error', reject);
     child.once('exit', (code, signal) => (code === 0 && result ? resolve(result) : reject(new Error(`${file} failed (${signal ?? code})`))));
-    // Ctrl-C reaches the child too (same process group); it cleans up its own servers.
   });
 }
 

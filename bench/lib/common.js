@@ -136,7 +136,9 @@ function percentile(sorted, p) {
 
 function machine() {
   const cpu = os.cpus()[0]?.model?.trim() ?? 'unknown CPU';
-  return `${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, Linux ${os.release()}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
+  // The load average says how much else was running: on a shared box, figures move with it.
+  const load = os.loadavg()[0].toFixed(1);
+  return `${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, Linux ${os.release()}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, load average ${load}`;
 }
 
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
@@ -147,6 +149,8 @@ const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
  */
 function runMain(mod, main) {
   if (require.main !== mod) return;
+  // Run by bench/run.js: if it goes away, stop too (the exit handler cleans up).
+  if (process.send) process.once('disconnect', () => process.exit(1));
   main().then(
     (result) => {
       if (process.send) process.send({ result }, () => process.exit(0));

@@ -46,6 +46,11 @@ async function startRedis() {
       const info = await client.info('memory');
       return Number(/^used_memory:(\d+)/m.exec(info)[1]);
     },
+    /** CPU seconds redis-server has used (INFO cpu, user + system, main thread and children). */
+    async cpuSeconds() {
+      const info = await client.info('cpu');
+      return [...info.matchAll(/^used_cpu_(?:sys|user)(?:_children)?:([\d.]+)/gm)].reduce((a, m) => a + Number(m[1]), 0);
+    },
     async dbsize() {
       return client.dbsize();
     },

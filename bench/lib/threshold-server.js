@@ -109,6 +109,7 @@ async function main() {
       else if (msg.cmd === 'memory') result = memory();
       else if (msg.cmd === 'jobs') result = await jobs(running.deps.sessions);
       else if (msg.cmd === 'accept-times') result = takeAcceptTimes();
+      else if (msg.cmd === 'cpu') result = process.cpuUsage();
       else throw new Error(`unknown command ${msg.cmd}`);
       process.send({ id: msg.id, result });
     } catch (err) {
