@@ -19,6 +19,10 @@ export const ENV_KEYS = {
   LIBRARY_NAME: { key: 'libraryName', type: 'string' },
   PORTAL_URL: { key: 'portalUrl', type: 'string' },
   GATEWAY_ID: { key: 'gatewayId', type: 'string' },
+  STAFF_PORT: { key: 'staffPort', type: 'number' },
+  STAFF_HOST: { key: 'staffHost', type: 'string' },
+  STAFF_SESSION_IDLE_MINUTES: { key: 'staffSessionIdleMinutes', type: 'number' },
+  CONTENT_DIR: { key: 'contentDir', type: 'string' },
 } as const;
 
 export class ConfigError extends Error {

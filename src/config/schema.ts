@@ -1,6 +1,7 @@
 // The configuration schema: every setting, its default and what it must be.
 import { z } from 'zod';
 import { isValidCidr } from '../domain/subnets';
+import { SUPPORTED, isLang } from '../i18n/languages';
 
 const hhmm = z
   .string()
@@ -48,6 +49,8 @@ export const zoneSchema = z
       .array(z.string().refine(isValidCidr, 'expected a subnet in CIDR form, for example 10.10.0.0/16 or 2001:db8::/64'))
       .min(1),
     policy: policySchema.default(() => policySchema.parse({})),
+    /** What the zone serves: `kiosk` zones count as public-computer uses in the yearly statistics. */
+    kind: z.enum(['wifi', 'kiosk']).default('wifi'),
   })
   .strict();
 
@@ -80,6 +83,26 @@ export const configSchema = z
     /** A name for this gateway, unique among gateways sharing one Redis. */
     gatewayId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'expected lower-case letters, digits and dashes, at most 32').default('gw1'),
     statsRetentionDays: z.number().int().min(1).max(3650).default(730),
+    // ---- Staff console ----
+    /** The staff console's own listener; keep it off the patrons' network. */
+    staffPort: z.number().int().min(1).max(65535).default(8081),
+    /** Loopback by default: open it to the staff network deliberately (or put a proxy in front). */
+    staffHost: z.string().default('127.0.0.1'),
+    /** A signed-in staff member is signed out after this long without a request. */
+    staffSessionIdleMinutes: z.number().int().min(1).max(1440).default(30),
+    /** How long the audit log of staff actions is kept. */
+    auditRetentionDays: z.number().int().min(1).max(3650).default(365),
+    // --- Languages and digital-skills lessons (issue 6) ---
+    /** The configured terms in other languages, by language code; `terms` is used for the rest. */
+    termsTranslations: z
+      .record(z.string(), z.string().max(10000))
+      .default({})
+      .superRefine((r, ctx) => {
+        for (const k of Object.keys(r)) if (!isLang(k)) ctx.addIssue({ code: 'custom', path: [k], message: `expected a language code: ${SUPPORTED.join(', ')}` });
+      }),
+    /** A directory of extra or replacement lessons, laid out like content/: <lang>/<lesson>.md. */
+    contentDir: z.string().min(1).optional(),
+    // --- end issue 6 ---
     zones: z
       .array(zoneSchema)
       .min(1)
@@ -90,6 +113,9 @@ export const configSchema = z
     const tls = [c.httpsPort, c.tlsCert, c.tlsKey].filter((v) => v !== undefined).length;
     if (tls > 0 && tls < 3) {
       ctx.addIssue({ code: 'custom', path: ['httpsPort'], message: 'expected all three of HTTPS_PORT, TLS_CERT and TLS_KEY, or none of them' });
+    }
+    if (c.staffPort === c.port || c.staffPort === c.httpsPort) {
+      ctx.addIssue({ code: 'custom', path: ['staffPort'], message: 'expected the staff console on a port of its own, not the portal\'s' });
     }
     const ids = new Set<string>();
     c.zones.forEach((z, i) => {
