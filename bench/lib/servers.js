@@ -10,8 +10,10 @@ const { forkChild, freePort, tempDir } = require('./common');
 async function startThreshold({ redisUrl, exposeGc = false, label = redisUrl ? 'redis' : 'sqlite' } = {}) {
   const dataDir = tempDir(label);
   const port = await freePort();
+  // The staff console listens too (loopback): on a free port of its own, never the default 8081.
+  const staffPort = await freePort();
   const server = await forkChild(path.join(__dirname, 'threshold-server.js'), {
-    env: { BENCH_PORT: String(port), BENCH_DATA_DIR: dataDir, ...(redisUrl ? { BENCH_REDIS_URL: redisUrl } : {}) },
+    env: { BENCH_PORT: String(port), BENCH_STAFF_PORT: String(staffPort), BENCH_DATA_DIR: dataDir, ...(redisUrl ? { BENCH_REDIS_URL: redisUrl } : {}) },
     // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server.
     execArgv: [...(exposeGc ? ['--expose-gc'] : []), ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)],
     logFile: path.join(dataDir, 'server.log'),

@@ -85,6 +85,8 @@ async function main() {
   const config = configSchema.parse({
     port: Number(env.BENCH_PORT),
     host: '127.0.0.1',
+    staffPort: Number(env.BENCH_STAFF_PORT),
+    staffHost: '127.0.0.1',
     dataDir: env.BENCH_DATA_DIR,
     timezone: 'UTC',
     logLevel: env.BENCH_LOG_LEVEL ?? 'info',
