@@ -1,24 +1,24 @@
 // Bench: how many heartbeats per second one `threshold serve` process ingests with Redis (the
-// target is 3,000/s: 180,000 workstations reporting every minute), next to a bare Node HTTP
-// server that reads the same body and answers 204, measured in the same run.
-// Run: npm run build && node bench/heartbeats.js   (WORKSTATIONS, CONNECTIONS, DURATION to change)
+// target is 3,000/s: 180,000 workstations reporting every minute), next to the bare Node server
+// answering 204 (bench/lib/bare-server.js), measured in the same run with the same load generator.
+// Run alone: npm run build && node bench/heartbeats.js (BENCH_WORKSTATIONS, BENCH_CONNECTIONS, BENCH_DURATION).
 'use strict';
 const crypto = require('node:crypto');
 const autocannon = require('autocannon');
-const { requireBuilt, startProcess, startRedis, startThreshold, processUsage, sampleReport, freePort } = require('./workstation-bench-support');
+const { machine, mib, requireDist, runMain } = require('./lib/common');
+const { startRedis } = require('./lib/redis-server');
+const { startBare } = require('./lib/servers');
+const { processUsage, sampleReport, startThreshold } = require('./workstation-bench-support');
 
-const WORKSTATIONS = Number(process.env.WORKSTATIONS || 10_000);
-const CONNECTIONS = Number(process.env.CONNECTIONS || 64);
-const DURATION = Number(process.env.DURATION || 15);
+const WORKSTATIONS = Number(process.env.BENCH_WORKSTATIONS || 10_000);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 64);
+const DURATION_S = Number(process.env.BENCH_DURATION || 15);
+const WARMUP_S = 3;
 const TARGET = 3000;
 
-const BARE_SERVER = `require('node:http').createServer((req, res) => { req.resume(); req.on('end', () => { res.statusCode = 204; res.end(); }); })
-  .listen(Number(process.env.PORT), '127.0.0.1', () => console.log('ready'));`;
-
-/** Heartbeats, each from the next workstation in turn, with the same one-report body. */
+/** Heartbeats, each from the next workstation in turn (bearer token), with the same one-report body. */
 function load(url, tokens, duration) {
   let i = 0;
-  const body = JSON.stringify({ reports: [sampleReport()] });
   return autocannon({
     url,
     connections: CONNECTIONS,
@@ -26,7 +26,7 @@ function load(url, tokens, duration) {
     requests: [
       {
         method: 'POST',
-        body,
+        body: JSON.stringify({ reports: [sampleReport()] }),
         headers: { 'content-type': 'application/json' },
         setupRequest: (req) => ({ ...req, headers: { ...req.headers, authorization: `Bearer ${tokens[i++ % tokens.length]}` } }),
       },
@@ -34,9 +34,10 @@ function load(url, tokens, duration) {
   });
 }
 
+/** Workstations as enrolment leaves them (only token hashes stored); returns their tokens. */
 async function seed(url) {
-  const { RedisStore } = require('../dist/store/redis-store');
-  const { hashToken } = require('../dist/workstations/secrets');
+  const { RedisStore } = requireDist('store/redis-store');
+  const { hashToken } = requireDist('workstations/secrets');
   const store = new RedisStore({ url });
   await store.init();
   const tokens = [];
@@ -52,54 +53,47 @@ async function seed(url) {
   return { store, tokens };
 }
 
-function summary(r) {
-  return `${Math.round(r.requests.average).toLocaleString('en')}/s (p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ${r.non2xx} non-2xx, ${r.errors} errors)`;
-}
+const line = (r) => `${Math.round(r.requests.average).toLocaleString('en')}/s (p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ${r.non2xx} non-2xx, ${r.errors} errors)`;
 
 async function main() {
-  requireBuilt();
+  console.log(`# workstation heartbeats — ${machine()}`);
+  console.log(`${WORKSTATIONS.toLocaleString('en')} workstations, autocannon ${CONNECTIONS} connections, ${WARMUP_S} s warm-up + ${DURATION_S} s measured`);
   const redis = await startRedis();
-  const stops = [redis.stop];
+  const { store, tokens } = await seed(redis.url);
+  const server = await startThreshold({ REDIS_URL: redis.url });
+  const bare = await startBare();
   try {
-    const { store, tokens } = await seed(redis.url);
-    stops.unshift(() => store.close());
-    const server = await startThreshold({ REDIS_URL: redis.url });
-    stops.unshift(server.stop);
-    const barePort = await freePort();
-    const bare = await startProcess(process.execPath, ['-e', BARE_SERVER], { env: { PORT: String(barePort) }, readyText: 'ready', what: 'bare server' });
-    stops.unshift(bare.stop);
     const heartbeatUrl = `${server.url}/api/agent/v1/heartbeat`;
+    const bareUrl = `http://127.0.0.1:${bare.port}/`;
+    await load(heartbeatUrl, tokens, WARMUP_S);
+    await load(bareUrl, tokens, WARMUP_S);
 
-    console.log(`node ${process.version}, ${require('node:os').cpus().length} CPU(s); ${WORKSTATIONS.toLocaleString('en')} workstations, ${CONNECTIONS} connections, ${DURATION} s per run`);
-    await load(heartbeatUrl, tokens, 3); // warm-up (JIT, connections)
-    await load(`http://127.0.0.1:${barePort}/`, tokens, 3);
+    const bareBefore = await bare.call({ cmd: 'cpu' });
+    const baseline = await load(bareUrl, tokens, DURATION_S);
+    const bareAfter = await bare.call({ cmd: 'cpu' });
+    const bareCpuMs = (bareAfter.user + bareAfter.system - bareBefore.user - bareBefore.system) / 1000 / baseline.requests.total;
 
-    const bareBefore = processUsage(bare.child.pid);
-    const baseline = await load(`http://127.0.0.1:${barePort}/`, tokens, DURATION);
-    const bareCpu = (processUsage(bare.child.pid).cpuMs - bareBefore.cpuMs) / baseline.requests.total;
     const before = processUsage(server.child.pid);
     const started = Date.now();
-    const result = await load(heartbeatUrl, tokens, DURATION);
+    const result = await load(heartbeatUrl, tokens, DURATION_S);
     const after = processUsage(server.child.pid);
+    const cpuMs = (after.cpuMs - before.cpuMs) / result.requests.total;
+    const seen = (await store.workstations.get('pc-0'))?.lastSeenAt ?? 0;
 
-    const sample = await store.workstations.get('pc-0');
-    const history = await store.workstations.history('pc-0');
     const perSecond = result.requests.average;
-    console.log(`bare Node HTTP server (204):     ${summary(baseline)}`);
-    console.log(`threshold heartbeats (Redis):    ${summary(result)}`);
-    console.log(`ratio to the bare server:        ${(perSecond / baseline.requests.average).toFixed(2)}`);
-    const cpu = (after.cpuMs - before.cpuMs) / result.requests.total;
-    console.log(`CPU per request:                 threshold ${cpu.toFixed(3)} ms (one core: ${Math.round(1000 / cpu).toLocaleString('en')}/s), bare ${bareCpu.toFixed(3)} ms`);
-    console.log(`server memory:                   RSS ${after.rssMiB.toFixed(0)} MiB (peak ${after.peakRssMiB.toFixed(0)} MiB)`);
-    console.log(`check: pc-0 last seen during the run: ${(sample?.lastSeenAt ?? 0) >= started}, history ${history.length}`);
-    console.log(`target ${TARGET.toLocaleString('en')}/s: ${perSecond >= TARGET ? 'met' : 'NOT met'}`);
-    if (result.non2xx > 0 || result.errors > 0) process.exitCode = 1;
+    console.log(`bare Node HTTP server (204):  ${line(baseline)}, CPU ${bareCpuMs.toFixed(3)} ms/request`);
+    console.log(`threshold heartbeats (Redis): ${line(result)}, CPU ${cpuMs.toFixed(3)} ms/heartbeat (one core: ${Math.round(1000 / cpuMs).toLocaleString('en')}/s)`);
+    console.log(`ratio to the bare server: ${(perSecond / baseline.requests.average).toFixed(2)}; server RSS ${mib(after.rssMiB * 2 ** 20)} (peak ${mib(after.peakRssMiB * 2 ** 20)})`);
+    if (result.non2xx + result.errors > 0 || seen < started) throw new Error('heartbeats were refused or not stored');
+    const met = perSecond >= TARGET;
+    console.log(`target ≥ ${TARGET.toLocaleString('en')}/s: ${met ? 'MET' : 'NOT MET'}`);
+    return { heartbeatsPerSecond: perSecond, cpuPerHeartbeatMs: cpuMs, bareRps: baseline.requests.average, met, target: TARGET };
   } finally {
-    for (const stop of stops) await stop();
+    await store.close();
+    await bare.stop();
+    await server.stop();
+    await redis.stop();
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runMain(module, main);

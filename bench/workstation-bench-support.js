@@ -1,106 +1,60 @@
-// Shared by bench/heartbeats.js and bench/agent-footprint.js: free ports, a private
-// redis-server, the real `threshold serve` process, and reading a process's CPU and memory.
+// Shared by bench/heartbeats.js and bench/agent-footprint.js (on top of bench/lib): the real
+// `threshold serve` process with the agent API on plain HTTP, a process's CPU and memory from
+// /proc, and a health report as an agent sends it.
 'use strict';
 const { spawn } = require('node:child_process');
-const fs = require('node:fs');
-const net = require('node:net');
-const os = require('node:os');
 const path = require('node:path');
 const { setTimeout, clearTimeout } = require('node:timers');
+const fs = require('node:fs');
+const { ROOT, freePort, tempDir, killOnExit } = require('./lib/common');
 
-const ROOT = path.join(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 
-function requireBuilt() {
-  if (!fs.existsSync(CLI)) {
-    console.error('dist/ is missing: run "npm run build" first.');
-    process.exit(1);
-  }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** Waits until `output()` contains `text` or the child exits. */
-function waitForOutput(child, output, text, what) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} did not start in 15 s:\n${output()}`)), 15_000);
-    const check = () => {
-      if (output().includes(text)) {
-        clearTimeout(timer);
-        resolve();
-      } else if (child.exitCode !== null) {
-        clearTimeout(timer);
-        reject(new Error(`${what} exited with ${child.exitCode}:\n${output()}`));
-      } else setTimeout(check, 50);
-    };
-    check();
-  });
-}
-
-/** Children still running: killed if this process exits early (an error, Ctrl-C, a closed pipe). */
-const children = new Set();
-process.once('exit', () => children.forEach((c) => c.kill('SIGKILL')));
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGPIPE']) process.once(signal, () => process.exit(1));
-
-/** Spawns a command, keeps its output, resolves once `readyText` appears. */
+/** Spawns a command (killed if the bench exits early), keeps its output, resolves once `readyText` appears. */
 async function startProcess(cmd, args, { env = {}, readyText, what }) {
   const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
+  killOnExit(child);
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
-  if (readyText) await waitForOutput(child, () => out, readyText, what);
-  return {
-    child,
-    output: () => out,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  if (readyText) {
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${what} did not start in 15 s:\n${out}`)), 15_000);
+      const check = () => {
+        if (out.includes(readyText)) return clearTimeout(timer), resolve();
+        if (child.exitCode !== null) return clearTimeout(timer), reject(new Error(`${what} exited with ${child.exitCode}:\n${out}`));
+        setTimeout(check, 50);
+      };
+      check();
+    });
+  }
+  const stop = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  return { child, output: () => out, stop };
 }
 
-/** A private redis-server on a free port, without persistence; removed on stop. */
-async function startRedis() {
-  const port = await freePort();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'threshold-ws-bench-redis-'));
-  const redis = await startProcess('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
-    readyText: 'Ready to accept connections',
-    what: 'redis-server',
-  });
-  return { url: `redis://127.0.0.1:${port}`, stop: async () => (await redis.stop(), fs.rmSync(dir, { recursive: true, force: true })) };
-}
-
-/** The real server (`node dist/cli.js serve`) on a free port with the agent API over HTTP. */
-async function startThreshold(env = {}, nodeArgs = []) {
-  const port = await freePort();
-  const staffPort = await freePort();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'threshold-ws-bench-'));
-  const server = await startProcess(process.execPath, [...nodeArgs, CLI, 'serve'], {
+/** The real server (`node dist/cli.js serve`) on free ports, with the agent API over plain HTTP. */
+async function startThreshold(env = {}) {
+  if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first (npm run bench does)`);
+  const [port, staffPort] = [await freePort(), await freePort()];
+  const dataDir = tempDir('workstations');
+  const server = await startProcess(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), CLI, 'serve'], {
     env: { PORT: String(port), STAFF_PORT: String(staffPort), HOST: '127.0.0.1', DATA_DIR: dataDir, AGENT_OVER_HTTP: 'true', LOG_LEVEL: 'warn', ...env },
     readyText: 'agent API served over plain HTTP',
     what: 'threshold serve',
   });
-  return { ...server, port, dataDir, url: `http://127.0.0.1:${port}`, stop: async () => (await server.stop(), fs.rmSync(dataDir, { recursive: true, force: true })) };
+  return { ...server, port, dataDir, url: `http://127.0.0.1:${port}` };
 }
 
-/** CPU time (user + system, its own and its children's, ms) and memory (resident now and at peak, MiB) of a process, from /proc. */
+/** CPU time (user + system, its own and its waited-for children's, ms) and memory (resident now and at peak, MiB), from /proc. */
 function processUsage(pid) {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // utime, stime, and the same for children it waited for (systeminformation runs helpers).
+  // utime, stime, and the same for children (systeminformation runs helper processes).
   const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (name) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
@@ -124,4 +78,4 @@ function sampleReport(at = Date.now()) {
   };
 }
 
-module.exports = { ROOT, CLI, requireBuilt, freePort, startProcess, startRedis, startThreshold, processUsage, sampleReport };
+module.exports = { CLI, startProcess, startThreshold, processUsage, sampleReport };

@@ -5,11 +5,9 @@ import type { Config } from '../config/schema';
 import { systemClock, type Clock } from '../domain/clock';
 import { AppError } from '../http/errors';
 import { cryptoRandom } from '../privacy/random';
-import { createStore } from '../store/registry';
 import type { StaffRole } from '../store/staff-types';
 import type { Store } from '../store/types';
-import { AccountService } from './account-service';
-import { AuditLog } from './audit-log';
+import type { AccountService } from './account-service';
 import { readNewPassword } from './tty-password';
 
 /** What the commands read and write; tests give their own. */
@@ -18,13 +16,18 @@ export interface StaffCliIo {
   out(line: string): void;
 }
 
+// The store and the account service are loaded when a staff command runs, not when the CLI
+// starts: `threshold agent run` on a public PC shares this CLI and never needs them.
 function accountsFor(store: Store, config: Config, clock: Clock): AccountService {
+  const { AuditLog } = require('./audit-log') as typeof import('./audit-log');
+  const { AccountService } = require('./account-service') as typeof import('./account-service');
   const audit = new AuditLog({ store, clock, random: cryptoRandom, retentionDays: config.auditRetentionDays });
   return new AccountService({ store, clock, audit });
 }
 
 /** Opens the configured store, runs `fn`, closes it; a form problem becomes its plain message. */
 async function withAccounts<T>(config: Config, fn: (accounts: AccountService) => Promise<T>, clock: Clock = systemClock): Promise<T> {
+  const { createStore } = require('../store/registry') as typeof import('../store/registry');
   const store = createStore(config, { clock });
   await store.init();
   try {
