@@ -1,7 +1,7 @@
 // The staff fleet pages: every workstation's state and health at a glance (filter by zone), a
 // page per workstation with its recent health and commands, enrolment codes, retiring, and
 // commands to one workstation or a whole zone. A self-contained router: the staff console
-// mounts it (under /staff) with its own staff guard and CSRF protection.
+// mounts it with its own staff guard, CSRF protection and audit log; its paths start at `base`.
 import express, { Router, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../deps';
@@ -16,6 +16,8 @@ export interface FleetGuards {
   /** Lets signed-in staff through; answers everyone else (the staff console's guard). */
   requireStaff: RequestHandler;
   csrf: Csrf;
+  /** Records a staff action in the console's audit log (who is taken from the response). */
+  audit?: (res: Response, action: string, target: string, detail: string) => Promise<void>;
 }
 
 type Fields = Record<string, string>;
@@ -27,17 +29,18 @@ const commandForm = z
 const retireForm = z.object({ _csrf: z.string().optional(), confirm: z.string().optional() }).strict();
 const NOTICES = ['sent', 'retired'] as const;
 
-export function fleetRouter(deps: Deps, guards: FleetGuards): Router {
+export function fleetRouter(deps: Deps, guards: FleetGuards, opts: { base?: string } = {}): Router {
   const router = Router();
+  const base = opts.base ?? '/staff';
   const { csrf } = guards;
+  const audit = guards.audit ?? (async () => undefined);
   const zones = deps.config.zones.map((z) => ({ id: z.id, name: z.name }));
   const zoneName = (id: string) => zones.find((z) => z.id === id)?.name ?? id;
-  // Every route: the staff guard first, then forms and what the views need. (Route-level, so
-  // req.baseUrl is where the console mounted the router.)
-  const page: RequestHandler[] = [guards.requireStaff, express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 }), (req, res, next) => {
+  // Every route: the staff guard first, then forms and what the views need.
+  const page: RequestHandler[] = [guards.requireStaff, express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 }), (_req, res, next) => {
     const now = deps.clock.now();
     Object.assign(res.locals, {
-      base: req.baseUrl,
+      base,
       libraryName: res.locals.libraryName ?? deps.config.libraryName,
       fmt: fleetFormat(deps.config.timezone, now),
       labels: { state: STATE_LABELS, flag: FLAG_LABELS, command: COMMAND_LABELS, failure: FAILURE_LABELS },
@@ -83,7 +86,7 @@ export function fleetRouter(deps: Deps, guards: FleetGuards): Router {
     });
   }
 
-  router.get('/workstations', ...page, csrf.provide, async (req, res) => {
+  router.get(`${base}/workstations`, ...page, csrf.provide, async (req, res) => {
     const zone = typeof req.query.zone === 'string' && zones.some((z) => z.id === req.query.zone) ? req.query.zone : undefined;
     const notice = NOTICES.find((n) => n === req.query.notice);
     const count = Number(req.query.count);
@@ -91,10 +94,11 @@ export function fleetRouter(deps: Deps, guards: FleetGuards): Router {
     await renderFleet(res, zone, { notice: notice && { kind: notice, count: Number.isInteger(count) ? count : undefined, name } });
   });
 
-  router.post('/workstations/codes', ...page, csrf.protect, csrf.provide, async (req, res) => {
+  router.post(`${base}/workstations/codes`, ...page, csrf.protect, csrf.provide, async (req, res) => {
     const form = codeForm.parse(req.body ?? {});
     try {
       const created = await deps.workstations.createCode({ zoneId: form.zone, ttlMinutes: form.ttl.trim() === '' ? Number.NaN : Number(form.ttl) });
+      await audit(res, 'workstation.code', created.zoneId, `created an enrolment code for ${zoneName(created.zoneId)}, valid until ${res.locals.fmt.time(created.expiresAt)}`);
       // Shown once, on this page: the code is never put in a URL or kept in clear.
       await renderFleet(res, undefined, { created, codeInput: { zone: form.zone, ttl: form.ttl } });
     } catch (err) {
@@ -103,7 +107,7 @@ export function fleetRouter(deps: Deps, guards: FleetGuards): Router {
     }
   });
 
-  router.post('/workstations/commands', ...page, csrf.protect, csrf.provide, async (req, res) => {
+  router.post(`${base}/workstations/commands`, ...page, csrf.protect, csrf.provide, async (req, res) => {
     const form = commandForm.parse(req.body ?? {});
     const errors: Fields = {};
     if (!zones.some((z) => z.id === form.zone)) errors.zone = 'Choose a zone.';
@@ -118,15 +122,16 @@ export function fleetRouter(deps: Deps, guards: FleetGuards): Router {
       }
     }
     if (Object.keys(errors).length) return renderFleet(res, undefined, { commandErrors: errors, commandInput: form }, 400);
-    res.redirect(303, `${req.baseUrl}/workstations?zone=${encodeURIComponent(form.zone!)}&notice=sent&count=${sent}`);
+    await audit(res, 'workstation.command', form.zone!, `sent "${COMMAND_LABELS[kind!]}" to ${sent} workstation(s) in ${zoneName(form.zone!)}`);
+    res.redirect(303, `${base}/workstations?zone=${encodeURIComponent(form.zone!)}&notice=sent&count=${sent}`);
   });
 
-  router.get('/workstations/:name', ...page, csrf.provide, async (req, res) => {
+  router.get(`${base}/workstations/:name`, ...page, csrf.provide, async (req, res) => {
     const notice = NOTICES.find((n) => n === req.query.notice);
     await renderDetail(res, String(req.params.name), { notice });
   });
 
-  router.post('/workstations/:name/commands', ...page, csrf.protect, csrf.provide, async (req, res) => {
+  router.post(`${base}/workstations/:name/commands`, ...page, csrf.protect, csrf.provide, async (req, res) => {
     const name = String(req.params.name);
     const form = commandForm.parse(req.body ?? {});
     const kind = COMMAND_KINDS.find((k) => k === form.kind);
@@ -139,10 +144,11 @@ export function fleetRouter(deps: Deps, guards: FleetGuards): Router {
       }
     }
     if (Object.keys(errors).length) return renderDetail(res, name, { commandErrors: errors, commandInput: form }, 400);
-    res.redirect(303, `${req.baseUrl}/workstations/${encodeURIComponent(name)}?notice=sent`);
+    await audit(res, 'workstation.command', name, `sent "${COMMAND_LABELS[kind!]}"`);
+    res.redirect(303, `${base}/workstations/${encodeURIComponent(name)}?notice=sent`);
   });
 
-  router.post('/workstations/:name/retire', ...page, csrf.protect, csrf.provide, async (req, res) => {
+  router.post(`${base}/workstations/:name/retire`, ...page, csrf.protect, csrf.provide, async (req, res) => {
     const name = String(req.params.name);
     const form = retireForm.parse(req.body ?? {});
     if (form.confirm !== 'yes') {
@@ -150,7 +156,8 @@ export function fleetRouter(deps: Deps, guards: FleetGuards): Router {
     }
     await deps.workstations.retire(name);
     deps.kiosks.forget(name);
-    res.redirect(303, `${req.baseUrl}/workstations?notice=retired&name=${encodeURIComponent(name)}`);
+    await audit(res, 'workstation.retire', name, 'retired the workstation: its token no longer works');
+    res.redirect(303, `${base}/workstations?notice=retired&name=${encodeURIComponent(name)}`);
   });
 
   return router;

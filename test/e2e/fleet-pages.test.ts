@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshotDir } from '../helpers/browser';
 import { fleetTestApp } from '../helpers/fleet-app';
-import { makeTestApp, type TestContext } from '../helpers/test-deps';
+import { addAccount, makeStaffApp, PASSWORD, type StaffContext } from '../helpers/staff';
 import { makeReport, makeWorkstation } from '../helpers/workstations';
 
 const MIN = 60_000;
@@ -18,14 +18,16 @@ const CONFIG = {
 };
 
 describe('fleet pages in a browser', () => {
-  let ctx: TestContext;
+  let ctx: StaffContext;
   let server: http.Server;
+  let consoleServer: http.Server;
+  let consoleBase: string;
   let browser: Browser;
   let base: string;
   const shots = screenshotDir('fleet');
 
   beforeAll(async () => {
-    ctx = await makeTestApp({ config: CONFIG });
+    ctx = await makeStaffApp({ config: CONFIG });
     const now = ctx.clock.now();
     const ws = ctx.deps.store.workstations;
     const seed: [string, string, Partial<ReturnType<typeof makeReport>>, number][] = [
@@ -54,12 +56,17 @@ describe('fleet pages in a browser', () => {
     server = http.createServer(fleetTestApp(ctx.deps));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/staff`;
+    consoleServer = http.createServer(ctx.staffApp);
+    await new Promise<void>((r) => consoleServer.listen(0, '127.0.0.1', r));
+    consoleBase = `http://127.0.0.1:${(consoleServer.address() as AddressInfo).port}/staff`;
+    await addAccount(ctx, 'maria', 'staff');
     browser = await launchBrowser();
   });
 
   afterAll(async () => {
     await browser?.close();
     await new Promise((r) => server?.close(r));
+    await new Promise((r) => consoleServer?.close(r));
     await ctx?.close();
   });
 
@@ -98,15 +105,16 @@ describe('fleet pages in a browser', () => {
     const { page } = await open(`${base}/workstations`);
     await page.selectOption('#code-zone', 'lab');
     await page.click('text=Create an enrolment code');
-    await page.waitForSelector('.created .code');
+    await page.waitForSelector('.enrol-code');
     await page.locator('section[aria-labelledby="enrol"]').screenshot({ path: `${shots}/code.png` });
-    expect(await page.locator('.created .code').textContent()).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}$/);
+    expect(await page.locator('.enrol-code').textContent()).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}$/);
     await page.close();
   });
 
   test('when staff open a workstation, then its health, commands and retire form are there, also on a phone', async () => {
     const { page, problems } = await open(`${base}/workstations/kiosk-02`);
     await page.screenshot({ path: `${shots}/workstation.png`, fullPage: true });
+    await page.locator('section[aria-labelledby="retire"]').screenshot({ path: `${shots}/retire.png` });
     expect(problems).toEqual([]);
     expect(await axe(`${base}/workstations/kiosk-02`)).toEqual([]);
     const phone = await open(`${base}/workstations/kiosk-02`, 375);
@@ -123,6 +131,19 @@ describe('fleet pages in a browser', () => {
     await page.click('button:text-is("Send")');
     await page.waitForSelector('#cmd-message-error');
     await page.locator('section[aria-labelledby="send"]').screenshot({ path: `${shots}/form-error.png` });
+    await page.close();
+  });
+
+  test('when staff sign in to the console, then the fleet is one of its pages, in its layout', async () => {
+    const { page, problems } = await open(`${consoleBase}/login`);
+    await page.fill('input[name="username"]', 'maria');
+    await page.fill('input[name="password"]', PASSWORD);
+    await page.click('button[type="submit"]');
+    await page.click('nav >> text=Workstations');
+    await page.waitForSelector('table.fleet');
+    await page.screenshot({ path: `${shots}/console-fleet.png`, fullPage: true });
+    expect(await page.locator('nav a[aria-current="page"]').textContent()).toBe('Workstations');
+    expect(problems).toEqual([]);
     await page.close();
   });
 });

@@ -1,4 +1,4 @@
-// A stand-in for the staff console, to test the fleet router before the console exists: the
+// The fleet router on its own, as the staff console mounts it but without sign-in: the
 // router mounted under /staff behind a stub guard, with the app's CSRF, CSP and error handler.
 import path from 'node:path';
 import express, { type Express, type RequestHandler } from 'express';
@@ -27,7 +27,7 @@ export function fleetTestApp(deps: Deps, opts: { staff?: boolean } = {}): Expres
   });
   const requireStaff: RequestHandler =
     opts.staff === false ? (_req, _res, next) => next(new AppError(401, 'sign_in', 'Sign in as staff to see this page.')) : (_req, _res, next) => next();
-  app.use('/staff', fleetRouter(deps, { requireStaff, csrf: createCsrf(deps.csrfSecret, { secure: false }) }));
+  app.use(fleetRouter(deps, { requireStaff, csrf: createCsrf(deps.csrfSecret, { secure: false }) }));
   app.use(errorHandler(deps.logger));
   return app;
 }

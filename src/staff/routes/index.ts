@@ -1,10 +1,10 @@
 // The staff console at /staff: its own CSRF cookie, who is signed in, the guards, and the
 // routes of each area. Every route but sign-in and setup needs a signed-in staff member;
 // policies, accounts and the audit log need an admin.
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import type { Deps } from '../../deps';
 import { createCsrf } from '../../http/csrf';
-import { currentStaff, loadStaff, requireAdmin, requireStaff } from '../guards';
+import { currentStaff, loadStaff, requireAdmin, requireStaff, staffOf } from '../guards';
 import { accountsRoutes } from './accounts-routes';
 import { auditRoutes } from './audit-routes';
 import { authRoutes } from './auth-routes';
@@ -13,6 +13,7 @@ import { passesRoutes } from './passes-routes';
 import { policiesRoutes } from './policies-routes';
 import { sessionsRoutes } from './sessions-routes';
 import { statsRoutes } from './stats-routes';
+import { fleetRouter } from '../fleet-routes';
 
 /** The console's CSRF cookie: its own name and path, bound to the signed-in session. */
 export const STAFF_CSRF_COOKIE = 'th_staff_csrf';
@@ -50,5 +51,8 @@ export function staffRouter(deps: Deps, opts: { secure: boolean }): Router {
   router.use(policiesRoutes(deps, csrf));
   router.use(accountsRoutes(deps, csrf));
   router.use(auditRoutes(deps));
+  // Public workstations (issue 5): the fleet pages, under /staff/workstations.
+  const audit = (res: Response, action: string, target: string, detail: string) => deps.staff.audit.record(staffOf(res).username, action, target, detail);
+  router.use(fleetRouter(deps, { requireStaff, csrf, audit }));
   return router;
 }
