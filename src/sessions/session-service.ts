@@ -121,10 +121,12 @@ export class SessionService {
       await this.d.store.putSession(record);
       const session: LiveSession = { record, ip: client.ip, ...(client.mac ? { mac: client.mac } : {}) };
       this.live.set(session);
-      await this.d.firewall.allow([{ ip: client.ip, mac: client.mac, zoneId: zone.id, timeoutSeconds: plan.seconds }]);
-      await this.stat(zone.id, 'sessionsStarted');
-      if (via === 'pass') await this.stat(zone.id, 'passesRedeemed');
-      await this.d.store.raisePeak(zone.id, hourOf(now), this.live.heldInZone(zone.id), this.statsExpiry(now));
+      // The counters are independent writes: send them together.
+      await Promise.all([
+        this.d.firewall.allow([{ ip: client.ip, mac: client.mac, zoneId: zone.id, timeoutSeconds: plan.seconds }]),
+        this.d.store.bumpStats(zone.id, hourOf(now), { sessionsStarted: 1, ...(via === 'pass' ? { passesRedeemed: 1 } : {}) }, this.statsExpiry(now)),
+        this.d.store.raisePeak(zone.id, hourOf(now), this.live.heldInZone(zone.id), this.statsExpiry(now)),
+      ]);
       this.d.logger.info({ event: 'session.start', zone: zone.id, seconds: plan.seconds, via }, 'session started');
       return { ok: true, session };
     }

@@ -51,6 +51,8 @@ export class RedisStore implements Store {
       commandTimeout: 5000,
       // ioredis waits this long for a socket that is already gone to close when disconnecting.
       disconnectTimeout: 200,
+      // Commands issued in the same tick by concurrent requests share one write to the socket.
+      enableAutoPipelining: true,
       retryStrategy: (times) => Math.min(times * 200, 2000),
     });
     // Without a listener ioredis prints every reconnect error; keep the last one for `ping`.
