@@ -52,6 +52,7 @@ export async function serve(config: Config, logger: Logger = createLogger(config
     every(10 * 60_000, async () => {
       await deps.sessions.pruneKeys();
       await deps.store.sweep(deps.clock.now());
+      await deps.firewall.refresh?.();
     }, logger, 'sweep'),
   ];
 

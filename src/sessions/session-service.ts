@@ -20,7 +20,7 @@ export interface ClientAddress {
   mac?: string;
 }
 
-export type EndReason = 'logout' | 'expired' | 'staff' | 'idle';
+export type EndReason = 'logout' | 'expired' | 'staff' | 'idle' | 'data';
 
 export type GrantResult =
   | { ok: true; session: LiveSession }
@@ -230,6 +230,10 @@ export class SessionService {
     const all = this.live.all();
     const now = this.now;
     const alive = all.filter((s) => s.record.endsAt > now);
+    // The kernel may still let through clients whose sessions ended while Threshold was down.
+    const keep = new Set(alive.map((s) => s.ip));
+    const stale = (await this.d.firewall.list()).filter((e) => !keep.has(e.ip));
+    if (stale.length) await this.d.firewall.revoke(stale.map((e) => ({ ip: e.ip, ...(e.mac ? { mac: e.mac } : {}) })));
     if (alive.length) {
       await this.d.firewall.allow(
         alive.map((s) => ({ ip: s.ip, mac: s.mac, zoneId: s.record.zoneId, timeoutSeconds: Math.ceil((s.record.endsAt - now) / 1000) })),
@@ -283,6 +287,10 @@ export class SessionService {
       }
       const bytes = counters.get(s.ip);
       if (bytes === undefined) continue;
+      if (this.dataUsedUp(s, bytes)) {
+        await this.end(s.record.id, 'data');
+        continue;
+      }
       if (s.lastBytes === undefined || bytes !== s.lastBytes) {
         s.lastBytes = bytes;
         s.record = { ...s.record, lastActivityAt: now };
@@ -302,6 +310,21 @@ export class SessionService {
     const gone = this.d.keys.prune();
     for (const day of gone) await this.d.store.purgeDay(day);
     return gone;
+  }
+
+  // --- data allowance (issue 3): per session, counted by the firewall ---
+
+  /** Bytes left of the zone's data allowance, or undefined when the zone has none. */
+  bytesLeft(s: LiveSession): number | undefined {
+    const mb = this.policies.peek(s.record.zoneId)?.dataMB;
+    return mb === undefined ? undefined : Math.max(0, mb * 1_000_000 - (s.lastBytes ?? 0));
+  }
+
+  private dataUsedUp(s: LiveSession, bytes: number): boolean {
+    const mb = this.policies.peek(s.record.zoneId)?.dataMB;
+    if (mb === undefined || bytes < mb * 1_000_000) return false;
+    s.lastBytes = bytes;
+    return true;
   }
 
   /** Seconds left on a session. */

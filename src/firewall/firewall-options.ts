@@ -1,0 +1,29 @@
+// What the configuration tells a firewall backend: LAN interfaces, walled garden, zone caps.
+import type { Config } from '../config/schema';
+import type { Clock } from '../domain/clock';
+import type { Logger } from '../logger';
+import type { ZoneCap } from './nft-template';
+import type { FirewallOptions } from './registry';
+import { portalHost } from './walled-garden';
+
+/** Megabits per second to bytes per second. */
+const MBPS = 125_000;
+
+export function firewallOptions(config: Config, logger: Logger, clock: Clock): FirewallOptions {
+  const caps: ZoneCap[] = config.zones
+    .filter((z) => z.bandwidth?.downMbps || z.bandwidth?.upMbps)
+    .map((z) => ({
+      zoneId: z.id,
+      subnets: z.subnets,
+      ...(z.bandwidth?.downMbps ? { downBytesPerSecond: z.bandwidth.downMbps * MBPS } : {}),
+      ...(z.bandwidth?.upMbps ? { upBytesPerSecond: z.bandwidth.upMbps * MBPS } : {}),
+    }));
+  return {
+    logger,
+    clock,
+    portalPort: config.port,
+    lanInterfaces: config.lanInterfaces,
+    walledGarden: [...new Set([...config.walledGarden, ...portalHost(config.portalUrl)])],
+    caps,
+  };
+}
