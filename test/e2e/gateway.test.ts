@@ -20,12 +20,15 @@ let server: ServerProcess | undefined;
 let dataDir: string;
 let configFile: string;
 let acceptedAt = 0;
+/** Everything every Threshold process printed, for the privacy check at the end. */
+const outputs: (() => string)[] = [];
 
 async function startThreshold(): Promise<ServerProcess> {
   server = await startServer(
     { PORT: String(PORT), HOST: '::', DATA_DIR: dataDir, THRESHOLD_CONFIG: configFile, FIREWALL: 'nftables', LOG_LEVEL: 'info' },
     { prefix: lab.gateway.prefix },
   );
+  outputs.push(server.output);
   return server;
 }
 
@@ -157,5 +160,24 @@ describe('a library gateway with the nftables backend', () => {
     await new Promise((r) => setTimeout(r, Math.max(0, endsAt + 1_500 - Date.now())));
     expect(await lab.wifi.get(`${host}:8000/`)).toEqual({ ok: false, error: 'timeout' });
     expect(await lab.wifi.connect(`${INTERNET.v4}:443`)).toEqual({ ok: false, error: 'timeout' });
+  });
+
+  it('when the work is done, then no log line and no file in DATA_DIR holds a patron address', () => {
+    const macs = [lab.wifi, lab.kiosk].map((c) => {
+      const [dev] = JSON.parse(c.ns.exec('ip', ['-j', 'link', 'show', 'type', 'veth'])) as { address: string }[];
+      return dev!.address;
+    });
+    const needles = [WIFI.client4, WIFI.client6, KIOSK.client4, ...macs, ...macs.map((m) => m.replace(/:/g, '')), ...macs.map((m) => m.toUpperCase())];
+    const logs = outputs.map((o) => o()).join('\n');
+    expect(logs).toContain('session started');
+    const files = fs
+      .readdirSync(dataDir, { recursive: true, encoding: 'utf8' })
+      .map((f) => path.join(dataDir, f))
+      .filter((f) => fs.statSync(f).isFile())
+      .map((f) => fs.readFileSync(f).toString('latin1'));
+    for (const needle of needles) {
+      expect(logs).not.toContain(needle);
+      for (const file of files) expect(file).not.toContain(needle);
+    }
   });
 });
