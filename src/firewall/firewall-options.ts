@@ -22,6 +22,7 @@ export function firewallOptions(config: Config, logger: Logger, clock: Clock): F
     logger,
     clock,
     portalPort: config.port,
+    ...(config.httpsPort && config.httpsPort !== 443 ? { portalHttpsPort: config.httpsPort } : {}),
     lanInterfaces: config.lanInterfaces,
     walledGarden: [...new Set([...config.walledGarden, ...portalHost(config.portalUrl)])],
     caps,

@@ -11,9 +11,12 @@ export interface BatchChange<Op> {
 export interface BatcherOptions<Op> {
   /** Applies one batch (one nft process); rejects when the kernel refused it. */
   apply(ops: Op[]): Promise<void>;
-  /** How long the first change of a batch waits for others to join it. */
+  /** How long the first change of a batch waits for others to join it (DEFAULT_WINDOW_MS). */
   windowMs?: number;
 }
+
+/** Long enough for a burst to gather, short enough not to be noticed behind a button press. */
+export const DEFAULT_WINDOW_MS = 20;
 
 interface Waiter {
   resolve(): void;
@@ -24,6 +27,8 @@ interface Waiter {
 interface Pending<Op> {
   ops: Map<string, Op>;
   waiters: Waiter[];
+  /** When the batch's first change arrived (performance.now()). */
+  since: number;
 }
 
 export class Batcher<Op> {
@@ -43,7 +48,7 @@ export class Batcher<Op> {
   /** Queues changes; resolves once the kernel has them, rejects with the kernel's refusal. */
   submit(changes: BatchChange<Op>[]): Promise<void> {
     if (!changes.length) return Promise.resolve();
-    this.next ??= { ops: new Map(), waiters: [] };
+    this.next ??= { ops: new Map(), waiters: [], since: performance.now() };
     const pending = this.next;
     for (const c of changes) {
       // Re-inserting moves the key last, so the batch keeps the order of the final changes.
@@ -63,12 +68,17 @@ export class Batcher<Op> {
     } else if (this.current) await this.current;
   }
 
+  /**
+   * A batch leaves once its first change has waited the window and the previous batch is done:
+   * under load, batches are at least a window apart and grow instead of multiplying.
+   */
   private schedule(): void {
-    if (this.running || this.timer) return;
+    if (this.running || this.timer || !this.next) return;
+    const delay = Math.max(0, this.next.since + (this.opts.windowMs ?? DEFAULT_WINDOW_MS) - performance.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.flush();
-    }, this.opts.windowMs ?? 2);
+    }, delay);
   }
 
   private async flush(): Promise<void> {
@@ -82,8 +92,7 @@ export class Batcher<Op> {
     } finally {
       this.running = false;
       this.current = undefined;
-      // Changes that arrived while the kernel was busy have waited long enough: go at once.
-      if (this.next) void this.flush();
+      this.schedule();
     }
   }
 

@@ -17,6 +17,8 @@ export interface TemplateOptions {
   lanInterfaces: readonly string[];
   /** The portal's HTTP port, where captured port-80 traffic lands. */
   portalPort: number;
+  /** The portal's HTTPS port; port 443 of the gateway itself is sent there (no CAP_NET_BIND_SERVICE needed). */
+  portalHttpsPort?: number;
   caps: readonly ZoneCap[];
 }
 
@@ -66,10 +68,11 @@ export function templateScript(o: TemplateOptions): string {
   );
   const rule = (chain: string, body: string) => out.push(`add rule ${t} ${chain} ${body}`);
 
-  // Capture: port 80 of anyone not let through goes to the portal; so does port 80 of the
-  // gateway itself, so http://<portal host>/ works for everyone.
+  // Capture: port 80 of anyone not let through goes to the portal; so do ports 80 and 443 of
+  // the gateway itself, so http(s)://<portal host>/ works for everyone.
   rule('nat_prerouting', `iifname != ${lan} return`);
   rule('nat_prerouting', `fib daddr type local tcp dport 80 redirect to :${o.portalPort}`);
+  if (o.portalHttpsPort) rule('nat_prerouting', `fib daddr type local tcp dport 443 redirect to :${o.portalHttpsPort}`);
   for (const f of FAMILIES) {
     rule('nat_prerouting', `${IP[f]} saddr @${SET.bound(f)} ${IP[f]} saddr . ether saddr != @${SET.pairs(f)} goto capture`);
     rule('nat_prerouting', `${IP[f]} saddr @${SET.allowed(f)} return`);

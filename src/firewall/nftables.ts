@@ -16,6 +16,7 @@ export interface NftablesOptions {
   logger: Logger;
   clock: Clock;
   portalPort: number;
+  portalHttpsPort?: number;
   /** The interfaces patrons are on (at least one). */
   lanInterfaces: readonly string[];
   /** Addresses, subnets and host names reachable before login (the portal's host included). */
@@ -65,7 +66,7 @@ export class NftablesFirewall implements Firewall {
     if (!this.o.prefix && !this.o.runner && !hasNetAdmin()) throw new NftError('nft', 'Operation not permitted', NO_NET_ADMIN);
     this.warnAboutHost();
     const garden = await this.resolveGarden();
-    const template = templateScript({ table: this.table, lanInterfaces: this.o.lanInterfaces, portalPort: this.o.portalPort, caps: this.o.caps ?? [] });
+    const template = templateScript({ table: this.table, lanInterfaces: this.o.lanInterfaces, portalPort: this.o.portalPort, portalHttpsPort: this.o.portalHttpsPort, caps: this.o.caps ?? [] });
     const probe = this.o.updateMode ? '' : this.probeScript(1000);
     try {
       await this.runner.run(['-f', '-'], template + garden + probe);

@@ -11,6 +11,8 @@ export interface FirewallOptions {
   clock: Clock;
   /** The portal's HTTP port, which captured port-80 traffic is sent to. */
   portalPort: number;
+  /** The portal's HTTPS port, where port 443 of the gateway is sent (nftables). */
+  portalHttpsPort?: number;
   /** The interfaces patrons are on (nftables). */
   lanInterfaces?: readonly string[];
   /** Addresses, subnets and host names reachable before login, the portal's host included (nftables). */
@@ -24,7 +26,7 @@ type Factory = (opts: FirewallOptions) => Firewall;
 const backends: Record<string, Factory> = {
   noop: (o) => new NoopFirewall(o.logger, o.clock),
   nftables: (o) =>
-    new NftablesFirewall({ logger: o.logger, clock: o.clock, portalPort: o.portalPort, lanInterfaces: o.lanInterfaces ?? [], walledGarden: o.walledGarden, caps: o.caps }),
+    new NftablesFirewall({ logger: o.logger, clock: o.clock, portalPort: o.portalPort, portalHttpsPort: o.portalHttpsPort, lanInterfaces: o.lanInterfaces ?? [], walledGarden: o.walledGarden, caps: o.caps }),
 };
 
 export function firewallNames(): string[] {

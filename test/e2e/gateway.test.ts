@@ -1,6 +1,7 @@
 // The gateway for real: the `threshold serve` process with the nftables backend in a gateway
 // namespace, patrons in two LAN namespaces, a web server on the "internet". Packets are stopped
 // and let through by the kernel; a kill -9 logs nobody out; time runs out without Threshold.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,7 @@ jest.setTimeout(150_000);
 
 const LIBRARY = 'Riverside Test Library';
 const PORT = 8080;
+const HTTPS_PORT = 8443;
 const host = `http://${INTERNET.v4}`;
 
 let lab: GatewayLab;
@@ -25,7 +27,17 @@ const outputs: (() => string)[] = [];
 
 async function startThreshold(): Promise<ServerProcess> {
   server = await startServer(
-    { PORT: String(PORT), HOST: '::', DATA_DIR: dataDir, THRESHOLD_CONFIG: configFile, FIREWALL: 'nftables', LOG_LEVEL: 'info' },
+    {
+      PORT: String(PORT),
+      HOST: '::',
+      DATA_DIR: dataDir,
+      THRESHOLD_CONFIG: configFile,
+      FIREWALL: 'nftables',
+      LOG_LEVEL: 'info',
+      HTTPS_PORT: String(HTTPS_PORT),
+      TLS_CERT: path.join(dataDir, 'tls', 'cert.pem'),
+      TLS_KEY: path.join(dataDir, 'tls', 'key.pem'),
+    },
     { prefix: lab.gateway.prefix },
   );
   outputs.push(server.output);
@@ -60,6 +72,9 @@ beforeAll(async () => {
       ],
     }),
   );
+  fs.mkdirSync(path.join(dataDir, 'tls'));
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=portal.test',
+    '-keyout', path.join(dataDir, 'tls', 'key.pem'), '-out', path.join(dataDir, 'tls', 'cert.pem')], { stdio: 'ignore' });
   await lab.startInternetHost();
   await startThreshold();
 });
@@ -97,6 +112,12 @@ describe('a library gateway with the nftables backend', () => {
     expect(web.body).toContain(LIBRARY); // port 80 over IPv6 is captured too
     expect(other).toEqual({ ok: false, error: 'timeout' });
     expect(https).toEqual({ ok: false, error: 'timeout' });
+  });
+
+  it('when a device asks the RFC 8908 API on the gateway port 443 (DHCP option 114), then the portal answers over HTTPS', async () => {
+    const res = await lab.wifi.get('https://10.77.0.1/api/captive');
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body ?? '{}')).toMatchObject({ captive: true });
   });
 
   it('when a host is in the walled garden, then it answers before the terms are accepted', async () => {

@@ -4,17 +4,20 @@ import { Batcher } from '../../src/firewall/nft-batcher';
 
 type Op = { ip: string; what: string };
 
-function recorder(fail?: (ops: Op[]) => boolean) {
+function recorder(fail?: (ops: Op[]) => boolean, windowMs = 2) {
   const batches: Op[][] = [];
+  const starts: number[] = [];
   const batcher = new Batcher<Op>({
+    windowMs,
     apply: async (ops) => {
       batches.push(ops);
+      starts.push(performance.now());
       await new Promise((r) => setTimeout(r, 5));
       if (fail?.(ops)) throw new Error('refused');
     },
   });
   const submit = (ip: string, what: string) => batcher.submit([{ key: ip, op: { ip, what } }]);
-  return { batches, batcher, submit };
+  return { batches, starts, batcher, submit };
 }
 
 describe('Batcher', () => {
@@ -31,6 +34,18 @@ describe('Batcher', () => {
     await new Promise((r) => setTimeout(r, 4)); // the first batch is now running
     await Promise.all([first, ...Array.from({ length: 10 }, (_, i) => submit(`10.0.1.${i}`, 'allow'))]);
     expect(batches.map((b) => b.length)).toEqual([1, 10]);
+  });
+
+  it('when changes keep arriving, then batches leave at least a window apart and grow instead of multiplying', async () => {
+    const { batches, starts, submit } = recorder(undefined, 20);
+    const calls: Promise<void>[] = [];
+    for (let i = 0; i < 100; i++) {
+      calls.push(submit(`10.0.0.${i}`, 'allow'));
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await Promise.all(calls);
+    expect(batches.length).toBeLessThan(15);
+    for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(19);
   });
 
   it('when one client changes twice in a batch, then only the last change is applied', async () => {

@@ -10,6 +10,7 @@ describe('templateScript', () => {
     table: 'threshold',
     lanInterfaces: ['wlan0', 'eth1'],
     portalPort: 8080,
+    portalHttpsPort: 8443,
     caps: [{ zoneId: 'wifi', subnets: ['10.10.0.5/16', '2001:db8:10::/64'], downBytesPerSecond: 1_250_000 }],
   });
 
@@ -30,6 +31,8 @@ describe('templateScript', () => {
   it('when built, then only LAN traffic is touched and port 80 of everyone else goes to the portal', () => {
     expect(script).toContain('add rule inet threshold nat_prerouting iifname != { "wlan0", "eth1" } return');
     expect(script).toContain('add rule inet threshold capture tcp dport 80 redirect to :8080');
+    // The portal's own name works on ports 80 and 443 for everyone, without binding low ports.
+    expect(script).toContain('nat_prerouting fib daddr type local tcp dport 443 redirect to :8443');
     expect(script).toContain('add rule inet threshold filter_forward iifname { "wlan0", "eth1" } jump from_lan');
   });
 
