@@ -4,6 +4,7 @@
 // Needs root and nftables; uses the compiled dist/ (run `npm run build` first).
 const { execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
+const os = require('node:os');
 const path = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
 const { performance } = require('node:perf_hooks');
@@ -87,7 +88,10 @@ async function main() {
     ];
     const inKernel = (await fw.list()).length;
     const base = rows[2][1].perSecond;
-    console.log(`nft-grants: ${GRANTS} grants per scenario, nftables in namespace ${ns} (nft run through "ip netns exec")`);
+    const nftVersion = execFileSync('nft', ['--version'], { encoding: 'utf8' }).trim();
+    const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+    console.log(`nft-grants: ${os.cpus().length} CPUs, Linux ${os.release()}, ${nftVersion}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, load ${load}`);
+    console.log(`${GRANTS} grants per scenario, in namespace ${ns} (each nft runs through "ip netns exec"), timeout updates: ${fw.updateMode}`);
     console.log('| scenario | grants/s | ×baseline | p50 ms | p99 ms | nft processes |');
     console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
     for (const [name, r] of rows) {

@@ -1,4 +1,4 @@
-// What the configuration tells a firewall backend: LAN interfaces, walled garden, zone caps.
+// What the configuration tells a firewall backend: ports, LAN interfaces, walled garden, caps.
 import type { Config } from '../config/schema';
 import type { Clock } from '../domain/clock';
 import type { Logger } from '../logger';
@@ -9,7 +9,8 @@ import { portalHost } from './walled-garden';
 /** Megabits per second to bytes per second. */
 const MBPS = 125_000;
 
-export function firewallOptions(config: Config, logger: Logger, clock: Clock): FirewallOptions {
+/** The settings a backend takes from the configuration alone. */
+export function firewallSettings(config: Config): Omit<FirewallOptions, 'logger' | 'clock'> {
   const caps: ZoneCap[] = config.zones
     .filter((z) => z.bandwidth?.downMbps || z.bandwidth?.upMbps)
     .map((z) => ({
@@ -19,12 +20,14 @@ export function firewallOptions(config: Config, logger: Logger, clock: Clock): F
       ...(z.bandwidth?.upMbps ? { upBytesPerSecond: z.bandwidth.upMbps * MBPS } : {}),
     }));
   return {
-    logger,
-    clock,
     portalPort: config.port,
     ...(config.httpsPort && config.httpsPort !== 443 ? { portalHttpsPort: config.httpsPort } : {}),
     lanInterfaces: config.lanInterfaces,
     walledGarden: [...new Set([...config.walledGarden, ...portalHost(config.portalUrl)])],
     caps,
   };
+}
+
+export function firewallOptions(config: Config, logger: Logger, clock: Clock): FirewallOptions {
+  return { logger, clock, ...firewallSettings(config) };
 }

@@ -57,6 +57,11 @@ export class NftablesFirewall implements Firewall {
     this.batcher = new Batcher<ClientOp>({ apply: (ops) => this.apply(ops), windowMs: o.batchWindowMs });
   }
 
+  /** How this kernel takes new timeouts for existing elements (known after init). */
+  get updateMode(): UpdateMode {
+    return this.mode;
+  }
+
   /** nft processes started so far (batching keeps this a small fraction of the changes). */
   get nftProcesses(): number {
     return this.runner.processes;

@@ -1,6 +1,8 @@
 // Gateway configuration: the nftables backend needs LAN interfaces; lists come from the
 // environment as comma-separated values; garden entries, caps and allowances are checked.
+import path from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config/load';
+import { nftStartScript } from '../../src/firewall/nft-script-preview';
 
 function problems(env: Record<string, string>, file?: Record<string, unknown>): string[] {
   try {
@@ -47,5 +49,16 @@ describe('gateway configuration', () => {
     expect(keys).toEqual(['lanInterfaces.0', 'walledGarden.0', 'zones.0.bandwidth.downMbps', 'zones.0.policy.dataMB']);
     expect(found.join('\n')).toContain('expected a network interface name');
     expect(found.join('\n')).toContain('expected an IP address, a subnet');
+  });
+
+  it('when the deploy example is checked, then it is valid and its firewall script caps the Wi-Fi zone', async () => {
+    const file = path.join(__dirname, '..', '..', 'deploy', 'threshold.example.json');
+    const config = loadConfig({ THRESHOLD_CONFIG: file });
+    expect(config.zones.map((z) => z.id)).toEqual(['wifi', 'kiosk']);
+    const script = await nftStartScript(config, async () => [{ address: '203.0.113.20', family: 4 }]);
+    expect(script).toContain('iifname != { "wlan0", "eth1" } return');
+    expect(script).toContain('ip daddr 10.10.0.0/16 update @capdown4 { ip daddr limit rate over 2500000 bytes/second } drop');
+    expect(script).toContain('fib daddr type local tcp dport 443 redirect to :8443');
+    expect(script).toContain('add element inet threshold garden4 { 203.0.113.20 }');
   });
 });
