@@ -68,7 +68,7 @@ export class NftablesFirewall implements Firewall {
   }
 
   async init(): Promise<void> {
-    if (!this.o.prefix && !this.o.runner && !hasNetAdmin()) throw new NftError('nft', 'Operation not permitted', NO_NET_ADMIN);
+    if (!this.o.prefix && !this.o.runner && !hasNetAdmin()) throw new Error(NO_NET_ADMIN);
     this.warnAboutHost();
     const garden = await this.resolveGarden();
     const template = templateScript({ table: this.table, lanInterfaces: this.o.lanInterfaces, portalPort: this.o.portalPort, portalHttpsPort: this.o.portalHttpsPort, caps: this.o.caps ?? [] });
