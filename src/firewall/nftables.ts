@@ -70,17 +70,7 @@ export class NftablesFirewall implements Firewall {
   async init(): Promise<void> {
     if (!this.o.prefix && !this.o.runner && !hasNetAdmin()) throw new Error(NO_NET_ADMIN);
     this.warnAboutHost();
-    const garden = await this.resolveGarden();
-    const template = templateScript({ table: this.table, lanInterfaces: this.o.lanInterfaces, portalPort: this.o.portalPort, portalHttpsPort: this.o.portalHttpsPort, caps: this.o.caps ?? [] });
-    const probe = this.o.updateMode ? '' : this.probeScript(1000);
-    try {
-      await this.runner.run(['-f', '-'], template + garden + probe);
-    } catch (err) {
-      if (err instanceof NftError && /File exists|Device or resource busy/.test(err.stderr)) {
-        throw new NftError(err.command, err.stderr, INCOMPATIBLE_TABLE(this.table));
-      }
-      throw err;
-    }
+    await this.applyTemplate(this.o.updateMode ? '' : this.probeScript(1000));
     this.mode = this.o.updateMode ?? (await this.detectUpdateMode());
     const kept = await this.list();
     this.o.logger.info(
@@ -103,7 +93,17 @@ export class NftablesFirewall implements Firewall {
   }
 
   async list(): Promise<FirewallEntry[]> {
-    const { clients } = await this.listKernel();
+    let clients: KernelClient[];
+    try {
+      ({ clients } = await this.listKernel());
+    } catch (err) {
+      if (!(err instanceof NftError && /No such file or directory/.test(err.stderr))) throw err;
+      // Something deleted the table (a host firewall reload with "flush ruleset"): put it back;
+      // the session service lets its sessions through again.
+      this.o.logger.error({ table: `inet ${this.table}` }, `nftables table inet ${this.table} was deleted by something else; re-created it (do not use "flush ruleset" in /etc/nftables.conf)`);
+      await this.applyTemplate('');
+      return [];
+    }
     const counters = new Map<string, Counter>();
     const out: FirewallEntry[] = [];
     for (const c of clients) {
@@ -124,6 +124,19 @@ export class NftablesFirewall implements Firewall {
   /** Waits for changes in flight. The table stays: the kernel keeps enforcing the timeouts. */
   async close(): Promise<void> {
     await this.batcher.drain();
+  }
+
+  private async applyTemplate(extra: string): Promise<void> {
+    const garden = await this.resolveGarden();
+    const template = templateScript({ table: this.table, lanInterfaces: this.o.lanInterfaces, portalPort: this.o.portalPort, portalHttpsPort: this.o.portalHttpsPort, caps: this.o.caps ?? [] });
+    try {
+      await this.runner.run(['-f', '-'], template + garden + extra);
+    } catch (err) {
+      if (err instanceof NftError && /File exists|Device or resource busy/.test(err.stderr)) {
+        throw new NftError(err.command, err.stderr, INCOMPATIBLE_TABLE(this.table));
+      }
+      throw err;
+    }
   }
 
   private async apply(ops: ClientOp[]): Promise<void> {

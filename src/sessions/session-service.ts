@@ -312,6 +312,22 @@ export class SessionService {
     return gone;
   }
 
+  /**
+   * Lets through again live sessions the firewall no longer holds (its table deleted by a
+   * reload of the host firewall, say). Returns how many.
+   */
+  async restoreMissing(): Promise<number> {
+    const now = this.now;
+    const held = new Set((await this.d.firewall.list()).map((e) => e.ip));
+    const missing = this.live.all().filter((s) => s.record.endsAt > now && !held.has(s.ip) && !this.pending.has(s.ip));
+    if (!missing.length) return 0;
+    await this.d.firewall.allow(
+      missing.map((s) => ({ ip: s.ip, mac: s.mac, zoneId: s.record.zoneId, timeoutSeconds: Math.ceil((s.record.endsAt - now) / 1000) })),
+    );
+    this.d.logger.warn({ event: 'firewall.restored', count: missing.length }, `${missing.length} session(s) were missing from the firewall and were let through again`);
+    return missing.length;
+  }
+
   // --- data allowance (issue 3): per session, counted by the firewall ---
 
   /** Bytes left of the zone's data allowance, or undefined when the zone has none. */

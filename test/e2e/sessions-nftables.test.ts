@@ -1,9 +1,10 @@
 // Sessions with the real nftables backend (in a namespace) and each store: a grant reaches the
-// kernel with the time left, a restart keeps the kernel's counters, and after a reboot (the
-// kernel's table gone) the sets are re-created from the store.
+// kernel with the time left, a restart keeps the kernel's counters, and after a reboot or a
+// "flush ruleset" (the kernel's table gone) the sets are re-created from the store.
 import pino from 'pino';
 import { NftablesFirewall } from '../../src/firewall/nftables';
 import type { Clock } from '../../src/domain/clock';
+import type { Logger } from '../../src/logger';
 import { SessionService } from '../../src/sessions/session-service';
 import { Netns, requireNetnsSupport, suffix } from '../helpers/netns';
 import { makeTestApp, type TestContext } from '../helpers/test-deps';
@@ -17,12 +18,12 @@ for (const store of ['sqlite', 'redis'] as const) {
   describe(`sessions with nftables and ${store}`, () => {
     let ns: Netns;
     let ctx: TestContext;
-    const firewall = (clock: Clock) =>
-      new NftablesFirewall({ logger: pino({ level: 'silent' }), clock, portalPort: 8080, lanInterfaces: ['lan0'], prefix: ns.prefix });
+    const firewall = (clock: Clock, logger: Logger = pino({ level: 'silent' })) =>
+      new NftablesFirewall({ logger, clock, portalPort: 8080, lanInterfaces: ['lan0'], prefix: ns.prefix });
 
     beforeEach(async () => {
       ns = new Netns('ses', suffix());
-      ctx = await makeTestApp({ redis: store === 'redis', config: zones, firewall: (_logger, clock) => firewall(clock) });
+      ctx = await makeTestApp({ redis: store === 'redis', config: zones, firewall: (logger, clock) => firewall(clock, logger) });
     });
     afterEach(async () => {
       await ctx.close();
@@ -57,6 +58,18 @@ for (const store of ['sqlite', 'redis'] as const) {
       expect(entry).toMatchObject({ ip: client.ip, mac: client.mac });
       expect(entry!.expiresInSeconds).toBeGreaterThan(39 * 60);
       expect(entry!.expiresInSeconds).toBeLessThanOrEqual(40 * 60);
+    });
+
+    it('when something flushes the whole ruleset, then the table is re-created and the sessions let through again', async () => {
+      await ctx.deps.sessions.grant(client);
+      ns.exec('nft', ['flush', 'ruleset']);
+      // The next tick's listing notices and re-creates the table; the next reconcile restores.
+      expect(await ctx.deps.firewall.list()).toEqual([]);
+      expect(ns.exec('nft', ['list', 'tables'])).toContain('table inet threshold');
+      expect(await ctx.deps.sessions.restoreMissing()).toBe(1);
+      expect(await ctx.deps.firewall.list()).toEqual([expect.objectContaining({ ip: client.ip, mac: client.mac })]);
+      expect(await ctx.deps.sessions.restoreMissing()).toBe(0);
+      expect(ctx.logs.join('')).toContain('was deleted by something else');
     });
 
     it('when a session ends, then the kernel stops letting the patron through', async () => {

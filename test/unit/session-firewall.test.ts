@@ -78,4 +78,14 @@ describe('SessionService with a firewall that counts bytes', () => {
     await ctx.deps.sessions.start();
     expect((await fw.list()).map((e) => e.ip)).toEqual([client.ip]);
   });
+
+  it('when the firewall lost a live session, then restoreMissing lets it through again with the time it has left', async () => {
+    await setUp({ sessionMinutes: 60 });
+    await ctx.deps.sessions.grant(client);
+    await fw.revoke([client]);
+    ctx.clock.advance(10 * 60_000);
+    expect(await ctx.deps.sessions.restoreMissing()).toBe(1);
+    expect(await fw.list()).toEqual([expect.objectContaining({ ip: client.ip, mac: client.mac, expiresInSeconds: 50 * 60 })]);
+    expect(await ctx.deps.sessions.restoreMissing()).toBe(0);
+  });
 });
