@@ -94,7 +94,7 @@ describe('NftablesFirewall', () => {
 
   it('when the process lacks CAP_NET_ADMIN, then start fails saying how to grant it', async () => {
     const ns = makeNs();
-    const fw = backend(ns, { runner: new SpawnNftRunner({ prefix: ['capsh', '--drop=cap_net_admin', '--', '-c', 'exec "$0" "$@"'] }) });
+    const fw = backend(ns, { runner: new SpawnNftRunner({ prefix: [...ns.prefix, 'setpriv', '--inh-caps=-net_admin', '--bounding-set=-net_admin'] }) });
     const err = await fw.init().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NftError);
     expect(String((err as Error).message)).toContain('AmbientCapabilities=CAP_NET_ADMIN');
