@@ -6,19 +6,25 @@ import helmet from 'helmet';
 import cookieParser from 'cookie-parser';
 import type { Deps } from './deps';
 import { errorHandler } from './http/error-handler';
-import { notFound } from './http/errors';
+import { patronError } from './http/errors';
 import { createCsrf } from './http/csrf';
-import { translator } from './i18n/translate';
+import { languageMiddleware } from './i18n/middleware';
+import { termsFor } from './i18n/terms';
+import { learnRouter } from './onboarding/learn-routes';
 import { localTime, formatHhmm } from './domain/local-time';
 import { createProbeHandler } from './portal/probes';
 import { captiveApiRouter } from './portal/captive-api';
 import { patronRouter } from './portal/patron-routes';
 import { privacyRouter } from './portal/privacy-route';
 import { splashUrl } from './portal/urls';
+import { passRouter } from './portal/pass-routes';
+import { staffRouter } from './staff/routes';
+import { opsRoutes } from './staff/routes/ops-routes';
 
 export const ROOT = path.join(__dirname, '..');
 
-export type Surface = 'portal';
+/** `portal`: the patrons' pages; `staff`: the staff console, health checks and metrics. */
+export type Surface = 'portal' | 'staff';
 
 export interface AppOptions {
   /** Which surfaces this app serves; main.ts puts each on its own listener. */
@@ -62,17 +68,17 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Express {
       crossOriginEmbedderPolicy: false,
     }),
   );
-  const t = translator();
+  // The patron's language: res.locals.t, lang, dir, url() and the language switcher.
+  // The staff console is in English only: its error titles must not follow the browser's language.
+  app.use(languageMiddleware(surfaces.includes('portal') ? { portalUrl: deps.config.portalUrl } : { only: 'en' }));
   app.use((req, res, next) => {
-    res.locals.t = t;
-    res.locals.lang = 'en';
-    res.locals.dir = 'ltr';
     res.locals.libraryName = deps.config.libraryName;
-    res.locals.terms = deps.config.terms;
+    res.locals.terms = termsFor(deps.config, res.locals.lang);
     res.locals.fmtTime = (ms: number) => formatHhmm(localTime(ms, deps.config.timezone).minutes);
     res.locals.fmtDateTime = (ms: number) => {
       const lt = localTime(ms, deps.config.timezone);
-      return `${lt.weekday[0]!.toUpperCase()}${lt.weekday.slice(1)} ${lt.date} ${formatHhmm(lt.minutes)}`;
+      const weekday = new Intl.DateTimeFormat(res.locals.lang, { weekday: 'short', timeZone: deps.config.timezone }).format(ms);
+      return `${weekday} ${lt.date} ${formatHhmm(lt.minutes)}`;
     };
     res.locals.path = req.path;
     next();
@@ -86,17 +92,25 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Express {
   if (surfaces.includes('portal')) {
     app.use(captiveApiRouter(deps));
     app.use(privacyRouter(deps));
+    app.use(passRouter(deps, csrf));
+    app.use(learnRouter(deps));
     app.use(patronRouter(deps, csrf));
+  }
+  // ---- Staff console ----
+  if (surfaces.includes('staff')) {
+    app.use(opsRoutes(deps));
+    app.use(staffRouter(deps, { secure: Boolean(opts.secure) }));
   }
 
   // A captured request for any other page goes to the splash page; the portal's own 404 otherwise.
   app.use((req, res) => {
-    const captured = (req.method === 'GET' || req.method === 'HEAD') && !req.path.startsWith('/api/') && !req.path.startsWith('/static/');
+    const captured =
+      (req.method === 'GET' || req.method === 'HEAD') && !req.path.startsWith('/api/') && !req.path.startsWith('/static/') && !req.path.startsWith('/learn');
     if (surfaces.includes('portal') && captured && !deps.sessions.lookup(deps.resolveClient(req).ip)) {
       res.redirect(302, splashUrl(deps.config));
       return;
     }
-    throw notFound('There is no page at this address. Check the link, or start again from the welcome page.');
+    throw patronError(404, 'not_found', 'error.notFound');
   });
   app.use(errorHandler(deps.logger));
   return app;

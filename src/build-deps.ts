@@ -12,6 +12,8 @@ import { DayKeyring } from './privacy/day-keys';
 import { cryptoRandom } from './privacy/random';
 import { SessionService } from './sessions/session-service';
 import { createStore } from './store/registry';
+import { createStaffServices } from './staff/services';
+import { BUILTIN_CONTENT_DIR, loadLessonLibrary } from './onboarding/lesson-library';
 
 export async function buildDeps(config: Config, logger: Logger, overrides: Partial<Deps> & { clock?: Clock } = {}): Promise<Deps> {
   const clock = overrides.clock ?? systemClock;
@@ -33,5 +35,9 @@ export async function buildDeps(config: Config, logger: Logger, overrides: Parti
     sessions,
     resolveClient: overrides.resolveClient ?? socketClientResolver(new ProcNeighbourTable()),
     csrfSecret: overrides.csrfSecret ?? crypto.randomBytes(32).toString('base64url'),
+    // ---- Staff console ----
+    staff: overrides.staff ?? createStaffServices({ config, store, clock, random, logger, sessions }),
+    // Built-in lessons first; the library's own directory adds lessons or replaces them.
+    learn: overrides.learn ?? loadLessonLibrary([BUILTIN_CONTENT_DIR, ...(config.contentDir ? [config.contentDir] : [])], logger),
   };
 }

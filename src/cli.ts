@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// The `threshold` command: serve, and check a configuration file.
+// The `threshold` command: serve, check a configuration file, manage staff accounts.
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from './config/load';
 import { createLogger } from './logger';
 import { serve } from './main';
 import { nftStartScript } from './firewall/nft-script-preview';
+import { registerStaffCommands } from './staff/staff-cli';
 
 const program = new Command();
 program.name('threshold').description('Captive portal and public-workstation manager for libraries').version(require('../package.json').version);
@@ -39,6 +40,9 @@ configCmd
     const config = loadOrExit(file);
     console.log(`Configuration OK: ${config.zones.length} zone(s) [${config.zones.map((z) => z.id).join(', ')}], store ${config.redisUrl ? 'redis' : 'sqlite in ' + config.dataDir}, firewall ${config.firewall}, time zone ${config.timezone}.`);
   });
+
+// ---- Staff console: `threshold staff add|reset-password|list` ----
+registerStaffCommands(program, () => loadOrExit());
 
 function loadOrExit(file?: string) {
   try {

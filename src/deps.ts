@@ -8,6 +8,8 @@ import type { DayKeyring } from './privacy/day-keys';
 import type { RandomSource } from './privacy/random';
 import type { SessionService } from './sessions/session-service';
 import type { Store } from './store/types';
+import type { StaffServices } from './staff/services';
+import type { LessonLibrary } from './onboarding/lesson-library';
 
 export interface Deps {
   config: Config;
@@ -21,4 +23,9 @@ export interface Deps {
   resolveClient: ClientResolver;
   /** Signs CSRF tokens; random per start unless given. */
   csrfSecret: string;
+  // ---- Staff console ----
+  /** Staff accounts, console sessions, audit log, passes, live sessions and statistics. */
+  staff: StaffServices;
+  /** The digital-skills lessons, read once at start. */
+  learn: LessonLibrary;
 }

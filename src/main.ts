@@ -43,6 +43,24 @@ export async function serve(config: Config, logger: Logger = createLogger(config
     logger.info({ port: config.httpsPort }, `portal (HTTPS, RFC 8908 API) listening on port ${config.httpsPort}`);
   }
 
+  // ---- Staff console: its own listener, loopback by default (STAFF_HOST, STAFF_PORT) ----
+  const staffTls = config.tlsCert && config.tlsKey ? { cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) } : undefined;
+  const staffApp = createApp(deps, { surfaces: ['staff'], secure: Boolean(staffTls) });
+  const staffServer = staffTls ? https.createServer(staffTls, staffApp) : http.createServer(staffApp);
+  servers.push(await listen(staffServer, config.staffPort, config.staffHost));
+  const staffUrl = `${staffTls ? 'https' : 'http'}://${displayHost(config.staffHost)}:${config.staffPort}`;
+  // The log's redaction would blank an address, so a loopback console is logged as localhost.
+  const loggedUrl = isLoopback(config.staffHost) ? `${staffTls ? 'https' : 'http'}://localhost:${config.staffPort}` : staffUrl;
+  logger.info({ port: config.staffPort }, `staff console listening on ${loggedUrl}/staff`);
+  if (!staffTls && !isLoopback(config.staffHost)) {
+    logger.warn('the staff console is served over plain HTTP beyond this machine: set TLS_CERT and TLS_KEY, or put it behind an HTTPS proxy');
+  }
+  const setupToken = await deps.staff.setup.issueIfNeeded();
+  if (setupToken) {
+    // A staff secret, not patron data: printed as it is (the log's redaction would mangle the URL).
+    console.log(`\nNo staff admin account exists yet. To create the first one, open (once):\n  ${staffUrl}/staff/setup?token=${setupToken}\nor run: threshold staff add <name> --role admin\n`);
+  }
+
   const jobs = [
     every(5_000, () => deps.sessions.tick(), logger, 'session tick'),
     every(30_000, async () => {
@@ -96,6 +114,10 @@ function every(ms: number, fn: () => Promise<unknown>, logger: Logger, name: str
         running = false;
       });
   }, ms);
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
 function displayHost(host: string): string {

@@ -21,6 +21,10 @@ export const ENV_KEYS = {
   GATEWAY_ID: { key: 'gatewayId', type: 'string' },
   LAN_INTERFACES: { key: 'lanInterfaces', type: 'list' },
   WALLED_GARDEN: { key: 'walledGarden', type: 'list' },
+  STAFF_PORT: { key: 'staffPort', type: 'number' },
+  STAFF_HOST: { key: 'staffHost', type: 'string' },
+  STAFF_SESSION_IDLE_MINUTES: { key: 'staffSessionIdleMinutes', type: 'number' },
+  CONTENT_DIR: { key: 'contentDir', type: 'string' },
 } as const;
 
 export class ConfigError extends Error {

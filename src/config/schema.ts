@@ -1,6 +1,7 @@
 // The configuration schema: every setting, its default and what it must be.
 import { z } from 'zod';
 import { isValidCidr, isValidIp } from '../domain/subnets';
+import { SUPPORTED, isLang } from '../i18n/languages';
 
 const hhmm = z
   .string()
@@ -60,6 +61,8 @@ export const zoneSchema = z
       })
       .strict()
       .optional(),
+    /** What the zone serves: `kiosk` zones count as public-computer uses in the yearly statistics. */
+    kind: z.enum(['wifi', 'kiosk']).default('wifi'),
   })
   .strict();
 
@@ -92,6 +95,26 @@ export const configSchema = z
     /** A name for this gateway, unique among gateways sharing one Redis. */
     gatewayId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'expected lower-case letters, digits and dashes, at most 32').default('gw1'),
     statsRetentionDays: z.number().int().min(1).max(3650).default(730),
+    // ---- Staff console ----
+    /** The staff console's own listener; keep it off the patrons' network. */
+    staffPort: z.number().int().min(1).max(65535).default(8081),
+    /** Loopback by default: open it to the staff network deliberately (or put a proxy in front). */
+    staffHost: z.string().default('127.0.0.1'),
+    /** A signed-in staff member is signed out after this long without a request. */
+    staffSessionIdleMinutes: z.number().int().min(1).max(1440).default(30),
+    /** How long the audit log of staff actions is kept. */
+    auditRetentionDays: z.number().int().min(1).max(3650).default(365),
+    // --- Languages and digital-skills lessons (issue 6) ---
+    /** The configured terms in other languages, by language code; `terms` is used for the rest. */
+    termsTranslations: z
+      .record(z.string(), z.string().max(10000))
+      .default({})
+      .superRefine((r, ctx) => {
+        for (const k of Object.keys(r)) if (!isLang(k)) ctx.addIssue({ code: 'custom', path: [k], message: `expected a language code: ${SUPPORTED.join(', ')}` });
+      }),
+    /** A directory of extra or replacement lessons, laid out like content/: <lang>/<lesson>.md. */
+    contentDir: z.string().min(1).optional(),
+    // --- end issue 6 ---
     zones: z
       .array(zoneSchema)
       .min(1)
@@ -116,6 +139,9 @@ export const configSchema = z
     }
     if (c.firewall === 'nftables' && c.lanInterfaces.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['lanInterfaces'], message: 'expected the LAN interfaces patrons are on when FIREWALL is nftables, e.g. LAN_INTERFACES=wlan0,eth1' });
+    }
+    if (c.staffPort === c.port || c.staffPort === c.httpsPort) {
+      ctx.addIssue({ code: 'custom', path: ['staffPort'], message: 'expected the staff console on a port of its own, not the portal\'s' });
     }
     const ids = new Set<string>();
     c.zones.forEach((z, i) => {

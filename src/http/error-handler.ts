@@ -2,7 +2,9 @@
 import type { ErrorRequestHandler, Request } from 'express';
 import { ZodError } from 'zod';
 import type { Logger } from '../logger';
-import { AppError } from './errors';
+import { AppError, patronError } from './errors';
+import { translator, type Translate } from '../i18n/translate';
+import { DEFAULT_LANG } from '../i18n/languages';
 
 /** Turns errors thrown by libraries (body parsers, CSRF, schemas) into AppErrors. */
 export function toAppError(err: unknown): AppError | undefined {
@@ -10,26 +12,27 @@ export function toAppError(err: unknown): AppError | undefined {
   if (err instanceof ZodError) {
     const fields: Record<string, string> = {};
     for (const i of err.issues) fields[i.path.join('.') || 'body'] = i.message;
-    return new AppError(400, 'invalid_input', 'Some of what was sent is not valid: ' + Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; '), { fields });
+    const details = Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; ');
+    return patronError(400, 'invalid_input', 'error.invalidInput', { fields, vars: { details } });
   }
   const e = err as { type?: string; status?: number; statusCode?: number; code?: string };
   if (e?.code === 'EBADCSRFTOKEN') {
-    return new AppError(403, 'csrf', 'This form has expired or did not come from this page. Go back, reload the page and try again.', { title: 'Please try again' });
+    return patronError(403, 'csrf', 'error.csrf', { titleKey: 'error.csrfTitle' });
   }
   switch (e?.type) {
     case 'entity.too.large':
-      return new AppError(413, 'too_large', 'What was sent is too large. Send less and try again.');
+      return patronError(413, 'too_large', 'error.tooLarge');
     case 'entity.parse.failed':
-      return new AppError(400, 'malformed', 'The request body could not be read: it is not valid JSON or form data.');
+      return patronError(400, 'malformed', 'error.malformed');
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return new AppError(415, 'unsupported_encoding', 'The request uses an encoding this server does not accept. Send UTF-8.');
+      return patronError(415, 'unsupported_encoding', 'error.encoding');
     case 'parameters.too.many':
-      return new AppError(413, 'too_many_parameters', 'The form has too many fields.');
+      return patronError(413, 'too_many_parameters', 'error.tooManyFields');
   }
   const status = e?.status ?? e?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return new AppError(status, 'bad_request', 'The request could not be handled as sent.');
+    return patronError(status, 'bad_request', 'error.badRequest');
   }
   return undefined;
 }
@@ -40,20 +43,25 @@ export function wantsJson(req: Request): boolean {
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
+  const english = translator(DEFAULT_LANG);
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
     const appErr = toAppError(err);
     const status = appErr?.status ?? 500;
     if (!appErr) logger.error({ err, method: req.method, route: req.route?.path ?? 'unmatched' }, 'request failed');
-    const title = appErr?.title ?? 'Something went wrong on our side';
-    const message = appErr?.message ?? 'The server could not finish this request. Please try again in a moment; if it keeps happening, tell library staff.';
+    // In the patron's language when the error says which message it is; as written otherwise.
+    const t = (res.locals.t as Translate | undefined) ?? english;
+    const title = !appErr ? t('error.serverTitle') : appErr.titleKey ? t(appErr.titleKey, appErr.vars) : appErr.title;
+    const message = !appErr ? t('error.server') : appErr.key ? t(appErr.key, appErr.vars) : appErr.message;
     for (const [k, v] of Object.entries(appErr?.headers ?? {})) res.setHeader(k, v);
     res.status(status);
     if (wantsJson(req)) {
       res.json({ error: { code: appErr?.code ?? 'internal', message, ...(appErr?.fields ? { fields: appErr.fields } : {}) } });
       return;
     }
-    res.render('errors/error', { title, message, status }, (renderErr, html) => {
+    // A surface may bring its own error page (the staff console sets res.locals.errorView).
+    const view = typeof res.locals.errorView === 'string' ? res.locals.errorView : 'errors/error';
+    res.render(view, { title, message, status }, (renderErr, html) => {
       if (renderErr) {
         logger.error({ err: renderErr }, 'error page failed to render');
         res.type('text/plain').send(`${title}\n\n${message}\n`);

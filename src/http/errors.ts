@@ -1,4 +1,8 @@
 // The one family of errors routes throw; the error middleware turns them into pages or JSON.
+import type { MessageKey } from '../i18n/en';
+import { translator } from '../i18n/translate';
+
+const english = translator('en');
 
 export interface AppErrorOptions {
   /** A short page title (HTML) or error code (JSON). */
@@ -8,6 +12,12 @@ export interface AppErrorOptions {
   /** An extra header to send, such as Retry-After. */
   headers?: Record<string, string>;
   cause?: unknown;
+  /** The message's key, so the error page can show it in the patron's language. */
+  key?: MessageKey;
+  /** The title's key; by default the status's title, unless `title` is given. */
+  titleKey?: MessageKey;
+  /** Values for the placeholders of `key` and `titleKey`. */
+  vars?: Record<string, string | number>;
 }
 
 /** An error a person can act on: its message is shown as it is. */
@@ -15,6 +25,9 @@ export class AppError extends Error {
   readonly title: string;
   readonly fields?: Record<string, string>;
   readonly headers?: Record<string, string>;
+  readonly key?: MessageKey;
+  readonly titleKey?: MessageKey;
+  readonly vars?: Record<string, string | number>;
   constructor(
     readonly status: number,
     readonly code: string,
@@ -23,10 +36,19 @@ export class AppError extends Error {
   ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'AppError';
-    this.title = opts.title ?? defaultTitle(status);
+    const titleKey = opts.titleKey ?? (opts.title === undefined ? statusTitleKey(status) : undefined);
+    this.titleKey = titleKey;
+    this.title = opts.title ?? (titleKey ? english(titleKey, opts.vars) : '');
     this.fields = opts.fields;
     this.headers = opts.headers;
+    this.key = opts.key;
+    this.vars = opts.vars;
   }
+}
+
+/** An error whose message is a message key: shown in the patron's language, logged in English. */
+export function patronError(status: number, code: string, key: MessageKey, opts: AppErrorOptions = {}): AppError {
+  return new AppError(status, code, english(key, opts.vars), { ...opts, key });
 }
 
 export const badRequest = (message: string, opts?: AppErrorOptions) => new AppError(400, 'bad_request', message, opts);
@@ -35,23 +57,23 @@ export const notFound = (message: string, opts?: AppErrorOptions) => new AppErro
 export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
   new AppError(429, 'too_many_requests', message, { headers: { 'Retry-After': String(retryAfterSeconds) } });
 
-function defaultTitle(status: number): string {
+function statusTitleKey(status: number): MessageKey {
   switch (status) {
     case 400:
-      return 'Something in the request was not right';
+      return 'error.badRequestTitle';
     case 401:
-      return 'Please sign in';
+      return 'error.signInTitle';
     case 403:
-      return 'Not allowed';
+      return 'error.forbiddenTitle';
     case 404:
-      return 'Page not found';
+      return 'error.notFoundTitle';
     case 413:
-      return 'Too much data';
+      return 'error.tooLargeTitle';
     case 415:
-      return 'Unsupported data';
+      return 'error.unsupportedTitle';
     case 429:
-      return 'Too many requests';
+      return 'tooMany.title';
     default:
-      return status >= 500 ? 'Something went wrong on our side' : 'Request not accepted';
+      return status >= 500 ? 'error.serverTitle' : 'error.rejectedTitle';
   }
 }

@@ -3,18 +3,24 @@
 import crypto from 'node:crypto';
 import { rateLimit } from 'express-rate-limit';
 import type { RequestHandler } from 'express';
-import { tooManyRequests } from './errors';
+import { patronError } from './errors';
+import type { MessageKey } from '../i18n/en';
 import type { ClientResolver } from './client';
 
-export function patronRateLimit(resolveClient: ClientResolver, opts: { limit: number; windowMs: number }): RequestHandler {
+export function patronRateLimit(
+  resolveClient: ClientResolver,
+  opts: { limit: number; windowMs: number; skipSuccessfulRequests?: boolean; messageKey?: MessageKey },
+): RequestHandler {
   const key = crypto.randomBytes(32);
   return rateLimit({
     windowMs: opts.windowMs,
     limit: opts.limit,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
+    skipSuccessfulRequests: opts.skipSuccessfulRequests ?? false,
     keyGenerator: (req) => crypto.createHmac('sha256', key).update(resolveClient(req).ip).digest('base64url'),
-    handler: (_req, _res, next) => next(tooManyRequests('You have done this too many times in a short while. Please wait a minute and try again.', Math.ceil(opts.windowMs / 1000))),
+    handler: (_req, _res, next) =>
+      next(patronError(429, 'too_many_requests', opts.messageKey ?? 'error.rateLimited', { headers: { 'Retry-After': String(Math.ceil(opts.windowMs / 1000)) } })),
     validate: false,
   });
 }

@@ -14,7 +14,7 @@ export function captiveApiRouter(deps: Deps): Router {
       'user-portal-url': `${base}/`,
     };
     if (deps.config.venueInfoUrl) body['venue-info-url'] = deps.config.venueInfoUrl;
-    else body['venue-info-url'] = `${base}/privacy`;
+    else body['venue-info-url'] = `${base}/learn`;
     if (session) {
       const policy = deps.sessions.policies.peek(session.record.zoneId);
       body['seconds-remaining'] = deps.sessions.secondsLeft(session);

@@ -3,10 +3,11 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../deps';
 import type { Csrf } from '../http/csrf';
-import { badRequest } from '../http/errors';
+import { patronError } from '../http/errors';
 import type { GrantResult } from '../sessions/session-service';
 import { formatDuration, type Translate } from '../i18n/translate';
 import { patronRateLimit } from '../http/rate-limit';
+import { renderSplash } from './splash-view';
 
 const acceptForm = z.object({ _csrf: z.string(), accept: z.literal('yes', { message: 'Tick or press the accept button to agree to the terms.' }) }).strict();
 const actionForm = z.object({ _csrf: z.string() }).strict();
@@ -21,20 +22,19 @@ export function patronRouter(deps: Deps, csrf: Csrf): Router {
     const info = await deps.sessions.describe(client);
     if (!info) return res.status(403).render('portal/no-zone');
     if (!info.open.open) return renderClosed(res, info.open);
-    const t = res.locals.t as Translate;
-    res.render('portal/splash', {
-      policy: info.policy,
-      sessionText: formatDuration(t, info.policy.sessionMinutes * 60),
-      dailyText: formatDuration(t, info.policy.dailyMinutes * 60),
-      leftText: info.leftSeconds < info.policy.dailyMinutes * 60 ? formatDuration(t, info.leftSeconds) : undefined,
-      error: undefined,
-    });
+    renderSplash(res, info);
   });
 
-  router.post('/accept', limit, csrf.protect, async (req, res) => {
+  router.post('/accept', limit, csrf.protect, csrf.provide, async (req, res) => {
     const parsed = acceptForm.safeParse(req.body ?? {});
-    if (!parsed.success) throw badRequest('To get online, press the "I accept" button on the start page.');
+    if (!parsed.success) throw patronError(400, 'bad_request', 'error.acceptMissing');
     const client = deps.resolveClient(req);
+    // A zone that requires a pass is entered through the pass form (/redeem), never by a click.
+    const zone = deps.sessions.zones.zoneFor(client.ip);
+    if (zone && !deps.sessions.lookup(client.ip) && (await deps.sessions.policies.get(zone.id)).accessMode === 'pass') {
+      const info = await deps.sessions.describe(client);
+      if (info) return renderSplash(res, info, { passError: (res.locals.t as Translate)('pass.required') }, 400);
+    }
     const result = await deps.sessions.grant(client);
     if (!result.ok) return renderRefusal(res, result, deps);
     // A full page load (not a fragment), so iOS's mini-browser shows "Done".
@@ -57,6 +57,7 @@ export function patronRouter(deps: Deps, csrf: Csrf): Router {
       code: session.record.code,
       canExtend: Boolean(policy?.allowExtend),
       warning: policy ? left <= policy.warningMinutes * 60 : false,
+      warningSeconds: policy ? policy.warningMinutes * 60 : 0,
       notice: notice === 'extended' || notice === 'not-extended' ? notice : undefined,
     });
   });
@@ -83,7 +84,7 @@ function renderClosed(res: Response, open: { todayHours: { open: string; close: 
   res.status(403).render('portal/closed', { open, closingSoon });
 }
 
-function renderRefusal(res: Response, result: Exclude<GrantResult, { ok: true }>, deps: Deps) {
+export function renderRefusal(res: Response, result: Exclude<GrantResult, { ok: true }>, deps: Deps) {
   if (result.reason === 'no-zone') return res.status(403).render('portal/no-zone');
   if (result.reason === 'closed') return renderClosed(res, result.open ?? { todayHours: [] }, Boolean(result.open?.open));
   const t = res.locals.t as Translate;

@@ -123,6 +123,7 @@ export class SessionService {
       this.live.set(session);
       await this.d.firewall.allow([{ ip: client.ip, mac: client.mac, zoneId: zone.id, timeoutSeconds: plan.seconds }]);
       await this.stat(zone.id, 'sessionsStarted');
+      if (via === 'pass') await this.stat(zone.id, 'passesRedeemed');
       await this.d.store.raisePeak(zone.id, hourOf(now), this.live.countInZone(zone.id, now), this.statsExpiry(now));
       this.d.logger.info({ event: 'session.start', zone: zone.id, seconds: plan.seconds, via }, 'session started');
       return { ok: true, session };
@@ -363,7 +364,7 @@ export class SessionService {
   }
 
   /** Usage of a day is needed until the end of the next day (a session may cross midnight). */
-  private usageExpiry(day: string): number {
+  usageExpiry(day: string): number {
     return zonedTime(addDays(day, 2), 0, this.d.config.timezone);
   }
 

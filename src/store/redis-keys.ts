@@ -12,6 +12,19 @@
 //   code:<code>                     "<gatewayId>:<id>"               expires with the session
 //   gateways                        ZSET gatewayId → last expiry     expires with its last session
 //   usage:<day>:<pseudonym>         seconds used (float)             expires at the expiry given
+// Staff console (see the section at the end of this file):
+//   {staff}:account:<username>      JSON staff account               never expires
+//   {staff}:accounts                SET user names                   never expires
+//   {staff}:session:<tokenHash>     JSON console session             expires after inactivity
+//   {staff}:sessions-of:<username>  SET token hashes of a user       expires with its last session
+//   {staff}:failures:<username>     failed sign-ins (integer)        expires at the lockout window
+//   {staff}:audit                   ZSET JSON entry → time           expires with its last entry
+//   {cfg}:secret:<name>             shared secret (pass-code HMAC)   never expires
+//   {passes}:pass:<hash>            HASH batch, minutes, validUntil, state   expires with its batch
+//   {passes}:batch:<id>             JSON pass batch                  expires at the expiry given
+//   {passes}:batch:<id>:hashes      SET code hashes of a batch       expires with its batch
+//   {passes}:batches                ZSET batch id → expiry           expires with its last batch
+//   rl:<name>:<key>                 rate-limit-redis counters        expire with their window
 import { SESSION_GRACE_MS, type SessionRecord } from './types';
 
 /** The prefix in front of every key unless one is given (tests give a unique one). */
@@ -117,4 +130,55 @@ export function prefixPattern(prefix: string): string {
 
 function globEscape(s: string): string {
   return s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+}
+
+// ---- Staff console ----
+
+export function staffAccountKey(prefix: string, username: string): string {
+  return `${prefix}{staff}:account:${username}`;
+}
+
+export function staffAccountsKey(prefix: string): string {
+  return `${prefix}{staff}:accounts`;
+}
+
+export function consoleSessionKey(prefix: string, tokenHash: string): string {
+  return `${prefix}{staff}:session:${tokenHash}`;
+}
+
+export function consoleSessionsOfKey(prefix: string, username: string): string {
+  return `${prefix}{staff}:sessions-of:${username}`;
+}
+
+export function loginFailuresKey(prefix: string, username: string): string {
+  return `${prefix}{staff}:failures:${username}`;
+}
+
+export function auditKey(prefix: string): string {
+  return `${prefix}{staff}:audit`;
+}
+
+export function secretKey(prefix: string, name: string): string {
+  return `${prefix}{cfg}:secret:${name}`;
+}
+
+export function passKey(prefix: string, hash: string): string {
+  return `${prefix}{passes}:pass:${hash}`;
+}
+
+export function passBatchKey(prefix: string, batchId: string): string {
+  return `${prefix}{passes}:batch:${batchId}`;
+}
+
+export function passBatchHashesKey(prefix: string, batchId: string): string {
+  return `${prefix}{passes}:batch:${batchId}:hashes`;
+}
+
+export function passBatchesKey(prefix: string): string {
+  return `${prefix}{passes}:batches`;
+}
+
+/** The prefix rate-limit-redis puts in front of its keys for one limiter. */
+export function rateLimitPrefix(prefix: string, name: string): string {
+  return `${prefix}rl:${name}:`;
 }

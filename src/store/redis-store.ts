@@ -1,10 +1,11 @@
 // The Redis store, for library systems where many gateways share one console and one set of policies.
-import type { ChainableCommander } from 'ioredis';
 import { policySchema, type Policy } from '../config/schema';
 import { systemClock, type Clock } from '../domain/clock';
 import * as K from './redis-keys';
 import { createRedisClient, redactRedisUrl, scanKeys, type RedisClient } from './redis-url';
 import { STAT_COUNTERS, emptyCounts, type HourlyStats, type SessionRecord, type StatCounter, type Store } from './types';
+import { RedisStaffStore } from './redis-staff-store';
+import { exec, extendExpiry } from './redis-tx';
 
 /** How long `ping` waits before it reports Redis as down. */
 export const PING_TIMEOUT_MS = 2000;
@@ -59,7 +60,11 @@ export class RedisStore implements Store {
     this.client.on('ready', () => {
       this.lastError = undefined;
     });
+    this.staff = new RedisStaffStore(this.client, this.prefix, this.clock);
   }
+
+  /** Staff console records, on the same client and prefix. */
+  readonly staff: RedisStaffStore;
 
   async init(): Promise<void> {
     const c = this.client;
@@ -162,7 +167,8 @@ export class RedisStore implements Store {
   async addUsage(day: string, pseudonym: string, deltaSeconds: number, expiresAt: number): Promise<number> {
     finite(deltaSeconds, 'deltaSeconds');
     const key = K.usageKey(this.prefix, day, pseudonym);
-    const [total] = await exec(this.client.multi().incrbyfloat(key, deltaSeconds).pexpire(key, K.ttlMs(expiresAt, this.clock.now())));
+    const ttl = K.ttlMs(expiresAt, this.clock.now());
+    const [total] = await exec(this.client.multi().incrbyfloat(key, deltaSeconds).pexpire(key, ttl));
     return Number(total);
   }
 
@@ -257,21 +263,6 @@ export class RedisStore implements Store {
   private async releaseCode(s: SessionRecord): Promise<void> {
     await this.client.eval(DEL_IF_EQUALS, 1, K.codeKey(this.prefix, s.code), K.codeValue(s.gatewayId, s.id));
   }
-}
-
-/** Gives a key a TTL if it has none, else lengthens it (never shortens it). */
-function extendExpiry(tx: ChainableCommander, key: string, ttl: number): ChainableCommander {
-  return tx.pexpire(key, ttl, 'NX').pexpire(key, ttl, 'GT');
-}
-
-/** Runs a MULTI or pipeline and returns its results, throwing the first command error. */
-async function exec(tx: ChainableCommander): Promise<unknown[]> {
-  const results = await tx.exec();
-  if (!results) throw new Error('Redis transaction was aborted');
-  return results.map(([err, value]) => {
-    if (err) throw err;
-    return value;
-  });
 }
 
 function parseSession(raw: string | null | undefined): SessionRecord | undefined {

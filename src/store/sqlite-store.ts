@@ -5,12 +5,14 @@ import Database from 'better-sqlite3';
 import { policySchema, type Policy } from '../config/schema';
 import { systemClock, type Clock } from '../domain/clock';
 import { STAT_COUNTERS, SESSION_GRACE_MS, emptyCounts, type HourlyStats, type SessionRecord, type StatCounter, type Store } from './types';
+import { STAFF_SCHEMA, SqliteStaffStore } from './sqlite-staff-store';
 
 /** How long a writer waits for another process (the CLI, the server) to finish its write. */
 const BUSY_TIMEOUT_MS = 5000;
 
 /** A stats counter's column: sessionsStarted → sessions_started. */
-const column = (c: StatCounter): string => c.replace(/[A-Z]/g, (l) => `_${l.toLowerCase()}`);
+const COLUMNS = Object.fromEntries(STAT_COUNTERS.map((c) => [c, c.replace(/[A-Z]/g, (l) => `_${l.toLowerCase()}`)])) as Record<StatCounter, string>;
+const column = (c: StatCounter): string => COLUMNS[c];
 
 /** Schema migrations, in order; `PRAGMA user_version` counts those applied. Append, never edit. */
 const MIGRATIONS: readonly string[] = [
@@ -33,6 +35,8 @@ const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (zone_id, hour)) WITHOUT ROWID;
    CREATE INDEX IF NOT EXISTS hourly_stats_hour ON hourly_stats (hour);
    CREATE INDEX IF NOT EXISTS hourly_stats_expires ON hourly_stats (expires_at);`,
+  // Staff console: accounts, console sessions, sign-in failures, audit log, secrets, passes.
+  STAFF_SCHEMA,
 ];
 
 interface SessionRow {
@@ -137,10 +141,12 @@ export class SqliteStore implements Store {
   private statements: ReturnType<typeof prepare> | undefined;
 
   private readonly clock: Clock;
+  readonly staff: SqliteStaffStore;
 
   /** `clock` decides what has expired (default: the system clock); tests may inject theirs. */
   constructor(private readonly opts: { file: string; clock?: Clock }) {
     this.clock = opts.clock ?? systemClock;
+    this.staff = new SqliteStaffStore(this.clock);
   }
 
   async init(): Promise<void> {
@@ -156,6 +162,7 @@ export class SqliteStore implements Store {
       db.pragma('secure_delete = ON');
       db.transaction(() => migrate(db)).immediate();
       this.statements = prepare(db);
+      this.staff.open(db);
       this.db = db;
     } catch (err) {
       db.close();
@@ -166,6 +173,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     this.db?.close();
     this.db = undefined;
+    this.staff.close();
     this.statements = undefined;
   }
 
@@ -245,6 +253,7 @@ export class SqliteStore implements Store {
 
   async sweep(now: number): Promise<void> {
     this.st().sweep.immediate(now);
+    this.staff.sweep(now);
   }
 
   async purgeDay(day: string): Promise<void> {

@@ -1,6 +1,7 @@
 // The Store contract: everything Threshold keeps, behind one interface with SQLite and Redis
 // implementations that pass one shared contract suite (test/contract/store.contract.ts).
 import type { Policy } from '../config/schema';
+import type { StaffStore } from './staff-types';
 
 /**
  * A live patron session. It never holds a raw IP or MAC: the address is sealed under the
@@ -93,6 +94,10 @@ export interface Store {
   sweep(now: number): Promise<void>;
   /** Deletes every usage record and session of a day whose key was destroyed. */
   purgeDay(day: string): Promise<void>;
+
+  // ---- Staff console ----
+  /** Staff accounts, console sessions, audit log, secrets and access passes (see staff-types.ts). */
+  readonly staff: StaffStore;
 }
 
 /** How long a session record outlives its end, so a restart can still revoke it. */

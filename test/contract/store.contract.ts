@@ -2,6 +2,7 @@
 import crypto from 'node:crypto';
 import { policySchema } from '../../src/config/schema';
 import { SESSION_GRACE_MS, STAT_COUNTERS, emptyCounts, type SessionRecord, type Store } from '../../src/store/types';
+import { describeStaffStoreContract } from './staff-store.contract';
 
 const HOUR = 3_600_000;
 /** A UTC hour boundary to hang stats on. */
@@ -268,5 +269,8 @@ export function describeStoreContract(name: string, make: () => Promise<Store>):
         expect(['sqlite', 'redis']).toContain(store.kind);
       });
     });
+
+    // Staff console records (accounts, console sessions, audit log, passes).
+    describeStaffStoreContract(() => store);
   });
 }

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { connectTestRedis } from './redis';
 
 export const REDIS_MISSING = 'redis-server is missing: install it with "apt-get install -y redis-server"';
 
@@ -22,6 +23,8 @@ const READY_TIMEOUT_MS = 10_000;
 
 export default async function globalSetup(): Promise<void> {
   if (process.env.REDIS_URL) {
+    const client = await connectTestRedis(process.env.REDIS_URL);
+    await client.quit();
     process.env.TEST_REDIS_URL = process.env.REDIS_URL;
     return;
   }

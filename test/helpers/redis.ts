@@ -1,7 +1,7 @@
 // Test helpers for the Redis the global setup provides: its URL, unique key prefixes, clean-up.
 import crypto from 'node:crypto';
 import { prefixPattern } from '../../src/store/redis-keys';
-import { createRedisClient, scanKeys, type RedisClient } from '../../src/store/redis-url';
+import { createRedisClient, redactRedisUrl, scanKeys, type RedisClient } from '../../src/store/redis-url';
 
 /** The test Redis URL, set by test/helpers/global-setup.ts. */
 export function testRedisUrl(): string {
@@ -17,8 +17,16 @@ export function uniquePrefix(): string {
 
 /** A connected client to the test Redis; the caller quits it. */
 export async function connectTestRedis(url = testRedisUrl()): Promise<RedisClient> {
-  const client = createRedisClient(url, { maxRetriesPerRequest: 1 });
-  await client.connect();
+  const client = createRedisClient(url, { maxRetriesPerRequest: 1, connectTimeout: 2000, retryStrategy: () => null });
+  let lastError: Error | undefined;
+  client.on('error', (err: Error) => (lastError = err));
+  try {
+    await client.connect();
+  } catch (err) {
+    client.disconnect();
+    const why = lastError?.message ?? (err as Error).message;
+    throw new Error(`the test Redis at ${redactRedisUrl(url)} does not answer: ${why}`, { cause: err });
+  }
   return client;
 }
 

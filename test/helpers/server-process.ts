@@ -11,6 +11,8 @@ export const ROOT = path.join(__dirname, '..', '..');
 export interface ServerProcess {
   child: ChildProcess;
   port: number;
+  /** The staff console's port (a free one unless STAFF_PORT is given). */
+  staffPort: number;
   dataDir: string;
   output: () => string;
   stop(signal?: NodeJS.Signals): Promise<void>;
@@ -52,8 +54,9 @@ function newestMtime(dir: string): number {
 export async function startServer(env: Record<string, string> = {}, opts: { prefix?: string[]; readyUrl?: string } = {}): Promise<ServerProcess> {
   ensureBuilt();
   const port = env.PORT ? Number(env.PORT) : await freePort();
+  const staffPort = env.STAFF_PORT ? Number(env.STAFF_PORT) : await freePort();
   const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'threshold-e2e-'));
-  const fullEnv = { ...process.env, LOG_LEVEL: 'info', ...env, PORT: String(port), DATA_DIR: dataDir };
+  const fullEnv = { ...process.env, LOG_LEVEL: 'info', ...env, PORT: String(port), STAFF_PORT: String(staffPort), DATA_DIR: dataDir };
   const cmd = [...(opts.prefix ?? []), process.execPath, path.join(ROOT, 'dist', 'cli.js'), 'serve'];
   const child = spawn(cmd[0]!, cmd.slice(1), { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -62,7 +65,8 @@ export async function startServer(env: Record<string, string> = {}, opts: { pref
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in 15 s:\n${out}`)), 15_000);
     const check = () => {
-      if (out.includes('portal listening')) {
+      // The staff console starts after the portal: wait for both.
+      if (out.includes('portal listening') && out.includes('staff console listening')) {
         clearTimeout(timer);
         resolve();
       } else if (child.exitCode !== null) {
@@ -75,6 +79,7 @@ export async function startServer(env: Record<string, string> = {}, opts: { pref
   return {
     child,
     port,
+    staffPort,
     dataDir,
     output: () => out,
     async stop(signal = 'SIGTERM') {

@@ -54,7 +54,7 @@ describe('RFC 8908 API', () => {
     expect(res.headers['content-type']).toMatch(/^application\/captive\+json/);
     expect(res.headers['cache-control']).toBe('private');
     const body = JSON.parse(res.text);
-    expect(body).toEqual({ captive: true, 'user-portal-url': 'https://portal.library.example/', 'venue-info-url': 'https://portal.library.example/privacy', 'can-extend-session': false });
+    expect(body).toEqual({ captive: true, 'user-portal-url': 'https://portal.library.example/', 'venue-info-url': 'https://portal.library.example/learn', 'can-extend-session': false });
   });
 
   it('when an online client asks, then it learns only about its own session', async () => {

@@ -1,0 +1,43 @@
+// Redeeming an access pass at the splash page, in a zone whose policy requires one. A wrong
+// code shows the page again with a clear message and the code as typed; wrong codes are
+// rate limited per client (under a keyed hash of its address).
+import { Router } from 'express';
+import type { Deps } from '../deps';
+import type { Csrf } from '../http/csrf';
+import { patronRateLimit } from '../http/rate-limit';
+import type { Translate } from '../i18n/translate';
+import { normaliseCode } from '../privacy/random';
+import { renderRefusal } from './patron-routes';
+import { renderSplash } from './splash-view';
+
+/** Wrong codes a client may type per window (a right one does not count). */
+export const PASS_ATTEMPTS = 5;
+export const PASS_WINDOW_MS = 10 * 60_000;
+
+export function passRouter(deps: Deps, csrf: Csrf): Router {
+  const r = Router();
+  const limit = patronRateLimit(deps.resolveClient, {
+    limit: PASS_ATTEMPTS,
+    windowMs: PASS_WINDOW_MS,
+    skipSuccessfulRequests: true,
+    messageKey: 'pass.tooMany',
+  });
+
+  r.post('/redeem', limit, csrf.protect, csrf.provide, async (req, res) => {
+    const client = deps.resolveClient(req);
+    if (deps.sessions.lookup(client.ip)) return res.redirect(303, '/status');
+    const info = await deps.sessions.describe(client);
+    if (!info) return res.status(403).render('portal/no-zone');
+    if (info.policy.accessMode !== 'pass') return res.redirect(303, '/');
+    const t = res.locals.t as Translate;
+    const raw = (req.body as Record<string, unknown> | undefined)?.code;
+    const typed = typeof raw === 'string' ? raw.slice(0, 40) : '';
+    if (!normaliseCode(typed)) return renderSplash(res, info, { passError: t('pass.empty'), passCode: typed }, 400);
+    const result = await deps.staff.passes.redeem(client, typed);
+    if (result.ok) return res.redirect(303, '/status');
+    if (result.reason === 'refused') return renderRefusal(res, result.refusal, deps);
+    renderSplash(res, info, { passError: t(`pass.${result.reason}`), passCode: typed }, 400);
+  });
+
+  return r;
+}

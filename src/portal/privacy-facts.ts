@@ -1,0 +1,53 @@
+// What this network keeps about a patron and for how long, read from the running configuration
+// and policies: the facts that the privacy notice and the "what this network keeps" lesson state.
+import type { Deps } from '../deps';
+import { KEY_DAYS_KEPT } from '../privacy/day-keys';
+import { SESSION_GRACE_MS } from '../store/types';
+import { formatDuration, type Translate } from '../i18n/translate';
+
+/** A zone's limits, worded in the patron's language. */
+export interface ZoneLimits {
+  id: string;
+  name: string;
+  session: string;
+  daily: string;
+  /** Undefined when sessions never end for lack of traffic. */
+  idle?: string;
+}
+
+/** Every fact, already worded in the patron's language ("1 hour", "730 days"). */
+export interface PrivacyFacts {
+  library: string;
+  zones: ZoneLimits[];
+  /** How long after its end a session record may outlive it. */
+  grace: string;
+  /** How long a day's keys exist. */
+  keyDays: string;
+  /** How long the aggregate statistics are kept. */
+  retention: string;
+  storeKind: string;
+  firewall: string;
+}
+
+export async function privacyFacts(deps: Deps, t: Translate): Promise<PrivacyFacts> {
+  const zones: ZoneLimits[] = [];
+  for (const z of deps.config.zones) {
+    const p = await deps.sessions.policies.get(z.id);
+    zones.push({
+      id: z.id,
+      name: z.name,
+      session: formatDuration(t, p.sessionMinutes * 60),
+      daily: formatDuration(t, p.dailyMinutes * 60),
+      ...(p.idleMinutes ? { idle: formatDuration(t, p.idleMinutes * 60) } : {}),
+    });
+  }
+  return {
+    library: deps.config.libraryName,
+    zones,
+    grace: formatDuration(t, SESSION_GRACE_MS / 1000),
+    keyDays: t('count.days', { n: KEY_DAYS_KEPT }),
+    retention: t('count.days', { n: deps.config.statsRetentionDays }),
+    storeKind: deps.store.kind,
+    firewall: deps.firewall.name,
+  };
+}

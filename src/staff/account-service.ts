@@ -1,0 +1,124 @@
+// Staff accounts: adding, resetting passwords, removing, and signing in with a temporary
+// lockout after repeated failures. Used by the console, the first-run setup page and the CLI.
+import type { Clock } from '../domain/clock';
+import { AppError } from '../http/errors';
+import type { StaffAccount, StaffRole } from '../store/staff-types';
+import type { Store } from '../store/types';
+import type { AuditLog } from './audit-log';
+import { hashPassword, passwordProblem, usernameProblem, verifyPassword } from './passwords';
+
+/** Failed sign-ins for one account within the window that lock it. */
+export const LOCKOUT_FAILURES = 5;
+/** How long failures are remembered, and how long a locked account stays locked after the last one. */
+export const LOCKOUT_MS = 15 * 60_000;
+
+export type SignInResult =
+  | { ok: true; account: StaffAccount }
+  | { ok: false; reason: 'invalid' }
+  | { ok: false; reason: 'locked'; retryAfterSeconds: number };
+
+export interface AccountServiceDeps {
+  store: Store;
+  clock: Clock;
+  audit: AuditLog;
+}
+
+/** A form problem: a 400 with a message per field. */
+export function fieldError(field: string, message: string): AppError {
+  return new AppError(400, 'invalid_input', message, { fields: { [field]: message } });
+}
+
+export class AccountService {
+  /** A hash to verify against when the user name is unknown, so timing does not tell. */
+  private dummyHash: Promise<string> | undefined;
+
+  constructor(private readonly d: AccountServiceDeps) {}
+
+  private get staff() {
+    return this.d.store.staff;
+  }
+
+  async hasAdmin(): Promise<boolean> {
+    return (await this.staff.listAccounts()).some((a) => a.role === 'admin');
+  }
+
+  list(): Promise<StaffAccount[]> {
+    return this.staff.listAccounts();
+  }
+
+  get(username: string): Promise<StaffAccount | undefined> {
+    return this.staff.getAccount(username);
+  }
+
+  /** Adds an account; throws a field error a person can act on. */
+  async add(actor: string, username: string, role: StaffRole, password: string): Promise<StaffAccount> {
+    const nameProblem = usernameProblem(username);
+    if (nameProblem) throw fieldError('username', nameProblem);
+    const pwProblem = passwordProblem(password);
+    if (pwProblem) throw fieldError('password', pwProblem);
+    const now = this.d.clock.now();
+    const account: StaffAccount = { username, role, passwordHash: await hashPassword(password), createdAt: now, updatedAt: now };
+    if (!(await this.staff.addAccount(account))) throw fieldError('username', `There is already an account named "${username}".`);
+    await this.d.audit.record(actor, 'staff.add', username, `added ${role} account "${username}"`);
+    return account;
+  }
+
+  /** Sets a new password, ends the account's console sessions and lifts any lockout. */
+  async resetPassword(actor: string, username: string, password: string): Promise<void> {
+    const account = await this.staff.getAccount(username);
+    if (!account) throw new AppError(404, 'not_found', `There is no account named "${username}".`);
+    const pwProblem = passwordProblem(password);
+    if (pwProblem) throw fieldError('password', pwProblem);
+    await this.staff.putAccount({ ...account, passwordHash: await hashPassword(password), updatedAt: this.d.clock.now() });
+    await this.staff.deleteConsoleSessionsOf(username);
+    await this.staff.clearLoginFailures(username);
+    await this.d.audit.record(actor, 'staff.reset-password', username, `reset the password of "${username}"`);
+  }
+
+  /** Removes an account and signs it out; the last admin cannot be removed. */
+  async remove(actor: string, username: string): Promise<void> {
+    const account = await this.staff.getAccount(username);
+    if (!account) throw new AppError(404, 'not_found', `There is no account named "${username}".`);
+    if (account.role === 'admin') {
+      const admins = (await this.staff.listAccounts()).filter((a) => a.role === 'admin');
+      if (admins.length <= 1) throw new AppError(409, 'last_admin', 'This is the only admin account. Add another admin before removing it.');
+    }
+    await this.staff.deleteAccount(username);
+    await this.staff.deleteConsoleSessionsOf(username);
+    await this.d.audit.record(actor, 'staff.remove', username, `removed ${account.role} account "${username}"`);
+  }
+
+  /**
+   * Checks a user name and password. After LOCKOUT_FAILURES failures within LOCKOUT_MS the
+   * account is locked until LOCKOUT_MS after the last failure, whatever password is given.
+   */
+  async signIn(username: string, password: string): Promise<SignInResult> {
+    const now = this.d.clock.now();
+    if (usernameProblem(username)) {
+      // Not a possible name (perhaps a password typed in the wrong box): nothing is stored.
+      await verifyPassword(await this.dummy(), password);
+      return { ok: false, reason: 'invalid' };
+    }
+    const failures = await this.staff.getLoginFailures(username);
+    if (failures.count >= LOCKOUT_FAILURES) {
+      return { ok: false, reason: 'locked', retryAfterSeconds: Math.max(1, Math.ceil((failures.expiresAt - now) / 1000)) };
+    }
+    const account = await this.staff.getAccount(username);
+    const ok = await verifyPassword(account?.passwordHash ?? (await this.dummy()), password);
+    if (account && ok) {
+      if (failures.count > 0) await this.staff.clearLoginFailures(username);
+      return { ok: true, account };
+    }
+    // Unknown names count too, so probing for names looks the same as guessing passwords.
+    const count = await this.staff.addLoginFailure(username, now + LOCKOUT_MS);
+    if (count === LOCKOUT_FAILURES && account) {
+      await this.d.audit.record('-', 'staff.locked', username, `sign-in locked for ${LOCKOUT_MS / 60_000} minutes after ${count} failures`);
+    }
+    return { ok: false, reason: 'invalid' };
+  }
+
+  private dummy(): Promise<string> {
+    this.dummyHash ??= hashPassword('not a real password, only for timing');
+    return this.dummyHash;
+  }
+}

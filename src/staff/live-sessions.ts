@@ -1,0 +1,104 @@
+// Live sessions for staff: counts per zone and a list by session code, across every gateway
+// sharing the store; extend or end a session by its code. No address or pseudonym leaves here.
+import type { Config } from '../config/schema';
+import type { Clock } from '../domain/clock';
+import { normaliseCode } from '../privacy/random';
+import type { SessionService } from '../sessions/session-service';
+import type { SessionRecord, Store } from '../store/types';
+import type { AuditLog } from './audit-log';
+import type { RemoteSessions } from './remote-sessions';
+
+/** What staff see of a session: never its IP, MAC or pseudonym. */
+export interface SessionRow {
+  code: string;
+  zoneId: string;
+  zoneName: string;
+  gatewayId: string;
+  startedAt: number;
+  endsAt: number;
+  leftSeconds: number;
+  via: SessionRecord['via'];
+}
+
+export interface ZoneCount {
+  zoneId: string;
+  name: string;
+  count: number;
+}
+
+export type StaffActionResult = { ok: true; row: SessionRow; addedSeconds?: number } | { ok: false; message: string };
+
+export interface LiveSessionsDeps {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  sessions: SessionService;
+  remote: RemoteSessions;
+  audit: AuditLog;
+}
+
+/** Extensions staff may give, in minutes. */
+export const EXTEND_CHOICES = [15, 30, 60] as const;
+
+export class LiveSessions {
+  constructor(private readonly d: LiveSessionsDeps) {}
+
+  private row(r: SessionRecord): SessionRow {
+    const now = this.d.clock.now();
+    return {
+      code: r.code,
+      zoneId: r.zoneId,
+      zoneName: this.d.config.zones.find((z) => z.id === r.zoneId)?.name ?? r.zoneId,
+      gatewayId: r.gatewayId,
+      startedAt: r.startedAt,
+      endsAt: r.endsAt,
+      leftSeconds: Math.max(0, Math.ceil((r.endsAt - now) / 1000)),
+      via: r.via,
+    };
+  }
+
+  /** Every running session on every gateway, oldest first, and the count per configured zone. */
+  async overview(): Promise<{ rows: SessionRow[]; counts: ZoneCount[] }> {
+    const now = this.d.clock.now();
+    const records = (await this.d.store.listSessions()).filter((r) => r.endsAt > now);
+    const counts = this.d.config.zones.map((z) => ({ zoneId: z.id, name: z.name, count: records.filter((r) => r.zoneId === z.id).length }));
+    return { rows: records.map((r) => this.row(r)), counts };
+  }
+
+  private async record(code: string): Promise<SessionRecord | undefined> {
+    const r = await this.d.store.findSessionByCode(normaliseCode(code));
+    return r && r.endsAt > this.d.clock.now() ? r : undefined;
+  }
+
+  async find(code: string): Promise<SessionRow | undefined> {
+    const r = await this.record(code);
+    return r ? this.row(r) : undefined;
+  }
+
+  /** Adds minutes to a session (never past closing time), on whichever gateway runs it. */
+  async extend(actor: string, code: string, minutes: number): Promise<StaffActionResult> {
+    const r = await this.record(code);
+    if (!r) return missing(code);
+    const here = r.gatewayId === this.d.config.gatewayId ? this.d.sessions.live.byIdOf(r.id) : undefined;
+    const result = here
+      ? await this.d.sessions.extendSession(here, { bySeconds: minutes * 60 })
+      : await this.d.remote.extend(r, minutes * 60);
+    if (!result.ok) return { ok: false, message: 'The session cannot be extended: the library closes before then.' };
+    const updated = (await this.d.store.getSession(r.id)) ?? r;
+    await this.d.audit.record(actor, 'session.extend', r.code, `extended a session in ${this.row(r).zoneName} by ${Math.round(result.addedSeconds / 60)} minutes`);
+    return { ok: true, row: this.row(updated), addedSeconds: result.addedSeconds };
+  }
+
+  /** Ends a session now; another gateway's session is revoked there at its next reconcile. */
+  async end(actor: string, code: string): Promise<StaffActionResult> {
+    const r = await this.record(code);
+    if (!r) return missing(code);
+    await this.d.sessions.end(r.id, 'staff');
+    await this.d.audit.record(actor, 'session.end', r.code, `ended a session in ${this.row(r).zoneName}`);
+    return { ok: true, row: this.row({ ...r, endsAt: this.d.clock.now() }) };
+  }
+}
+
+function missing(code: string): StaffActionResult {
+  return { ok: false, message: `No running session has the code ${normaliseCode(code) || '(empty)'}. Check the code on the patron's status page.` };
+}

@@ -1,0 +1,65 @@
+// Prometheus metrics for the staff listener: a Registry per app (no global default registry),
+// aggregate figures only — counts per zone, never a session, address or code.
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Deps } from '../deps';
+import { localDate, zonedTime } from '../domain/local-time';
+import { STAT_COUNTERS } from '../store/types';
+
+export function createMetrics(deps: Deps): Registry {
+  const registers = [new Registry()];
+  const [register] = registers as [Registry];
+  collectDefaultMetrics({ register });
+  const zones = deps.config.zones;
+
+  new Gauge({
+    name: 'threshold_info',
+    help: 'This gateway: its id, store and firewall backend (always 1)',
+    labelNames: ['gateway', 'store', 'firewall'],
+    registers,
+    collect() {
+      this.set({ gateway: deps.config.gatewayId, store: deps.store.kind, firewall: deps.firewall.name }, 1);
+    },
+  });
+  new Gauge({
+    name: 'threshold_sessions_live',
+    help: 'Patron sessions running on this gateway, per zone',
+    labelNames: ['zone'],
+    registers,
+    collect() {
+      const now = deps.clock.now();
+      for (const z of zones) this.set({ zone: z.id }, deps.sessions.live.countInZone(z.id, now));
+    },
+  });
+  new Gauge({
+    name: 'threshold_store_up',
+    help: '1 when the store answers, 0 when it does not',
+    registers,
+    async collect() {
+      this.set(await deps.store.ping().then(() => 1, () => 0));
+    },
+  });
+  new Gauge({
+    name: 'threshold_policy_session_minutes',
+    help: 'The session length in force, per zone',
+    labelNames: ['zone'],
+    registers,
+    collect() {
+      for (const z of zones) this.set({ zone: z.id }, deps.sessions.policies.peek(z.id)?.sessionMinutes ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'threshold_today',
+    help: "Today's aggregate counters per zone, summed over every gateway sharing the store",
+    labelNames: ['zone', 'counter'],
+    registers,
+    async collect() {
+      const now = deps.clock.now();
+      const from = zonedTime(localDate(now, deps.config.timezone), 0, deps.config.timezone);
+      const rows = await deps.store.readStats(from, now + 1).catch(() => []);
+      for (const z of zones) {
+        for (const c of STAT_COUNTERS) this.set({ zone: z.id, counter: c }, rows.filter((r) => r.zoneId === z.id).reduce((n, r) => n + r.counts[c], 0));
+      }
+    },
+  });
+  return register;
+}

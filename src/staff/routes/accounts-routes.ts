@@ -1,0 +1,89 @@
+// Staff accounts (admin only): list, add, reset a password, remove. The last admin stays.
+import { Router, type Response } from 'express';
+import type { Deps } from '../../deps';
+import type { Csrf } from '../../http/csrf';
+import { AppError, notFound } from '../../http/errors';
+import type { StaffRole } from '../../store/staff-types';
+import { param, staffOf } from '../guards';
+
+const NOTICES: Record<string, string> = {
+  added: 'The account was added.',
+  reset: 'The password was changed and the account was signed out everywhere.',
+  removed: 'The account was removed and signed out everywhere.',
+};
+
+function form(body: unknown): Record<string, string> {
+  const b = (body ?? {}) as Record<string, unknown>;
+  const s = (k: string, max: number) => (typeof b[k] === 'string' ? (b[k] as string).slice(0, max) : '');
+  return { username: s('username', 64).trim().toLowerCase(), role: s('role', 10), password: s('password', 300), password2: s('password2', 300) };
+}
+
+/** Runs an account change; a field problem re-renders the form instead of an error page. */
+async function withFields(render: (errors: Record<string, string>) => Promise<void>, action: () => Promise<void>): Promise<boolean> {
+  try {
+    await action();
+    return true;
+  } catch (err) {
+    if (err instanceof AppError && err.fields) {
+      await render(err.fields);
+      return false;
+    }
+    throw err;
+  }
+}
+
+export function accountsRoutes(deps: Deps, csrf: Csrf): Router {
+  const r = Router();
+
+  const renderList = async (res: Response, status: number, values: Record<string, string>, errors: Record<string, string> = {}, notice?: string) => {
+    res.status(status).render('staff/accounts', { accounts: await deps.staff.accounts.list(), values, errors, notice });
+  };
+  const accountOr404 = async (username: string) => {
+    const account = await deps.staff.accounts.get(username);
+    if (!account) throw notFound(`There is no account named "${username.slice(0, 40)}".`);
+    return account;
+  };
+  const renderOne = async (res: Response, status: number, username: string, errors: Record<string, string> = {}) => {
+    res.status(status).render('staff/account', { account: await accountOr404(username), errors, self: staffOf(res).username === username });
+  };
+
+  r.get('/staff/accounts', async (req, res) => {
+    const notice = typeof req.query.notice === 'string' ? NOTICES[req.query.notice] : undefined;
+    await renderList(res, 200, { username: '', role: 'staff' }, {}, notice);
+  });
+
+  r.post('/staff/accounts', csrf.protect, csrf.provide, async (req, res) => {
+    const v = form(req.body);
+    const values = { username: v.username!, role: v.role === 'admin' ? 'admin' : 'staff' };
+    if (v.role !== 'admin' && v.role !== 'staff') return renderList(res, 400, values, { role: 'Choose a role: staff or admin.' });
+    if (v.password !== v.password2) return renderList(res, 400, values, { password2: 'The two passwords are not the same. Type the same password twice.' });
+    const ok = await withFields(
+      (errors) => renderList(res, 400, values, errors),
+      async () => void (await deps.staff.accounts.add(staffOf(res).username, values.username, values.role as StaffRole, v.password!)),
+    );
+    if (ok) res.redirect(303, '/staff/accounts?notice=added');
+  });
+
+  r.get('/staff/accounts/:username', async (req, res) => {
+    await renderOne(res, 200, param(req, 'username'));
+  });
+
+  r.post('/staff/accounts/:username/password', csrf.protect, csrf.provide, async (req, res) => {
+    const username = param(req, 'username');
+    await accountOr404(username);
+    const v = form(req.body);
+    if (v.password !== v.password2) return renderOne(res, 400, username, { password2: 'The two passwords are not the same. Type the same password twice.' });
+    const ok = await withFields(
+      (errors) => renderOne(res, 400, username, errors),
+      () => deps.staff.accounts.resetPassword(staffOf(res).username, username, v.password!),
+    );
+    if (ok) res.redirect(303, '/staff/accounts?notice=reset');
+  });
+
+  r.post('/staff/accounts/:username/remove', csrf.protect, async (req, res) => {
+    await deps.staff.accounts.remove(staffOf(res).username, param(req, 'username'));
+    res.redirect(303, '/staff/accounts?notice=removed');
+  });
+
+  return r;
+}

@@ -1,0 +1,54 @@
+// The staff console at /staff: its own CSRF cookie, who is signed in, the guards, and the
+// routes of each area. Every route but sign-in and setup needs a signed-in staff member;
+// policies, accounts and the audit log need an admin.
+import { Router } from 'express';
+import type { Deps } from '../../deps';
+import { createCsrf } from '../../http/csrf';
+import { currentStaff, loadStaff, requireAdmin, requireStaff } from '../guards';
+import { accountsRoutes } from './accounts-routes';
+import { auditRoutes } from './audit-routes';
+import { authRoutes } from './auth-routes';
+import { overviewRoutes } from './overview-routes';
+import { passesRoutes } from './passes-routes';
+import { policiesRoutes } from './policies-routes';
+import { sessionsRoutes } from './sessions-routes';
+import { statsRoutes } from './stats-routes';
+
+/** The console's CSRF cookie: its own name and path, bound to the signed-in session. */
+export const STAFF_CSRF_COOKIE = 'th_staff_csrf';
+
+/** Paths only admins may open. */
+export const ADMIN_PATHS = ['/staff/policies', '/staff/accounts', '/staff/audit'];
+
+export function staffRouter(deps: Deps, opts: { secure: boolean }): Router {
+  const router = Router();
+  const csrf = createCsrf(deps.csrfSecret, {
+    secure: opts.secure,
+    cookieName: STAFF_CSRF_COOKIE,
+    cookiePath: '/staff',
+    sessionIdentifier: (req) => (req.res ? currentStaff(req.res)?.tokenHash : undefined) ?? '',
+  });
+
+  // The staff listener's root is the console (the portal, when on the same app, answers first).
+  router.get('/', (_req, res) => res.redirect(303, '/staff'));
+  router.use('/staff', (_req, res, next) => {
+    // Staff pages hold live data: never cached, and errors shown in the console's own page.
+    res.set('Cache-Control', 'no-store');
+    res.locals.errorView = 'staff/error';
+    next();
+  });
+  router.use('/staff', loadStaff(deps));
+  // Every page gets a form token (the sign-out button is on every page).
+  router.use('/staff', (req, res, next) => (req.method === 'GET' ? csrf.provide(req, res, next) : next()));
+  router.use(authRoutes(deps, csrf, opts));
+  router.use('/staff', requireStaff);
+  for (const p of ADMIN_PATHS) router.use(p, requireAdmin);
+  router.use(overviewRoutes(deps));
+  router.use(sessionsRoutes(deps, csrf));
+  router.use(passesRoutes(deps, csrf));
+  router.use(statsRoutes(deps));
+  router.use(policiesRoutes(deps, csrf));
+  router.use(accountsRoutes(deps, csrf));
+  router.use(auditRoutes(deps));
+  return router;
+}

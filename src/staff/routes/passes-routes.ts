@@ -1,0 +1,68 @@
+// Access passes: create a batch (how many, minutes each, valid until), print its sheet once,
+// revoke the unused passes of a batch. The codes are shown once and never stored.
+import { Router, type Response } from 'express';
+import type { Deps } from '../../deps';
+import type { Csrf } from '../../http/csrf';
+import { addDays, localDate, zonedTime } from '../../domain/local-time';
+import { param, staffOf } from '../guards';
+
+export const MAX_PASSES_PER_BATCH = 200;
+/** How far ahead a batch may stay valid. */
+const MAX_VALID_DAYS = 366;
+
+type Values = Record<'count' | 'minutes' | 'validUntil', string>;
+
+function read(body: unknown): Values {
+  const b = (body ?? {}) as Record<string, unknown>;
+  const s = (k: string) => (typeof b[k] === 'string' ? (b[k] as string).trim().slice(0, 20) : '');
+  return { count: s('count'), minutes: s('minutes'), validUntil: s('validUntil') };
+}
+
+export function passesRoutes(deps: Deps, csrf: Csrf): Router {
+  const r = Router();
+  const tz = deps.config.timezone;
+  const today = () => localDate(deps.clock.now(), tz);
+
+  const render = async (res: Response, status: number, values: Values, errors: Record<string, string> = {}, notice?: string) => {
+    const batches = await deps.staff.passes.list();
+    const now = deps.clock.now();
+    const passZones = [];
+    for (const z of deps.config.zones) if ((await deps.sessions.policies.get(z.id)).accessMode === 'pass') passZones.push(z.name);
+    res.status(status).render('staff/passes', { batches, values, errors, notice, now, passZones, max: MAX_PASSES_PER_BATCH, today: today() });
+  };
+
+  const defaults = (): Values => ({ count: '10', minutes: '60', validUntil: addDays(today(), 7) });
+
+  r.get('/staff/passes', async (req, res) => {
+    const revoked = Number(req.query.revoked);
+    const notice = Number.isInteger(revoked) && revoked >= 0 && req.query.revoked !== undefined ? `${revoked} unused passes were revoked.` : undefined;
+    await render(res, 200, defaults(), {}, notice);
+  });
+
+  r.post('/staff/passes', csrf.protect, csrf.provide, async (req, res) => {
+    const values = read(req.body);
+    const errors: Record<string, string> = {};
+    const count = Number(values.count);
+    const minutes = Number(values.minutes);
+    if (!/^\d+$/.test(values.count) || count < 1 || count > MAX_PASSES_PER_BATCH) errors.count = `Enter how many passes, from 1 to ${MAX_PASSES_PER_BATCH}.`;
+    if (!/^\d+$/.test(values.minutes) || minutes < 1 || minutes > 1440) errors.minutes = 'Enter the minutes each pass gives, from 1 to 1440.';
+    const last = addDays(today(), MAX_VALID_DAYS);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(values.validUntil) || addDays(values.validUntil, 0) !== values.validUntil) {
+      errors.validUntil = 'Enter the last day the passes work, as a date (YYYY-MM-DD).';
+    } else if (values.validUntil < today() || values.validUntil > last) {
+      errors.validUntil = `Choose a day from today to ${last}.`;
+    }
+    if (Object.keys(errors).length) return render(res, 400, values, errors);
+    // Valid through the whole of the chosen day, library time.
+    const validUntil = zonedTime(addDays(values.validUntil, 1), 0, tz);
+    const { batch, codes } = await deps.staff.passes.createBatch(staffOf(res).username, { count, minutes, validUntil });
+    res.render('staff/pass-sheet', { batch, codes, lastDay: values.validUntil });
+  });
+
+  r.post('/staff/passes/:batchId/revoke', csrf.protect, async (req, res) => {
+    const n = await deps.staff.passes.revoke(staffOf(res).username, param(req, 'batchId'));
+    res.redirect(303, `/staff/passes?revoked=${n}`);
+  });
+
+  return r;
+}

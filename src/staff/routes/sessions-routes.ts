@@ -1,0 +1,64 @@
+// Live sessions: counts per zone and the list by session code; extend or end a session by its
+// code. Staff see codes, zones and times, never an address or pseudonym.
+import { Router, type Response } from 'express';
+import type { Deps } from '../../deps';
+import type { Csrf } from '../../http/csrf';
+import { normaliseCode } from '../../privacy/random';
+import { staffOf } from '../guards';
+import { EXTEND_CHOICES } from '../live-sessions';
+
+const NOTICES: Record<string, string> = {
+  extended: 'The session was extended.',
+  ended: 'The session was ended. The patron can start a new one if they have time left today.',
+};
+
+function field(body: unknown, name: string): string {
+  const v = (body as Record<string, unknown> | undefined)?.[name];
+  return typeof v === 'string' ? v.slice(0, 40) : '';
+}
+
+export function sessionsRoutes(deps: Deps, csrf: Csrf): Router {
+  const r = Router();
+
+  const render = async (res: Response, status: number, locals: { code?: string; error?: string; notice?: string }) => {
+    const { rows, counts } = await deps.staff.live.overview();
+    const code = locals.code ? normaliseCode(locals.code) : '';
+    const found = code && !locals.error ? await deps.staff.live.find(code) : undefined;
+    const error = locals.error ?? (code && !found ? `No running session has the code ${code}. Check the code on the patron's status page.` : undefined);
+    res.status(error && status === 200 ? 404 : status).render('staff/sessions', {
+      rows,
+      counts,
+      code,
+      found,
+      error,
+      notice: locals.notice,
+      extendChoices: EXTEND_CHOICES,
+      multiGateway: new Set(rows.map((x) => x.gatewayId)).size > 1,
+    });
+  };
+
+  r.get('/staff/sessions', async (req, res) => {
+    const notice = typeof req.query.notice === 'string' ? NOTICES[req.query.notice] : undefined;
+    await render(res, 200, { code: typeof req.query.code === 'string' ? req.query.code.slice(0, 40) : undefined, notice });
+  });
+
+  r.post('/staff/sessions/extend', csrf.protect, csrf.provide, async (req, res) => {
+    const code = field(req.body, 'code');
+    const minutes = Number(field(req.body, 'minutes'));
+    if (!(EXTEND_CHOICES as readonly number[]).includes(minutes)) {
+      return render(res, 400, { code, error: `Choose how long to extend by: ${EXTEND_CHOICES.join(', ')} minutes.` });
+    }
+    const result = await deps.staff.live.extend(staffOf(res).username, code, minutes);
+    if (!result.ok) return render(res, 409, { code, error: result.message });
+    res.redirect(303, `/staff/sessions?code=${encodeURIComponent(result.row.code)}&notice=extended`);
+  });
+
+  r.post('/staff/sessions/end', csrf.protect, csrf.provide, async (req, res) => {
+    const code = field(req.body, 'code');
+    const result = await deps.staff.live.end(staffOf(res).username, code);
+    if (!result.ok) return render(res, 404, { code, error: result.message });
+    res.redirect(303, '/staff/sessions?notice=ended');
+  });
+
+  return r;
+}

@@ -1,0 +1,54 @@
+// The staff console's services, built once per process from the shared dependencies.
+import type { Config } from '../config/schema';
+import type { Clock } from '../domain/clock';
+import type { Logger } from '../logger';
+import type { RandomSource } from '../privacy/random';
+import type { SessionService } from '../sessions/session-service';
+import type { Store } from '../store/types';
+import { AccountService } from './account-service';
+import { AuditLog } from './audit-log';
+import { ConsoleSessions } from './console-sessions';
+import { LiveSessions } from './live-sessions';
+import { PassService } from './pass-service';
+import { RemoteSessions } from './remote-sessions';
+import { SetupToken } from './setup-token';
+import { StatsService } from './stats-service';
+
+/** Everything the staff console (and the pass redemption on the splash page) uses. */
+export interface StaffServices {
+  audit: AuditLog;
+  accounts: AccountService;
+  consoleSessions: ConsoleSessions;
+  setup: SetupToken;
+  passes: PassService;
+  live: LiveSessions;
+  /** Sessions other gateways own (several gateways sharing one Redis). */
+  remote: RemoteSessions;
+  stats: StatsService;
+}
+
+export interface StaffServicesDeps {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  random: RandomSource;
+  logger: Logger;
+  sessions: SessionService;
+}
+
+export function createStaffServices(d: StaffServicesDeps): StaffServices {
+  const { config, store, clock, random, sessions, logger } = d;
+  const audit = new AuditLog({ store, clock, random, retentionDays: config.auditRetentionDays });
+  const accounts = new AccountService({ store, clock, audit });
+  const remote = new RemoteSessions({ config, store, clock, sessions, logger });
+  return {
+    audit,
+    accounts,
+    consoleSessions: new ConsoleSessions({ store, clock, random, idleMinutes: config.staffSessionIdleMinutes }),
+    setup: new SetupToken(random, accounts),
+    passes: new PassService({ store, clock, random, sessions, audit }),
+    live: new LiveSessions({ config, store, clock, sessions, remote, audit }),
+    remote,
+    stats: new StatsService({ config, store, clock }),
+  };
+}
