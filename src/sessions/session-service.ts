@@ -51,7 +51,7 @@ export class SessionService {
 
   constructor(private readonly d: SessionServiceDeps) {
     this.zones = new ZoneResolver(d.config.zones);
-    this.policies = new PolicyBook(d.config, d.store);
+    this.policies = new PolicyBook(d.config, d.store, () => d.clock.now());
   }
 
   private get now(): number {
@@ -124,7 +124,7 @@ export class SessionService {
       await this.d.firewall.allow([{ ip: client.ip, mac: client.mac, zoneId: zone.id, timeoutSeconds: plan.seconds }]);
       await this.stat(zone.id, 'sessionsStarted');
       if (via === 'pass') await this.stat(zone.id, 'passesRedeemed');
-      await this.d.store.raisePeak(zone.id, hourOf(now), this.live.countInZone(zone.id, now), this.statsExpiry(now));
+      await this.d.store.raisePeak(zone.id, hourOf(now), this.live.heldInZone(zone.id), this.statsExpiry(now));
       this.d.logger.info({ event: 'session.start', zone: zone.id, seconds: plan.seconds, via }, 'session started');
       return { ok: true, session };
     }
@@ -251,7 +251,10 @@ export class SessionService {
     const records = await this.d.store.listSessions(this.d.config.gatewayId);
     const seen = new Set<string>();
     const now = this.now;
+    let n = 0;
     for (const record of records) {
+      // Let probes through while a large gateway is reconciled.
+      if (++n % 500 === 0) await new Promise((r) => setImmediate(r));
       seen.add(record.id);
       const mine = this.live.byIdOf(record.id);
       if (mine) {

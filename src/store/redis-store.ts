@@ -191,7 +191,8 @@ export class RedisStore implements Store {
     const index = K.statsIndexKey(this.prefix);
     const ttl = K.ttlMs(expiresAt, this.clock.now());
     let tx = this.client.multi();
-    for (const c of STAT_COUNTERS) tx = tx.hincrbyfloat(row, c, finite(counts[c] ?? 0, c));
+    // Only the counters that change: readStats fills the others with zeros.
+    for (const c of STAT_COUNTERS) if (counts[c]) tx = tx.hincrbyfloat(row, c, finite(counts[c] ?? 0, c));
     tx = tx.zadd(index, hour, K.statsMember(zoneId, hour));
     await exec(extendExpiry(extendExpiry(tx, row, ttl), index, ttl));
   }

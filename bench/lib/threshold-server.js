@@ -1,0 +1,127 @@
+// Bench child: the real Threshold server (dist/main.js serve()) on loopback, driven over IPC:
+// grant sessions in-process, report memory, stop. Forked by the benchmarks, never run by hand.
+const { monitorEventLoopDelay } = require('node:perf_hooks');
+const { setTimeout } = require('node:timers');
+const { requireDist } = require('./common');
+
+const { serve } = requireDist('main');
+const { configSchema } = requireDist('config/schema');
+const { createLogger } = requireDist('logger');
+
+/** A distinct IPv4 address (and a locally administered MAC) for client number i. */
+function clientFor(i) {
+  const n = i + 1;
+  const ip = `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+  const mac = `02:00:00:${((n >> 16) & 255).toString(16).padStart(2, '0')}:${((n >> 8) & 255).toString(16).padStart(2, '0')}:${(n & 255).toString(16).padStart(2, '0')}`;
+  return { ip, mac };
+}
+
+async function grantMany(running, { from = 0, count, concurrency = 1, clients }) {
+  const list = clients ?? Array.from({ length: count }, (_, k) => clientFor(from + k));
+  let next = 0;
+  let refused = 0;
+  const started = process.hrtime.bigint();
+  async function worker() {
+    while (next < list.length) {
+      const client = list[next++];
+      const result = await running.deps.sessions.grant(client);
+      if (!result.ok) refused++;
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, list.length) }, worker));
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  return { granted: list.length - refused, refused, ms, live: running.deps.sessions.live.size };
+}
+
+/**
+ * Runs the server's periodic jobs once now (as main.ts's timers would): how long each takes, and
+ * the longest the event loop (so every probe) was held up while it ran.
+ */
+async function jobs(sessions) {
+  const timed = async (fn) => {
+    const delay = monitorEventLoopDelay({ resolution: 1 });
+    delay.enable();
+    // The monitor counts from its first tick: let it tick before the job can hold the loop.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const started = process.hrtime.bigint();
+    await fn();
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    // Let the monitor's timer fire once more, so a job that never yielded is counted too.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    delay.disable();
+    return { ms, maxBlockMs: delay.max / 1e6 };
+  };
+  return { reconcile: await timed(() => sessions.reconcile()), tick: await timed(() => sessions.tick()) };
+}
+
+function memory() {
+  // Two full collections so what is left is what the server holds, not garbage.
+  if (globalThis.gc) {
+    globalThis.gc();
+    globalThis.gc();
+  }
+  const m = process.memoryUsage();
+  return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers };
+}
+
+/**
+ * Times POST /accept inside the server, from the request parsed to the response handed to the
+ * socket, so the grant bench can tell server time from time spent queueing in the load generator.
+ */
+function timeAccepts(servers) {
+  const times = [];
+  for (const server of servers) {
+    server.prependListener('request', (req, res) => {
+      if (req.method !== 'POST' || req.url !== '/accept') return;
+      const started = process.hrtime.bigint();
+      res.once('finish', () => times.push(Number(process.hrtime.bigint() - started) / 1e6));
+    });
+  }
+  return () => times.splice(0);
+}
+
+async function main() {
+  const env = process.env;
+  const config = configSchema.parse({
+    port: Number(env.BENCH_PORT),
+    host: '127.0.0.1',
+    staffPort: Number(env.BENCH_STAFF_PORT),
+    staffHost: '127.0.0.1',
+    dataDir: env.BENCH_DATA_DIR,
+    timezone: 'UTC',
+    logLevel: env.BENCH_LOG_LEVEL ?? 'info',
+    ...(env.BENCH_REDIS_URL ? { redisUrl: env.BENCH_REDIS_URL } : {}),
+  });
+  // Logs go to this process's stdout, which the bench points at a file: the real cost, kept.
+  const running = await serve(config, createLogger(config.logLevel));
+  const takeAcceptTimes = timeAccepts(running.servers);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await running.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', stop);
+  process.on('disconnect', stop);
+  process.on('message', async (msg) => {
+    try {
+      let result;
+      if (msg.cmd === 'grant') result = await grantMany(running, msg);
+      else if (msg.cmd === 'memory') result = memory();
+      else if (msg.cmd === 'jobs') result = await jobs(running.deps.sessions);
+      else if (msg.cmd === 'accept-times') result = takeAcceptTimes();
+      else if (msg.cmd === 'cpu') result = process.cpuUsage();
+      else throw new Error(`unknown command ${msg.cmd}`);
+      process.send({ id: msg.id, result });
+    } catch (err) {
+      process.send({ id: msg.id, error: String(err && err.stack ? err.stack : err) });
+    }
+  });
+  process.send({ ready: true, port: config.port, store: running.deps.store.kind });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

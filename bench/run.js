@@ -1,0 +1,57 @@
+// Runs every benchmark, one after another, each in its own process (`npm run bench` builds first),
+// then prints a summary. Exits non-zero if a benchmark fails to run; a missed target is reported.
+const { fork } = require('node:child_process');
+const path = require('node:path');
+const { machine } = require('./lib/common');
+
+const BENCHES = ['probe-throughput.js', 'grant-flow.js', 'session-memory.js'];
+
+let current;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    // The running benchmark stops its own servers and removes its temp dirs on the way out.
+    if (current && current.exitCode === null) current.kill(signal);
+    process.exit(130);
+  });
+}
+
+function runOne(file) {
+  return new Promise((resolve, reject) => {
+    const child = fork(path.join(__dirname, file), [], { stdio: 'inherit' });
+    current = child;
+    let result;
+    child.on('message', (msg) => (result = msg.result));
+    child.once('error', reject);
+    child.once('exit', (code, signal) => (code === 0 && result ? resolve(result) : reject(new Error(`${file} failed (${signal ?? code})`))));
+  });
+}
+
+const mibs = (b) => `${(b / 2 ** 20).toFixed(0)} MiB`;
+
+async function main() {
+  const started = Date.now();
+  const out = {};
+  for (const file of BENCHES) {
+    out[file] = await runOne(file);
+    console.log('');
+  }
+  const probe = out['probe-throughput.js'];
+  const grants = out['grant-flow.js'];
+  const memory = out['session-memory.js'];
+  console.log(`# summary — ${machine()}`);
+  console.log(`probe: Threshold ${Math.round(probe.thresholdRps)} req/s vs bare ${Math.round(probe.bareRps)} req/s = ${probe.ratio.toFixed(2)} × (target ≥ 0.5: ${probe.met ? 'MET' : 'NOT MET'})`);
+  for (const r of grants.results.filter((g) => g.concurrency === grants.targetConcurrency)) {
+    const met = r.p99 < 50;
+    console.log(`grants (${r.store}, ${r.concurrency} at a time, median of ${r.runs}): ${Math.round(r.grantsPerSecond)}/s, POST /accept p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms (target < 50 ms: ${met ? 'MET' : 'NOT MET'})`);
+  }
+  for (const r of memory.results) {
+    const redis = r.redisBytesPerSession ? `; Redis ${Math.round(r.redisBytesPerSession)} B/session` : '';
+    console.log(`memory (${r.store}): RSS idle ${mibs(r.idle.rss)} → ${mibs(r.full.rss)} with ${memory.sessions} sessions, heap ${mibs(r.idle.heapUsed)} → ${mibs(r.full.heapUsed)}${redis}`);
+  }
+  console.log(`all benchmarks took ${Math.round((Date.now() - started) / 1000)} s`);
+}
+
+main().catch((err) => {
+  console.error(err.message);
+  process.exit(1);
+});
