@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { ConfigError, loadConfig } from './config/load';
 import { createLogger } from './logger';
 import { serve } from './main';
+import { nftStartScript } from './firewall/nft-script-preview';
 import { registerStaffCommands } from './staff/staff-cli';
 
 const program = new Command();
@@ -54,6 +55,18 @@ function loadOrExit(file?: string) {
     throw err;
   }
 }
+
+// --- nftables gateway (issue 3) ---
+program
+  .command('firewall')
+  .description('the gateway firewall')
+  .command('script')
+  .argument('[file]', 'a JSON configuration file (default: THRESHOLD_CONFIG)')
+  .description('print the nftables script Threshold applies at start, for review (changes nothing)')
+  .action(async (file?: string) => {
+    const config = loadOrExit(file);
+    process.stdout.write(await nftStartScript(config));
+  });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error((err as Error).message);
