@@ -41,6 +41,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Express {
   app.disable('x-powered-by');
   app.set('views', path.join(ROOT, 'views'));
   app.set('view engine', 'ejs');
+  // Compile each template once, whatever NODE_ENV says: pages are rendered on every patron request.
+  app.set('view cache', true);
   app.set('trust proxy', false);
 
   // Public workstations (issue 5): JSON for agents, with its own headers, body limit and rate

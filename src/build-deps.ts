@@ -4,6 +4,7 @@ import type { Config } from './config/schema';
 import type { Deps } from './deps';
 import { systemClock, type Clock } from './domain/clock';
 import { createFirewall } from './firewall/registry';
+import { firewallOptions } from './firewall/firewall-options';
 import { ProcNeighbourTable } from './firewall/neighbours';
 import { socketClientResolver } from './http/client';
 import type { Logger } from './logger';
@@ -21,7 +22,7 @@ export async function buildDeps(config: Config, logger: Logger, overrides: Parti
   const random = overrides.random ?? cryptoRandom;
   const store = overrides.store ?? createStore(config, { clock });
   await store.init();
-  const firewall = overrides.firewall ?? createFirewall(config.firewall, { logger, clock, portalPort: config.port });
+  const firewall = overrides.firewall ?? createFirewall(config.firewall, firewallOptions(config, logger, clock));
   await firewall.init();
   const keys = overrides.keys ?? new DayKeyring(config.dataDir, clock, config.timezone, random);
   const sessions = overrides.sessions ?? new SessionService({ config, store, firewall, keys, clock, random, logger });

@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from './config/load';
 import { createLogger } from './logger';
+import { nftStartScript } from './firewall/nft-script-preview';
 import { registerStaffCommands } from './staff/staff-cli';
 import { registerAgentCommands } from './agent/agent-cli';
 import { registerWorkstationCommands } from './workstations/workstation-cli';
@@ -57,6 +58,18 @@ function loadOrExit(file?: string) {
     throw err;
   }
 }
+
+// --- nftables gateway (issue 3) ---
+program
+  .command('firewall')
+  .description('the gateway firewall')
+  .command('script')
+  .argument('[file]', 'a JSON configuration file (default: THRESHOLD_CONFIG)')
+  .description('print the nftables script Threshold applies at start, for review (changes nothing)')
+  .action(async (file?: string) => {
+    const config = loadOrExit(file);
+    process.stdout.write(await nftStartScript(config));
+  });
 
 // Public workstations (issue 5): codes and retiring on the gateway, the agent on the PCs.
 registerWorkstationCommands(program, () => loadOrExit());

@@ -71,10 +71,12 @@ export async function serve(config: Config, logger: Logger = createLogger(config
     every(30_000, async () => {
       await deps.sessions.policies.refresh();
       await deps.sessions.reconcile();
+      await deps.sessions.restoreMissing();
     }, logger, 'reconcile'),
     every(10 * 60_000, async () => {
       await deps.sessions.pruneKeys();
       await deps.store.sweep(deps.clock.now());
+      await deps.firewall.refresh?.();
     }, logger, 'sweep'),
   ];
 

@@ -19,6 +19,8 @@ export const ENV_KEYS = {
   LIBRARY_NAME: { key: 'libraryName', type: 'string' },
   PORTAL_URL: { key: 'portalUrl', type: 'string' },
   GATEWAY_ID: { key: 'gatewayId', type: 'string' },
+  LAN_INTERFACES: { key: 'lanInterfaces', type: 'list' },
+  WALLED_GARDEN: { key: 'walledGarden', type: 'list' },
   STAFF_PORT: { key: 'staffPort', type: 'number' },
   STAFF_HOST: { key: 'staffHost', type: 'string' },
   STAFF_SESSION_IDLE_MINUTES: { key: 'staffSessionIdleMinutes', type: 'number' },
@@ -60,6 +62,8 @@ export function loadConfig(env: Env = process.env, file = env.THRESHOLD_CONFIG):
     if (type === 'number') {
       const n = Number(value);
       raw[key] = /^\s*\d+\s*$/.test(value) ? n : value;
+    } else if (type === 'list') {
+      raw[key] = value.split(',').map((v) => v.trim()).filter(Boolean);
     } else raw[key] = value;
   }
   if (problems.length) throw new ConfigError(problems);

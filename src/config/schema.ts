@@ -1,6 +1,6 @@
 // The configuration schema: every setting, its default and what it must be.
 import { z } from 'zod';
-import { isValidCidr } from '../domain/subnets';
+import { isValidCidr, isValidIp } from '../domain/subnets';
 import { SUPPORTED, isLang } from '../i18n/languages';
 
 const hhmm = z
@@ -38,6 +38,9 @@ export const policySchema = z
       .array(z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD'), reason: z.string().max(200).default('') }))
       .max(366)
       .default([]),
+    // --- nftables gateway (issue 3) ---
+    /** Data per session, in megabytes (1 MB = 1,000,000 bytes); the session ends when it is used. Needs a firewall that counts bytes. */
+    dataMB: z.number().int().min(1).max(10_000_000).optional(),
   })
   .strict();
 
@@ -49,6 +52,15 @@ export const zoneSchema = z
       .array(z.string().refine(isValidCidr, 'expected a subnet in CIDR form, for example 10.10.0.0/16 or 2001:db8::/64'))
       .min(1),
     policy: policySchema.default(() => policySchema.parse({})),
+    // --- nftables gateway (issue 3) ---
+    /** Per-client bandwidth cap in megabits per second, enforced by nftables. */
+    bandwidth: z
+      .object({
+        downMbps: z.number().min(0.1).max(100_000).optional(),
+        upMbps: z.number().min(0.1).max(100_000).optional(),
+      })
+      .strict()
+      .optional(),
     /** What the zone serves: `kiosk` zones count as public-computer uses in the yearly statistics. */
     kind: z.enum(['wifi', 'kiosk']).default('wifi'),
   })
@@ -107,6 +119,17 @@ export const configSchema = z
       .array(zoneSchema)
       .min(1)
       .default(() => [zoneSchema.parse({ id: 'wifi', name: 'Wi-Fi', subnets: ['0.0.0.0/0', '::/0'] })]),
+    // --- nftables gateway (issue 3) ---
+    /** The network interfaces patrons are on (the nftables firewall controls traffic to and from them). */
+    lanInterfaces: z
+      .array(z.string().regex(/^[A-Za-z0-9_.@-]{1,15}$/, 'expected a network interface name such as wlan0 or br-lan (at most 15 characters)'))
+      .max(32)
+      .default([]),
+    /** Reachable before accepting the terms: addresses, subnets or host names. */
+    walledGarden: z
+      .array(z.string().refine(isGardenEntry, 'expected an IP address, a subnet such as 192.0.2.0/24, or a host name such as catalogue.library.example'))
+      .max(256)
+      .default([]),
     // Public workstations (issue 5): the agent API is on the HTTPS listener; plain HTTP only for development.
     agentOverHttp: z.union([z.boolean(), z.stringbool()], { error: 'expected true or false' }).default(false),
   })
@@ -115,6 +138,9 @@ export const configSchema = z
     const tls = [c.httpsPort, c.tlsCert, c.tlsKey].filter((v) => v !== undefined).length;
     if (tls > 0 && tls < 3) {
       ctx.addIssue({ code: 'custom', path: ['httpsPort'], message: 'expected all three of HTTPS_PORT, TLS_CERT and TLS_KEY, or none of them' });
+    }
+    if (c.firewall === 'nftables' && c.lanInterfaces.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['lanInterfaces'], message: 'expected the LAN interfaces patrons are on when FIREWALL is nftables, e.g. LAN_INTERFACES=wlan0,eth1' });
     }
     if (c.staffPort === c.port || c.staffPort === c.httpsPort) {
       ctx.addIssue({ code: 'custom', path: ['staffPort'], message: 'expected the staff console on a port of its own, not the portal\'s' });
@@ -130,6 +156,12 @@ export type Config = z.infer<typeof configSchema>;
 export type Policy = z.infer<typeof policySchema>;
 export type Zone = z.infer<typeof zoneSchema>;
 export type OpeningHours = z.infer<typeof openingHoursSchema>;
+
+const HOSTNAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
+
+function isGardenEntry(s: string): boolean {
+  return isValidIp(s) || isValidCidr(s) || HOSTNAME.test(s);
+}
 
 function isValidTimezone(tz: string): boolean {
   try {

@@ -34,5 +34,8 @@ export interface Firewall {
   /** Stops letting clients through; unknown clients are ignored. */
   revoke(clients: Pick<FirewallClient, 'ip' | 'mac'>[]): Promise<void>;
   list(): Promise<FirewallEntry[]>;
+  /** Periodic upkeep where the backend has some (re-resolving walled-garden host names). */
+  refresh?(): Promise<void>;
+  /** Waits for changes in flight; what the kernel enforces stays. */
   close(): Promise<void>;
 }

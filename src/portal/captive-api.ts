@@ -19,6 +19,9 @@ export function captiveApiRouter(deps: Deps): Router {
       const policy = deps.sessions.policies.peek(session.record.zoneId);
       body['seconds-remaining'] = deps.sessions.secondsLeft(session);
       body['can-extend-session'] = Boolean(policy?.allowExtend);
+      // Only when the zone has a data allowance (and a firewall that counts bytes).
+      const bytes = deps.sessions.bytesLeft(session);
+      if (bytes !== undefined) body['bytes-remaining'] = bytes;
     } else {
       body['can-extend-session'] = false;
     }

@@ -13,6 +13,8 @@ export interface LiveSession {
 export class LiveView {
   private readonly byIp = new Map<string, LiveSession>();
   private readonly byId = new Map<string, LiveSession>();
+  /** Sessions held per zone (ended ones included until swept), so a grant need not scan. */
+  private readonly perZone = new Map<string, number>();
 
   /** The live session of a client address, if it has one that has not ended at `now`. */
   forIp(ip: string, now: number): LiveSession | undefined {
@@ -32,6 +34,8 @@ export class LiveView {
   set(s: LiveSession): void {
     const old = this.byId.get(s.record.id);
     if (old && old.ip !== s.ip) this.byIp.delete(old.ip);
+    if (old) this.bump(old.record.zoneId, -1);
+    this.bump(s.record.zoneId, 1);
     this.byIp.set(s.ip, s);
     this.byId.set(s.record.id, s);
   }
@@ -40,12 +44,22 @@ export class LiveView {
     const s = this.byId.get(id);
     if (!s) return undefined;
     this.byId.delete(id);
+    this.bump(s.record.zoneId, -1);
     if (this.byIp.get(s.ip) === s) this.byIp.delete(s.ip);
     return s;
   }
 
   all(): LiveSession[] {
     return [...this.byId.values()];
+  }
+
+  /** Sessions held in a zone, in constant time (may include some that ended since the last sweep). */
+  heldInZone(zoneId: string): number {
+    return this.perZone.get(zoneId) ?? 0;
+  }
+
+  private bump(zoneId: string, by: number): void {
+    this.perZone.set(zoneId, (this.perZone.get(zoneId) ?? 0) + by);
   }
 
   countInZone(zoneId: string, now: number): number {

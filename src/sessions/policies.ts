@@ -4,11 +4,18 @@ import type { Store } from '../store/types';
 
 export class PolicyBook {
   /** The last policy read per zone, for hot paths that must not wait on the store. */
-  private readonly cache = new Map<string, Policy>();
+  private readonly cache = new Map<string, { policy: Policy; readAt: number }>();
 
+  /**
+   * @param now the clock, so a burst of grants reads the store once per `maxAgeMs`
+   * @param maxAgeMs how old a policy read may be before `get` asks the store again; a change
+   *   made through `set` on this gateway applies at once, one made elsewhere within this time
+   */
   constructor(
     private readonly config: Config,
     private readonly store: Store,
+    private readonly now: () => number = Date.now,
+    private readonly maxAgeMs = 2000,
   ) {}
 
   zone(zoneId: string): Zone | undefined {
@@ -17,27 +24,33 @@ export class PolicyBook {
 
   /** The policy in force for a zone. */
   async get(zoneId: string): Promise<Policy> {
+    const hit = this.cache.get(zoneId);
+    if (hit && this.now() - hit.readAt < this.maxAgeMs && this.now() >= hit.readAt) return hit.policy;
+    return this.read(zoneId);
+  }
+
+  private async read(zoneId: string): Promise<Policy> {
     const stored = await this.store.getPolicy(zoneId);
     const zone = this.zone(zoneId);
     if (!zone) throw new Error(`unknown zone "${zoneId}"`);
     const policy = stored ?? zone.policy;
-    this.cache.set(zoneId, policy);
+    this.cache.set(zoneId, { policy, readAt: this.now() });
     return policy;
   }
 
   /** The policy last read for a zone, without waiting (the configured one before any read). */
   peek(zoneId: string): Policy | undefined {
-    return this.cache.get(zoneId) ?? this.zone(zoneId)?.policy;
+    return this.cache.get(zoneId)?.policy ?? this.zone(zoneId)?.policy;
   }
 
   /** Re-reads every zone's policy, so changes made by another process are seen. */
   async refresh(): Promise<void> {
-    for (const z of this.config.zones) await this.get(z.id);
+    for (const z of this.config.zones) await this.read(z.id);
   }
 
   async set(zoneId: string, policy: Policy): Promise<void> {
     if (!this.zone(zoneId)) throw new Error(`unknown zone "${zoneId}"`);
     await this.store.setPolicy(zoneId, policy);
-    this.cache.set(zoneId, policy);
+    this.cache.set(zoneId, { policy, readAt: this.now() });
   }
 }

@@ -20,7 +20,7 @@ export interface ClientAddress {
   mac?: string;
 }
 
-export type EndReason = 'logout' | 'expired' | 'staff' | 'idle';
+export type EndReason = 'logout' | 'expired' | 'staff' | 'idle' | 'data';
 
 export type GrantResult =
   | { ok: true; session: LiveSession }
@@ -51,7 +51,7 @@ export class SessionService {
 
   constructor(private readonly d: SessionServiceDeps) {
     this.zones = new ZoneResolver(d.config.zones);
-    this.policies = new PolicyBook(d.config, d.store);
+    this.policies = new PolicyBook(d.config, d.store, () => d.clock.now());
   }
 
   private get now(): number {
@@ -129,10 +129,12 @@ export class SessionService {
       await this.d.store.putSession(record);
       const session: LiveSession = { record, ip: client.ip, ...(client.mac ? { mac: client.mac } : {}) };
       this.live.set(session);
-      await this.d.firewall.allow([{ ip: client.ip, mac: client.mac, zoneId: zone.id, timeoutSeconds: plan.seconds }]);
-      await this.stat(zone.id, 'sessionsStarted');
-      if (via === 'pass') await this.stat(zone.id, 'passesRedeemed');
-      await this.d.store.raisePeak(zone.id, hourOf(now), this.live.countInZone(zone.id, now), this.statsExpiry(now));
+      // The counters are independent writes: send them together.
+      await Promise.all([
+        this.d.firewall.allow([{ ip: client.ip, mac: client.mac, zoneId: zone.id, timeoutSeconds: plan.seconds }]),
+        this.d.store.bumpStats(zone.id, hourOf(now), { sessionsStarted: 1, ...(via === 'pass' ? { passesRedeemed: 1 } : {}) }, this.statsExpiry(now)),
+        this.d.store.raisePeak(zone.id, hourOf(now), this.live.heldInZone(zone.id), this.statsExpiry(now)),
+      ]);
       this.d.logger.info({ event: 'session.start', zone: zone.id, seconds: plan.seconds, via }, 'session started');
       return { ok: true, session };
     }
@@ -240,6 +242,10 @@ export class SessionService {
     const all = this.live.all();
     const now = this.now;
     const alive = all.filter((s) => s.record.endsAt > now);
+    // The kernel may still let through clients whose sessions ended while Threshold was down.
+    const keep = new Set(alive.map((s) => s.ip));
+    const stale = (await this.d.firewall.list()).filter((e) => !keep.has(e.ip));
+    if (stale.length) await this.d.firewall.revoke(stale.map((e) => ({ ip: e.ip, ...(e.mac ? { mac: e.mac } : {}) })));
     if (alive.length) {
       await this.d.firewall.allow(
         alive.map((s) => ({ ip: s.ip, mac: s.mac, zoneId: s.record.zoneId, timeoutSeconds: Math.ceil((s.record.endsAt - now) / 1000) })),
@@ -256,7 +262,10 @@ export class SessionService {
     const records = await this.d.store.listSessions(this.d.config.gatewayId);
     const seen = new Set<string>();
     const now = this.now;
+    let n = 0;
     for (const record of records) {
+      // Let probes through while a large gateway is reconciled.
+      if (++n % 500 === 0) await new Promise((r) => setImmediate(r));
       seen.add(record.id);
       const mine = this.live.byIdOf(record.id);
       if (mine) {
@@ -293,6 +302,10 @@ export class SessionService {
       }
       const bytes = counters.get(s.ip);
       if (bytes === undefined) continue;
+      if (this.dataUsedUp(s, bytes)) {
+        await this.end(s.record.id, 'data');
+        continue;
+      }
       if (s.lastBytes === undefined || bytes !== s.lastBytes) {
         s.lastBytes = bytes;
         s.record = { ...s.record, lastActivityAt: now };
@@ -312,6 +325,37 @@ export class SessionService {
     const gone = this.d.keys.prune();
     for (const day of gone) await this.d.store.purgeDay(day);
     return gone;
+  }
+
+  /**
+   * Lets through again live sessions the firewall no longer holds (its table deleted by a
+   * reload of the host firewall, say). Returns how many.
+   */
+  async restoreMissing(): Promise<number> {
+    const now = this.now;
+    const held = new Set((await this.d.firewall.list()).map((e) => e.ip));
+    const missing = this.live.all().filter((s) => s.record.endsAt > now && !held.has(s.ip) && !this.pending.has(s.ip));
+    if (!missing.length) return 0;
+    await this.d.firewall.allow(
+      missing.map((s) => ({ ip: s.ip, mac: s.mac, zoneId: s.record.zoneId, timeoutSeconds: Math.ceil((s.record.endsAt - now) / 1000) })),
+    );
+    this.d.logger.warn({ event: 'firewall.restored', count: missing.length }, `${missing.length} session(s) were missing from the firewall and were let through again`);
+    return missing.length;
+  }
+
+  // --- data allowance (issue 3): per session, counted by the firewall ---
+
+  /** Bytes left of the zone's data allowance, or undefined when the zone has none. */
+  bytesLeft(s: LiveSession): number | undefined {
+    const mb = this.policies.peek(s.record.zoneId)?.dataMB;
+    return mb === undefined ? undefined : Math.max(0, mb * 1_000_000 - (s.lastBytes ?? 0));
+  }
+
+  private dataUsedUp(s: LiveSession, bytes: number): boolean {
+    const mb = this.policies.peek(s.record.zoneId)?.dataMB;
+    if (mb === undefined || bytes < mb * 1_000_000) return false;
+    s.lastBytes = bytes;
+    return true;
   }
 
   /** Seconds left on a session. */

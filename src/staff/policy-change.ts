@@ -14,6 +14,7 @@ export function describePolicyChange(before: Policy, after: Policy): string {
   if (before.allowExtend !== after.allowExtend) out.push(after.allowExtend ? 'patrons may extend' : 'patrons may not extend');
   const hours = (p: Policy) => (p.openingHours === null ? 'always open' : WEEKDAYS.map((d) => (p.openingHours?.[d] ?? []).map((x) => `${x.open}-${x.close}`).join(',')).join(';'));
   if (hours(before) !== hours(after)) out.push(after.openingHours === null ? 'now always open' : 'opening hours changed');
+  if (before.dataMB !== after.dataMB) out.push(`data ${before.dataMB ?? 'unlimited'} → ${after.dataMB ?? 'unlimited'} MB per session`);
   if (JSON.stringify(before.closures) !== JSON.stringify(after.closures)) out.push(`closures ${before.closures.length} → ${after.closures.length}`);
   return out.join('; ');
 }

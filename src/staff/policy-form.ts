@@ -40,6 +40,7 @@ export function policyToForm(p: Policy): PolicyFormValues {
     allowExtend: p.allowExtend ? 'yes' : '',
     alwaysOpen: p.openingHours === null ? 'yes' : '',
     closures: p.closures.map((c) => `${c.date} ${c.reason}`.trim()).join('\n'),
+    dataMB: p.dataMB === undefined ? '' : String(p.dataMB),
   };
   for (const d of WEEKDAYS) v[hoursField(d)] = (p.openingHours?.[d] ?? []).map((x) => `${x.open}-${x.close}`).join(', ');
   return v;
@@ -48,7 +49,7 @@ export function policyToForm(p: Policy): PolicyFormValues {
 /** Only the form's own fields, as strings (anything else sent is dropped). */
 export function pickFormValues(body: unknown): PolicyFormValues {
   const b = (body ?? {}) as Record<string, unknown>;
-  const names = ['accessMode', ...Object.keys(NUMBER_FIELDS), 'allowExtend', 'alwaysOpen', 'closures', 'shortenRunning', ...WEEKDAYS.map(hoursField)];
+  const names = ['accessMode', ...Object.keys(NUMBER_FIELDS), 'allowExtend', 'alwaysOpen', 'closures', 'shortenRunning', 'dataMB', ...WEEKDAYS.map(hoursField)];
   return Object.fromEntries(names.map((n) => [n, typeof b[n] === 'string' ? (b[n] as string) : '']));
 }
 
@@ -89,6 +90,13 @@ export function parsePolicyForm(v: PolicyFormValues): PolicyFormResult {
   const closures = parseClosures(v.closures ?? '');
   if (typeof closures === 'string') errors.closures = closures;
 
+  // The data allowance is optional: empty means none.
+  const rawData = (v.dataMB ?? '').trim();
+  const dataMB = rawData === '' ? undefined : Number(rawData);
+  if (dataMB !== undefined && (!/^\d+$/.test(rawData) || dataMB < 1 || dataMB > 10_000_000)) {
+    errors.dataMB = 'Enter the data per session as a whole number of megabytes from 1 to 10000000, or leave it empty for no limit.';
+  }
+
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   const checked = policySchema.safeParse({
     accessMode,
@@ -96,6 +104,7 @@ export function parsePolicyForm(v: PolicyFormValues): PolicyFormResult {
     allowExtend: v.allowExtend === 'yes',
     openingHours,
     closures,
+    ...(dataMB !== undefined ? { dataMB } : {}),
   });
   if (!checked.success) {
     // The checks above cover the schema; this is the backstop, field by field.

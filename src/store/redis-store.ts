@@ -54,9 +54,9 @@ export class RedisStore implements Store {
       commandTimeout: 5000,
       // ioredis waits this long for a socket that is already gone to close when disconnecting.
       disconnectTimeout: 200,
-      retryStrategy: (times) => Math.min(times * 200, 2000),
-      // Commands issued in the same tick share one write (heartbeats arrive by the thousand).
+      // Commands issued in the same tick by concurrent requests share one write to the socket.
       enableAutoPipelining: true,
+      retryStrategy: (times) => Math.min(times * 200, 2000),
     });
     // Without a listener ioredis prints every reconnect error; keep the last one for `ping`.
     this.client.on('error', (err: Error) => {
@@ -197,7 +197,8 @@ export class RedisStore implements Store {
     const index = K.statsIndexKey(this.prefix);
     const ttl = K.ttlMs(expiresAt, this.clock.now());
     let tx = this.client.multi();
-    for (const c of STAT_COUNTERS) tx = tx.hincrbyfloat(row, c, finite(counts[c] ?? 0, c));
+    // Only the counters that change: readStats fills the others with zeros.
+    for (const c of STAT_COUNTERS) if (counts[c]) tx = tx.hincrbyfloat(row, c, finite(counts[c] ?? 0, c));
     tx = tx.zadd(index, hour, K.statsMember(zoneId, hour));
     await exec(extendExpiry(extendExpiry(tx, row, ttl), index, ttl));
   }

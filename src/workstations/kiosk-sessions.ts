@@ -22,7 +22,7 @@ interface Watched {
   reason?: EndedReason;
 }
 
-const REASON: Record<EndReason, EndedReason> = { expired: 'time', logout: 'logout', staff: 'staff', idle: 'idle' };
+const REASON: Record<EndReason, EndedReason> = { expired: 'time', logout: 'logout', staff: 'staff', idle: 'idle', data: 'data' };
 const HOUR = 3_600_000;
 
 export class KioskSessions {

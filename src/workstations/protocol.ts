@@ -89,7 +89,7 @@ export const deliveredCommandSchema = z.object({
 export type DeliveredCommand = z.infer<typeof deliveredCommandSchema>;
 
 /** How a kiosk session ended, as the agent's end hook is told. */
-export const END_REASONS = ['time', 'logout', 'staff', 'idle', 'ended'] as const;
+export const END_REASONS = ['time', 'logout', 'staff', 'idle', 'data', 'ended'] as const;
 export type EndedReason = (typeof END_REASONS)[number];
 
 /** The state of the kiosk session of the machine asking (matched by its source address). */

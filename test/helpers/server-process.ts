@@ -32,9 +32,18 @@ export async function freePort(): Promise<number> {
 /** Builds dist/ once per test run if it is missing or older than src/. */
 export function ensureBuilt(): void {
   const cli = path.join(ROOT, 'dist', 'cli.js');
-  if (fs.existsSync(cli) && !process.env.THRESHOLD_REBUILD) return;
+  if (fs.existsSync(cli) && !process.env.THRESHOLD_REBUILD && newestMtime(path.join(ROOT, 'src')) <= fs.statSync(cli).mtimeMs) return;
   const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
   execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
+  }
+  return newest;
 }
 
 /**
@@ -74,7 +83,8 @@ export async function startServer(env: Record<string, string> = {}, opts: { pref
     dataDir,
     output: () => out,
     async stop(signal = 'SIGTERM') {
-      if (child.exitCode !== null) return;
+      // A process killed by a signal has no exit code, only a signal code.
+      if (child.exitCode !== null || child.signalCode !== null) return;
       await new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
         child.kill(signal);

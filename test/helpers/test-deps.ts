@@ -11,7 +11,8 @@ import { buildDeps } from '../../src/build-deps';
 import { createApp } from '../../src/app';
 import { ManualClock } from '../../src/domain/clock';
 import { headerClientResolver } from '../../src/http/client';
-import { createLogger } from '../../src/logger';
+import { createLogger, type Logger } from '../../src/logger';
+import type { Firewall } from '../../src/firewall/types';
 import type { Deps } from '../../src/deps';
 import { createStore } from '../../src/store/registry';
 import { deleteKeysWithPrefix } from './redis';
@@ -31,6 +32,8 @@ export interface TestOptions {
   redis?: boolean;
   /** Start time; default a Wednesday 10:00 UTC. */
   now?: string;
+  /** A firewall built from the test's logger and clock instead of the configured one. */
+  firewall?: (logger: Logger, clock: ManualClock) => Firewall;
 }
 
 export const WEDNESDAY_10AM = '2026-11-18T10:00:00Z';
@@ -51,7 +54,8 @@ export async function makeTestApp(opts: TestOptions = {}): Promise<TestContext> 
   const clock = new ManualClock(Date.parse(opts.now ?? WEDNESDAY_10AM));
   const prefix = `t:${Math.random().toString(36).slice(2)}:`;
   const store = createStore(config, { prefix, clock });
-  const deps = await buildDeps(config, logger, { clock, store, resolveClient: headerClientResolver() });
+  const firewall = opts.firewall?.(logger, clock);
+  const deps = await buildDeps(config, logger, { clock, store, resolveClient: headerClientResolver(), ...(firewall ? { firewall } : {}) });
   await deps.sessions.start();
   const app = createApp(deps);
   return {

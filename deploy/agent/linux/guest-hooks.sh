@@ -2,7 +2,7 @@
 # Threshold agent hooks for a Linux kiosk with an auto-login guest account (example).
 # The agent runs it as root with the event as its argument, e.g. ["/usr/local/lib/threshold-agent/guest-hooks.sh", "session-end"],
 # and these variables: THRESHOLD_MINUTES_LEFT (warning), THRESHOLD_END_REASON (session-end:
-# time, logout, staff, idle, ended), THRESHOLD_MESSAGE (message).
+# time, logout, staff, idle, data, ended), THRESHOLD_MESSAGE (message).
 # Exit 0 when done; any other exit is reported to staff as a failure ("Last wipe failed").
 # It prints nothing on purpose: the agent does not keep hook output (it could name a patron's files).
 set -eu

@@ -3,7 +3,7 @@
 #   ["powershell.exe", "-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass",
 #    "-File", "C:\\Program Files\\Threshold\\hooks\\guest-hooks.ps1", "session-end"]
 # and these variables: THRESHOLD_MINUTES_LEFT (warning), THRESHOLD_END_REASON (session-end:
-# time, logout, staff, idle, ended), THRESHOLD_MESSAGE (message).
+# time, logout, staff, idle, data, ended), THRESHOLD_MESSAGE (message).
 # Exit 0 when done; any other exit is reported to staff as a failure ("Last wipe failed").
 # It writes nothing on purpose: the agent does not keep hook output (it could name a patron's files).
 param([Parameter(Mandatory = $true)][string]$Action)

@@ -1,0 +1,120 @@
+// Runs the Firewall contract against the nftables backend inside a network namespace made for
+// the test, plus what only nftables has: batching, the table kept across restarts, errors.
+import pino from 'pino';
+import { systemClock } from '../../src/domain/clock';
+import { NftablesFirewall, type NftablesOptions } from '../../src/firewall/nftables';
+import { NftError, SpawnNftRunner } from '../../src/firewall/nft-runner';
+import { firewallContract } from '../contract/firewall.contract';
+import { Netns, requireNetnsSupport, suffix } from '../helpers/netns';
+
+requireNetnsSupport();
+const namespaces: Netns[] = [];
+afterAll(() => namespaces.forEach((n) => n.delete()));
+
+function makeNs(): Netns {
+  const ns = new Netns('fw', suffix());
+  namespaces.push(ns);
+  return ns;
+}
+
+function backend(ns: Netns, extra: Partial<NftablesOptions> = {}): NftablesFirewall {
+  return new NftablesFirewall({
+    logger: pino({ level: 'silent' }),
+    clock: systemClock,
+    portalPort: 8080,
+    lanInterfaces: ['lan0'],
+    walledGarden: ['192.0.2.80', '2001:db8:80::/64'],
+    caps: [{ zoneId: 'wifi', subnets: ['10.9.0.0/16', '2001:db8:9::/64'], downBytesPerSecond: 1_250_000, upBytesPerSecond: 250_000 }],
+    prefix: ns.prefix,
+    ...extra,
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+for (const updateMode of [undefined, 'recreate'] as const) {
+  firewallContract(`nftables${updateMode ? ` (${updateMode} on update)` : ''}`, async () => {
+    const ns = makeNs();
+    const firewall = backend(ns, updateMode ? { updateMode } : {});
+    return {
+      firewall,
+      wait: async (ms) => {
+        await sleep(ms);
+      },
+      countsBytes: true,
+      restart: async () => backend(ns, updateMode ? { updateMode } : {}),
+      close: async () => ns.delete(),
+    };
+  });
+}
+
+describe('NftablesFirewall', () => {
+  it('when 200 grants arrive in the same few milliseconds, then they share a handful of nft processes', async () => {
+    const ns = makeNs();
+    const fw = backend(ns);
+    await fw.init();
+    const before = fw.nftProcesses;
+    await Promise.all(
+      Array.from({ length: 200 }, (_, i) => fw.allow([{ ip: `10.9.${i >> 8}.${i & 255}`, zoneId: 'wifi', timeoutSeconds: 600 }])),
+    );
+    expect(fw.nftProcesses - before).toBeLessThanOrEqual(3);
+    expect(await fw.list()).toHaveLength(200);
+  });
+
+  it('when the table is re-created at start, then sessions in the kernel and their counters are kept and rules are not doubled', async () => {
+    const ns = makeNs();
+    const first = backend(ns);
+    await first.init();
+    await first.allow([{ ip: '10.9.0.5', mac: '02:00:00:00:00:05', zoneId: 'wifi', timeoutSeconds: 600 }]);
+    // Traffic counted by the kernel while Threshold is down.
+    ns.exec('nft', ['-f', '-'], 'delete element inet threshold allowed4 { 10.9.0.5 }\nadd element inet threshold allowed4 { 10.9.0.5 counter packets 3 bytes 4500 timeout 600s }\n');
+    const rulesBefore = ns.exec('nft', ['list', 'table', 'inet', 'threshold']).split('\n').filter((l) => l.includes('redirect')).length;
+    const second = backend(ns);
+    await second.init();
+    await second.init();
+    const [entry] = await second.list();
+    expect(entry).toMatchObject({ ip: '10.9.0.5', mac: '02:00:00:00:00:05', bytes: 4500 });
+    const table = ns.exec('nft', ['list', 'table', 'inet', 'threshold']);
+    expect(table.split('\n').filter((l) => l.includes('redirect')).length).toBe(rulesBefore);
+    expect(table).toContain('limit rate over 1250000 bytes/second');
+    expect(table).toMatch(/elements = \{ 192\.0\.2\.80 \}/);
+  });
+
+  it('when the set layout in the kernel differs, then start fails saying how to fix it', async () => {
+    const ns = makeNs();
+    ns.exec('nft', ['add table inet threshold; add set inet threshold allowed4 { type ipv4_addr; }']);
+    await expect(backend(ns).init()).rejects.toThrow(/nft delete table inet threshold/);
+  });
+
+  it('when nft is missing, then start fails with the command that installs it', async () => {
+    const ns = makeNs();
+    const fw = backend(ns, { runner: new SpawnNftRunner({ binary: '/nonexistent/nft' }) });
+    await expect(fw.init()).rejects.toThrow(/apt-get install -y nftables/);
+  });
+
+  it('when the process lacks CAP_NET_ADMIN, then start fails saying how to grant it', async () => {
+    const ns = makeNs();
+    const fw = backend(ns, { runner: new SpawnNftRunner({ prefix: [...ns.prefix, 'setpriv', '--inh-caps=-net_admin', '--bounding-set=-net_admin'] }) });
+    const err = await fw.init().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NftError);
+    expect(String((err as Error).message)).toContain('AmbientCapabilities=CAP_NET_ADMIN');
+  });
+
+  it('when nft refuses a change, then the error names the command and what the kernel said, without the address', async () => {
+    const ns = makeNs();
+    const fw = backend(ns);
+    await fw.init();
+    ns.exec('nft', ['delete table inet threshold']);
+    const err = (await fw.allow([{ ip: '10.9.0.7', zoneId: 'wifi', timeoutSeconds: 60 }]).catch((e: unknown) => e)) as Error;
+    expect(err.message).toMatch(/^nft -f - failed: .*No such file or directory/);
+    expect(err.message).toContain('add element inet threshold');
+    expect(err.message).not.toContain('10.9.0.7');
+  });
+
+  it('when an address is not an address, then allow throws without repeating it', async () => {
+    const ns = makeNs();
+    const fw = backend(ns);
+    await fw.init();
+    await expect(fw.allow([{ ip: '10.9.0.300', zoneId: 'wifi', timeoutSeconds: 60 }])).rejects.toThrow(/not a valid IPv4 or IPv6 address$/);
+  });
+});

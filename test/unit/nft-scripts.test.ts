@@ -1,0 +1,114 @@
+// The nft scripts Threshold writes and the listings it reads, without a kernel (the e2e suite
+// applies them to a real one).
+import { elementsScript, parseTableListing } from '../../src/firewall/nft-elements';
+import { gardenScript, templateScript } from '../../src/firewall/nft-template';
+
+const norm = (ip: string) => ip;
+
+describe('templateScript', () => {
+  const script = templateScript({
+    table: 'threshold',
+    lanInterfaces: ['wlan0', 'eth1'],
+    portalPort: 8080,
+    portalHttpsPort: 8443,
+    caps: [{ zoneId: 'wifi', subnets: ['10.10.0.5/16', '2001:db8:10::/64'], downBytesPerSecond: 1_250_000 }],
+  });
+
+  it('when applied again, then sets are only added (their elements kept) and chains are flushed before being refilled', () => {
+    expect(script).not.toMatch(/^(delete|flush) (table|set inet threshold (allowed|bound|pairs))/m);
+    const lines = script.split('\n');
+    const firstRule = lines.findIndex((l) => l.startsWith('add rule'));
+    const lastFlush = lines.map((l) => l.startsWith('flush chain')).lastIndexOf(true);
+    expect(lastFlush).toBeLessThan(firstRule);
+  });
+
+  it('when built, then the client sets have per-element timeouts and counters', () => {
+    expect(script).toContain('add set inet threshold allowed4 { type ipv4_addr; flags timeout; counter; }');
+    expect(script).toContain('add set inet threshold allowed6 { type ipv6_addr; flags timeout; counter; }');
+    expect(script).toContain('add set inet threshold pairs4 { type ipv4_addr . ether_addr; flags timeout; }');
+  });
+
+  it('when built, then only LAN traffic is touched and port 80 of everyone else goes to the portal', () => {
+    expect(script).toContain('add rule inet threshold nat_prerouting iifname != { "wlan0", "eth1" } return');
+    expect(script).toContain('add rule inet threshold capture tcp dport 80 redirect to :8080');
+    // The portal's own name works on ports 80 and 443 for everyone, without binding low ports.
+    expect(script).toContain('nat_prerouting fib daddr type local tcp dport 443 redirect to :8443');
+    expect(script).toContain('add rule inet threshold filter_forward iifname { "wlan0", "eth1" } jump from_lan');
+  });
+
+  it('when a client is not let through, then only DNS, DHCP and the walled garden pass, for IPv6 too', () => {
+    const notAdmitted = script.split('\n').filter((l) => l.includes(' not_admitted ') && l.startsWith('add rule'));
+    expect(notAdmitted.map((l) => l.replace('add rule inet threshold not_admitted ', ''))).toEqual([
+      'meta l4proto { tcp, udp } th dport 53 accept',
+      'udp dport { 67, 547 } accept',
+      'ip daddr @garden4 accept',
+      'ip6 daddr @garden6 accept',
+      'drop',
+    ]);
+  });
+
+  it('when a zone has a bandwidth cap, then each of its subnets gets a per-client token bucket', () => {
+    expect(script).toContain('admitted_down ip daddr 10.10.0.0/16 update @capdown4 { ip daddr limit rate over 1250000 bytes/second } drop');
+    expect(script).toContain('admitted_down ip6 daddr 2001:db8:10::/64 update @capdown6 { ip6 daddr limit rate over 1250000 bytes/second } drop');
+    expect(script).not.toContain('admitted_up ip saddr');
+  });
+
+  it('when the walled garden changes, then its sets are replaced in one transaction', () => {
+    expect(gardenScript('threshold', { v4: ['192.0.2.0/24', '198.51.100.7'], v6: [] })).toBe(
+      'flush set inet threshold garden4\nadd element inet threshold garden4 { 192.0.2.0/24, 198.51.100.7 }\nflush set inet threshold garden6\n',
+    );
+  });
+});
+
+describe('elementsScript', () => {
+  it('when clients are allowed, then each set gets one statement with every element and its timeout', () => {
+    const s = elementsScript(
+      'threshold',
+      [
+        { kind: 'allow', family: 4, ip: '10.0.0.1', mac: '02:00:00:00:00:01', timeoutSeconds: 60 },
+        { kind: 'allow', family: 4, ip: '10.0.0.2', mac: '02:00:00:00:00:02', timeoutSeconds: 90.2 },
+      ],
+      'update',
+    );
+    expect(s).toBe(
+      'add element inet threshold allowed4 { 10.0.0.1 timeout 60s, 10.0.0.2 timeout 91s }\n' +
+        'add element inet threshold bound4 { 10.0.0.1 timeout 60s, 10.0.0.2 timeout 91s }\n' +
+        'add element inet threshold pairs4 { 10.0.0.1 . 02:00:00:00:00:01 timeout 60s, 10.0.0.2 . 02:00:00:00:00:02 timeout 91s }\n',
+    );
+  });
+
+  it('when a client is revoked, then each delete is preceded by an add, so a missing element cannot fail the batch', () => {
+    const s = elementsScript('threshold', [{ kind: 'revoke', family: 6, ip: '2001:db8::1' }], 'update');
+    expect(s).toBe(
+      'add element inet threshold allowed6 { 2001:db8::1 timeout 1s }\nadd element inet threshold bound6 { 2001:db8::1 timeout 1s }\n' +
+        'delete element inet threshold allowed6 { 2001:db8::1 }\ndelete element inet threshold bound6 { 2001:db8::1 }\n',
+    );
+  });
+
+  it('when the kernel cannot update timeouts, then the element is re-created with the counter it had', () => {
+    const s = elementsScript('threshold', [{ kind: 'allow', family: 4, ip: '10.0.0.1', timeoutSeconds: 60, counter: { packets: 3, bytes: 900 } }], 'recreate');
+    expect(s).toContain('delete element inet threshold allowed4 { 10.0.0.1 }');
+    expect(s).toMatch(/add element inet threshold allowed4 \{ 10\.0\.0\.1 counter packets 3 bytes 900 timeout 60s \}\n$/);
+  });
+});
+
+describe('parseTableListing', () => {
+  it('when the kernel lists the table, then clients come back with time left, bytes and the MAC they are bound to', () => {
+    const json = JSON.stringify({
+      nftables: [
+        { metainfo: { version: '1.0.6' } },
+        { set: { name: 'allowed4', elem: [{ elem: { val: '10.0.0.1', timeout: 60, expires: 42, counter: { packets: 2, bytes: 300 } } }, { elem: { val: '10.0.0.2', timeout: 60, expires: 7 } }] } },
+        { set: { name: 'bound4', elem: [{ elem: { val: '10.0.0.1', timeout: 60, expires: 42 } }] } },
+        { set: { name: 'pairs4', elem: [{ elem: { val: { concat: ['10.0.0.1', '02:AA:00:00:00:01'] }, timeout: 60, expires: 42 } }, { elem: { val: { concat: ['10.0.0.2', '02:00:00:00:00:02'] } } }] } },
+        { set: { name: 'allowed6', elem: ['2001:db8::5'] } },
+        { chain: { name: 'from_lan' } },
+      ],
+    });
+    expect(parseTableListing(json, norm).clients).toEqual([
+      { ip: '10.0.0.1', family: 4, expiresInSeconds: 42, counter: { packets: 2, bytes: 300 }, mac: '02:aa:00:00:00:01' },
+      // A pair without the address being bound (left from an old grant) does not make it bound.
+      { ip: '10.0.0.2', family: 4, expiresInSeconds: 7 },
+      { ip: '2001:db8::5', family: 6, expiresInSeconds: 0 },
+    ]);
+  });
+});
