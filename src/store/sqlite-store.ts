@@ -145,14 +145,14 @@ export class SqliteStore implements Store {
 
   private readonly clock: Clock;
   readonly staff: SqliteStaffStore;
-  // Public workstations (issue 5): bound to this store's database once it is open.
+  // Public workstations (issue 5).
   readonly workstations: SqliteWorkstations;
 
   /** `clock` decides what has expired (default: the system clock); tests may inject theirs. */
   constructor(private readonly opts: { file: string; clock?: Clock }) {
     this.clock = opts.clock ?? systemClock;
     this.staff = new SqliteStaffStore(this.clock);
-    this.workstations = new SqliteWorkstations(() => this.openDb(), this.clock);
+    this.workstations = new SqliteWorkstations(this.clock);
   }
 
   async init(): Promise<void> {
@@ -169,6 +169,7 @@ export class SqliteStore implements Store {
       db.transaction(() => migrate(db)).immediate();
       this.statements = prepare(db);
       this.staff.open(db);
+      this.workstations.open(db);
       this.db = db;
     } catch (err) {
       db.close();
@@ -180,6 +181,7 @@ export class SqliteStore implements Store {
     this.db?.close();
     this.db = undefined;
     this.staff.close();
+    this.workstations.close();
     this.statements = undefined;
   }
 
@@ -265,11 +267,6 @@ export class SqliteStore implements Store {
 
   async purgeDay(day: string): Promise<void> {
     this.st().purgeDay.immediate(day);
-  }
-
-  private openDb(): Database.Database {
-    if (!this.db) throw new Error(`SQLite store ${this.opts.file} is not open: call init() first`);
-    return this.db;
   }
 
   private st(): ReturnType<typeof prepare> {

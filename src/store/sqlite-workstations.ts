@@ -162,18 +162,20 @@ function transactions(db: Database.Database, st: ReturnType<typeof prepare>, now
   };
 }
 
-/**
- * The workstation methods of SqliteStore. It binds to the store's database when first used
- * after `init()`, so the store can hand it out before it is opened.
- */
+/** The workstation methods of SqliteStore, on its database from `open` (its init) to `close`. */
 export class SqliteWorkstations implements WorkstationStore {
-  private bound: { db: Database.Database; st: ReturnType<typeof prepare>; tx: ReturnType<typeof transactions> } | undefined;
+  private bound: { st: ReturnType<typeof prepare>; tx: ReturnType<typeof transactions> } | undefined;
 
-  /** `open` gives the store's database, or throws when the store is not open. */
-  constructor(
-    private readonly open: () => Database.Database,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly clock: Clock) {}
+
+  open(db: Database.Database): void {
+    const st = prepare(db);
+    this.bound = { st, tx: transactions(db, st, () => this.clock.now()) };
+  }
+
+  close(): void {
+    this.bound = undefined;
+  }
 
   private get st(): ReturnType<typeof prepare> {
     return this.bind().st;
@@ -184,11 +186,7 @@ export class SqliteWorkstations implements WorkstationStore {
   }
 
   private bind() {
-    const db = this.open();
-    if (this.bound?.db !== db) {
-      const st = prepare(db);
-      this.bound = { db, st, tx: transactions(db, st, () => this.clock.now()) };
-    }
+    if (!this.bound) throw new Error('the SQLite store is not open: call init() first');
     return this.bound;
   }
 
