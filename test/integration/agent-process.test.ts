@@ -21,8 +21,9 @@ const HOOK_JS = `
 const fs = require('fs'), path = require('path');
 const [log, guest, name] = process.argv.slice(2);
 const e = process.env;
-fs.appendFileSync(log, JSON.stringify({ hook: name, event: e.THRESHOLD_EVENT, reason: e.THRESHOLD_END_REASON, minutes: e.THRESHOLD_MINUTES_LEFT }) + '\\n');
+// Wipe first, then write the line the test waits for, so the test never sees the line before the wipe.
 if (name === 'onSessionEnd') for (const f of fs.readdirSync(guest)) fs.rmSync(path.join(guest, f), { recursive: true, force: true });
+fs.appendFileSync(log, JSON.stringify({ hook: name, event: e.THRESHOLD_EVENT, reason: e.THRESHOLD_END_REASON, minutes: e.THRESHOLD_MINUTES_LEFT }) + '\\n');
 `;
 
 async function waitFor<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
