@@ -114,8 +114,8 @@ describe('RedisStore', () => {
     try {
       const live = makeSession();
       await store.putSession(live);
-      await store.putSession(makeSession({ endsAt: Date.now() - SESSION_GRACE_MS + 50 }));
-      await new Promise((r) => setTimeout(r, 100));
+      await store.putSession(makeSession({ endsAt: Date.now() - SESSION_GRACE_MS + 300 }));
+      await new Promise((r) => setTimeout(r, 400));
       await store.sweep(Date.now());
       expect(await admin.zrange(`${prefix}{gw:gw1}:sessions`, '0', '-1')).toEqual([live.id]);
     } finally {
@@ -129,7 +129,7 @@ describe('RedisStore', () => {
     const started = Date.now();
     await expect(store.init()).rejects.toThrow(new RegExp(`Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port} is unreachable`));
     await expect(store.ping()).rejects.toThrow(/does not answer PING/);
-    expect(Date.now() - started).toBeLessThan(2500);
+    expect(Date.now() - started).toBeLessThan(4000); // about two seconds, with room for a loaded machine
     await store.close();
   });
 
