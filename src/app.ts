@@ -6,7 +6,7 @@ import helmet from 'helmet';
 import cookieParser from 'cookie-parser';
 import type { Deps } from './deps';
 import { errorHandler } from './http/error-handler';
-import { patronError } from './http/errors';
+import { AppError, patronError } from './http/errors';
 import { createCsrf } from './http/csrf';
 import { languageMiddleware } from './i18n/middleware';
 import { termsFor } from './i18n/terms';
@@ -95,6 +95,13 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Express {
   app.use(express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 }));
   app.use(express.json({ limit: '8kb' }));
   app.use(cookieParser());
+  // cookie-parser turns "j:…" values into JSON objects; every cookie Threshold reads is a string,
+  // so anything else is dropped here rather than reaching code that expects a string.
+  app.use((req, _res, next) => {
+    const cookies = req.cookies as Record<string, unknown> | undefined;
+    if (cookies) for (const [k, v] of Object.entries(cookies)) if (typeof v !== 'string') delete cookies[k];
+    next();
+  });
 
   const csrf = createCsrf(deps.csrfSecret, { secure: Boolean(opts.secure) });
   if (surfaces.includes('portal')) {
@@ -117,6 +124,9 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Express {
     if (surfaces.includes('portal') && captured && !deps.sessions.lookup(deps.resolveClient(req).ip)) {
       res.redirect(302, splashUrl(deps.config));
       return;
+    }
+    if (req.path.startsWith('/api/')) {
+      throw new AppError(404, 'not_found', `There is no API endpoint for ${req.method} ${req.path}. Check the method and the path in the documentation.`);
     }
     throw patronError(404, 'not_found', 'error.notFound');
   });

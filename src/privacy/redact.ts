@@ -9,7 +9,14 @@ const IPV6 = /(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?:%[\w.]+)?/gi;
 export const REDACTED = '[redacted]';
 
 export function redactString(s: string): string {
-  return s.replace(MAC, REDACTED).replace(IPV4, REDACTED).replace(IPV6, (m) => (/[0-9a-f]/i.test(m) || m.includes('::') ? REDACTED : m));
+  return s
+    .replace(MAC, REDACTED)
+    .replace(IPV4, REDACTED)
+    .replace(IPV6, (m, offset: number, all: string) => {
+      // A stack position such as "index.cjs:123:45" is a file's line and column, not an address.
+      if (/^:\d+:\d+$/.test(m) && /\.[cm]?[jt]s$|\.ejs$/.test(all.slice(Math.max(0, offset - 5), offset))) return m;
+      return /[0-9a-f]/i.test(m) || m.includes('::') ? REDACTED : m;
+    });
 }
 
 /** Deep-copies a log object, scrubbing every string in it. */

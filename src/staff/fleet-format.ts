@@ -39,6 +39,8 @@ export const FAILURE_LABELS: Record<FailureReason, string> = {
 /** Formatting in the library's time zone, as the views need it. */
 export function fleetFormat(timezone: string, now: number) {
   const time = (ms: number) => {
+    // A stored value that is no date (an old agent's clock gone wrong) shows as a dash, not a 500.
+    if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return '—';
     const lt = localTime(ms, timezone);
     const today = localTime(now, timezone).date === lt.date;
     return today ? formatHhmm(lt.minutes) : `${lt.date} ${formatHhmm(lt.minutes)}`;

@@ -27,8 +27,8 @@ export const OS_FAMILIES = ['linux', 'windows', 'macos', 'bsd', 'other'] as cons
  */
 export const healthReportSchema = z
   .object({
-    /** When it was measured, by the agent's clock (epoch ms). */
-    at: count,
+    /** When it was measured, by the agent's clock (epoch ms): from 2020 to 2200, so every value is a date. */
+    at: z.number().int().min(1_577_836_800_000, 'expected a time in epoch milliseconds after 2020').max(7_258_118_400_000, 'expected a time in epoch milliseconds before 2200'),
     agentVersion: z.string().max(32).regex(/^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/, 'expected a version such as 1.2.3'),
     os: z.object({ family: z.enum(OS_FAMILIES), distro: osLabel, release: osLabel }).strict(),
     /** Metrics are null when the machine could not measure them this time. */
