@@ -91,13 +91,12 @@ export function templateScript(o: TemplateOptions): string {
   }
   rule('from_lan', 'goto not_admitted');
   for (const f of FAMILIES) rule('to_lan', `${IP[f]} daddr @${SET.allowed(f)} goto admitted_down`);
-  // Not let through: DNS and DHCP (relayed) and the walled garden only. IPv6 too: nothing leaks.
-  rule('not_admitted', 'meta l4proto { tcp, udp } th dport 53 accept');
-  rule('not_admitted', 'udp dport { 67, 547 } accept');
+  // Not let through: the walled garden only. DNS and DHCP are served by the gateway itself
+  // (dnsmasq; input, not forward, so this table leaves them alone); a resolver elsewhere goes in
+  // the walled garden. Forwarding port 53 or 67 to any host would be a way round the portal
+  // (a VPN on port 53). IPv6 too: nothing leaks.
   for (const f of FAMILIES) rule('not_admitted', `${IP[f]} daddr @${SET.garden(f)} accept`);
   rule('not_admitted', 'drop');
-  rule('to_lan', 'meta l4proto { tcp, udp } th sport 53 accept');
-  rule('to_lan', 'udp sport { 67, 547 } accept');
   for (const f of FAMILIES) rule('to_lan', `${IP[f]} saddr @${SET.garden(f)} accept`);
   rule('to_lan', 'drop');
 

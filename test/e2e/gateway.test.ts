@@ -96,10 +96,16 @@ describe('a library gateway with the nftables backend', () => {
     expect(splash.body).toContain(LIBRARY);
   });
 
-  it('when the patron tries HTTPS or another port, then nothing answers', async () => {
-    const [https, other] = await Promise.all([lab.wifi.connect(`${INTERNET.v4}:443`), lab.wifi.get(`${host}:8000/`)]);
+  it('when the patron tries HTTPS, port 53 or another port, then nothing answers', async () => {
+    const [https, other, dns] = await Promise.all([
+      lab.wifi.connect(`${INTERNET.v4}:443`),
+      lab.wifi.get(`${host}:8000/`),
+      // Port 53 to an internet host is not DNS from the gateway: a VPN there must not get round the portal.
+      lab.wifi.connect(`${INTERNET.v4}:53`),
+    ]);
     expect(https).toEqual({ ok: false, error: 'timeout' });
     expect(other).toEqual({ ok: false, error: 'timeout' });
+    expect(dns).toEqual({ ok: false, error: 'timeout' });
   });
 
   it('when the patron uses IPv6 before accepting, then nothing reaches the internet', async () => {
