@@ -1,7 +1,9 @@
 // Searching stored bytes for a secret in every spelling an operator could read back: as typed,
-// upper case, hex and base64 of an IPv4 address, with and without separators, UTF-8 and UTF-16.
+// upper case, hex and base64, with and without separators, IPv6 written out in full, UTF-8 and
+// UTF-16, and the raw bytes of an address (as a BLOB or a binary value would hold them).
 import fs from 'node:fs';
 import path from 'node:path';
+import ipaddr from 'ipaddr.js';
 import type { RedisClient } from '../../src/store/redis-url';
 
 export interface Haystack {
@@ -16,17 +18,32 @@ export function spellings(value: string): string[] {
     out.add(bytes.toString('hex')).add(bytes.toString('base64').replace(/=+$/, ''));
   }
   if (value.includes(':')) out.add(value.replace(/[:-]/g, ''));
+  if (ipaddr.IPv6.isValid(value) && !/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(value)) {
+    const v6 = ipaddr.IPv6.parse(value);
+    const full = v6.parts.map((p) => p.toString(16).padStart(4, '0')).join(':');
+    out.add(v6.toNormalizedString()).add(full).add(full.replace(/:/g, ''));
+  }
   return [...out];
+}
+
+/** The raw bytes of an IP or MAC address, or undefined for anything else. */
+export function rawBytes(value: string): Buffer | undefined {
+  if (/^[0-9a-f]{2}([:-][0-9a-f]{2}){5}$/i.test(value)) return Buffer.from(value.replace(/[:-]/g, ''), 'hex');
+  if (ipaddr.isValid(value)) return Buffer.from(ipaddr.parse(value).toByteArray());
+  return undefined;
 }
 
 /** Each place a value turns up, as "<spelling> in <where>". */
 export function findLeaks(values: string[], haystacks: Haystack[]): string[] {
   const leaks: string[] = [];
   for (const v of values) {
-    for (const s of spellings(v)) {
+    const needles: [string, Buffer][] = spellings(v).flatMap((s): [string, Buffer][] => [[s, Buffer.from(s)], [`${s} (UTF-16)`, Buffer.from(s, 'utf16le')]]);
+    const raw = rawBytes(v);
+    if (raw) needles.push([`${v} (raw bytes)`, raw]);
+    for (const [name, needle] of needles) {
       for (const h of haystacks) {
         const data = typeof h.data === 'string' ? Buffer.from(h.data) : h.data;
-        if (data.includes(Buffer.from(s)) || data.includes(Buffer.from(s, 'utf16le'))) leaks.push(`${s} in ${h.where}`);
+        if (data.includes(needle)) leaks.push(`${name} in ${h.where}`);
       }
     }
   }

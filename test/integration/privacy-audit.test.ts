@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Redis from 'ioredis';
 import { makeTestApp, Patron, type TestContext } from '../helpers/test-deps';
+import { filesUnder, findLeaks, type Haystack } from '../helpers/leak-search';
 
 const CLIENTS = [
   { ip: '10.77.1.23', mac: 'a4:5e:60:d1:22:9f' },
@@ -13,41 +14,8 @@ const CLIENTS = [
   { ip: '2001:db8:77::42', mac: 'f0:18:98:aa:bb:cc' },
 ];
 
-/** Every spelling of an address a person could search for or decode. */
-function forms(value: string): string[] {
-  const out = new Set([value, value.toUpperCase()]);
-  if (/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(value)) {
-    const hex = value.replace(/:/g, '');
-    out.add(hex).add(hex.toUpperCase()).add(value.replace(/:/g, '-')).add(Buffer.from(hex, 'hex').toString('base64'));
-  } else if (value.includes('.')) {
-    const bytes = Buffer.from(value.split('.').map(Number));
-    out.add(bytes.toString('hex')).add(bytes.toString('base64').replace(/=+$/, ''));
-  } else {
-    out.add(value.replace(/:/g, ''));
-  }
-  return [...out];
-}
-
-function filesUnder(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? filesUnder(p) : [p];
-  });
-}
-
-function findLeaks(haystacks: { where: string; data: Buffer | string }[]): string[] {
-  const leaks: string[] = [];
-  for (const c of CLIENTS) {
-    for (const v of [c.ip, c.mac].filter((x): x is string => Boolean(x))) {
-      for (const f of forms(v)) {
-        for (const h of haystacks) {
-          const data = typeof h.data === 'string' ? Buffer.from(h.data) : h.data;
-          if (data.includes(Buffer.from(f)) || data.includes(Buffer.from(f, 'utf16le'))) leaks.push(`${f} in ${h.where}`);
-        }
-      }
-    }
-  }
-  return leaks;
+function leaksIn(haystacks: Haystack[]): string[] {
+  return findLeaks(CLIENTS.flatMap((c) => [c.ip, c.mac].filter((x): x is string => Boolean(x))), haystacks);
 }
 
 async function redisDump(ctx: TestContext): Promise<{ where: string; data: string }[]> {
@@ -82,10 +50,10 @@ async function runFlow(ctx: TestContext) {
 }
 
 async function audit(ctx: TestContext, redis: boolean) {
-  const haystacks: { where: string; data: Buffer | string }[] = filesUnder(ctx.dataDir).map((f) => ({ where: f, data: fs.readFileSync(f) }));
+  const haystacks: Haystack[] = filesUnder(ctx.dataDir);
   haystacks.push({ where: 'logs', data: ctx.logs.join('') });
   if (redis) haystacks.push(...(await redisDump(ctx)));
-  return findLeaks(haystacks);
+  return leaksIn(haystacks);
 }
 
 describe.each([
