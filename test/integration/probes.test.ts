@@ -57,6 +57,11 @@ describe('RFC 8908 API', () => {
     expect(body).toEqual({ captive: true, 'user-portal-url': 'https://portal.library.example/', 'venue-info-url': 'https://portal.library.example/learn', 'can-extend-session': false });
   });
 
+  it('when a session has just begun a full session long, then it cannot be extended yet', async () => {
+    const res = await request(ctx.app).get('/api/captive').set('X-Test-Client', '10.2.0.1');
+    expect(JSON.parse(res.text)['can-extend-session']).toBe(false);
+  });
+
   it('when an online client asks, then it learns only about its own session', async () => {
     ctx.clock.advance(60_000);
     const res = await request(ctx.app).get('/api/captive').set('X-Test-Client', '10.2.0.1');
