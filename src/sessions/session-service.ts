@@ -1,19 +1,22 @@
-// Patron sessions: grant, extend, end and expire, keeping the store, the firewall and the
-// in-process live view in step. Every rule about time comes from src/domain.
+// Patron sessions: grant, extend, end and expire. Keeping the firewall in step with the store
+// is session-sync.ts, the periodic sweep session-sweep.ts, the counters session-stats.ts.
 import crypto from 'node:crypto';
 import type { Config, Policy, Zone } from '../config/schema';
 import type { Clock } from '../domain/clock';
 import { addDays, nextMidnight, zonedTime } from '../domain/local-time';
 import { openStatus, type OpenStatus } from '../domain/opening-hours';
-import { allowanceLeft, isIdle, planExtend, planGrant, shortenedEnd, type Refusal } from '../domain/quota';
+import { allowanceLeft, planExtend, planGrant, shortenedEnd, type Refusal } from '../domain/quota';
 import { ZoneResolver } from '../domain/zones';
 import type { Firewall } from '../firewall/types';
 import type { Logger } from '../logger';
 import type { DayKeyring } from '../privacy/day-keys';
 import { readableCode, type RandomSource } from '../privacy/random';
-import type { SessionRecord, StatCounter, Store } from '../store/types';
+import type { SessionRecord, Store } from '../store/types';
 import { LiveView, type LiveSession } from './live-view';
 import { PolicyBook } from './policies';
+import { SessionSync, firewallClient } from './session-sync';
+import { SessionStats } from './session-stats';
+import { SessionSweep, bytesLeft } from './session-sweep';
 
 export interface ClientAddress {
   ip: string;
@@ -40,8 +43,6 @@ export interface SessionServiceDeps {
   logger: Logger;
 }
 
-const HOUR = 3_600_000;
-
 export class SessionService {
   readonly live = new LiveView();
   readonly zones: ZoneResolver;
@@ -49,9 +50,16 @@ export class SessionService {
   /** Grants in flight per address, so a double tap on the button starts one session. */
   private readonly pending = new Map<string, Promise<GrantResult>>();
 
+  private readonly sync: SessionSync;
+  private readonly stats: SessionStats;
+  private readonly sweep: SessionSweep;
+
   constructor(private readonly d: SessionServiceDeps) {
     this.zones = new ZoneResolver(d.config.zones);
     this.policies = new PolicyBook(d.config, d.store, () => d.clock.now());
+    this.sync = new SessionSync(d, this.live, this.pending);
+    this.stats = new SessionStats(d.store, d.config, d.clock);
+    this.sweep = new SessionSweep(d, this.live, this.policies, this.stats, (id, reason) => this.end(id, reason));
   }
 
   private get now(): number {
@@ -109,7 +117,7 @@ export class SessionService {
       const usedSeconds = await this.d.store.getUsage(day, pseudonym);
       const plan = planGrant({ policy: capped(policy, maxSeconds), now, usedSeconds, open });
       if (!plan.ok) {
-        await this.stat(zone.id, plan.reason === 'closed' ? 'refusedClosed' : 'refusedAllowance');
+        await this.stats.bump(zone.id, { [plan.reason === 'closed' ? 'refusedClosed' : 'refusedAllowance']: 1 });
         return { ok: false, reason: plan.reason, zone, open, policy };
       }
       await this.d.store.addUsage(day, pseudonym, plan.seconds, this.usageExpiry(day));
@@ -131,9 +139,9 @@ export class SessionService {
       this.live.set(session);
       // The counters are independent writes: send them together.
       await Promise.all([
-        this.d.firewall.allow([{ ip: client.ip, mac: client.mac, zoneId: zone.id, timeoutSeconds: plan.seconds }]),
-        this.d.store.bumpStats(zone.id, hourOf(now), { sessionsStarted: 1, ...(via === 'pass' ? { passesRedeemed: 1 } : {}) }, this.statsExpiry(now)),
-        this.d.store.raisePeak(zone.id, hourOf(now), this.live.heldInZone(zone.id), this.statsExpiry(now)),
+        this.d.firewall.allow([firewallClient(session, now)]),
+        this.stats.bump(zone.id, { sessionsStarted: 1, ...(via === 'pass' ? { passesRedeemed: 1 } : {}) }),
+        this.stats.raisePeak(zone.id, this.live.heldInZone(zone.id)),
       ]);
       this.d.logger.info({ event: 'session.start', zone: zone.id, seconds: plan.seconds, via }, 'session started');
       return { ok: true, session };
@@ -185,9 +193,7 @@ export class SessionService {
     session.record = { ...session.record, endsAt };
     await this.d.store.putSession(session.record);
     this.live.set(session);
-    await this.d.firewall.allow([
-      { ip: session.ip, mac: session.mac, zoneId: session.record.zoneId, timeoutSeconds: Math.ceil((endsAt - now) / 1000) },
-    ]);
+    await this.d.firewall.allow([firewallClient(session, now)]);
   }
 
   /** Ends a session: revokes access, refunds unused allowance on logout, counts the minutes. */
@@ -205,7 +211,7 @@ export class SessionService {
     }
     await this.d.store.deleteSession(id);
     if (session) await this.d.firewall.revoke([{ ip: session.ip, mac: session.mac }]);
-    await this.stat(record.zoneId, 'minutesUsed', Math.round((endedAt - record.startedAt) / 60_000));
+    await this.stats.bump(record.zoneId, { minutesUsed: Math.round((endedAt - record.startedAt) / 60_000) });
     this.d.logger.info({ event: 'session.end', zone: record.zoneId, reason }, 'session ended');
     for (const listener of this.endListeners) listener(record, reason);
     return true;
@@ -233,91 +239,19 @@ export class SessionService {
     return changed;
   }
 
-  /**
-   * Loads this gateway's sessions from the store and lets them through the firewall again, so
-   * a restart logs nobody out. Sessions whose key is gone cannot be re-created and are dropped.
-   */
-  async start(): Promise<void> {
-    await this.reconcile();
-    const all = this.live.all();
-    const now = this.now;
-    const alive = all.filter((s) => s.record.endsAt > now);
-    // The kernel may still let through clients whose sessions ended while Threshold was down.
-    const keep = new Set(alive.map((s) => s.ip));
-    const stale = (await this.d.firewall.list()).filter((e) => !keep.has(e.ip));
-    if (stale.length) await this.d.firewall.revoke(stale.map((e) => ({ ip: e.ip, ...(e.mac ? { mac: e.mac } : {}) })));
-    if (alive.length) {
-      await this.d.firewall.allow(
-        alive.map((s) => ({ ip: s.ip, mac: s.mac, zoneId: s.record.zoneId, timeoutSeconds: Math.ceil((s.record.endsAt - now) / 1000) })),
-      );
-    }
-    this.d.logger.info({ event: 'sessions.restored', count: alive.length }, 'sessions restored');
+  /** Loads this gateway's sessions and lets them through again: a restart logs nobody out. */
+  start(): Promise<void> {
+    return this.sync.start();
   }
 
-  /**
-   * Brings the live view in step with the store: picks up sessions changed or ended elsewhere
-   * (staff console, CLI, another process) and re-creates those loaded at start.
-   */
-  async reconcile(): Promise<void> {
-    const records = await this.d.store.listSessions(this.d.config.gatewayId);
-    const seen = new Set<string>();
-    const now = this.now;
-    let n = 0;
-    for (const record of records) {
-      // Let probes through while a large gateway is reconciled.
-      if (++n % 500 === 0) await new Promise((r) => setImmediate(r));
-      seen.add(record.id);
-      const mine = this.live.byIdOf(record.id);
-      if (mine) {
-        if (mine.record.endsAt !== record.endsAt && record.endsAt > now) {
-          mine.record = record;
-          await this.d.firewall.allow([{ ip: mine.ip, mac: mine.mac, zoneId: record.zoneId, timeoutSeconds: Math.ceil((record.endsAt - now) / 1000) }]);
-        }
-        continue;
-      }
-      const addr = this.d.keys.open<ClientAddress>(record.day, record.sealedAddress);
-      if (!addr) {
-        await this.d.store.deleteSession(record.id);
-        continue;
-      }
-      this.live.set({ record, ip: addr.ip, ...(addr.mac ? { mac: addr.mac } : {}) });
-    }
-    for (const s of this.live.all()) {
-      if (!seen.has(s.record.id) && !this.pending.has(s.ip)) {
-        this.live.delete(s.record.id);
-        await this.d.firewall.revoke([{ ip: s.ip, mac: s.mac }]);
-        this.d.logger.info({ event: 'session.end', zone: s.record.zoneId, reason: 'elsewhere' }, 'session ended elsewhere');
-      }
-    }
+  /** Brings the live view in step with the store (changes made by staff, the CLI, another process). */
+  reconcile(): Promise<void> {
+    return this.sync.reconcile();
   }
 
-  /** Periodic work: ends sessions whose time is up or that went idle; updates the peak. */
-  async tick(): Promise<void> {
-    const now = this.now;
-    const counters = await this.activity();
-    for (const s of this.live.all()) {
-      if (s.record.endsAt <= now) {
-        await this.end(s.record.id, 'expired');
-        continue;
-      }
-      const bytes = counters.get(s.ip);
-      if (bytes === undefined) continue;
-      if (this.dataUsedUp(s, bytes)) {
-        await this.end(s.record.id, 'data');
-        continue;
-      }
-      if (s.lastBytes === undefined || bytes !== s.lastBytes) {
-        s.lastBytes = bytes;
-        s.record = { ...s.record, lastActivityAt: now };
-        continue;
-      }
-      const policy = await this.policies.get(s.record.zoneId);
-      if (isIdle(s.record.lastActivityAt, now, policy.idleMinutes)) await this.end(s.record.id, 'idle');
-    }
-    for (const zone of this.d.config.zones) {
-      const n = this.live.countInZone(zone.id, now);
-      if (n) await this.d.store.raisePeak(zone.id, hourOf(now), n, this.statsExpiry(now));
-    }
+  /** Periodic work: ends sessions whose time, data or activity ran out; updates the peak. */
+  tick(): Promise<void> {
+    return this.sweep.tick();
   }
 
   /** Destroys day keys whose records have all expired, and deletes those records everywhere. */
@@ -327,46 +261,19 @@ export class SessionService {
     return gone;
   }
 
-  /**
-   * Lets through again live sessions the firewall no longer holds (its table deleted by a
-   * reload of the host firewall, say). Returns how many.
-   */
-  async restoreMissing(): Promise<number> {
-    const now = this.now;
-    const held = new Set((await this.d.firewall.list()).map((e) => e.ip));
-    const missing = this.live.all().filter((s) => s.record.endsAt > now && !held.has(s.ip) && !this.pending.has(s.ip));
-    if (!missing.length) return 0;
-    await this.d.firewall.allow(
-      missing.map((s) => ({ ip: s.ip, mac: s.mac, zoneId: s.record.zoneId, timeoutSeconds: Math.ceil((s.record.endsAt - now) / 1000) })),
-    );
-    this.d.logger.warn({ event: 'firewall.restored', count: missing.length }, `${missing.length} session(s) were missing from the firewall and were let through again`);
-    return missing.length;
+  /** Lets through again live sessions the firewall lost (a host firewall reload). Returns how many. */
+  restoreMissing(): Promise<number> {
+    return this.sync.restoreMissing();
   }
-
-  // --- data allowance (issue 3): per session, counted by the firewall ---
 
   /** Bytes left of the zone's data allowance, or undefined when the zone has none. */
   bytesLeft(s: LiveSession): number | undefined {
-    const mb = this.policies.peek(s.record.zoneId)?.dataMB;
-    return mb === undefined ? undefined : Math.max(0, mb * 1_000_000 - (s.lastBytes ?? 0));
-  }
-
-  private dataUsedUp(s: LiveSession, bytes: number): boolean {
-    const mb = this.policies.peek(s.record.zoneId)?.dataMB;
-    if (mb === undefined || bytes < mb * 1_000_000) return false;
-    s.lastBytes = bytes;
-    return true;
+    return bytesLeft(this.policies.peek(s.record.zoneId), s.lastBytes ?? 0);
   }
 
   /** Seconds left on a session. */
   secondsLeft(s: LiveSession): number {
     return Math.max(0, Math.ceil((s.record.endsAt - this.now) / 1000));
-  }
-
-  private async activity(): Promise<Map<string, number>> {
-    const out = new Map<string, number>();
-    for (const e of await this.d.firewall.list()) if (e.bytes !== undefined) out.set(e.ip, e.bytes);
-    return out;
   }
 
   private async uniqueCode(): Promise<string> {
@@ -382,23 +289,10 @@ export class SessionService {
     return zonedTime(addDays(day, 2), 0, this.d.config.timezone);
   }
 
-  private statsExpiry(now: number): number {
-    return now + this.d.config.statsRetentionDays * 86_400_000;
-  }
-
-  private async stat(zoneId: string, counter: StatCounter, by = 1): Promise<void> {
-    if (by <= 0) return;
-    await this.d.store.bumpStats(zoneId, hourOf(this.now), { [counter]: by }, this.statsExpiry(this.now));
-  }
-
   /** When today's allowance is renewed (the next local midnight). */
   allowanceResetsAt(): number {
     return nextMidnight(this.now, this.d.config.timezone);
   }
-}
-
-function hourOf(ms: number): number {
-  return Math.floor(ms / HOUR) * HOUR;
 }
 
 function capped(policy: Policy, maxSeconds?: number): Policy {

@@ -1,0 +1,61 @@
+// The periodic sweep of live sessions: ends those whose time is up, whose data allowance is
+// used or that went idle (from the firewall's byte counters), and records the hour's peak.
+import type { Policy } from '../config/schema';
+import { isIdle } from '../domain/quota';
+import type { LiveView } from './live-view';
+import type { PolicyBook } from './policies';
+import type { EndReason, SessionServiceDeps } from './session-service';
+import type { SessionStats } from './session-stats';
+
+/** Bytes left of a zone's data allowance after `used`, or undefined when the zone has none. */
+export function bytesLeft(policy: Pick<Policy, 'dataMB'> | undefined, used: number): number | undefined {
+  const mb = policy?.dataMB;
+  return mb === undefined ? undefined : Math.max(0, mb * 1_000_000 - used);
+}
+
+export class SessionSweep {
+  constructor(
+    private readonly d: Pick<SessionServiceDeps, 'config' | 'firewall' | 'clock'>,
+    private readonly live: LiveView,
+    private readonly policies: PolicyBook,
+    private readonly stats: SessionStats,
+    private readonly end: (id: string, reason: EndReason) => Promise<boolean>,
+  ) {}
+
+  /** Periodic work: ends sessions whose time is up or that went idle; updates the peak. */
+  async tick(): Promise<void> {
+    const now = this.d.clock.now();
+    const counters = await this.activity();
+    for (const s of this.live.all()) {
+      if (s.record.endsAt <= now) {
+        await this.end(s.record.id, 'expired');
+        continue;
+      }
+      const bytes = counters.get(s.ip);
+      if (bytes === undefined) continue;
+      if (bytesLeft(this.policies.peek(s.record.zoneId), bytes) === 0) {
+        s.lastBytes = bytes;
+        await this.end(s.record.id, 'data');
+        continue;
+      }
+      if (s.lastBytes === undefined || bytes !== s.lastBytes) {
+        s.lastBytes = bytes;
+        s.record = { ...s.record, lastActivityAt: now };
+        continue;
+      }
+      const policy = await this.policies.get(s.record.zoneId);
+      if (isIdle(s.record.lastActivityAt, now, policy.idleMinutes)) await this.end(s.record.id, 'idle');
+    }
+    for (const zone of this.d.config.zones) {
+      const n = this.live.countInZone(zone.id, now);
+      if (n) await this.stats.raisePeak(zone.id, n);
+    }
+  }
+
+  /** Bytes counted per client address, from backends that count. */
+  private async activity(): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (const e of await this.d.firewall.list()) if (e.bytes !== undefined) out.set(e.ip, e.bytes);
+    return out;
+  }
+}
