@@ -1,5 +1,7 @@
 // English strings for every patron-facing page. Other languages follow the same keys; a test
 // (test/unit/i18n.test.ts) fails when one of them misses a key or a placeholder.
+import { enLearn } from './en-learn';
+import { enPrivacy } from './en-privacy';
 export const en = {
   'site.skip': 'Skip to the main content',
   'site.privacy': 'Privacy',
@@ -62,66 +64,6 @@ export const en = {
   'exhausted.help': 'Need more time for something important? Ask library staff.',
   'tooMany.title': 'Too many requests',
   'tooMany.body': 'Please wait a minute and try again.',
-  'privacy.title': 'Privacy notice',
-  'privacy.lead': '{library} gives free internet access without tracking anyone. This page is generated from the settings this portal is running with right now.',
-  'privacy.keptTitle': 'What we keep, and for how long',
-  'privacy.whileOnlineTitle': 'While you are online',
-  'privacy.whileOnline':
-    'Your device\'s network addresses (IP address, and the hardware MAC address where the network sees it), because the firewall needs them to let you through. ' +
-    'They are stored only encrypted, with a key that exists for one day, and deleted when your session ends (at the latest {grace} after, so a restart can still close the door behind you). ' +
-    'With them: which network area you are in, when your session started and ends, and the short session code shown on your screen.',
-  'privacy.usageTitle': 'Time used today',
-  'privacy.usage':
-    'To share time fairly, minutes used are counted per device per day, under a code computed from your device\'s address with a key that changes every day. ' +
-    'Nobody, not even library staff or the operator, can link today\'s code to yesterday\'s. ' +
-    'The count is deleted after the next day, and the day\'s key is destroyed after {keyDays}, so any copy left in a backup can no longer be read.',
-  'privacy.limitsTitle': 'Current limits',
-  'privacy.zoneLimits': '{zone}: sessions of up to {session}, {daily} a day per device.',
-  'privacy.zoneLimitsIdle': '{zone}: sessions of up to {session}, {daily} a day per device; a session with no traffic for {idle} ends.',
-  'privacy.stats': 'Statistics',
-  'privacy.statsBody':
-    'For its reports the library keeps only totals per hour and network area: how many sessions started, how many minutes were used, the most people online at once, ' +
-    'how often time ran out or the library was closed, and how many times the lessons were opened. These totals contain nothing about any person, and are kept for {retention}.',
-  'privacy.never': 'What we never collect',
-  'privacy.never1': 'the websites or addresses you visit, and your DNS look-ups;',
-  'privacy.never2': 'what you type, read, download or send;',
-  'privacy.never3': 'your name, e-mail, phone number or library card number;',
-  'privacy.never4': 'your browser or device type (user agent);',
-  'privacy.never5': 'which lessons you read, or how you answered their questions;',
-  'privacy.never6': 'anything that could follow your device from one day to the next.',
-  'privacy.logs': 'The portal\'s logs contain no network address, device address, daily code or session code. Every page is served by the library\'s own gateway: no page here loads anything from another website.',
-  'privacy.rights': 'Your rights',
-  'privacy.rightsBody': 'You do not have to give any personal information to use this service. If you have questions about privacy, ask library staff; they can explain this notice and how the service works.',
-  'privacy.technical': 'Technical detail: data store {store}, firewall {firewall}.',
-  'learn.title': 'Learn digital skills',
-  'learn.lead': 'Short, practical lessons for using the internet safely and with confidence. Read them at your own pace, before or after you get online. Each one ends with a few questions to check what you have learned.',
-  'learn.private': 'The library does not record which lessons you read or how you answer. If your browser allows it, your progress is saved on this device only.',
-  'learn.listTitle': 'Lessons',
-  'learn.readingTime': 'About {time} to read',
-  'learn.quizSize': { one: '1 question', other: '{n} questions' },
-  'learn.progressSeen': 'Opened on this device',
-  'learn.progressScore': 'On this device: {score} of {total} right',
-  'learn.forget': 'Forget my progress on this device',
-  'learn.forgotten': 'Your progress has been removed from this device.',
-  'learn.all': 'All lessons',
-  'learn.toPortal': 'Ready to get online? Go to the welcome page.',
-  'learn.notTranslated': 'This lesson is not yet available in your language. Here it is in {original}.',
-  'learn.quizTitle': 'Check what you have learned',
-  'learn.quizHelp': 'Choose one answer for each question, then press “Check my answers”. Your answers are not recorded.',
-  'learn.questionNumber': 'Question {n} of {total}',
-  'learn.check': 'Check my answers',
-  'learn.resultTitle': 'Your result',
-  'learn.score': 'You got {score} of {total} right.',
-  'learn.allRight': 'Well done: every answer is right.',
-  'learn.right': 'Right.',
-  'learn.wrong': 'Not quite.',
-  'learn.unanswered': 'Not answered.',
-  'learn.theAnswer': 'The answer: {answer}',
-  'learn.tryAgain': 'Try the questions again',
-  'learn.next': 'Next lesson: {title}',
-  'learn.promoTitle': 'Learn the basics',
-  'learn.promoBody': 'Short lessons on safe Wi-Fi, passwords, scams, e-mail and your rights online. You can read them now, with or without a session.',
-  'learn.promoLink': 'Start learning',
   'error.back': 'Go back to the start page',
   'error.status': 'Error {status}',
   'error.badRequestTitle': 'Something in the request was not right',
@@ -150,6 +92,8 @@ export const en = {
   'duration.minutes': { one: '{n} minute', other: '{n} minutes' },
   'duration.hoursOnly': { one: '{n} hour', other: '{n} hours' },
   'duration.hours': '{h} h {m} min',
+  ...enPrivacy,
+  ...enLearn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,4 +1,6 @@
 // Spanish strings for every patron-facing page, keyed like en.ts. Formal "usted" throughout.
+import { esLearn } from './es-learn';
+import { esPrivacy } from './es-privacy';
 import type { Catalog } from './translate';
 
 export const es: Catalog = {
@@ -63,66 +65,6 @@ export const es: Catalog = {
   'exhausted.help': '¿Necesita más tiempo para algo importante? Pregunte al personal de la biblioteca.',
   'tooMany.title': 'Demasiadas solicitudes',
   'tooMany.body': 'Espere un minuto y vuelva a intentarlo.',
-  'privacy.title': 'Aviso de privacidad',
-  'privacy.lead': '{library} ofrece acceso gratuito a internet sin rastrear a nadie. Esta página se genera a partir de la configuración con la que funciona este portal ahora mismo.',
-  'privacy.keptTitle': 'Qué guardamos y durante cuánto tiempo',
-  'privacy.whileOnlineTitle': 'Mientras está conectado',
-  'privacy.whileOnline':
-    'Las direcciones de red de su dispositivo (la dirección IP y, cuando la red la ve, la dirección física MAC), porque el cortafuegos las necesita para dejarle pasar. ' +
-    'Se guardan solo cifradas, con una clave que existe durante un día, y se borran cuando termina su sesión (como muy tarde {grace} después, para que un reinicio aún pueda cerrarle la puerta). ' +
-    'Junto a ellas: en qué zona de la red está, cuándo empezó y cuándo termina su sesión, y el código de sesión corto que aparece en su pantalla.',
-  'privacy.usageTitle': 'Tiempo usado hoy',
-  'privacy.usage':
-    'Para repartir el tiempo de forma justa, los minutos usados se cuentan por dispositivo y por día, con un código calculado a partir de la dirección de su dispositivo y una clave que cambia cada día. ' +
-    'Nadie, ni siquiera el personal de la biblioteca o quien administra el sistema, puede relacionar el código de hoy con el de ayer. ' +
-    'El recuento se borra pasado el día siguiente, y la clave de cada día se destruye a los {keyDays}, de modo que ninguna copia que quede en una copia de seguridad se puede leer.',
-  'privacy.limitsTitle': 'Límites actuales',
-  'privacy.zoneLimits': '{zone}: sesiones de hasta {session}, {daily} al día por dispositivo.',
-  'privacy.zoneLimitsIdle': '{zone}: sesiones de hasta {session}, {daily} al día por dispositivo; una sesión sin tráfico durante {idle} termina.',
-  'privacy.stats': 'Estadísticas',
-  'privacy.statsBody':
-    'Para sus informes, la biblioteca guarda solo totales por hora y por zona de la red: cuántas sesiones empezaron, cuántos minutos se usaron, el máximo de personas conectadas a la vez, ' +
-    'cuántas veces se agotó el tiempo o la biblioteca estaba cerrada, y cuántas veces se abrieron las lecciones. Estos totales no contienen nada sobre ninguna persona y se guardan durante {retention}.',
-  'privacy.never': 'Lo que nunca recogemos',
-  'privacy.never1': 'los sitios web o direcciones que visita, ni sus consultas DNS;',
-  'privacy.never2': 'lo que escribe, lee, descarga o envía;',
-  'privacy.never3': 'su nombre, correo electrónico, teléfono o número de carné de la biblioteca;',
-  'privacy.never4': 'el tipo de navegador o de dispositivo (agente de usuario);',
-  'privacy.never5': 'qué lecciones lee, ni cómo responde a sus preguntas;',
-  'privacy.never6': 'nada que permita seguir a su dispositivo de un día para otro.',
-  'privacy.logs': 'Los registros del portal no contienen direcciones de red, direcciones de dispositivo, códigos diarios ni códigos de sesión. Todas las páginas las sirve la propia pasarela de la biblioteca: ninguna página de aquí carga nada de otro sitio web.',
-  'privacy.rights': 'Sus derechos',
-  'privacy.rightsBody': 'No tiene que dar ningún dato personal para usar este servicio. Si tiene preguntas sobre la privacidad, consulte al personal de la biblioteca: pueden explicarle este aviso y cómo funciona el servicio.',
-  'privacy.technical': 'Detalle técnico: almacenamiento {store}, cortafuegos {firewall}.',
-  'learn.title': 'Aprender competencias digitales',
-  'learn.lead': 'Lecciones breves y prácticas para usar internet con seguridad y confianza. Léalas a su ritmo, antes o después de conectarse. Cada una termina con unas preguntas para comprobar lo que ha aprendido.',
-  'learn.private': 'La biblioteca no registra qué lecciones lee ni cómo responde. Si su navegador lo permite, su progreso se guarda solo en este dispositivo.',
-  'learn.listTitle': 'Lecciones',
-  'learn.readingTime': 'Unos {time} de lectura',
-  'learn.quizSize': { one: '1 pregunta', other: '{n} preguntas' },
-  'learn.progressSeen': 'Abierta en este dispositivo',
-  'learn.progressScore': 'En este dispositivo: {score} de {total} correctas',
-  'learn.forget': 'Olvidar mi progreso en este dispositivo',
-  'learn.forgotten': 'Su progreso se ha borrado de este dispositivo.',
-  'learn.all': 'Todas las lecciones',
-  'learn.toPortal': '¿Listo para conectarse? Vaya a la página de bienvenida.',
-  'learn.notTranslated': 'Esta lección todavía no está disponible en su idioma. Aquí la tiene en {original}.',
-  'learn.quizTitle': 'Compruebe lo que ha aprendido',
-  'learn.quizHelp': 'Elija una respuesta para cada pregunta y pulse «Comprobar mis respuestas». Sus respuestas no se registran.',
-  'learn.questionNumber': 'Pregunta {n} de {total}',
-  'learn.check': 'Comprobar mis respuestas',
-  'learn.resultTitle': 'Su resultado',
-  'learn.score': 'Ha acertado {score} de {total}.',
-  'learn.allRight': '¡Muy bien! Todas las respuestas son correctas.',
-  'learn.right': 'Correcto.',
-  'learn.wrong': 'No exactamente.',
-  'learn.unanswered': 'Sin responder.',
-  'learn.theAnswer': 'La respuesta: {answer}',
-  'learn.tryAgain': 'Volver a intentar las preguntas',
-  'learn.next': 'Siguiente lección: {title}',
-  'learn.promoTitle': 'Aprenda lo básico',
-  'learn.promoBody': 'Lecciones breves sobre el wifi seguro, las contraseñas, las estafas, el correo electrónico y sus derechos en internet. Puede leerlas ahora, con sesión o sin ella.',
-  'learn.promoLink': 'Empezar a aprender',
   'error.back': 'Volver a la página de inicio',
   'error.status': 'Error {status}',
   'error.badRequestTitle': 'Algo en la solicitud no era correcto',
@@ -151,4 +93,6 @@ export const es: Catalog = {
   'duration.minutes': { one: '{n} minuto', other: '{n} minutos' },
   'duration.hoursOnly': { one: '{n} hora', other: '{n} horas' },
   'duration.hours': '{h} h {m} min',
+  ...esPrivacy,
+  ...esLearn,
 };

@@ -1,4 +1,6 @@
 // French strings for every patron-facing page, keyed like en.ts. « vous » throughout.
+import { frLearn } from './fr-learn';
+import { frPrivacy } from './fr-privacy';
 import type { Catalog } from './translate';
 
 export const fr: Catalog = {
@@ -63,66 +65,6 @@ export const fr: Catalog = {
   'exhausted.help': 'Besoin de plus de temps pour quelque chose d’important ? Adressez-vous au personnel de la bibliothèque.',
   'tooMany.title': 'Trop de demandes',
   'tooMany.body': 'Patientez une minute, puis réessayez.',
-  'privacy.title': 'Notice de confidentialité',
-  'privacy.lead': '{library} offre un accès gratuit à internet sans pister personne. Cette page est produite à partir des réglages avec lesquels ce portail fonctionne en ce moment.',
-  'privacy.keptTitle': 'Ce que nous conservons, et pendant combien de temps',
-  'privacy.whileOnlineTitle': 'Pendant votre connexion',
-  'privacy.whileOnline':
-    'Les adresses réseau de votre appareil (l’adresse IP et, quand le réseau la voit, l’adresse matérielle MAC), car le pare-feu en a besoin pour vous laisser passer. ' +
-    'Elles ne sont conservées que chiffrées, avec une clé qui n’existe qu’un jour, et sont effacées à la fin de votre session (au plus tard {grace} après, pour qu’un redémarrage puisse encore refermer la porte derrière vous). ' +
-    'Avec elles : la zone du réseau où vous vous trouvez, l’heure de début et de fin de votre session, et le court code de session affiché sur votre écran.',
-  'privacy.usageTitle': 'Temps utilisé aujourd’hui',
-  'privacy.usage':
-    'Pour partager le temps équitablement, les minutes utilisées sont comptées par appareil et par jour, sous un code calculé à partir de l’adresse de votre appareil avec une clé qui change chaque jour. ' +
-    'Personne, pas même le personnel de la bibliothèque ni l’exploitant, ne peut relier le code d’aujourd’hui à celui d’hier. ' +
-    'Le décompte est effacé après le lendemain, et la clé du jour est détruite au bout de {keyDays} : une copie restée dans une sauvegarde devient illisible.',
-  'privacy.limitsTitle': 'Limites actuelles',
-  'privacy.zoneLimits': '{zone} : sessions de {session} au plus, {daily} par jour et par appareil.',
-  'privacy.zoneLimitsIdle': '{zone} : sessions de {session} au plus, {daily} par jour et par appareil ; une session sans trafic pendant {idle} prend fin.',
-  'privacy.stats': 'Statistiques',
-  'privacy.statsBody':
-    'Pour ses bilans, la bibliothèque ne garde que des totaux par heure et par zone du réseau : nombre de sessions ouvertes, minutes utilisées, nombre maximal de personnes connectées en même temps, ' +
-    'nombre de fois où le temps était épuisé ou la bibliothèque fermée, et nombre de consultations des leçons. Ces totaux ne contiennent rien sur personne et sont conservés {retention}.',
-  'privacy.never': 'Ce que nous ne collectons jamais',
-  'privacy.never1': 'les sites ou adresses que vous consultez, ni vos requêtes DNS ;',
-  'privacy.never2': 'ce que vous tapez, lisez, téléchargez ou envoyez ;',
-  'privacy.never3': 'votre nom, votre adresse e-mail, votre numéro de téléphone ou de carte de bibliothèque ;',
-  'privacy.never4': 'le type de votre navigateur ou de votre appareil (user agent) ;',
-  'privacy.never5': 'les leçons que vous lisez, ni vos réponses à leurs questions ;',
-  'privacy.never6': 'quoi que ce soit qui permettrait de suivre votre appareil d’un jour à l’autre.',
-  'privacy.logs': 'Les journaux du portail ne contiennent ni adresse réseau, ni adresse d’appareil, ni code du jour, ni code de session. Chaque page est servie par la passerelle de la bibliothèque elle-même : aucune page ici ne charge quoi que ce soit depuis un autre site.',
-  'privacy.rights': 'Vos droits',
-  'privacy.rightsBody': 'Vous n’avez à donner aucune information personnelle pour utiliser ce service. Pour toute question sur la confidentialité, adressez-vous au personnel de la bibliothèque : il peut vous expliquer cette notice et le fonctionnement du service.',
-  'privacy.technical': 'Détail technique : stockage {store}, pare-feu {firewall}.',
-  'learn.title': 'Apprendre le numérique',
-  'learn.lead': 'De courtes leçons pratiques pour utiliser internet en sécurité et en confiance. Lisez-les à votre rythme, avant ou après votre connexion. Chacune se termine par quelques questions pour vérifier ce que vous avez retenu.',
-  'learn.private': 'La bibliothèque n’enregistre ni les leçons que vous lisez ni vos réponses. Si votre navigateur le permet, votre progression est gardée sur cet appareil uniquement.',
-  'learn.listTitle': 'Leçons',
-  'learn.readingTime': 'Environ {time} de lecture',
-  'learn.quizSize': { one: '{n} question', many: '{n} questions', other: '{n} questions' },
-  'learn.progressSeen': 'Ouverte sur cet appareil',
-  'learn.progressScore': 'Sur cet appareil : {score} bonnes réponses sur {total}',
-  'learn.forget': 'Effacer ma progression sur cet appareil',
-  'learn.forgotten': 'Votre progression a été effacée de cet appareil.',
-  'learn.all': 'Toutes les leçons',
-  'learn.toPortal': 'Prêt à vous connecter ? Retournez à la page d’accueil.',
-  'learn.notTranslated': 'Cette leçon n’est pas encore disponible dans votre langue. La voici en {original}.',
-  'learn.quizTitle': 'Vérifiez ce que vous avez retenu',
-  'learn.quizHelp': 'Choisissez une réponse par question, puis appuyez sur « Vérifier mes réponses ». Vos réponses ne sont pas enregistrées.',
-  'learn.questionNumber': 'Question {n} sur {total}',
-  'learn.check': 'Vérifier mes réponses',
-  'learn.resultTitle': 'Votre résultat',
-  'learn.score': 'Vous avez {score} bonnes réponses sur {total}.',
-  'learn.allRight': 'Bravo : toutes vos réponses sont justes.',
-  'learn.right': 'Juste.',
-  'learn.wrong': 'Pas tout à fait.',
-  'learn.unanswered': 'Sans réponse.',
-  'learn.theAnswer': 'La réponse : {answer}',
-  'learn.tryAgain': 'Refaire les questions',
-  'learn.next': 'Leçon suivante : {title}',
-  'learn.promoTitle': 'Apprendre les bases',
-  'learn.promoBody': 'De courtes leçons sur le Wi-Fi en sécurité, les mots de passe, les arnaques, l’e-mail et vos droits en ligne. Vous pouvez les lire dès maintenant, connecté ou non.',
-  'learn.promoLink': 'Commencer à apprendre',
   'error.back': 'Revenir à la page d’accueil',
   'error.status': 'Erreur {status}',
   'error.badRequestTitle': 'Quelque chose n’allait pas dans la demande',
@@ -151,4 +93,6 @@ export const fr: Catalog = {
   'duration.minutes': { one: '{n} minute', many: '{n} minutes', other: '{n} minutes' },
   'duration.hoursOnly': { one: '{n} heure', many: '{n} heures', other: '{n} heures' },
   'duration.hours': '{h} h {m} min',
+  ...frPrivacy,
+  ...frLearn,
 };

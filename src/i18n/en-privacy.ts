@@ -1,0 +1,34 @@
+// English strings of the privacy notice (/privacy); part of the catalogue in en.ts.
+export const enPrivacy = {
+  'privacy.title': 'Privacy notice',
+  'privacy.lead': '{library} gives free internet access without tracking anyone. This page is generated from the settings this portal is running with right now.',
+  'privacy.keptTitle': 'What we keep, and for how long',
+  'privacy.whileOnlineTitle': 'While you are online',
+  'privacy.whileOnline':
+    'Your device\'s network addresses (IP address, and the hardware MAC address where the network sees it), because the firewall needs them to let you through. ' +
+    'They are stored only encrypted, with a key that exists for one day, and deleted when your session ends (at the latest {grace} after, so a restart can still close the door behind you). ' +
+    'With them: which network area you are in, when your session started and ends, and the short session code shown on your screen.',
+  'privacy.usageTitle': 'Time used today',
+  'privacy.usage':
+    'To share time fairly, minutes used are counted per device per day, under a code computed from your device\'s address with a key that changes every day. ' +
+    'Nobody, not even library staff or the operator, can link today\'s code to yesterday\'s. ' +
+    'The count is deleted after the next day, and the day\'s key is destroyed after {keyDays}, so any copy left in a backup can no longer be read.',
+  'privacy.limitsTitle': 'Current limits',
+  'privacy.zoneLimits': '{zone}: sessions of up to {session}, {daily} a day per device.',
+  'privacy.zoneLimitsIdle': '{zone}: sessions of up to {session}, {daily} a day per device; a session with no traffic for {idle} ends.',
+  'privacy.stats': 'Statistics',
+  'privacy.statsBody':
+    'For its reports the library keeps only totals per hour and network area: how many sessions started, how many minutes were used, the most people online at once, ' +
+    'how often time ran out or the library was closed, and how many times the lessons were opened. These totals contain nothing about any person, and are kept for {retention}.',
+  'privacy.never': 'What we never collect',
+  'privacy.never1': 'the websites or addresses you visit, and your DNS look-ups;',
+  'privacy.never2': 'what you type, read, download or send;',
+  'privacy.never3': 'your name, e-mail, phone number or library card number;',
+  'privacy.never4': 'your browser or device type (user agent);',
+  'privacy.never5': 'which lessons you read, or how you answered their questions;',
+  'privacy.never6': 'anything that could follow your device from one day to the next.',
+  'privacy.logs': 'The portal\'s logs contain no network address, device address, daily code or session code. Every page is served by the library\'s own gateway: no page here loads anything from another website.',
+  'privacy.rights': 'Your rights',
+  'privacy.rightsBody': 'You do not have to give any personal information to use this service. If you have questions about privacy, ask library staff; they can explain this notice and how the service works.',
+  'privacy.technical': 'Technical detail: data store {store}, firewall {firewall}.',
+} as const;

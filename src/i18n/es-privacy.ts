@@ -1,0 +1,34 @@
+// Spanish strings of the privacy notice (/privacy); part of the catalogue in es.ts.
+export const esPrivacy = {
+  'privacy.title': 'Aviso de privacidad',
+  'privacy.lead': '{library} ofrece acceso gratuito a internet sin rastrear a nadie. Esta página se genera a partir de la configuración con la que funciona este portal ahora mismo.',
+  'privacy.keptTitle': 'Qué guardamos y durante cuánto tiempo',
+  'privacy.whileOnlineTitle': 'Mientras está conectado',
+  'privacy.whileOnline':
+    'Las direcciones de red de su dispositivo (la dirección IP y, cuando la red la ve, la dirección física MAC), porque el cortafuegos las necesita para dejarle pasar. ' +
+    'Se guardan solo cifradas, con una clave que existe durante un día, y se borran cuando termina su sesión (como muy tarde {grace} después, para que un reinicio aún pueda cerrarle la puerta). ' +
+    'Junto a ellas: en qué zona de la red está, cuándo empezó y cuándo termina su sesión, y el código de sesión corto que aparece en su pantalla.',
+  'privacy.usageTitle': 'Tiempo usado hoy',
+  'privacy.usage':
+    'Para repartir el tiempo de forma justa, los minutos usados se cuentan por dispositivo y por día, con un código calculado a partir de la dirección de su dispositivo y una clave que cambia cada día. ' +
+    'Nadie, ni siquiera el personal de la biblioteca o quien administra el sistema, puede relacionar el código de hoy con el de ayer. ' +
+    'El recuento se borra pasado el día siguiente, y la clave de cada día se destruye a los {keyDays}, de modo que ninguna copia que quede en una copia de seguridad se puede leer.',
+  'privacy.limitsTitle': 'Límites actuales',
+  'privacy.zoneLimits': '{zone}: sesiones de hasta {session}, {daily} al día por dispositivo.',
+  'privacy.zoneLimitsIdle': '{zone}: sesiones de hasta {session}, {daily} al día por dispositivo; una sesión sin tráfico durante {idle} termina.',
+  'privacy.stats': 'Estadísticas',
+  'privacy.statsBody':
+    'Para sus informes, la biblioteca guarda solo totales por hora y por zona de la red: cuántas sesiones empezaron, cuántos minutos se usaron, el máximo de personas conectadas a la vez, ' +
+    'cuántas veces se agotó el tiempo o la biblioteca estaba cerrada, y cuántas veces se abrieron las lecciones. Estos totales no contienen nada sobre ninguna persona y se guardan durante {retention}.',
+  'privacy.never': 'Lo que nunca recogemos',
+  'privacy.never1': 'los sitios web o direcciones que visita, ni sus consultas DNS;',
+  'privacy.never2': 'lo que escribe, lee, descarga o envía;',
+  'privacy.never3': 'su nombre, correo electrónico, teléfono o número de carné de la biblioteca;',
+  'privacy.never4': 'el tipo de navegador o de dispositivo (agente de usuario);',
+  'privacy.never5': 'qué lecciones lee, ni cómo responde a sus preguntas;',
+  'privacy.never6': 'nada que permita seguir a su dispositivo de un día para otro.',
+  'privacy.logs': 'Los registros del portal no contienen direcciones de red, direcciones de dispositivo, códigos diarios ni códigos de sesión. Todas las páginas las sirve la propia pasarela de la biblioteca: ninguna página de aquí carga nada de otro sitio web.',
+  'privacy.rights': 'Sus derechos',
+  'privacy.rightsBody': 'No tiene que dar ningún dato personal para usar este servicio. Si tiene preguntas sobre la privacidad, consulte al personal de la biblioteca: pueden explicarle este aviso y cómo funciona el servicio.',
+  'privacy.technical': 'Detalle técnico: almacenamiento {store}, cortafuegos {firewall}.',
+};

@@ -1,0 +1,34 @@
+// French strings of the privacy notice (/privacy); part of the catalogue in fr.ts.
+export const frPrivacy = {
+  'privacy.title': 'Notice de confidentialité',
+  'privacy.lead': '{library} offre un accès gratuit à internet sans pister personne. Cette page est produite à partir des réglages avec lesquels ce portail fonctionne en ce moment.',
+  'privacy.keptTitle': 'Ce que nous conservons, et pendant combien de temps',
+  'privacy.whileOnlineTitle': 'Pendant votre connexion',
+  'privacy.whileOnline':
+    'Les adresses réseau de votre appareil (l’adresse IP et, quand le réseau la voit, l’adresse matérielle MAC), car le pare-feu en a besoin pour vous laisser passer. ' +
+    'Elles ne sont conservées que chiffrées, avec une clé qui n’existe qu’un jour, et sont effacées à la fin de votre session (au plus tard {grace} après, pour qu’un redémarrage puisse encore refermer la porte derrière vous). ' +
+    'Avec elles : la zone du réseau où vous vous trouvez, l’heure de début et de fin de votre session, et le court code de session affiché sur votre écran.',
+  'privacy.usageTitle': 'Temps utilisé aujourd’hui',
+  'privacy.usage':
+    'Pour partager le temps équitablement, les minutes utilisées sont comptées par appareil et par jour, sous un code calculé à partir de l’adresse de votre appareil avec une clé qui change chaque jour. ' +
+    'Personne, pas même le personnel de la bibliothèque ni l’exploitant, ne peut relier le code d’aujourd’hui à celui d’hier. ' +
+    'Le décompte est effacé après le lendemain, et la clé du jour est détruite au bout de {keyDays} : une copie restée dans une sauvegarde devient illisible.',
+  'privacy.limitsTitle': 'Limites actuelles',
+  'privacy.zoneLimits': '{zone} : sessions de {session} au plus, {daily} par jour et par appareil.',
+  'privacy.zoneLimitsIdle': '{zone} : sessions de {session} au plus, {daily} par jour et par appareil ; une session sans trafic pendant {idle} prend fin.',
+  'privacy.stats': 'Statistiques',
+  'privacy.statsBody':
+    'Pour ses bilans, la bibliothèque ne garde que des totaux par heure et par zone du réseau : nombre de sessions ouvertes, minutes utilisées, nombre maximal de personnes connectées en même temps, ' +
+    'nombre de fois où le temps était épuisé ou la bibliothèque fermée, et nombre de consultations des leçons. Ces totaux ne contiennent rien sur personne et sont conservés {retention}.',
+  'privacy.never': 'Ce que nous ne collectons jamais',
+  'privacy.never1': 'les sites ou adresses que vous consultez, ni vos requêtes DNS ;',
+  'privacy.never2': 'ce que vous tapez, lisez, téléchargez ou envoyez ;',
+  'privacy.never3': 'votre nom, votre adresse e-mail, votre numéro de téléphone ou de carte de bibliothèque ;',
+  'privacy.never4': 'le type de votre navigateur ou de votre appareil (user agent) ;',
+  'privacy.never5': 'les leçons que vous lisez, ni vos réponses à leurs questions ;',
+  'privacy.never6': 'quoi que ce soit qui permettrait de suivre votre appareil d’un jour à l’autre.',
+  'privacy.logs': 'Les journaux du portail ne contiennent ni adresse réseau, ni adresse d’appareil, ni code du jour, ni code de session. Chaque page est servie par la passerelle de la bibliothèque elle-même : aucune page ici ne charge quoi que ce soit depuis un autre site.',
+  'privacy.rights': 'Vos droits',
+  'privacy.rightsBody': 'Vous n’avez à donner aucune information personnelle pour utiliser ce service. Pour toute question sur la confidentialité, adressez-vous au personnel de la bibliothèque : il peut vous expliquer cette notice et le fonctionnement du service.',
+  'privacy.technical': 'Détail technique : stockage {store}, pare-feu {firewall}.',
+};
