@@ -71,6 +71,14 @@ export function shortenedEnd(
   return Math.max(end, now);
 }
 
+/**
+ * Whether extending could add time now, judged from memory (the allowance left is not known
+ * here): `planExtend` tops up to one session length, so at least a minute must be missing.
+ */
+export function couldExtend(policy: Pick<Policy, 'allowExtend' | 'sessionMinutes'>, secondsLeft: number): boolean {
+  return policy.allowExtend && secondsLeft <= policy.sessionMinutes * 60 - MIN_GRANT_SECONDS;
+}
+
 export function allowanceLeft(policy: Pick<Policy, 'dailyMinutes'>, usedSeconds: number): number {
   return Math.max(0, policy.dailyMinutes * 60 - usedSeconds);
 }

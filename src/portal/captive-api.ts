@@ -1,6 +1,6 @@
 // The RFC 8908 Captive Portal API: a client learns whether it is captive, and only about itself.
 import { Router } from 'express';
-import { MIN_GRANT_SECONDS } from '../domain/quota';
+import { couldExtend } from '../domain/quota';
 import type { Deps } from '../deps';
 import { portalBaseUrl } from './urls';
 
@@ -19,9 +19,7 @@ export function captiveApiRouter(deps: Deps): Router {
     if (session) {
       const policy = deps.sessions.policies.peek(session.record.zoneId);
       body['seconds-remaining'] = deps.sessions.secondsLeft(session);
-      // As planExtend decides: extending tops up to one session length, so it must add a minute at least.
-      const left = deps.sessions.secondsLeft(session);
-      body['can-extend-session'] = Boolean(policy?.allowExtend) && left <= policy!.sessionMinutes * 60 - MIN_GRANT_SECONDS;
+      body['can-extend-session'] = policy ? couldExtend(policy, deps.sessions.secondsLeft(session)) : false;
       // Only when the zone has a data allowance (and a firewall that counts bytes).
       const bytes = deps.sessions.bytesLeft(session);
       if (bytes !== undefined) body['bytes-remaining'] = bytes;

@@ -1,7 +1,7 @@
 // Quota rules with an injected clock: session length, allowance, closing time, midnight.
 import { policySchema } from '../../src/config/schema';
 import { openStatus } from '../../src/domain/opening-hours';
-import { planExtend, planGrant, shortenedEnd } from '../../src/domain/quota';
+import { couldExtend, planExtend, planGrant, shortenedEnd } from '../../src/domain/quota';
 
 const TZ = 'Europe/Paris';
 const at = (iso: string) => Date.parse(iso);
@@ -124,5 +124,17 @@ describe('shortenedEnd (a policy change while sessions run)', () => {
   it('when the new hours close the library now, then the session ends now', () => {
     const p = policySchema.parse({ openingHours: { mon: [weekdays] } });
     expect(shortenedEnd(session, p, openStatus(p, now, TZ), now)).toBe(now);
+  });
+});
+
+describe('couldExtend (RFC 8908 can-extend-session, from memory)', () => {
+  it('when a full session is left, then extending could add nothing', () => {
+    expect(couldExtend({ allowExtend: true, sessionMinutes: 60 }, 3600)).toBe(false);
+  });
+  it('when a minute or more is missing from a full session, then it could', () => {
+    expect(couldExtend({ allowExtend: true, sessionMinutes: 60 }, 3540)).toBe(true);
+  });
+  it('when the policy forbids extending, then never', () => {
+    expect(couldExtend({ allowExtend: false, sessionMinutes: 60 }, 60)).toBe(false);
   });
 });
