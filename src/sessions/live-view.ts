@@ -22,11 +22,6 @@ export class LiveView {
     return s && s.record.endsAt > now ? s : undefined;
   }
 
-  /** Any session held for the address, ended or not (ended ones wait for the next sweep). */
-  anyForIp(ip: string): LiveSession | undefined {
-    return this.byIp.get(ip);
-  }
-
   byIdOf(id: string): LiveSession | undefined {
     return this.byId.get(id);
   }
