@@ -46,9 +46,10 @@ describe('Batcher', () => {
     }
     await Promise.all(calls);
     // At most one batch per window of arrivals, however slowly a loaded machine ran the loop.
-    const windows = Math.ceil((performance.now() - began) / 19) + 1;
+    const windows = Math.ceil((performance.now() - began) / 17) + 1;
     expect(batches.length).toBeLessThanOrEqual(Math.min(windows, 99));
-    for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(19);
+    // A 20 ms window; Node's timers may fire up to a couple of milliseconds early by performance.now().
+    for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(17);
   });
 
   it('when one client changes twice in a batch, then only the last change is applied', async () => {
