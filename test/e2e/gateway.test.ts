@@ -165,7 +165,8 @@ describe('a library gateway with the nftables backend', () => {
     expect(free.ms).toBeLessThan(capped.ms! / 2);
     // The session's tick (every 5 s) reads the kernel's counter: RFC 8908 reports what is left...
     let state = await captive();
-    for (let i = 0; i < 24 && Number(state['bytes-remaining']) >= 4_000_000; i++) {
+    // Poll until the counter shows; a poll that got no answer (state {}) is just polled again.
+    for (let i = 0; i < 24 && !(Number(state['bytes-remaining']) < 4_000_000); i++) {
       await new Promise((r) => setTimeout(r, 250));
       state = await captive();
     }
