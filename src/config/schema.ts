@@ -33,6 +33,8 @@ export const policySchema = z
     idleMinutes: z.number().int().min(0).max(1440).default(15),
     warningMinutes: z.number().int().min(0).max(120).default(5),
     allowExtend: z.boolean().default(true),
+    /** Whether patrons may extend a session a pass started; without it a pass gives its minutes and no more. */
+    extendPasses: z.boolean().default(false),
     openingHours: openingHoursSchema.default(null),
     closures: z
       .array(z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD'), reason: z.string().max(200).default('') }))
