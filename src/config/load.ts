@@ -25,6 +25,7 @@ export const ENV_KEYS = {
   STAFF_PORT: { key: 'staffPort', type: 'number' },
   STAFF_HOST: { key: 'staffHost', type: 'string' },
   STAFF_SESSION_IDLE_MINUTES: { key: 'staffSessionIdleMinutes', type: 'number' },
+  REQUEST_TIMEOUT_SECONDS: { key: 'requestTimeoutSeconds', type: 'number' },
   CONTENT_DIR: { key: 'contentDir', type: 'string' },
   AGENT_OVER_HTTP: { key: 'agentOverHttp', type: 'string' },
 } as const;
