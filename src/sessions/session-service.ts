@@ -15,6 +15,7 @@ import type { SessionRecord, Store } from '../store/types';
 import { LiveView, type LiveSession } from './live-view';
 import { PolicyBook } from './policies';
 import { SessionSync, firewallClient } from './session-sync';
+import { SessionEventTally } from './session-log';
 import { SessionStats } from './session-stats';
 import { SessionSweep, bytesLeft } from './session-sweep';
 
@@ -45,6 +46,8 @@ export interface SessionServiceDeps {
 
 export class SessionService {
   readonly live = new LiveView();
+  /** Session events counted for the periodic log summary (no log line per session). */
+  readonly tally = new SessionEventTally();
   readonly zones: ZoneResolver;
   readonly policies: PolicyBook;
   /** Grants in flight per address, so a double tap on the button starts one session. */
@@ -57,7 +60,7 @@ export class SessionService {
   constructor(private readonly d: SessionServiceDeps) {
     this.zones = new ZoneResolver(d.config.zones);
     this.policies = new PolicyBook(d.config, d.store, () => d.clock.now());
-    this.sync = new SessionSync(d, this.live, this.pending);
+    this.sync = new SessionSync(d, this.live, this.pending, this.tally);
     this.stats = new SessionStats(d.store, d.config, d.clock);
     this.sweep = new SessionSweep(d, this.live, this.policies, this.stats, (id, reason) => this.end(id, reason));
   }
@@ -143,7 +146,7 @@ export class SessionService {
         this.stats.bump(zone.id, { sessionsStarted: 1, ...(via === 'pass' ? { passesRedeemed: 1 } : {}) }),
         this.stats.raisePeak(zone.id, this.live.heldInZone(zone.id)),
       ]);
-      this.d.logger.info({ event: 'session.start', zone: zone.id, seconds: plan.seconds, via }, 'session started');
+      this.tally.count('started');
       return { ok: true, session };
     }
   }
@@ -177,7 +180,7 @@ export class SessionService {
     }
     await this.d.store.addUsage(r.day, r.pseudonym, added, this.usageExpiry(r.day));
     await this.setEnd(session, endsAt);
-    this.d.logger.info({ event: 'session.extend', zone: r.zoneId, seconds: added }, 'session extended');
+    this.tally.count('extended');
     return { ok: true, session, addedSeconds: added };
   }
 
@@ -212,7 +215,7 @@ export class SessionService {
     await this.d.store.deleteSession(id);
     if (session) await this.d.firewall.revoke([{ ip: session.ip, mac: session.mac }]);
     await this.stats.bump(record.zoneId, { minutesUsed: Math.round((endedAt - record.startedAt) / 60_000) });
-    this.d.logger.info({ event: 'session.end', zone: record.zoneId, reason }, 'session ended');
+    this.tally.count('ended');
     for (const listener of this.endListeners) listener(record, reason);
     return true;
   }

@@ -4,6 +4,7 @@
 import type { FirewallClient } from '../firewall/types';
 import type { LiveSession, LiveView } from './live-view';
 import type { ClientAddress, SessionServiceDeps } from './session-service';
+import type { SessionEventTally } from './session-log';
 
 /** The firewall entry of a live session: its address, zone and the time it has left. */
 export function firewallClient(s: LiveSession, now: number): FirewallClient {
@@ -19,6 +20,7 @@ export class SessionSync {
     private readonly d: Pick<SessionServiceDeps, 'config' | 'store' | 'firewall' | 'keys' | 'clock' | 'logger'>,
     private readonly live: LiveView,
     private readonly pending: ReadonlyMap<string, unknown>,
+    private readonly tally: SessionEventTally,
   ) {}
 
   /**
@@ -72,7 +74,7 @@ export class SessionSync {
       if (!seen.has(s.record.id) && !this.pending.has(s.ip)) {
         this.live.delete(s.record.id);
         await this.d.firewall.revoke([{ ip: s.ip, mac: s.mac }]);
-        this.d.logger.info({ event: 'session.end', zone: s.record.zoneId, reason: 'elsewhere' }, 'session ended elsewhere');
+        this.tally.count('ended');
       }
     }
   }

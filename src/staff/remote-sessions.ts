@@ -31,7 +31,7 @@ export class RemoteSessions {
     const added = Math.floor((endsAt - record.endsAt) / 1000);
     if (added <= 0) return { ok: false, reason: 'closed' };
     await this.setEnd(record, endsAt);
-    this.d.logger.info({ event: 'session.extend', zone: record.zoneId, seconds: added, elsewhere: true }, 'session extended');
+    this.d.sessions.tally.count('extended');
     return { ok: true, addedSeconds: added };
   }
 
