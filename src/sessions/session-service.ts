@@ -214,7 +214,7 @@ export class SessionService {
     }
     await this.d.store.deleteSession(id);
     if (session) await this.d.firewall.revoke([{ ip: session.ip, mac: session.mac }]);
-    await this.stats.bump(record.zoneId, { minutesUsed: Math.round((endedAt - record.startedAt) / 60_000) });
+    await this.stats.bump(record.zoneId, { minutesUsed: Math.round((endedAt - record.startedAt) / 60_000), sessionsEnded: 1 });
     this.tally.count('ended');
     for (const listener of this.endListeners) listener(record, reason);
     return true;
