@@ -10,6 +10,7 @@ import { createProbeHandler } from './portal/probes';
 import { splashUrl } from './portal/urls';
 import type { Deps } from './deps';
 import { applyIdleTimeout, serverOptions, type ServerTimeouts } from './http/server-timeouts';
+import { LOG_SUMMARY_MINUTES } from './sessions/session-log';
 
 export interface Running {
   deps: Deps;
@@ -75,6 +76,8 @@ export async function serve(config: Config, logger: Logger = createLogger(config
       await deps.sessions.reconcile();
       await deps.sessions.restoreMissing();
     }, logger, 'reconcile'),
+    // Counts only, never a line per session; each count at least k or "fewer than k".
+    every(LOG_SUMMARY_MINUTES * 60_000, async () => deps.sessions.tally.flush(logger, config.minCellSessions, LOG_SUMMARY_MINUTES), logger, 'log summary'),
     every(10 * 60_000, async () => {
       await deps.sessions.pruneKeys();
       await deps.store.sweep(deps.clock.now());

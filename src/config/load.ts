@@ -28,6 +28,9 @@ export const ENV_KEYS = {
   REQUEST_TIMEOUT_SECONDS: { key: 'requestTimeoutSeconds', type: 'number' },
   CONTENT_DIR: { key: 'contentDir', type: 'string' },
   AGENT_OVER_HTTP: { key: 'agentOverHttp', type: 'string' },
+  MIN_CELL_SESSIONS: { key: 'minCellSessions', type: 'number' },
+  METRICS_TOKEN: { key: 'metricsToken', type: 'string' },
+  STAFF_LIMITER_KEY: { key: 'staffLimiterKey', type: 'string' },
 } as const;
 
 export class ConfigError extends Error {

@@ -5,6 +5,7 @@ import type { FirewallClient } from '../firewall/types';
 import { SESSION_GRACE_MS } from '../store/types';
 import type { LiveSession, LiveView } from './live-view';
 import type { ClientAddress, SessionServiceDeps } from './session-service';
+import type { SessionEventTally } from './session-log';
 
 /** The firewall entry of a live session: its address, zone and the time it has left. */
 export function firewallClient(s: LiveSession, now: number): FirewallClient {
@@ -20,6 +21,7 @@ export class SessionSync {
     private readonly d: Pick<SessionServiceDeps, 'config' | 'store' | 'firewall' | 'keys' | 'clock' | 'logger'>,
     private readonly live: LiveView,
     private readonly pending: ReadonlyMap<string, unknown>,
+    private readonly tally: SessionEventTally,
   ) {}
 
   /**
@@ -72,7 +74,7 @@ export class SessionSync {
         if (!this.live.end(s.record.id, now + SESSION_GRACE_MS)) continue;
         if (this.live.holder(s.ip)) continue;
         await this.d.firewall.revoke([{ ip: s.ip, mac: s.mac }]);
-        this.d.logger.info({ event: 'session.end', zone: s.record.zoneId, reason: 'elsewhere' }, 'session ended elsewhere');
+        this.tally.count('ended');
       }
     }
   }
