@@ -26,8 +26,12 @@ export const ENV_KEYS = {
   STAFF_PORT: { key: 'staffPort', type: 'number' },
   STAFF_HOST: { key: 'staffHost', type: 'string' },
   STAFF_SESSION_IDLE_MINUTES: { key: 'staffSessionIdleMinutes', type: 'number' },
+  REQUEST_TIMEOUT_SECONDS: { key: 'requestTimeoutSeconds', type: 'number' },
   CONTENT_DIR: { key: 'contentDir', type: 'string' },
   AGENT_OVER_HTTP: { key: 'agentOverHttp', type: 'string' },
+  MIN_CELL_SESSIONS: { key: 'minCellSessions', type: 'number' },
+  METRICS_TOKEN: { key: 'metricsToken', type: 'string' },
+  STAFF_LIMITER_KEY: { key: 'staffLimiterKey', type: 'string' },
 } as const;
 
 export class ConfigError extends Error {

@@ -51,6 +51,18 @@ local ttl = redis.call('PTTL', KEYS[1])
 if ttl < tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n`;
 
+/**
+ * Reserves a sign-in attempt (KEYS[1]): counts it, lengthening the expiry to ARGV[1] ms, only
+ * while fewer than ARGV[2] are counted. Returns { reserved (1/0), count, PTTL }.
+ */
+const RESERVE_ATTEMPT = `
+local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+if n >= tonumber(ARGV[2]) then return {0, n, redis.call('PTTL', KEYS[1])} end
+n = redis.call('INCR', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) ttl = tonumber(ARGV[1]) end
+return {1, n, ttl}`;
+
 /** The staff records of one Redis store; shares the store's client and key prefix. */
 export class RedisStaffStore implements StaffStore {
   constructor(
@@ -130,6 +142,12 @@ export class RedisStaffStore implements StaffStore {
 
   async clearLoginFailures(username: string): Promise<void> {
     await this.client.del(K.loginFailuresKey(this.prefix, username));
+  }
+
+  async reserveLoginAttempt(username: string, limit: number, expiresAt: number): Promise<{ ok: boolean; count: number; expiresAt: number }> {
+    const key = K.loginFailuresKey(this.prefix, username);
+    const [reserved, count, pttl] = (await this.client.eval(RESERVE_ATTEMPT, 1, key, this.ttl(expiresAt), limit)) as number[];
+    return { ok: reserved === 1, count: Number(count), expiresAt: Number(pttl) > 0 ? this.clock.now() + Number(pttl) : 0 };
   }
 
   async appendAudit(entry: AuditEntry, expiresAt: number): Promise<void> {
