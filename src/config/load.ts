@@ -17,6 +17,7 @@ export const ENV_KEYS = {
   FIREWALL: { key: 'firewall', type: 'string' },
   TZ: { key: 'timezone', type: 'string' },
   LOG_LEVEL: { key: 'logLevel', type: 'string' },
+  LOG_FORMAT: { key: 'logFormat', type: 'string' },
   LIBRARY_NAME: { key: 'libraryName', type: 'string' },
   PORTAL_URL: { key: 'portalUrl', type: 'string' },
   GATEWAY_ID: { key: 'gatewayId', type: 'string' },

@@ -94,6 +94,8 @@ export const configSchema = z
       .refine(isValidTimezone, 'expected an IANA time zone such as Europe/Paris or America/Chicago')
       .default('UTC'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** `json` lines for log shippers, or `pretty` readable lines for journalctl. */
+    logFormat: z.enum(['json', 'pretty']).default('json'),
     /** A name for this gateway, unique among gateways sharing one Redis. */
     gatewayId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'expected lower-case letters, digits and dashes, at most 32').default('gw1'),
     statsRetentionDays: z.number().int().min(1).max(3650).default(730),
