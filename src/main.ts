@@ -5,6 +5,7 @@ import https from 'node:https';
 import type { Config } from './config/schema';
 import { createApp, type Surface } from './app';
 import { buildDeps } from './build-deps';
+import { periodicJobs, scheduleJobs } from './jobs/periodic-jobs';
 import { createLogger, type Logger } from './logger';
 import { createProbeHandler } from './portal/probes';
 import { splashUrl } from './portal/urls';
@@ -66,19 +67,7 @@ export async function serve(config: Config, logger: Logger = createLogger(config
     console.log(`\nNo staff admin account exists yet. To create the first one, open (once):\n  ${staffUrl}/staff/setup?token=${setupToken}\nor run: threshold staff add <name> --role admin\n`);
   }
 
-  const jobs = [
-    every(5_000, () => deps.sessions.tick(), logger, 'session tick'),
-    every(30_000, async () => {
-      await deps.sessions.policies.refresh();
-      await deps.sessions.reconcile();
-      await deps.sessions.restoreMissing();
-    }, logger, 'reconcile'),
-    every(10 * 60_000, async () => {
-      await deps.sessions.pruneKeys();
-      await deps.store.sweep(deps.clock.now());
-      await deps.firewall.refresh?.();
-    }, logger, 'sweep'),
-  ];
+  const stopJobs = scheduleJobs(periodicJobs(deps), logger);
 
   let stopped = false;
   return {
@@ -87,7 +76,7 @@ export async function serve(config: Config, logger: Logger = createLogger(config
     async stop() {
       if (stopped) return;
       stopped = true;
-      jobs.forEach(clearInterval);
+      stopJobs();
       await Promise.all(servers.map((s) => new Promise<void>((r) => { s.close(() => r()); s.closeAllConnections?.(); })));
       // The firewall keeps its timeouts: the kernel goes on enforcing them while we are down.
       await deps.firewall.close();
@@ -106,19 +95,6 @@ function listen<S extends http.Server | https.Server>(server: S, port: number, h
     });
     server.listen(port, host, () => resolve(server));
   });
-}
-
-function every(ms: number, fn: () => Promise<unknown>, logger: Logger, name: string): NodeJS.Timeout {
-  let running = false;
-  return setInterval(() => {
-    if (running) return;
-    running = true;
-    fn()
-      .catch((err: unknown) => logger.error({ err, job: name }, `${name} failed`))
-      .finally(() => {
-        running = false;
-      });
-  }, ms);
 }
 
 function isLoopback(host: string): boolean {
