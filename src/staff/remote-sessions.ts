@@ -40,15 +40,21 @@ export class RemoteSessions {
     const now = this.d.clock.now();
     const open = openStatus(policy, now, this.d.config.timezone);
     let changed = 0;
-    for (const r of await this.d.store.listSessions()) {
-      if (r.gatewayId === this.d.config.gatewayId || r.zoneId !== zoneId || r.endsAt <= now) continue;
-      const end = shortenedEnd(r, policy, open, now);
-      if (end >= r.endsAt) continue;
-      // end() works on any gateway's record: it refunds, counts the minutes and deletes it.
-      if (end <= now) await this.d.sessions.end(r.id, 'staff');
-      else await this.setEnd(r, end);
-      changed++;
-    }
+    // A page at a time: every gateway's sessions together may be 100,000.
+    let cursor: string | undefined;
+    do {
+      const page = await this.d.store.scanSessions(undefined, cursor, 500, { endingAfter: now });
+      for (const r of page.sessions) {
+        if (r.gatewayId === this.d.config.gatewayId || r.zoneId !== zoneId) continue;
+        const end = shortenedEnd(r, policy, open, now);
+        if (end >= r.endsAt) continue;
+        // end() works on any gateway's record: it refunds, counts the minutes and deletes it.
+        if (end <= now) await this.d.sessions.end(r.id, 'staff');
+        else await this.setEnd(r, end);
+        changed++;
+      }
+      cursor = page.next;
+    } while (cursor);
     return changed;
   }
 
