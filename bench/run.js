@@ -47,12 +47,12 @@ async function main() {
   for (const r of memory.results) {
     const top = r.levels[r.levels.length - 1];
     const jobs = top.jobs.filter((j) => j.name !== 'none');
-    const loop = Math.max(...jobs.map((j) => j.loopMaxMs));
+    const loop = Math.max(...jobs.map((j) => j.heldCpuMs));
     const p99 = Math.max(...jobs.map((j) => j.probe.p99));
     const page = Math.max(r.staff.first.median, r.staff.deep.median);
     console.log(
       `sessions (${r.store}) at ${top.sessions}: RSS ${mibs(top.memory.rss)} (peak ${mibs(top.memoryAfterJobs.peakRss)}, aim ≤ 200 MiB), ` +
-        `jobs hold the loop ≤ ${loop.toFixed(1)} ms (target ≤ 20: ${loop <= 20 ? 'MET' : 'NOT MET'}), probe p99 during jobs ${p99} ms (target < 10: ${p99 < 10 ? 'MET' : 'NOT MET'}), ` +
+        `jobs hold the loop ≤ ${loop.toFixed(1)} ms of CPU (target ≤ 20: ${loop <= 20 ? 'MET' : 'NOT MET'}), probe p99 during jobs ${p99} ms (target < 10: ${p99 < 10 ? 'MET' : 'NOT MET'}), ` +
         `staff page ${page.toFixed(1)} ms (target < 100: ${page < 100 ? 'MET' : 'NOT MET'})`,
     );
   }

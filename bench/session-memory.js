@@ -77,7 +77,7 @@ async function benchStore(label, redis) {
         row.jobs.push({ ...job, probe: probed, ...(ping ? { ping } : {}) });
         const what = name === 'none' ? 'no job (baseline)' : `${name} ×${job.runs} (first ${Math.round(job.firstMs)} ms, longest ${Math.round(job.maxRunMs)} ms)`;
         const pinged = ping ? `; Redis PING p99 ${ping.p99.toFixed(1)} ms, max ${ping.max.toFixed(1)} ms` : '';
-        console.log(`    ${what.padEnd(52)} loop max ${job.loopMaxMs.toFixed(1)} ms, p99 ${job.loopP99Ms.toFixed(1)} ms; probe p99 ${probed.p99} ms, max ${probed.max} ms${pinged}`);
+        console.log(`    ${what.padEnd(52)} loop held ≤ ${job.heldCpuMs.toFixed(1)} ms CPU; loop delay max ${job.loopMaxMs.toFixed(1)} ms, p99 ${job.loopP99Ms.toFixed(1)} ms; probe p99 ${probed.p99} ms, max ${probed.max} ms${pinged}`);
       }
       row.memoryAfterJobs = await server.call({ cmd: 'memory' });
       out.levels.push(row);
