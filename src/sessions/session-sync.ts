@@ -2,7 +2,7 @@
 // restart logs nobody out), every reconcile (changes made by staff, the CLI or another process),
 // and when the firewall lost its table.
 import type { FirewallClient } from '../firewall/types';
-import type { SessionRecord } from '../store/types';
+import { SESSION_GRACE_MS, type SessionRecord } from '../store/types';
 import { CHUNK, forEachChunk, yieldToLoop } from '../jobs/chunks';
 import type { LiveSession, LiveView } from './live-view';
 import type { ClientAddress, SessionServiceDeps } from './session-service';
@@ -69,18 +69,14 @@ export class SessionSync {
     await this.dropUnseen(pass);
   }
 
-  /** Takes in records read from the store: changed ends go to the firewall, new sessions to the view. */
+  /** Takes in records read from the store: changed ends are followed, new sessions join the view. */
   private async apply(records: SessionRecord[], pass: number): Promise<void> {
     const now = this.d.clock.now();
-    const changed: FirewallClient[] = [];
     for (const record of records) {
       const mine = this.live.byIdOf(record.id);
       if (mine) {
         mine.seenInPass = pass;
-        if (mine.record.endsAt !== record.endsAt && record.endsAt > now) {
-          mine.record = record;
-          changed.push(firewallClient(mine, now));
-        }
+        if (mine.record.endsAt !== record.endsAt && record.endsAt > now) await this.follow(record.id);
         continue;
       }
       const addr = this.d.keys.open<ClientAddress>(record.day, record.sealedAddress);
@@ -90,7 +86,6 @@ export class SessionSync {
       }
       this.live.set({ record, ip: addr.ip, ...(addr.mac ? { mac: addr.mac } : {}), seenInPass: pass });
     }
-    if (changed.length) await this.d.firewall.allow(changed);
   }
 
   /**
@@ -102,13 +97,29 @@ export class SessionSync {
     await forEachChunk(this.live.values(), async (chunk) => {
       const unseen = chunk.filter((s) => s.seenInPass !== pass && !this.pending.has(s.ip));
       const still = await Promise.all(unseen.map((s) => this.d.store.getSession(s.record.id)));
+      const now = this.d.clock.now();
       for (const [i, s] of unseen.entries()) {
         if (still[i] || this.live.byIdOf(s.record.id) !== s) continue;
-        this.live.delete(s.record.id);
+        if (!this.live.end(s.record.id, now + SESSION_GRACE_MS)) continue;
+        // Another session (a newer grant) holds the address now: its access stays.
+        if (this.live.holder(s.ip)) continue;
         await this.d.firewall.revoke([{ ip: s.ip, mac: s.mac }]);
         this.d.logger.info({ event: 'session.end', zone: s.record.zoneId, reason: 'elsewhere' }, 'session ended elsewhere');
       }
     });
+  }
+
+  /**
+   * Takes a session's end from a fresh read of the store (the list may be older than a change
+   * made here since), and gives the firewall the new time left.
+   */
+  private async follow(id: string): Promise<void> {
+    const fresh = await this.d.store.getSession(id);
+    const s = this.live.byIdOf(id);
+    const now = this.d.clock.now();
+    if (!fresh || !s || fresh.endsAt === s.record.endsAt || fresh.endsAt <= now) return;
+    s.record = { ...fresh, lastActivityAt: s.record.lastActivityAt };
+    await this.d.firewall.allow([firewallClient(s, now)]);
   }
 
   /**

@@ -99,6 +99,14 @@ function prepare(db: Database.Database) {
     deleteSession: db.prepare<{ id: string }, { expires_at: number }>(
       'DELETE FROM sessions WHERE id = @id RETURNING expires_at',
     ),
+    // Compare-and-set on ends_at: the change applies only to the record the caller decided on.
+    setSessionEnd: db.prepare<Record<string, string | number>, SessionRow>(
+      `UPDATE sessions SET ends_at = @endsAt, expires_at = @expiresAt
+       WHERE id = @id AND ends_at = @expected AND expires_at > @now RETURNING *`,
+    ),
+    takeSession: db.prepare<Record<string, string | number>, SessionRow>(
+      'DELETE FROM sessions WHERE id = @id AND ends_at = @expected AND expires_at > @now RETURNING *',
+    ),
     addUsage: db.prepare<Record<string, string | number>, { seconds: number }>(
       `INSERT INTO daily_usage VALUES (@day, @pseudonym, @delta, @expiresAt)
        ON CONFLICT (day, pseudonym) DO UPDATE SET
@@ -144,12 +152,16 @@ function prepare(db: Database.Database) {
 function scanStatements(db: Database.Database) {
   type Stub = { id: string; gateway_id: string; ends_at: number };
   type Args = Record<string, string | number>;
-  const stub = 'SELECT id, gateway_id, ends_at FROM sessions WHERE ends_at > @min';
+  // The bounds on ends_at are what the index range is built from (the row-value comparison
+  // only filters the ties at the cursor's end): forward from @lo, backward from @hi down to @min.
+  const stub = 'SELECT id, gateway_id, ends_at FROM sessions WHERE';
+  const up = 'ends_at >= @lo';
+  const down = 'ends_at > @min AND ends_at <= @hi';
   return {
-    scanGatewayUp: db.prepare<Args, Stub>(`${stub} AND gateway_id = @gw AND (ends_at, id) > (@e, @i) ORDER BY ends_at, id LIMIT @n`),
-    scanGatewayDown: db.prepare<Args, Stub>(`${stub} AND gateway_id = @gw AND (ends_at, id) < (@e, @i) ORDER BY ends_at DESC, id DESC LIMIT @n`),
-    scanAllUp: db.prepare<Args, Stub>(`${stub} AND (ends_at, gateway_id, id) > (@e, @g, @i) ORDER BY ends_at, gateway_id, id LIMIT @n`),
-    scanAllDown: db.prepare<Args, Stub>(`${stub} AND (ends_at, gateway_id, id) < (@e, @g, @i) ORDER BY ends_at DESC, gateway_id DESC, id DESC LIMIT @n`),
+    scanGatewayUp: db.prepare<Args, Stub>(`${stub} ${up} AND gateway_id = @gw AND (ends_at, id) > (@e, @i) ORDER BY ends_at, id LIMIT @n`),
+    scanGatewayDown: db.prepare<Args, Stub>(`${stub} ${down} AND gateway_id = @gw AND (ends_at, id) < (@e, @i) ORDER BY ends_at DESC, id DESC LIMIT @n`),
+    scanAllUp: db.prepare<Args, Stub>(`${stub} ${up} AND (ends_at, gateway_id, id) > (@e, @g, @i) ORDER BY ends_at, gateway_id, id LIMIT @n`),
+    scanAllDown: db.prepare<Args, Stub>(`${stub} ${down} AND (ends_at, gateway_id, id) < (@e, @g, @i) ORDER BY ends_at DESC, gateway_id DESC, id DESC LIMIT @n`),
     readMany: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id IN (SELECT value FROM json_each(?))'),
     // A count on the (zone_id, ends_at) index: no row is read.
     countInZone: db.prepare<[string, number], { n: number }>('SELECT COUNT(*) AS n FROM sessions WHERE zone_id = ? AND ends_at > ?'),
@@ -244,7 +256,9 @@ export class SqliteStore implements Store {
     // Live = still in the store: expires_at = ends_at + grace is later than now.
     const min = Math.max(this.clock.now() - SESSION_GRACE_MS, opts.endingAfter ?? -Infinity);
     const start = down ? { e: Number.MAX_SAFE_INTEGER, g: '~', i: '~' } : { e: 0, g: '', i: '' };
-    const args = { min, gw: gatewayId ?? '', e: at?.endsAt ?? start.e, g: at?.gatewayId ?? start.g, i: at?.id ?? start.i, n: limit + 1 };
+    const e = at?.endsAt ?? start.e;
+    const bounds: Record<string, number> = down ? { min, hi: e } : { lo: Math.max(Math.floor(min) + 1, e) };
+    const args = { ...bounds, gw: gatewayId ?? '', e, g: at?.gatewayId ?? start.g, i: at?.id ?? start.i, n: limit + 1 };
     const query = gatewayId === undefined ? (down ? st.scanAllDown : st.scanAllUp) : down ? st.scanGatewayDown : st.scanGatewayUp;
     const stubs = query.all(args);
     const more = stubs.length > limit;
@@ -267,6 +281,15 @@ export class SqliteStore implements Store {
   async deleteSession(id: string): Promise<boolean> {
     const gone = this.st().deleteSession.get({ id });
     return gone !== undefined && gone.expires_at > this.clock.now();
+  }
+
+  async setSessionEnd(id: string, expectedEndsAt: number, endsAt: number): Promise<SessionRecord | undefined> {
+    const args = { id, expected: finite(expectedEndsAt, 'expectedEndsAt'), endsAt: finite(endsAt, 'endsAt') };
+    return toSession(this.st().setSessionEnd.get({ ...args, expiresAt: endsAt + SESSION_GRACE_MS, now: this.clock.now() }));
+  }
+
+  async takeSession(id: string, expectedEndsAt: number): Promise<SessionRecord | undefined> {
+    return toSession(this.st().takeSession.get({ id, expected: finite(expectedEndsAt, 'expectedEndsAt'), now: this.clock.now() }));
   }
 
   async addUsage(day: string, pseudonym: string, deltaSeconds: number, expiresAt: number): Promise<number> {

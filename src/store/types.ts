@@ -75,7 +75,7 @@ export interface Store {
   deleteSession(id: string): Promise<boolean>;
   /**
    * One page of live sessions (of one gateway, or of all when `gatewayId` is undefined), in the
-   * order of `sessionOrder`: every session live for the whole walk is returned exactly once,
+   * order of `compareSessions`: every session live for the whole walk is returned exactly once,
    * whatever is added or removed meanwhile, and no call reads more than `limit` records.
    * Periodic jobs and the staff console walk the store with it instead of `listSessions`.
    */
@@ -85,6 +85,19 @@ export interface Store {
    * gateway, without reading the records.
    */
   countSessionsByZone(zoneIds: readonly string[]): Promise<Record<string, number>>;
+  /**
+   * Compare-and-set of a session's end, in one atomic step: sets `endsAt` (and the record's
+   * expiry) only while the stored record still ends at `expectedEndsAt`. Resolves the record as
+   * changed, or undefined when the session is gone or was changed meanwhile (read it again and
+   * decide again).
+   */
+  setSessionEnd(id: string, expectedEndsAt: number, endsAt: number): Promise<SessionRecord | undefined>;
+  /**
+   * Deletes a session only while it still ends at `expectedEndsAt`, in one atomic step, so a
+   * session ended by one caller cannot be changed by another. Resolves the record deleted, or
+   * undefined when it was gone or changed meanwhile.
+   */
+  takeSession(id: string, expectedEndsAt: number): Promise<SessionRecord | undefined>;
 
   /**
    * Adds `deltaSeconds` (negative for a refund) to a device's usage for a day and returns the
