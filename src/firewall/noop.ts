@@ -2,6 +2,7 @@
 // demos and tests; it enforces nothing.
 import type { Logger } from '../logger';
 import type { Clock } from '../domain/clock';
+import { forEachChunk } from '../jobs/chunks';
 import type { Firewall, FirewallClient, FirewallEntry } from './types';
 
 export class NoopFirewall implements Firewall {
@@ -29,13 +30,16 @@ export class NoopFirewall implements Firewall {
   async list(): Promise<FirewallEntry[]> {
     const now = this.clock.now();
     const out: FirewallEntry[] = [];
-    for (const [ip, e] of this.entries) {
-      if (e.expiresAt <= now) {
-        this.entries.delete(ip);
-        continue;
+    // In chunks, as the session jobs walk their sessions: a gateway may hold 100,000 clients.
+    await forEachChunk(this.entries, (chunk) => {
+      for (const [ip, e] of chunk) {
+        if (e.expiresAt <= now) {
+          this.entries.delete(ip);
+          continue;
+        }
+        out.push({ ip, ...(e.mac ? { mac: e.mac } : {}), expiresInSeconds: Math.ceil((e.expiresAt - now) / 1000) });
       }
-      out.push({ ip, ...(e.mac ? { mac: e.mac } : {}), expiresInSeconds: Math.ceil((e.expiresAt - now) / 1000) });
-    }
+    });
     return out;
   }
 

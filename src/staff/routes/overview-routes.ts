@@ -6,7 +6,7 @@ import { shownFigure, type Totals } from '../stats-service';
 export function overviewRoutes(deps: Deps): Router {
   const r = Router();
   r.get('/staff', async (_req, res) => {
-    const { counts } = await deps.staff.live.overview();
+    const counts = await deps.staff.live.counts();
     const today = await deps.staff.stats.report(deps.staff.stats.current('day'));
     const zones = [];
     for (const z of deps.config.zones) {
