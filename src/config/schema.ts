@@ -33,6 +33,8 @@ export const policySchema = z
     idleMinutes: z.number().int().min(0).max(1440).default(15),
     warningMinutes: z.number().int().min(0).max(120).default(5),
     allowExtend: z.boolean().default(true),
+    /** Whether patrons may extend a session a pass started; without it a pass gives its minutes and no more. */
+    extendPasses: z.boolean().default(false),
     openingHours: openingHoursSchema.default(null),
     closures: z
       .array(z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD'), reason: z.string().max(200).default('') }))
@@ -95,6 +97,8 @@ export const configSchema = z
     /** A name for this gateway, unique among gateways sharing one Redis. */
     gatewayId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'expected lower-case letters, digits and dashes, at most 32').default('gw1'),
     statsRetentionDays: z.number().int().min(1).max(3650).default(730),
+    /** Every listener cuts a request whose headers and body take longer than this (see src/http/server-timeouts.ts). */
+    requestTimeoutSeconds: z.number().int().min(1).max(300).default(20),
     // ---- Staff console ----
     /** The staff console's own listener; keep it off the patrons' network. */
     staffPort: z.number().int().min(1).max(65535).default(8081),

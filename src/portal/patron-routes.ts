@@ -2,6 +2,7 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../deps';
+import { mayExtend } from '../domain/quota';
 import type { Csrf } from '../http/csrf';
 import { patronError } from '../http/errors';
 import type { GrantResult } from '../sessions/session-service';
@@ -56,7 +57,7 @@ export function patronRouter(deps: Deps, csrf: Csrf): Router {
       leftText: formatDuration(t, left),
       endsAt: session.record.endsAt,
       code: session.record.code,
-      canExtend: Boolean(policy?.allowExtend),
+      canExtend: policy ? mayExtend(policy, session.record.via) : false,
       warning: policy ? left <= policy.warningMinutes * 60 : false,
       warningSeconds: policy ? policy.warningMinutes * 60 : 0,
       notice: notice === 'extended' || notice === 'not-extended' ? notice : undefined,

@@ -75,6 +75,19 @@ export interface Store {
   listSessions(gatewayId?: string): Promise<SessionRecord[]>;
   /** Deletes a session and its code; resolves true when it existed. */
   deleteSession(id: string): Promise<boolean>;
+  /**
+   * Compare-and-set of a session's end, in one atomic step: sets `endsAt` (and the record's
+   * expiry) only while the stored record still ends at `expectedEndsAt`. Resolves the record as
+   * changed, or undefined when the session is gone or was changed meanwhile (read it again and
+   * decide again).
+   */
+  setSessionEnd(id: string, expectedEndsAt: number, endsAt: number): Promise<SessionRecord | undefined>;
+  /**
+   * Deletes a session only while it still ends at `expectedEndsAt`, in one atomic step, so a
+   * session ended by one caller cannot be changed by another. Resolves the record deleted, or
+   * undefined when it was gone or changed meanwhile.
+   */
+  takeSession(id: string, expectedEndsAt: number): Promise<SessionRecord | undefined>;
 
   /**
    * Adds `deltaSeconds` (negative for a refund) to a device's usage for a day and returns the

@@ -140,6 +140,19 @@ describe('staff sign-in', () => {
     expect(res.headers.location).toBe('/staff/login?next=%2Fstaff%2Fsessions');
   });
 
+  it('when the timeout is 1 minute and a member is active every 15 s, then they stay signed in, and are signed out a minute after the last request', async () => {
+    ctx = await makeStaffApp({ config: { staffSessionIdleMinutes: 1 } });
+    const b = await signedIn(ctx, 'ada', 'staff');
+    for (let i = 0; i < 12; i++) {
+      ctx.clock.advance(15_000);
+      expect((await b.get('/staff')).status).toBe(200);
+    }
+    ctx.clock.advance(54_000);
+    expect((await b.get('/staff')).status).toBe(200);
+    ctx.clock.advance(61_000);
+    expect((await b.get('/staff')).status).toBe(303);
+  });
+
   it('when signing in from a link to a page, then the page opens afterwards, and only console pages are followed', async () => {
     ctx = await makeStaffApp();
     await addAccount(ctx, 'ada', 'staff');
