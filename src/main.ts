@@ -9,6 +9,7 @@ import { createLogger, type Logger } from './logger';
 import { createProbeHandler } from './portal/probes';
 import { splashUrl } from './portal/urls';
 import type { Deps } from './deps';
+import { RESEAL_EVERY_MS } from './privacy/day-keys';
 
 export interface Running {
   deps: Deps;
@@ -21,6 +22,7 @@ export async function serve(config: Config, logger: Logger = createLogger(config
   const deps = await buildDeps(config, logger, overrides);
   await deps.sessions.policies.refresh();
   await deps.sessions.start();
+  await deps.sessions.reseal();
   await deps.sessions.pruneKeys();
   await deps.store.sweep(deps.clock.now());
 
@@ -73,6 +75,11 @@ export async function serve(config: Config, logger: Logger = createLogger(config
       await deps.sessions.reconcile();
       await deps.sessions.restoreMissing();
     }, logger, 'reconcile'),
+    // Forward secrecy and no link across days: see docs/privacy.md.
+    every(RESEAL_EVERY_MS, async () => {
+      await deps.sessions.reseal();
+      await deps.sessions.pruneKeys();
+    }, logger, 'key rotation'),
     every(10 * 60_000, async () => {
       await deps.sessions.pruneKeys();
       await deps.store.sweep(deps.clock.now());

@@ -1,7 +1,7 @@
 // What this network keeps about a patron and for how long, read from the running configuration
 // and policies: the facts that the privacy notice and the "what this network keeps" lesson state.
 import type { Deps } from '../deps';
-import { KEY_DAYS_KEPT } from '../privacy/day-keys';
+import { PSEUDONYM_KEY_DAYS } from '../privacy/day-keys';
 import { SESSION_GRACE_MS } from '../store/types';
 import { formatDuration, type Translate } from '../i18n/translate';
 
@@ -45,7 +45,7 @@ export async function privacyFacts(deps: Deps, t: Translate): Promise<PrivacyFac
     library: deps.config.libraryName,
     zones,
     grace: formatDuration(t, SESSION_GRACE_MS / 1000),
-    keyDays: t('count.days', { n: KEY_DAYS_KEPT }),
+    keyDays: t('count.days', { n: PSEUDONYM_KEY_DAYS }),
     retention: t('count.days', { n: deps.config.statsRetentionDays }),
     storeKind: deps.store.kind,
     firewall: deps.firewall.name,

@@ -17,6 +17,7 @@ import { PolicyBook } from './policies';
 import { SessionSync, firewallClient } from './session-sync';
 import { SessionStats } from './session-stats';
 import { SessionSweep, bytesLeft } from './session-sweep';
+import { SessionReseal, type ResealResult } from './session-reseal';
 
 export interface ClientAddress {
   ip: string;
@@ -53,6 +54,7 @@ export class SessionService {
   private readonly sync: SessionSync;
   private readonly stats: SessionStats;
   private readonly sweep: SessionSweep;
+  private readonly resealer: SessionReseal;
 
   constructor(private readonly d: SessionServiceDeps) {
     this.zones = new ZoneResolver(d.config.zones);
@@ -60,6 +62,7 @@ export class SessionService {
     this.sync = new SessionSync(d, this.live, this.pending);
     this.stats = new SessionStats(d.store, d.config, d.clock);
     this.sweep = new SessionSweep(d, this.live, this.policies, this.stats, (id, reason) => this.end(id, reason));
+    this.resealer = new SessionReseal(d, this.live);
   }
 
   private get now(): number {
@@ -128,7 +131,7 @@ export class SessionService {
         zoneId: zone.id,
         day,
         pseudonym,
-        sealedAddress: this.d.keys.seal(day, { ip: client.ip, mac: client.mac }),
+        sealedAddress: this.d.keys.seal({ ip: client.ip, mac: client.mac }),
         startedAt: now,
         endsAt: plan.endsAt,
         lastActivityAt: now,
@@ -254,11 +257,29 @@ export class SessionService {
     return this.sweep.tick();
   }
 
-  /** Destroys day keys whose records have all expired, and deletes those records everywhere. */
+  /**
+   * Destroys the pseudonym keys of past days, then purges each such day's usage records and
+   * sessions once no live session of this gateway began that day. Returns the days purged.
+   */
   async pruneKeys(): Promise<string[]> {
-    const gone = this.d.keys.prune();
-    for (const day of gone) await this.d.store.purgeDay(day);
-    return gone;
+    this.d.keys.prune();
+    const waiting = this.d.keys.toPurge();
+    if (!waiting.length) return [];
+    const now = this.now;
+    const busy = new Set((await this.d.store.listSessions(this.d.config.gatewayId)).filter((s) => s.endsAt > now).map((s) => s.day));
+    const purged: string[] = [];
+    for (const day of waiting) {
+      if (busy.has(day)) continue;
+      await this.d.store.purgeDay(day, this.d.config.gatewayId);
+      this.d.keys.purged(day);
+      purged.push(day);
+    }
+    return purged;
+  }
+
+  /** Forward secrecy: re-seals live sessions under the current address epoch, destroys unused keys. */
+  reseal(): Promise<ResealResult> {
+    return this.resealer.run();
   }
 
   /** Lets through again live sessions the firewall lost (a host firewall reload). Returns how many. */

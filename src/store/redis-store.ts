@@ -15,6 +15,20 @@ const CONNECT_TIMEOUT_MS = 5000;
 /** Deletes KEYS[1] only while it still holds ARGV[1] (a code taken over by a newer session stays). */
 const DEL_IF_EQUALS = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
+/**
+ * Compare-and-set of a session's sealed address, on the one key that holds the record (KEYS[1]):
+ * replaces `"sealedAddress":"ARGV[1]"` with ARGV[2] only while the record still holds ARGV[1],
+ * keeping its TTL. The value is base64url and a dot, so it needs no JSON escaping.
+ */
+const REPLACE_SEALED = `
+local s = redis.call('GET', KEYS[1])
+if not s then return 0 end
+local needle = '"sealedAddress":"' .. ARGV[1] .. '"'
+local i, j = string.find(s, needle, 1, true)
+if not i then return 0 end
+redis.call('SET', KEYS[1], string.sub(s, 1, i - 1) .. '"sealedAddress":"' .. ARGV[2] .. '"' .. string.sub(s, j + 1), 'KEEPTTL')
+return 1`;
+
 /** Raises the peak field of a stats row (KEYS[1]) and indexes the row (KEYS[2]); both under {stats}. */
 const RAISE_PEAK = `
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
@@ -242,8 +256,13 @@ export class RedisStore implements Store {
     await this.workstations.sweep(now);
   }
 
-  async purgeDay(day: string): Promise<void> {
-    const sessions = (await this.listSessions()).filter((s) => s.day === day);
+  async replaceSealedAddress(s: Pick<SessionRecord, 'id' | 'gatewayId' | 'sealedAddress'>, next: string): Promise<boolean> {
+    const done = await this.client.eval(REPLACE_SEALED, 1, K.sessionKey(this.prefix, s.gatewayId, s.id), s.sealedAddress, next);
+    return done === 1;
+  }
+
+  async purgeDay(day: string, gatewayId?: string): Promise<void> {
+    const sessions = (await this.listSessions(gatewayId)).filter((s) => s.day === day);
     await Promise.all(sessions.map((s) => this.deleteSession(s.id)));
     const keys = await scanKeys(this.client, K.usageDayPattern(this.prefix, day));
     // One command per key: usage keys sit in different slots.

@@ -68,7 +68,10 @@ function prepare(db: Database.Database) {
   const sweepDeletes = ['sessions', 'daily_usage', 'hourly_stats'].map((t) =>
     db.prepare<[number]>(`DELETE FROM ${t} WHERE expires_at <= ?`),
   );
-  const purgeDeletes = ['sessions', 'daily_usage'].map((t) => db.prepare<[string]>(`DELETE FROM ${t} WHERE day = ?`));
+  const purgeUsage = db.prepare<[string]>('DELETE FROM daily_usage WHERE day = ?');
+  const purgeSessions = db.prepare<{ day: string; gatewayId: string | null }>(
+    'DELETE FROM sessions WHERE day = @day AND (@gatewayId IS NULL OR gateway_id = @gatewayId)',
+  );
   return {
     putSession: db.prepare(
       `INSERT INTO sessions VALUES (@id, @code, @gatewayId, @zoneId, @day, @pseudonym, @sealedAddress,
@@ -88,6 +91,10 @@ function prepare(db: Database.Database) {
     ),
     deleteSession: db.prepare<{ id: string }, { expires_at: number }>(
       'DELETE FROM sessions WHERE id = @id RETURNING expires_at',
+    ),
+    // Compare-and-set: only the record that was read is changed.
+    replaceSealed: db.prepare<{ id: string; expected: string; next: string; now: number }>(
+      'UPDATE sessions SET sealed_address = @next WHERE id = @id AND sealed_address = @expected AND expires_at > @now',
     ),
     addUsage: db.prepare<Record<string, string | number>, { seconds: number }>(
       `INSERT INTO daily_usage VALUES (@day, @pseudonym, @delta, @expiresAt)
@@ -127,8 +134,9 @@ function prepare(db: Database.Database) {
     sweep: db.transaction((now: number) => {
       for (const del of sweepDeletes) del.run(now);
     }),
-    purgeDay: db.transaction((day: string) => {
-      for (const del of purgeDeletes) del.run(day);
+    purgeDay: db.transaction((day: string, gatewayId: string | null) => {
+      purgeUsage.run(day);
+      purgeSessions.run({ day, gatewayId });
     }),
   };
 }
@@ -218,6 +226,11 @@ export class SqliteStore implements Store {
     return gone !== undefined && gone.expires_at > this.clock.now();
   }
 
+  async replaceSealedAddress(s: Pick<SessionRecord, 'id' | 'gatewayId' | 'sealedAddress'>, next: string): Promise<boolean> {
+    const r = this.st().replaceSealed.run({ id: s.id, expected: s.sealedAddress, next, now: this.clock.now() });
+    return r.changes === 1;
+  }
+
   async addUsage(day: string, pseudonym: string, deltaSeconds: number, expiresAt: number): Promise<number> {
     finite(deltaSeconds, 'deltaSeconds');
     const row = this.st().addUsage.get({ day, pseudonym, delta: deltaSeconds, expiresAt, now: this.clock.now() });
@@ -263,10 +276,33 @@ export class SqliteStore implements Store {
     this.st().sweep.immediate(now);
     this.staff.sweep(now);
     this.workstations.sweep(now);
+    this.checkpoint();
   }
 
-  async purgeDay(day: string): Promise<void> {
-    this.st().purgeDay.immediate(day);
+  async purgeDay(day: string, gatewayId?: string): Promise<void> {
+    this.st().purgeDay.immediate(day, gatewayId ?? null);
+    this.checkpoint();
+  }
+
+  /**
+   * Copies the WAL into the main file and truncates it to zero bytes, so deleted rows (zeroed by
+   * `secure_delete` in the main file) leave no old frame behind. Run after sweeps and purges,
+   * not on every delete. Returns false when a reader (the CLI) held it back: the next sweep retries.
+   */
+  checkpoint(): boolean {
+    const [row] = this.db!.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+    return row?.busy === 0;
+  }
+
+  /**
+   * Writes a consistent copy of the whole database to `file` (0600), with SQLite's online backup:
+   * the server may keep writing meanwhile. It holds no key: those live in KEYS_DIR.
+   */
+  async backup(file: string): Promise<void> {
+    if (!this.db) throw new Error(`SQLite store ${this.opts.file} is not open: call init() first`);
+    fs.closeSync(fs.openSync(file, 'w', 0o600));
+    fs.chmodSync(file, 0o600);
+    await this.db.backup(file);
   }
 
   private st(): ReturnType<typeof prepare> {

@@ -73,6 +73,11 @@ export interface Store {
   listSessions(gatewayId?: string): Promise<SessionRecord[]>;
   /** Deletes a session and its code; resolves true when it existed. */
   deleteSession(id: string): Promise<boolean>;
+  /**
+   * Compare-and-set of a session's sealed address (the re-seal job): replaces it with `next`
+   * only while the stored record still holds `session.sealedAddress`. Resolves true when replaced.
+   */
+  replaceSealedAddress(session: Pick<SessionRecord, 'id' | 'gatewayId' | 'sealedAddress'>, next: string): Promise<boolean>;
 
   /**
    * Adds `deltaSeconds` (negative for a refund) to a device's usage for a day and returns the
@@ -93,8 +98,11 @@ export interface Store {
 
   /** Deletes everything that has expired at `now` (a no-op where the backend expires by itself). */
   sweep(now: number): Promise<void>;
-  /** Deletes every usage record and session of a day whose key was destroyed. */
-  purgeDay(day: string): Promise<void>;
+  /**
+   * Deletes every usage record of a day whose key was destroyed, and its sessions (of one
+   * gateway when `gatewayId` is given: other gateways' sessions are theirs to end).
+   */
+  purgeDay(day: string, gatewayId?: string): Promise<void>;
 
   // ---- Staff console ----
   /** Staff accounts, console sessions, audit log, secrets and access passes (see staff-types.ts). */

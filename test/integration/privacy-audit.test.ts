@@ -80,7 +80,8 @@ describe.each([
   it('when the key file is written, then only Threshold can read it', async () => {
     ctx = await makeTestApp({ redis });
     await runFlow(ctx);
-    const mode = fs.statSync(path.join(ctx.dataDir, 'day-keys.json')).mode & 0o777;
+    const mode = fs.statSync(path.join(ctx.dataDir, 'keys', 'keys.json')).mode & 0o777;
+    expect(fs.statSync(path.join(ctx.dataDir, 'keys')).mode & 0o777).toBe(0o700);
     expect(mode).toBe(0o600);
   });
 });
