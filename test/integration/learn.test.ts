@@ -41,7 +41,7 @@ describe('lessons', () => {
     const en = await get(ctx, '/learn/this-network');
     expect(en.text).toContain('A session lasts up to <strong>45 minutes</strong>, and each device may use <strong>2 hours</strong> a day');
     expect(en.text).toContain('They are kept for 400 days.');
-    expect(en.text).toContain('is destroyed after 1 day.');
+    expect(en.text).toContain('key lives 1 day: it is destroyed when the day');
     expect(en.text).toContain('at the latest 10 minutes later');
     expect(en.text).toContain('Riverside Library built its Wi-Fi');
     expect(en.text).not.toContain('{{');
