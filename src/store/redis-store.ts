@@ -3,7 +3,7 @@ import { policySchema, type Policy } from '../config/schema';
 import { systemClock, type Clock } from '../domain/clock';
 import * as K from './redis-keys';
 import { createRedisClient, redactRedisUrl, scanKeys, type RedisClient } from './redis-url';
-import { STAT_COUNTERS, emptyCounts, type HourlyStats, type SessionRecord, type StatCounter, type Store } from './types';
+import { STAT_COUNTERS, emptyCounts, type HourlyStats, type SealedChange, type SessionRecord, type StatCounter, type Store } from './types';
 import { RedisStaffStore } from './redis-staff-store';
 import { exec, extendExpiry } from './redis-tx';
 import { RedisWorkstations } from './redis-workstations';
@@ -259,6 +259,11 @@ export class RedisStore implements Store {
   async replaceSealedAddress(s: Pick<SessionRecord, 'id' | 'gatewayId' | 'sealedAddress'>, next: string): Promise<boolean> {
     const done = await this.client.eval(REPLACE_SEALED, 1, K.sessionKey(this.prefix, s.gatewayId, s.id), s.sealedAddress, next);
     return done === 1;
+  }
+
+  /** One script per record (each on its own key), sent together by auto-pipelining. */
+  replaceSealedAddresses(changes: readonly SealedChange[]): Promise<boolean[]> {
+    return Promise.all(changes.map((c) => this.replaceSealedAddress(c.session, c.next)));
   }
 
   async purgeDay(day: string, gatewayId?: string): Promise<void> {

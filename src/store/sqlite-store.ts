@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { policySchema, type Policy } from '../config/schema';
 import { systemClock, type Clock } from '../domain/clock';
-import { STAT_COUNTERS, SESSION_GRACE_MS, emptyCounts, type HourlyStats, type SessionRecord, type StatCounter, type Store } from './types';
+import { STAT_COUNTERS, SESSION_GRACE_MS, emptyCounts, type HourlyStats, type SealedChange, type SessionRecord, type StatCounter, type Store } from './types';
 import { STAFF_SCHEMA, SqliteStaffStore } from './sqlite-staff-store';
 import { SqliteWorkstations, WORKSTATION_TABLES } from './sqlite-workstations';
 
@@ -68,6 +68,10 @@ function prepare(db: Database.Database) {
   const sweepDeletes = ['sessions', 'daily_usage', 'hourly_stats'].map((t) =>
     db.prepare<[number]>(`DELETE FROM ${t} WHERE expires_at <= ?`),
   );
+  // Compare-and-set: only the record that was read is changed.
+  const replaceSealed = db.prepare<{ id: string; expected: string; next: string; now: number }>(
+    'UPDATE sessions SET sealed_address = @next WHERE id = @id AND sealed_address = @expected AND expires_at > @now',
+  );
   const purgeUsage = db.prepare<[string]>('DELETE FROM daily_usage WHERE day = ?');
   const purgeSessions = db.prepare<{ day: string; gatewayId: string | null }>(
     'DELETE FROM sessions WHERE day = @day AND (@gatewayId IS NULL OR gateway_id = @gatewayId)',
@@ -91,10 +95,6 @@ function prepare(db: Database.Database) {
     ),
     deleteSession: db.prepare<{ id: string }, { expires_at: number }>(
       'DELETE FROM sessions WHERE id = @id RETURNING expires_at',
-    ),
-    // Compare-and-set: only the record that was read is changed.
-    replaceSealed: db.prepare<{ id: string; expected: string; next: string; now: number }>(
-      'UPDATE sessions SET sealed_address = @next WHERE id = @id AND sealed_address = @expected AND expires_at > @now',
     ),
     addUsage: db.prepare<Record<string, string | number>, { seconds: number }>(
       `INSERT INTO daily_usage VALUES (@day, @pseudonym, @delta, @expiresAt)
@@ -130,6 +130,9 @@ function prepare(db: Database.Database) {
     readZoneStats: db.prepare<Record<string, number | string>, StatsRow>(
       `SELECT * FROM hourly_stats WHERE zone_id = @zoneId AND hour >= @from AND hour < @to AND expires_at > @now
        ORDER BY hour`,
+    ),
+    replaceSealedMany: db.transaction((changes: readonly SealedChange[], now: number) =>
+      changes.map((c) => replaceSealed.run({ id: c.session.id, expected: c.session.sealedAddress, next: c.next, now }).changes === 1),
     ),
     sweep: db.transaction((now: number) => {
       for (const del of sweepDeletes) del.run(now);
@@ -227,8 +230,12 @@ export class SqliteStore implements Store {
   }
 
   async replaceSealedAddress(s: Pick<SessionRecord, 'id' | 'gatewayId' | 'sealedAddress'>, next: string): Promise<boolean> {
-    const r = this.st().replaceSealed.run({ id: s.id, expected: s.sealedAddress, next, now: this.clock.now() });
-    return r.changes === 1;
+    return (await this.replaceSealedAddresses([{ session: s, next }]))[0]!;
+  }
+
+  async replaceSealedAddresses(changes: readonly SealedChange[]): Promise<boolean[]> {
+    // One transaction: one WAL commit (and sync) for the whole chunk, not one per session.
+    return this.st().replaceSealedMany.immediate(changes, this.clock.now());
   }
 
   async addUsage(day: string, pseudonym: string, deltaSeconds: number, expiresAt: number): Promise<number> {

@@ -29,6 +29,12 @@ export interface SessionRecord {
   via: 'click-through' | 'pass';
 }
 
+/** One compare-and-set of the re-seal job: the record as read, and its new sealed address. */
+export interface SealedChange {
+  session: Pick<SessionRecord, 'id' | 'gatewayId' | 'sealedAddress'>;
+  next: string;
+}
+
 /** Aggregate counters kept per zone and hour. No identifier, no per-session row. */
 export const STAT_COUNTERS = [
   'sessionsStarted',
@@ -78,6 +84,8 @@ export interface Store {
    * only while the stored record still holds `session.sealedAddress`. Resolves true when replaced.
    */
   replaceSealedAddress(session: Pick<SessionRecord, 'id' | 'gatewayId' | 'sealedAddress'>, next: string): Promise<boolean>;
+  /** `replaceSealedAddress` for many sessions in one go (one transaction or one pipeline); one answer each. */
+  replaceSealedAddresses(changes: readonly SealedChange[]): Promise<boolean[]>;
 
   /**
    * Adds `deltaSeconds` (negative for a refund) to a device's usage for a day and returns the

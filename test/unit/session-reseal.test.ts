@@ -58,26 +58,38 @@ describe.each([
     expect(keys.epochs()).toEqual([keys.epochOf(live.day, live.sealedAddress)]);
   });
 
-  it('when a record changed after the job read it, then it is not overwritten and its key is kept until a later run moves it', async () => {
+  it('when the stored record keeps changing under the job, then nothing is overwritten and its key is kept until a later run moves it', async () => {
     ctx = await makeTestApp({ redis });
     const g = await ctx.deps.sessions.grant(client(4));
     if (!g.ok) throw new Error(g.reason);
-    const alsoOld = ctx.deps.keys.seal(client(4));
     ctx.clock.advance(ADDRESS_EPOCH_MS);
     const store = ctx.deps.store;
-    const real = store.replaceSealedAddress.bind(store);
-    // Another writer changes the record (still under the old epoch) between the job's read and its write.
-    const spy = jest.spyOn(store, 'replaceSealedAddress').mockImplementationOnce(async (s, next) => {
-      await store.putSession({ ...g.session.record, sealedAddress: alsoOld });
-      return real(s, next);
-    });
+    // Every compare-and-set of this run loses (another write got there first).
+    const one = jest.spyOn(store, 'replaceSealedAddress').mockResolvedValue(false);
+    const many = jest.spyOn(store, 'replaceSealedAddresses').mockImplementation(async (changes) => changes.map(() => false));
     const first = await ctx.deps.sessions.reseal();
-    expect(first.destroyed).toEqual([]);
+    expect(first).toEqual({ resealed: 0, destroyed: [] });
     expect(ctx.deps.keys.open(g.session.record.day, (await store.getSession(g.session.record.id))!.sealedAddress)).toEqual(client(4));
-    spy.mockRestore();
+    one.mockRestore();
+    many.mockRestore();
     const second = await ctx.deps.sessions.reseal();
     expect(second.resealed).toBe(1);
     expect(second.destroyed).toHaveLength(1);
+  });
+
+  it('when the stored record was rewritten with an older value, then the job seals it again from memory', async () => {
+    ctx = await makeTestApp({ redis });
+    const g = await ctx.deps.sessions.grant(client(5));
+    if (!g.ok) throw new Error(g.reason);
+    const alsoOld = ctx.deps.keys.seal(client(5));
+    await ctx.deps.store.putSession({ ...g.session.record, sealedAddress: alsoOld });
+    ctx.clock.advance(ADDRESS_EPOCH_MS);
+    const result = await ctx.deps.sessions.reseal();
+    expect(result.resealed).toBe(1);
+    expect(result.destroyed).toHaveLength(1);
+    const stored = (await ctx.deps.store.getSession(g.session.record.id))!;
+    expect(ctx.deps.keys.open(stored.day, stored.sealedAddress)).toEqual(client(5));
+    expect(ctx.deps.sessions.live.byIdOf(stored.id)?.record.sealedAddress).toBe(stored.sealedAddress);
   });
 });
 
@@ -89,13 +101,17 @@ describe('re-seal job slicing', () => {
     ctx = await makeTestApp();
     const keys = ctx.deps.keys;
     const now = ctx.clock.now();
+    const live = new LiveView();
     for (let i = 0; i < 2000; i++) {
-      await ctx.deps.store.putSession(makeSession({ day: keys.today(), sealedAddress: keys.seal({ ip: `10.8.${i >> 8}.${i & 255}` }), startedAt: now, endsAt: now + 3_600_000 }));
+      const ip = `10.8.${i >> 8}.${i & 255}`;
+      const record = makeSession({ day: keys.today(), sealedAddress: keys.seal({ ip }), startedAt: now, endsAt: now + 3_600_000 });
+      await ctx.deps.store.putSession(record);
+      live.set({ record, ip });
     }
     ctx.clock.advance(ADDRESS_EPOCH_MS);
     let turns = 0;
     const ticker = setInterval(() => turns++, 0);
-    const job = new SessionReseal(ctx.deps, new LiveView(), 0);
+    const job = new SessionReseal(ctx.deps, live, 0);
     const result = await job.run();
     clearInterval(ticker);
     expect(result.resealed).toBe(2000);
