@@ -2,8 +2,10 @@
 // restart logs nobody out), every reconcile (changes made by staff, the CLI or another process),
 // and when the firewall lost its table.
 import type { FirewallClient } from '../firewall/types';
+import { SESSION_GRACE_MS } from '../store/types';
 import type { LiveSession, LiveView } from './live-view';
 import type { ClientAddress, SessionServiceDeps } from './session-service';
+import type { SessionEventTally } from './session-log';
 
 /** The firewall entry of a live session: its address, zone and the time it has left. */
 export function firewallClient(s: LiveSession, now: number): FirewallClient {
@@ -19,6 +21,7 @@ export class SessionSync {
     private readonly d: Pick<SessionServiceDeps, 'config' | 'store' | 'firewall' | 'keys' | 'clock' | 'logger'>,
     private readonly live: LiveView,
     private readonly pending: ReadonlyMap<string, unknown>,
+    private readonly tally: SessionEventTally,
   ) {}
 
   /**
@@ -55,10 +58,7 @@ export class SessionSync {
       seen.add(record.id);
       const mine = this.live.byIdOf(record.id);
       if (mine) {
-        if (mine.record.endsAt !== record.endsAt && record.endsAt > now) {
-          mine.record = record;
-          await this.d.firewall.allow([firewallClient(mine, now)]);
-        }
+        if (mine.record.endsAt !== record.endsAt && record.endsAt > now) await this.follow(record.id);
         continue;
       }
       const addr = this.d.keys.open<ClientAddress>(record.day, record.sealedAddress);
@@ -69,12 +69,27 @@ export class SessionSync {
       this.live.set({ record, ip: addr.ip, ...(addr.mac ? { mac: addr.mac } : {}) });
     }
     for (const s of this.live.all()) {
-      if (!seen.has(s.record.id) && !this.pending.has(s.ip)) {
-        this.live.delete(s.record.id);
+      // The list was read before the loop: a session granted since is not in it, so ask again.
+      if (!seen.has(s.record.id) && !this.pending.has(s.ip) && !(await this.d.store.getSession(s.record.id))) {
+        if (!this.live.end(s.record.id, now + SESSION_GRACE_MS)) continue;
+        if (this.live.holder(s.ip)) continue;
         await this.d.firewall.revoke([{ ip: s.ip, mac: s.mac }]);
-        this.d.logger.info({ event: 'session.end', zone: s.record.zoneId, reason: 'elsewhere' }, 'session ended elsewhere');
+        this.tally.count('ended');
       }
     }
+  }
+
+  /**
+   * Takes a session's end from a fresh read of the store (the list may be older than a change
+   * made here since), and gives the firewall the new time left.
+   */
+  private async follow(id: string): Promise<void> {
+    const fresh = await this.d.store.getSession(id);
+    const s = this.live.byIdOf(id);
+    const now = this.d.clock.now();
+    if (!fresh || !s || fresh.endsAt === s.record.endsAt || fresh.endsAt <= now) return;
+    s.record = { ...fresh, lastActivityAt: s.record.lastActivityAt };
+    await this.d.firewall.allow([firewallClient(s, now)]);
   }
 
   /**

@@ -29,6 +29,27 @@ if not i then return 0 end
 redis.call('SET', KEYS[1], string.sub(s, 1, i - 1) .. '"sealedAddress":"' .. ARGV[2] .. '"' .. string.sub(s, j + 1), 'KEEPTTL')
 return 1`;
 
+/**
+ * Compare-and-set of a session record (KEYS[1]) and its entry in the gateway's index (KEYS[2]),
+ * both under {gw:<id>}: only while the record still reads ARGV[1] is it replaced by ARGV[2]
+ * (TTL ARGV[3] ms, index score ARGV[4]) or, when ARGV[2] is empty, deleted. ARGV[5] is the id.
+ */
+const SESSION_CAS = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] == '' then
+  redis.call('DEL', KEYS[1])
+  redis.call('ZREM', KEYS[2], ARGV[5])
+  return 1
+end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
+redis.call('PEXPIRE', KEYS[2], ARGV[3], 'NX')
+redis.call('PEXPIRE', KEYS[2], ARGV[3], 'GT')
+return 1`;
+
+/** How often a compare-and-set is tried again when a field other than endsAt changed meanwhile. */
+const CAS_TRIES = 5;
+
 /** Raises the peak field of a stats row (KEYS[1]) and indexes the row (KEYS[2]); both under {stats}. */
 const RAISE_PEAK = `
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
@@ -182,6 +203,51 @@ export class RedisStore implements Store {
     const tx = this.client.multi().del(K.sessionKey(p, s.gatewayId, id)).zrem(K.gatewaySessionsKey(p, s.gatewayId), id);
     const [results] = await Promise.all([exec(tx), this.client.del(K.sessionIdKey(p, id)), this.releaseCode(s)]);
     return results[0] === 1;
+  }
+
+  async setSessionEnd(id: string, expectedEndsAt: number, endsAt: number): Promise<SessionRecord | undefined> {
+    finite(endsAt, 'endsAt');
+    const changed = await this.casSession(id, expectedEndsAt, (s) => ({ ...s, endsAt }));
+    if (!changed) return undefined;
+    // The single-slot keys only ever lengthen here: they outlive a shortened record harmlessly.
+    const p = this.prefix;
+    const ttl = K.ttlMs(K.sessionExpiresAt(changed), this.clock.now());
+    await Promise.all([
+      this.client.pexpire(K.sessionIdKey(p, id), ttl, 'GT'),
+      this.client.pexpire(K.codeKey(p, changed.code), ttl, 'GT'),
+      exec(this.client.multi().zadd(K.gatewaysKey(p), 'GT', K.sessionExpiresAt(changed), changed.gatewayId).pexpire(K.gatewaysKey(p), ttl, 'GT')),
+    ]);
+    return changed;
+  }
+
+  async takeSession(id: string, expectedEndsAt: number): Promise<SessionRecord | undefined> {
+    const taken = await this.casSession(id, expectedEndsAt, () => undefined);
+    if (taken) await Promise.all([this.client.del(K.sessionIdKey(this.prefix, id)), this.releaseCode(taken)]);
+    return taken;
+  }
+
+  /**
+   * Replaces (or, when `next` gives undefined, deletes) a session record in one Lua script that
+   * checks the record is still the one read, so no other change slips in between. Resolves the
+   * record written (or the one deleted), or undefined when the session is gone or no longer ends
+   * at `expectedEndsAt`.
+   */
+  private async casSession(id: string, expectedEndsAt: number, next: (s: SessionRecord) => SessionRecord | undefined): Promise<SessionRecord | undefined> {
+    finite(expectedEndsAt, 'expectedEndsAt');
+    const p = this.prefix;
+    const gatewayId = await this.client.get(K.sessionIdKey(p, id));
+    if (!gatewayId) return undefined;
+    const keys = [K.sessionKey(p, gatewayId, id), K.gatewaySessionsKey(p, gatewayId)];
+    for (let i = 0; i < CAS_TRIES; i++) {
+      const raw = await this.client.get(keys[0]!);
+      const current = parseSession(raw);
+      if (!raw || !current || current.endsAt !== expectedEndsAt) return undefined;
+      const changed = next(current);
+      const exp = changed ? K.sessionExpiresAt(changed) : 0;
+      const args = [raw, changed ? JSON.stringify(changed) : '', K.ttlMs(exp, this.clock.now()), exp, id];
+      if ((await this.client.eval(SESSION_CAS, keys.length, ...keys, ...args)) === 1) return changed ?? current;
+    }
+    return undefined;
   }
 
   async addUsage(day: string, pseudonym: string, deltaSeconds: number, expiresAt: number): Promise<number> {

@@ -96,6 +96,14 @@ function prepare(db: Database.Database) {
     deleteSession: db.prepare<{ id: string }, { expires_at: number }>(
       'DELETE FROM sessions WHERE id = @id RETURNING expires_at',
     ),
+    // Compare-and-set on ends_at: the change applies only to the record the caller decided on.
+    setSessionEnd: db.prepare<Record<string, string | number>, SessionRow>(
+      `UPDATE sessions SET ends_at = @endsAt, expires_at = @expiresAt
+       WHERE id = @id AND ends_at = @expected AND expires_at > @now RETURNING *`,
+    ),
+    takeSession: db.prepare<Record<string, string | number>, SessionRow>(
+      'DELETE FROM sessions WHERE id = @id AND ends_at = @expected AND expires_at > @now RETURNING *',
+    ),
     addUsage: db.prepare<Record<string, string | number>, { seconds: number }>(
       `INSERT INTO daily_usage VALUES (@day, @pseudonym, @delta, @expiresAt)
        ON CONFLICT (day, pseudonym) DO UPDATE SET
@@ -236,6 +244,15 @@ export class SqliteStore implements Store {
   async replaceSealedAddresses(changes: readonly SealedChange[]): Promise<boolean[]> {
     // One transaction: one WAL commit (and sync) for the whole chunk, not one per session.
     return this.st().replaceSealedMany.immediate(changes, this.clock.now());
+  }
+
+  async setSessionEnd(id: string, expectedEndsAt: number, endsAt: number): Promise<SessionRecord | undefined> {
+    const args = { id, expected: finite(expectedEndsAt, 'expectedEndsAt'), endsAt: finite(endsAt, 'endsAt') };
+    return toSession(this.st().setSessionEnd.get({ ...args, expiresAt: endsAt + SESSION_GRACE_MS, now: this.clock.now() }));
+  }
+
+  async takeSession(id: string, expectedEndsAt: number): Promise<SessionRecord | undefined> {
+    return toSession(this.st().takeSession.get({ id, expected: finite(expectedEndsAt, 'expectedEndsAt'), now: this.clock.now() }));
   }
 
   async addUsage(day: string, pseudonym: string, deltaSeconds: number, expiresAt: number): Promise<number> {

@@ -44,6 +44,8 @@ export const STAT_COUNTERS = [
   'refusedClosed',
   'kioskUses',
   'learnViews',
+  // Counted with minutesUsed, so that minutes are published only for enough ended sessions.
+  'sessionsEnded',
 ] as const;
 export type StatCounter = (typeof STAT_COUNTERS)[number];
 
@@ -86,6 +88,19 @@ export interface Store {
   replaceSealedAddress(session: Pick<SessionRecord, 'id' | 'gatewayId' | 'sealedAddress'>, next: string): Promise<boolean>;
   /** `replaceSealedAddress` for many sessions in one go (one transaction or one pipeline); one answer each. */
   replaceSealedAddresses(changes: readonly SealedChange[]): Promise<boolean[]>;
+  /**
+   * Compare-and-set of a session's end, in one atomic step: sets `endsAt` (and the record's
+   * expiry) only while the stored record still ends at `expectedEndsAt`. Resolves the record as
+   * changed, or undefined when the session is gone or was changed meanwhile (read it again and
+   * decide again).
+   */
+  setSessionEnd(id: string, expectedEndsAt: number, endsAt: number): Promise<SessionRecord | undefined>;
+  /**
+   * Deletes a session only while it still ends at `expectedEndsAt`, in one atomic step, so a
+   * session ended by one caller cannot be changed by another. Resolves the record deleted, or
+   * undefined when it was gone or changed meanwhile.
+   */
+  takeSession(id: string, expectedEndsAt: number): Promise<SessionRecord | undefined>;
 
   /**
    * Adds `deltaSeconds` (negative for a refund) to a device's usage for a day and returns the

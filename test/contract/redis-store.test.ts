@@ -8,6 +8,7 @@ import { RedisStore } from '../../src/store/redis-store';
 import { createRedisClient, redactRedisUrl, type RedisClient } from '../../src/store/redis-url';
 import { SESSION_GRACE_MS } from '../../src/store/types';
 import { connectTestRedis, deleteKeysWithPrefix, keysWithPrefix, testRedisUrl, uniquePrefix } from '../helpers/redis';
+import { describeSessionCasContract } from './session-cas.contract';
 import { describeStoreContract, makeSession } from './store.contract';
 
 const HOUR = 3_600_000;
@@ -27,6 +28,20 @@ describeStoreContract('redis', async () => {
   const store = newStore();
   await store.init();
   return store;
+});
+
+describeSessionCasContract('redis', async () => {
+  const store = newStore();
+  await store.init();
+  const prefix = prefixes[prefixes.length - 1]!;
+  return {
+    store,
+    async second() {
+      const b = new RedisStore({ url: testRedisUrl(), prefix });
+      await b.init();
+      return b;
+    },
+  };
 });
 
 describe('RedisStore', () => {
