@@ -2,7 +2,8 @@
 // secrets and access passes, shared by every gateway. Keys are built in redis-keys.ts; keys
 // changed together share a hash tag ({staff}, {passes}), so scripts also run on Redis Cluster.
 import type { Store as RateLimitStore } from 'express-rate-limit';
-import { RedisStore as RateLimitRedisStore, type RedisReply } from 'rate-limit-redis';
+import type { RedisReply } from 'rate-limit-redis';
+import { ReloadingRedisStore } from './redis-rate-limit';
 import type { Clock } from '../domain/clock';
 import * as K from './redis-keys';
 import { exec, extendExpiry } from './redis-tx';
@@ -220,7 +221,7 @@ export class RedisStaffStore implements StaffStore {
 
   sharedRateLimit(name: string): RateLimitStore {
     const client = this.client;
-    return new RateLimitRedisStore({
+    return new ReloadingRedisStore({
       prefix: K.rateLimitPrefix(this.prefix, name),
       sendCommand: (command: string, ...args: string[]) => client.call(command, ...args) as Promise<RedisReply>,
     });
