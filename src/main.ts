@@ -5,6 +5,7 @@ import https from 'node:https';
 import type { Config } from './config/schema';
 import { createApp, type Surface } from './app';
 import { buildDeps } from './build-deps';
+import { periodicJobs, scheduleJobs } from './jobs/periodic-jobs';
 import { createLogger, type Logger } from './logger';
 import { createProbeHandler } from './portal/probes';
 import { splashUrl } from './portal/urls';
@@ -18,7 +19,7 @@ export interface Running {
 }
 
 /** Starts Threshold with a validated configuration. Resolves once every listener is up. */
-export async function serve(config: Config, logger: Logger = createLogger(config.logLevel), overrides: Partial<Deps> = {}): Promise<Running> {
+export async function serve(config: Config, logger: Logger = createLogger(config.logLevel, undefined, config.logFormat), overrides: Partial<Deps> = {}): Promise<Running> {
   const deps = await buildDeps(config, logger, overrides);
   await deps.sessions.policies.refresh();
   await deps.sessions.start();
@@ -68,19 +69,7 @@ export async function serve(config: Config, logger: Logger = createLogger(config
     console.log(`\nNo staff admin account exists yet. To create the first one, open (once):\n  ${staffUrl}/staff/setup?token=${setupToken}\nor run: threshold staff add <name> --role admin\n`);
   }
 
-  const jobs = [
-    every(5_000, () => deps.sessions.tick(), logger, 'session tick'),
-    every(30_000, async () => {
-      await deps.sessions.policies.refresh();
-      await deps.sessions.reconcile();
-      await deps.sessions.restoreMissing();
-    }, logger, 'reconcile'),
-    every(10 * 60_000, async () => {
-      await deps.sessions.pruneKeys();
-      await deps.store.sweep(deps.clock.now());
-      await deps.firewall.refresh?.();
-    }, logger, 'sweep'),
-  ];
+  const stopJobs = scheduleJobs(periodicJobs(deps), logger);
 
   let stopped = false;
   return {
@@ -89,7 +78,7 @@ export async function serve(config: Config, logger: Logger = createLogger(config
     async stop() {
       if (stopped) return;
       stopped = true;
-      jobs.forEach(clearInterval);
+      stopJobs();
       await Promise.all(servers.map((s) => new Promise<void>((r) => { s.close(() => r()); s.closeAllConnections?.(); })));
       // The firewall keeps its timeouts: the kernel goes on enforcing them while we are down.
       await deps.firewall.close();
@@ -109,19 +98,6 @@ function listen<S extends http.Server | https.Server>(server: S, port: number, h
     applyIdleTimeout(server, timeouts);
     server.listen(port, host, () => resolve(server));
   });
-}
-
-function every(ms: number, fn: () => Promise<unknown>, logger: Logger, name: string): NodeJS.Timeout {
-  let running = false;
-  return setInterval(() => {
-    if (running) return;
-    running = true;
-    fn()
-      .catch((err: unknown) => logger.error({ err, job: name }, `${name} failed`))
-      .finally(() => {
-        running = false;
-      });
-  }, ms);
 }
 
 function isLoopback(host: string): boolean {

@@ -27,8 +27,17 @@ export class RemoteSessions {
 
   /** Shortens the running sessions other gateways own in a zone to a new policy; returns how many. */
   async applyPolicy(zoneId: string, policy: Policy): Promise<number> {
-    const others = (await this.d.store.listSessions()).filter((r) => r.gatewayId !== this.d.config.gatewayId);
-    // Each is changed by compare-and-set on its stored record; the owner's reconcile applies it.
-    return this.d.sessions.applyPolicyToRunning(zoneId, policy, others);
+    const now = this.d.clock.now();
+    let changed = 0;
+    // A page at a time: every gateway's sessions together may be 100,000.
+    let cursor: string | undefined;
+    do {
+      const page = await this.d.store.scanSessions(undefined, cursor, 500, { endingAfter: now });
+      const others = page.sessions.filter((r) => r.gatewayId !== this.d.config.gatewayId);
+      // Each is changed by compare-and-set on its stored record; the owner's reconcile applies it.
+      changed += await this.d.sessions.applyPolicyToRunning(zoneId, policy, others);
+      cursor = page.next;
+    } while (cursor);
+    return changed;
   }
 }

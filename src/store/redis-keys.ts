@@ -4,6 +4,8 @@
 // and the same code runs on Redis Cluster:
 //   {gw:<gatewayId>}:session:<id>   JSON session record              expires endsAt + grace
 //   {gw:<gatewayId>}:sessions       ZSET id → record expiry          expires with its last session
+//   {gw:<gatewayId>}:zone:<zoneId>  ZSET id → record expiry          expires with its last session
+//   {gw:<gatewayId>}:zones          SET zone ids with a zone index   expires with its last session
 //   {stats}:row:<zoneId>:<hour>     HASH counters + peak             expires at the retention given
 //   {stats}:hours                   ZSET "<zoneId>:<hour>" → hour    expires with its last row
 //   {cfg}:policy:<zoneId>           JSON policy                      never expires
@@ -54,6 +56,16 @@ export function sessionKey(prefix: string, gatewayId: string, id: string): strin
 
 export function gatewaySessionsKey(prefix: string, gatewayId: string): string {
   return `${prefix}${gwTag(gatewayId)}:sessions`;
+}
+
+/** The index of a gateway's sessions in one zone (counted by the staff console). */
+export function gatewayZoneKey(prefix: string, gatewayId: string, zoneId: string): string {
+  return `${prefix}${gwTag(gatewayId)}:zone:${zoneId}`;
+}
+
+/** The zones a gateway has a zone index for (so the sweep can trim them). */
+export function gatewayZonesKey(prefix: string, gatewayId: string): string {
+  return `${prefix}${gwTag(gatewayId)}:zones`;
 }
 
 export function sessionIdKey(prefix: string, id: string): string {

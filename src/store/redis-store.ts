@@ -3,7 +3,8 @@ import { policySchema, type Policy } from '../config/schema';
 import { systemClock, type Clock } from '../domain/clock';
 import * as K from './redis-keys';
 import { createRedisClient, redactRedisUrl, scanKeys, type RedisClient } from './redis-url';
-import { STAT_COUNTERS, emptyCounts, type HourlyStats, type SessionRecord, type StatCounter, type Store } from './types';
+import { STAT_COUNTERS, emptyCounts, type HourlyStats, type ScanOptions, type SessionPage, type SessionRecord, type StatCounter, type Store } from './types';
+import { RedisSessionScan } from './redis-session-scan';
 import { RedisStaffStore } from './redis-staff-store';
 import { exec, extendExpiry } from './redis-tx';
 import { RedisWorkstations } from './redis-workstations';
@@ -11,6 +12,8 @@ import { RedisWorkstations } from './redis-workstations';
 /** How long `ping` waits before it reports Redis as down. */
 export const PING_TIMEOUT_MS = 2000;
 const CONNECT_TIMEOUT_MS = 5000;
+/** Sessions read, and usage keys unlinked, per round trip when a day is purged. */
+const PURGE_PAGE = 500;
 
 /** Deletes KEYS[1] only while it still holds ARGV[1] (a code taken over by a newer session stays). */
 const DEL_IF_EQUALS = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
@@ -88,7 +91,11 @@ export class RedisStore implements Store {
     });
     this.staff = new RedisStaffStore(this.client, this.prefix, this.clock);
     this.workstations = new RedisWorkstations(this.client, this.prefix, this.clock);
+    this.scan = new RedisSessionScan(this.client, this.prefix, () => this.clock.now());
   }
+
+  /** Paging through the sessions and counting them per zone, from the indexes. */
+  private readonly scan: RedisSessionScan;
 
   /** Staff console records, on the same client and prefix. */
   readonly staff: RedisStaffStore;
@@ -137,12 +144,17 @@ export class RedisStore implements Store {
     const old = await this.getSession(s.id);
     if (old && old.gatewayId !== s.gatewayId) await this.deleteSession(s.id);
     const setKey = K.gatewaySessionsKey(p, s.gatewayId);
-    const tx = this.client
+    const zoneKey = K.gatewayZoneKey(p, s.gatewayId, s.zoneId);
+    const zonesKey = K.gatewayZonesKey(p, s.gatewayId);
+    let tx = this.client
       .multi()
       .set(K.sessionKey(p, s.gatewayId, s.id), JSON.stringify(s), 'PX', ttl)
-      .zadd(setKey, exp, s.id);
+      .zadd(setKey, exp, s.id)
+      .zadd(zoneKey, exp, s.id)
+      .sadd(zonesKey, s.zoneId);
+    if (old && old.gatewayId === s.gatewayId && old.zoneId !== s.zoneId) tx = tx.zrem(K.gatewayZoneKey(p, s.gatewayId, old.zoneId), s.id);
     await Promise.all([
-      exec(extendExpiry(tx, setKey, ttl)),
+      exec(extendExpiry(extendExpiry(extendExpiry(tx, setKey, ttl), zoneKey, ttl), zonesKey, ttl)),
       this.client.set(K.sessionIdKey(p, s.id), s.gatewayId, 'PX', ttl),
       this.client.set(K.codeKey(p, s.code), K.codeValue(s.gatewayId, s.id), 'PX', ttl),
       exec(extendExpiry(this.client.multi().zadd(K.gatewaysKey(p), 'GT', exp, s.gatewayId), K.gatewaysKey(p), ttl)),
@@ -179,6 +191,14 @@ export class RedisStore implements Store {
     return lists.flat().sort((a, b) => a.startedAt - b.startedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
+  scanSessions(gatewayId: string | undefined, cursor: string | undefined, limit: number, opts?: ScanOptions): Promise<SessionPage> {
+    return this.scan.scan(gatewayId, cursor, limit, opts);
+  }
+
+  countSessionsByZone(zoneIds: readonly string[]): Promise<Record<string, number>> {
+    return this.scan.countByZone(zoneIds);
+  }
+
   async deleteSession(id: string): Promise<boolean> {
     const p = this.prefix;
     const s = await this.getSession(id);
@@ -186,7 +206,11 @@ export class RedisStore implements Store {
       await this.client.del(K.sessionIdKey(p, id));
       return false;
     }
-    const tx = this.client.multi().del(K.sessionKey(p, s.gatewayId, id)).zrem(K.gatewaySessionsKey(p, s.gatewayId), id);
+    const tx = this.client
+      .multi()
+      .del(K.sessionKey(p, s.gatewayId, id))
+      .zrem(K.gatewaySessionsKey(p, s.gatewayId), id)
+      .zrem(K.gatewayZoneKey(p, s.gatewayId, s.zoneId), id);
     const [results] = await Promise.all([exec(tx), this.client.del(K.sessionIdKey(p, id)), this.releaseCode(s)]);
     return results[0] === 1;
   }
@@ -303,17 +327,23 @@ export class RedisStore implements Store {
     const p = this.prefix;
     const gateways = await this.client.zrange(K.gatewaysKey(p), '0', '-1');
     await Promise.all(gateways.map((gw) => this.client.zremrangebyscore(K.gatewaySessionsKey(p, gw), '-inf', now)));
+    await Promise.all(gateways.map((gw) => this.scan.sweepZones(gw, now)));
     await this.client.zremrangebyscore(K.gatewaysKey(p), '-inf', now);
     await this.sweepStatsIndex();
     await this.workstations.sweep(now);
   }
 
   async purgeDay(day: string): Promise<void> {
-    const sessions = (await this.listSessions()).filter((s) => s.day === day);
-    await Promise.all(sessions.map((s) => this.deleteSession(s.id)));
+    // A page at a time, so a day of 100,000 sessions is never held in memory at once.
+    let cursor: string | undefined;
+    do {
+      const page = await this.scanSessions(undefined, cursor, PURGE_PAGE);
+      await Promise.all(page.sessions.filter((s) => s.day === day).map((s) => this.deleteSession(s.id)));
+      cursor = page.next;
+    } while (cursor);
     const keys = await scanKeys(this.client, K.usageDayPattern(this.prefix, day));
-    // One command per key: usage keys sit in different slots.
-    await Promise.all(keys.map((k) => this.client.unlink(k)));
+    // One command per key (usage keys sit in different slots), a batch at a time.
+    for (let i = 0; i < keys.length; i += PURGE_PAGE) await Promise.all(keys.slice(i, i + PURGE_PAGE).map((k) => this.client.unlink(k)));
   }
 
   /** Drops index members of expired stats rows, oldest first, stopping at the first live one. */

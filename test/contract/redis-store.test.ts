@@ -76,7 +76,7 @@ describe('RedisStore', () => {
     expect(new Set(tagged.map((k) => k.slice(0, k.indexOf('}') + 1)))).toEqual(
       new Set(['{gw:gw1}', '{gw:gw2}', '{stats}', '{cfg}']),
     );
-    expect(tagged.filter((k) => k.startsWith('{gw:gw1}:')).map((k) => k.split(':')[2])).toEqual(['session', 'sessions']);
+    expect(tagged.filter((k) => k.startsWith('{gw:gw1}:')).map((k) => k.split(':')[2])).toEqual(['session', 'sessions', 'zone', 'zones']);
     expect(tagged.filter((k) => k.startsWith('{stats}:')).map((k) => k.split(':')[1]).sort()).toEqual(['hours', 'row']);
     for (const k of single) expect(k).toMatch(/^(sid:[^:]+|code:[A-Z0-9]+|gateways|usage:\d{4}-\d{2}-\d{2}:[^:]+)$/);
     expect(single).toContain('code:AAAAAA');
