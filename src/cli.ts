@@ -16,7 +16,7 @@ program
   .description('run the portal (config from THRESHOLD_CONFIG and environment variables)')
   .action(async () => {
     const config = loadOrExit();
-    const logger = createLogger(config.logLevel);
+    const logger = createLogger(config.logLevel, undefined, config.logFormat);
     try {
       // Loaded here, not at the top: `threshold agent run` on a public PC never needs the server.
       const { serve } = require('./main') as typeof import('./main');

@@ -19,7 +19,7 @@ export interface Running {
 }
 
 /** Starts Threshold with a validated configuration. Resolves once every listener is up. */
-export async function serve(config: Config, logger: Logger = createLogger(config.logLevel), overrides: Partial<Deps> = {}): Promise<Running> {
+export async function serve(config: Config, logger: Logger = createLogger(config.logLevel, undefined, config.logFormat), overrides: Partial<Deps> = {}): Promise<Running> {
   const deps = await buildDeps(config, logger, overrides);
   await deps.sessions.policies.refresh();
   await deps.sessions.start();

@@ -17,6 +17,7 @@ export const ENV_KEYS = {
   FIREWALL: { key: 'firewall', type: 'string' },
   TZ: { key: 'timezone', type: 'string' },
   LOG_LEVEL: { key: 'logLevel', type: 'string' },
+  LOG_FORMAT: { key: 'logFormat', type: 'string' },
   LIBRARY_NAME: { key: 'libraryName', type: 'string' },
   PORTAL_URL: { key: 'portalUrl', type: 'string' },
   GATEWAY_ID: { key: 'gatewayId', type: 'string' },
@@ -28,6 +29,9 @@ export const ENV_KEYS = {
   REQUEST_TIMEOUT_SECONDS: { key: 'requestTimeoutSeconds', type: 'number' },
   CONTENT_DIR: { key: 'contentDir', type: 'string' },
   AGENT_OVER_HTTP: { key: 'agentOverHttp', type: 'string' },
+  MIN_CELL_SESSIONS: { key: 'minCellSessions', type: 'number' },
+  METRICS_TOKEN: { key: 'metricsToken', type: 'string' },
+  STAFF_LIMITER_KEY: { key: 'staffLimiterKey', type: 'string' },
 } as const;
 
 export class ConfigError extends Error {

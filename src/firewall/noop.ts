@@ -1,4 +1,4 @@
-// The noop firewall: remembers what it was told and logs aggregate events only. For laptops,
+// The noop firewall: remembers what it was told and logs nothing per client. For laptops,
 // demos and tests; it enforces nothing.
 import type { Logger } from '../logger';
 import type { Clock } from '../domain/clock';
@@ -21,12 +21,10 @@ export class NoopFirewall implements Firewall {
   async allow(clients: FirewallClient[]): Promise<void> {
     const now = this.clock.now();
     for (const c of clients) this.entries.set(c.ip, { mac: c.mac, expiresAt: now + c.timeoutSeconds * 1000 });
-    this.logger.debug({ firewall: this.name, allowed: clients.length }, 'clients allowed');
   }
 
   async revoke(clients: Pick<FirewallClient, 'ip' | 'mac'>[]): Promise<void> {
     for (const c of clients) this.entries.delete(c.ip);
-    this.logger.debug({ firewall: this.name, revoked: clients.length }, 'clients revoked');
   }
 
   async list(): Promise<FirewallEntry[]> {

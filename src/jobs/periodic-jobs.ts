@@ -2,6 +2,7 @@
 // the same ones. A job never overlaps itself: a run due while the last is still going is skipped.
 import type { Deps } from '../deps';
 import type { Logger } from '../logger';
+import { LOG_SUMMARY_MINUTES } from '../sessions/session-log';
 
 /** One periodic job. `run` must yield to the event loop as it goes (see chunks.ts). */
 export interface Job {
@@ -12,7 +13,7 @@ export interface Job {
   run(): Promise<void>;
 }
 
-export function periodicJobs(deps: Pick<Deps, 'sessions' | 'store' | 'firewall' | 'clock'>): Job[] {
+export function periodicJobs(deps: Pick<Deps, 'sessions' | 'store' | 'firewall' | 'clock' | 'config' | 'logger'>): Job[] {
   return [
     // Sessions whose time, data or activity ran out; the hour's peak.
     { name: 'session tick', everyMs: 5_000, run: () => deps.sessions.tick() },
@@ -25,6 +26,12 @@ export function periodicJobs(deps: Pick<Deps, 'sessions' | 'store' | 'firewall' 
         await deps.sessions.reconcile();
         await deps.sessions.restoreMissing();
       },
+    },
+    {
+      // Counts only, never a line per session; each count at least k or "fewer than k".
+      name: 'log summary',
+      everyMs: LOG_SUMMARY_MINUTES * 60_000,
+      run: async () => deps.sessions.tally.flush(deps.logger, deps.config.minCellSessions, LOG_SUMMARY_MINUTES),
     },
     {
       // Day keys past their use, expired records, the walled garden's addresses.

@@ -29,7 +29,8 @@ export function patronRouter(deps: Deps, csrf: Csrf): Router {
   router.post('/accept', limit, csrf.protect, csrf.provide, async (req, res) => {
     const parsed = acceptForm.safeParse(req.body ?? {});
     if (!parsed.success) throw patronError(400, 'bad_request', 'error.acceptMissing');
-    const client = deps.resolveClient(req);
+    // Fresh: the grant seals the MAC, so a neighbour-table miss is re-read first.
+    const client = deps.resolveClient(req, { fresh: true });
     // A zone that requires a pass is entered through the pass form (/redeem), never by a click.
     const zone = deps.sessions.zones.zoneFor(client.ip);
     if (zone && !deps.sessions.lookup(client.ip) && (await deps.sessions.policies.get(zone.id)).accessMode === 'pass') {

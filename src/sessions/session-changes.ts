@@ -5,6 +5,7 @@
 import { SESSION_GRACE_MS, type SessionRecord } from '../store/types';
 import type { LiveView } from './live-view';
 import type { EndReason, SessionServiceDeps } from './session-service';
+import type { SessionEventTally } from './session-log';
 import type { SessionStats } from './session-stats';
 import { firewallClient } from './session-sync';
 
@@ -23,6 +24,8 @@ export type MoveResult<R extends string> =
 export interface SessionChangesDeps extends Pick<SessionServiceDeps, 'store' | 'firewall' | 'keys' | 'clock' | 'logger'> {
   live: LiveView;
   stats: SessionStats;
+  /** Counts ends for the periodic log summary (no log line per session). */
+  tally: SessionEventTally;
   /** When a day's usage record expires. */
   usageExpiry(day: string): number;
   /** Told of every session ended here, after the store and the firewall. */
@@ -93,8 +96,8 @@ export class SessionChanges {
     const unused = reason === 'expired' ? 0 : Math.max(0, Math.floor((taken.endsAt - now) / 1000));
     if (unused > 0) await this.charge(taken, -unused);
     await revoking;
-    await this.d.stats.bump(taken.zoneId, { minutesUsed: Math.round((Math.min(now, taken.endsAt) - taken.startedAt) / 60_000) });
-    this.d.logger.info({ event: 'session.end', zone: taken.zoneId, reason }, 'session ended');
+    await this.d.stats.bump(taken.zoneId, { minutesUsed: Math.round((Math.min(now, taken.endsAt) - taken.startedAt) / 60_000), sessionsEnded: 1 });
+    this.d.tally.count('ended');
     this.d.onEnd(taken, reason);
     return unused;
   }

@@ -15,6 +15,7 @@ import type { SessionRecord, Store } from '../store/types';
 import { LiveView, type LiveSession } from './live-view';
 import { PolicyBook } from './policies';
 import { SessionSync, firewallClient } from './session-sync';
+import { SessionEventTally } from './session-log';
 import { SessionStats } from './session-stats';
 import { SessionSweep, bytesLeft } from './session-sweep';
 import { SessionChanges } from './session-changes';
@@ -46,6 +47,8 @@ export interface SessionServiceDeps {
 
 export class SessionService {
   readonly live = new LiveView();
+  /** Session events counted for the periodic log summary (no log line per session). */
+  readonly tally = new SessionEventTally();
   readonly zones: ZoneResolver;
   readonly policies: PolicyBook;
   /** Grants in flight per address, so a double tap on the button starts one session. */
@@ -59,12 +62,13 @@ export class SessionService {
   constructor(private readonly d: SessionServiceDeps) {
     this.zones = new ZoneResolver(d.config.zones);
     this.policies = new PolicyBook(d.config, d.store, () => d.clock.now());
-    this.sync = new SessionSync(d, this.live, this.pending);
+    this.sync = new SessionSync(d, this.live, this.pending, this.tally);
     this.stats = new SessionStats(d.store, d.config, d.clock);
     this.changes = new SessionChanges({
       ...d,
       live: this.live,
       stats: this.stats,
+      tally: this.tally,
       usageExpiry: (day) => this.usageExpiry(day),
       onEnd: (record, reason) => {
         for (const listener of this.endListeners) listener(record, reason);
@@ -155,7 +159,7 @@ export class SessionService {
         this.stats.bump(zone.id, { sessionsStarted: 1, ...(via === 'pass' ? { passesRedeemed: 1 } : {}) }),
         this.stats.raisePeak(zone.id, this.live.heldInZone(zone.id)),
       ]);
-      this.d.logger.info({ event: 'session.start', zone: zone.id, seconds: plan.seconds, via }, 'session started');
+      this.tally.count('started');
       return { ok: true, session };
     }
   }
@@ -192,7 +196,7 @@ export class SessionService {
       return plan.ok ? plan.endsAt : { refuse: plan.reason };
     });
     if (!result.ok) return result;
-    this.d.logger.info({ event: 'session.extend', zone: result.record.zoneId, seconds: result.addedSeconds }, 'session extended');
+    this.tally.count('extended');
     return { ok: true, addedSeconds: result.addedSeconds };
   }
 

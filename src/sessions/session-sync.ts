@@ -6,6 +6,7 @@ import { SESSION_GRACE_MS, type SessionRecord } from '../store/types';
 import { CHUNK, forEachChunk, yieldToLoop } from '../jobs/chunks';
 import type { LiveSession, LiveView } from './live-view';
 import type { ClientAddress, SessionServiceDeps } from './session-service';
+import type { SessionEventTally } from './session-log';
 
 /** The firewall entry of a live session: its address, zone and the time it has left. */
 export function firewallClient(s: LiveSession, now: number): FirewallClient {
@@ -21,6 +22,7 @@ export class SessionSync {
     private readonly d: Pick<SessionServiceDeps, 'config' | 'store' | 'firewall' | 'keys' | 'clock' | 'logger'>,
     private readonly live: LiveView,
     private readonly pending: ReadonlyMap<string, unknown>,
+    private readonly tally: SessionEventTally,
   ) {}
 
   /** Reconcile passes so far: each marks the live sessions it finds in the store with its number. */
@@ -104,7 +106,7 @@ export class SessionSync {
         // Another session (a newer grant) holds the address now: its access stays.
         if (this.live.holder(s.ip)) continue;
         await this.d.firewall.revoke([{ ip: s.ip, mac: s.mac }]);
-        this.d.logger.info({ event: 'session.end', zone: s.record.zoneId, reason: 'elsewhere' }, 'session ended elsewhere');
+        this.tally.count('ended');
       }
     });
   }

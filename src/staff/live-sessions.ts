@@ -112,7 +112,8 @@ export class LiveSessions {
       : await this.d.remote.extend(r, minutes * 60);
     if (!result.ok) return { ok: false, message: 'The session cannot be extended: the library closes before then.' };
     const updated = (await this.d.store.getSession(r.id)) ?? r;
-    await this.d.audit.record(actor, 'session.extend', r.code, `extended a session in ${this.row(r).zoneName} by ${Math.round(result.addedSeconds / 60)} minutes`);
+    // The zone, not the session code: the entry outlives the session and must not lead back to it.
+    await this.d.audit.record(actor, 'session.extend', r.zoneId, `extended a session in ${this.row(r).zoneName} by ${Math.round(result.addedSeconds / 60)} minutes`);
     return { ok: true, row: this.row(updated), addedSeconds: result.addedSeconds };
   }
 
@@ -121,7 +122,7 @@ export class LiveSessions {
     const r = await this.record(code);
     if (!r) return missing(code);
     await this.d.sessions.end(r.id, 'staff');
-    await this.d.audit.record(actor, 'session.end', r.code, `ended a session in ${this.row(r).zoneName}`);
+    await this.d.audit.record(actor, 'session.end', r.zoneId, `ended a session in ${this.row(r).zoneName}`);
     return { ok: true, row: this.row({ ...r, endsAt: this.d.clock.now() }) };
   }
 }

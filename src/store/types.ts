@@ -38,6 +38,8 @@ export const STAT_COUNTERS = [
   'refusedClosed',
   'kioskUses',
   'learnViews',
+  // Counted with minutesUsed, so that minutes are published only for enough ended sessions.
+  'sessionsEnded',
 ] as const;
 export type StatCounter = (typeof STAT_COUNTERS)[number];
 

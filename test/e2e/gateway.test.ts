@@ -186,7 +186,10 @@ describe('a library gateway with the nftables backend', () => {
   it("when the session's time is up, then the kernel cuts the patron off with Threshold not running", async () => {
     await server!.stop('SIGKILL');
     const endsAt = acceptedAt + 60_000;
-    expect((await lab.wifi.get(`${host}:8000/`)).body).toBe(HOST_REPLY);
+    // Still let through while time is left; on a loaded machine the tests before this one may
+    // have used the whole minute (that the kernel lets patrons through with Threshold down is
+    // proven by the restart test above).
+    if (endsAt - Date.now() > 5_000) expect((await lab.wifi.get(`${host}:8000/`)).body).toBe(HOST_REPLY);
     await new Promise((r) => setTimeout(r, Math.max(0, endsAt + 1_500 - Date.now())));
     expect(await lab.wifi.get(`${host}:8000/`)).toEqual({ ok: false, error: 'timeout' });
     expect(await lab.wifi.connect(`${INTERNET.v4}:443`)).toEqual({ ok: false, error: 'timeout' });
@@ -199,7 +202,9 @@ describe('a library gateway with the nftables backend', () => {
     });
     const needles = [WIFI.client4, WIFI.client6, KIOSK.client4, ...macs, ...macs.map((m) => m.replace(/:/g, '')), ...macs.map((m) => m.toUpperCase())];
     const logs = outputs.map((o) => o()).join('\n');
-    expect(logs).toContain('session started');
+    expect(logs).toContain('listening');
+    // No line per session (counts only, in the periodic summary).
+    expect(logs).not.toContain('session started');
     const files = fs
       .readdirSync(dataDir, { recursive: true, encoding: 'utf8' })
       .map((f) => path.join(dataDir, f))

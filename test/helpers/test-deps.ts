@@ -23,6 +23,8 @@ export interface TestContext {
   clock: ManualClock;
   dataDir: string;
   logs: string[];
+  /** The key prefix this test's store uses (on Redis, every key starts with it). */
+  prefix: string;
   close(): Promise<void>;
 }
 
@@ -66,6 +68,7 @@ export async function makeTestApp(opts: TestOptions = {}): Promise<TestContext> 
     clock,
     dataDir,
     logs,
+    prefix,
     async close() {
       await deps.store.close();
       if (opts.redis) await deleteKeysWithPrefix(prefix);

@@ -47,7 +47,8 @@ describe.each([
     const [model] = (await ctx.deps.store.scanSessions(undefined, undefined, 1)).sessions;
     const past = ctx.clock.now() - SESSION_GRACE_MS - 1000;
     for (let i = 0; i < SESSIONS; i++) await ctx.deps.store.putSession({ ...model!, id: `expired${i}`, code: `X${String(i).padStart(5, '0')}`, gatewayId: 'gw9', endsAt: past });
-    for (const job of periodicJobs(ctx.deps)) {
+    // The log summary writes one line of counts, whatever the number of sessions: nothing to walk.
+    for (const job of periodicJobs(ctx.deps).filter((j) => j.name !== 'log summary')) {
       expect({ job: job.name, yielded: (await turnsDuring(() => job.run())) >= SESSIONS / CHUNK - 1 }).toEqual({ job: job.name, yielded: true });
     }
     expect(ctx.deps.sessions.live.size).toBe(SESSIONS);

@@ -86,8 +86,8 @@ describe('staff sign-in', () => {
     expect((await new StaffBrowser(ctx.staffApp, '192.0.2.51').login('x', 'wrong password!')).status).toBe(401);
   });
 
-  it('when the store is Redis, then two consoles (two gateways) share one count of failed attempts', async () => {
-    ctx = await makeStaffApp({ redis: true });
+  it('when the store is Redis and the gateways share a limiter key, then two consoles (two gateways) share one count of failed attempts', async () => {
+    ctx = await makeStaffApp({ redis: true, config: { staffLimiterKey: 'k'.repeat(40) } });
     const otherGateway = createApp(ctx.deps, { surfaces: ['staff'] });
     for (let i = 0; i < LOGIN_ATTEMPTS; i++) expect((await new StaffBrowser(ctx.staffApp, '192.0.2.60').login(`n${i}`, 'wrong password!')).status).toBe(401);
     const res = await new StaffBrowser(otherGateway, '192.0.2.60').login('n-last', 'wrong password!');

@@ -129,7 +129,7 @@ describe('live sessions', () => {
     expect((await ctx.deps.store.findSessionByCode(code))!.endsAt - ctx.clock.now()).toBe(90 * 60_000);
     expect((await ctx.deps.firewall.list())[0]!.expiresInSeconds).toBe(90 * 60);
     const [entry] = await ctx.deps.staff.audit.list(1);
-    expect(entry).toMatchObject({ actor: 'sam', action: 'session.extend', target: code, detail: 'extended a session in Wi-Fi by 30 minutes' });
+    expect(entry).toMatchObject({ actor: 'sam', action: 'session.extend', target: 'wifi', detail: 'extended a session in Wi-Fi by 30 minutes' });
   });
 
   it('when staff ask for an extension length not offered, then the page says which are', async () => {

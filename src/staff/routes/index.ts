@@ -25,6 +25,8 @@ export function staffRouter(deps: Deps, opts: { secure: boolean }): Router {
   const router = Router();
   const csrf = createCsrf(deps.csrfSecret, {
     secure: opts.secure,
+    clock: deps.clock,
+    timezone: deps.config.timezone,
     cookieName: STAFF_CSRF_COOKIE,
     cookiePath: '/staff',
     sessionIdentifier: (req) => (req.res ? currentStaff(req.res)?.tokenHash : undefined) ?? '',

@@ -1,6 +1,7 @@
 // The console's home page: live sessions per zone, each zone's rules in short, today's totals.
 import { Router } from 'express';
 import type { Deps } from '../../deps';
+import { shownFigure, type Totals } from '../stats-service';
 
 export function overviewRoutes(deps: Deps): Router {
   const r = Router();
@@ -17,7 +18,8 @@ export function overviewRoutes(deps: Deps): Router {
         today: today.perZone.find((p) => p.zone.id === z.id)?.total,
       });
     }
-    res.render('staff/overview', { zones });
+    // Today's figures follow the small-cell rule like every statistic ("fewer than k").
+    res.render('staff/overview', { zones, shown: (t: Totals, c: Parameters<typeof shownFigure>[1]) => shownFigure(t, c, deps.staff.stats.k) });
   });
   return r;
 }
