@@ -9,6 +9,7 @@ import { ProcNeighbourTable } from './firewall/neighbours';
 import { socketClientResolver } from './http/client';
 import type { Logger } from './logger';
 import { DayKeyring } from './privacy/day-keys';
+import { keysDirOf } from './privacy/key-file';
 import { cryptoRandom } from './privacy/random';
 import { SessionService } from './sessions/session-service';
 import { createStore } from './store/registry';
@@ -24,7 +25,7 @@ export async function buildDeps(config: Config, logger: Logger, overrides: Parti
   await store.init();
   const firewall = overrides.firewall ?? createFirewall(config.firewall, firewallOptions(config, logger, clock));
   await firewall.init();
-  const keys = overrides.keys ?? new DayKeyring(config.dataDir, clock, config.timezone, random);
+  const keys = overrides.keys ?? new DayKeyring(keysDirOf(config), clock, config.timezone, random, config.dataDir);
   const sessions = overrides.sessions ?? new SessionService({ config, store, firewall, keys, clock, random, logger });
   // Public workstations (issue 5).
   const version = (require('../package.json') as { version: string }).version;

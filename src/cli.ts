@@ -7,6 +7,7 @@ import { nftStartScript } from './firewall/nft-script-preview';
 import { registerStaffCommands } from './staff/staff-cli';
 import { registerAgentCommands } from './agent/agent-cli';
 import { registerWorkstationCommands } from './workstations/workstation-cli';
+import { registerBackupCommand } from './store/backup-cli';
 
 const program = new Command();
 program.name('threshold').description('Captive portal and public-workstation manager for libraries').version(require('../package.json').version);
@@ -91,6 +92,8 @@ program
 // Public workstations (issue 5): codes and retiring on the gateway, the agent on the PCs.
 registerWorkstationCommands(program, () => loadStoreOrExit());
 registerAgentCommands(program);
+// Issue 9: a backup of the store, never of the keys.
+registerBackupCommand(program, () => loadOrExit());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error((err as Error).message);

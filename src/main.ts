@@ -23,6 +23,7 @@ export async function serve(config: Config, logger: Logger = createLogger(config
   const deps = await buildDeps(config, logger, overrides);
   await deps.sessions.policies.refresh();
   await deps.sessions.start();
+  await deps.sessions.reseal();
   await deps.sessions.pruneKeys();
   await deps.store.sweep(deps.clock.now());
 

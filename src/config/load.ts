@@ -13,6 +13,7 @@ export const ENV_KEYS = {
   TLS_CERT: { key: 'tlsCert', type: 'string' },
   TLS_KEY: { key: 'tlsKey', type: 'string' },
   DATA_DIR: { key: 'dataDir', type: 'string' },
+  KEYS_DIR: { key: 'keysDir', type: 'string' },
   REDIS_URL: { key: 'redisUrl', type: 'string' },
   FIREWALL: { key: 'firewall', type: 'string' },
   TZ: { key: 'timezone', type: 'string' },

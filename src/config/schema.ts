@@ -87,6 +87,8 @@ export const configSchema = z
     portalUrl: z.url().optional(),
     venueInfoUrl: z.url().optional(),
     dataDir: z.string().default('./data'),
+    /** The gateway's keys (owner-only, never backed up); default DATA_DIR/keys. See docs/privacy.md. */
+    keysDir: z.string().min(1).optional(),
     redisUrl: z.string().regex(/^(redis|rediss|redis-sentinel|redis-cluster):\/\//, 'expected a URL starting with redis://, rediss://, redis-sentinel:// or redis-cluster://').optional(),
     firewall: z.enum(['noop', 'nftables']).default('noop'),
     timezone: z

@@ -6,13 +6,15 @@ export const enPrivacy = {
   'privacy.whileOnlineTitle': 'While you are online',
   'privacy.whileOnline':
     'Your device\'s network addresses (IP address, and the hardware MAC address where the network sees it), because the firewall needs them to let you through. ' +
-    'They are stored only encrypted, with a key that exists for one day, and deleted when your session ends (at the latest {grace} after, so a restart can still close the door behind you). ' +
+    'They are stored only encrypted, under a key that is replaced every {addressKey}. Your session\'s record is deleted when it ends (at the latest {grace} after, so a restart can still close the door behind you), and within {forgotten} of its end every key that could open it is destroyed: no copy left behind, in a database journal or a backup, can be read by anyone, the operator included. ' +
     'With them: which network area you are in, when your session started and ends, and the short session code shown on your screen.',
   'privacy.usageTitle': 'Time used today',
   'privacy.usage':
-    'To share time fairly, minutes used are counted per device per day, under a code computed from your device\'s address with a key that changes every day. ' +
+    'To share time fairly, minutes used are counted per device per day, under a code computed from your device\'s address with a key that exists for {keyDays}: it is destroyed when the day is over. ' +
     'Nobody, not even library staff or the operator, can link today\'s code to yesterday\'s. ' +
-    'The count is deleted after the next day, and the day\'s key is destroyed after {keyDays}, so any copy left in a backup can no longer be read.',
+    'The day\'s counts are deleted as soon as the last session that began that day has ended.',
+  'privacy.backupsTitle': 'Backups',
+  'privacy.backups': 'The keys never leave this gateway: they are kept apart from the data and are never put in a backup. A backup of this network\'s data holds no address that anyone can read.',
   'privacy.limitsTitle': 'Current limits',
   'privacy.zoneLimits': '{zone}: sessions of up to {session}, {daily} a day per device.',
   'privacy.zoneLimitsIdle': '{zone}: sessions of up to {session}, {daily} a day per device; a session with no traffic for {idle} ends.',

@@ -6,13 +6,15 @@ export const esPrivacy = {
   'privacy.whileOnlineTitle': 'Mientras está conectado',
   'privacy.whileOnline':
     'Las direcciones de red de su dispositivo (la dirección IP y, cuando la red la ve, la dirección física MAC), porque el cortafuegos las necesita para dejarle pasar. ' +
-    'Se guardan solo cifradas, con una clave que existe durante un día, y se borran cuando termina su sesión (como muy tarde {grace} después, para que un reinicio aún pueda cerrarle la puerta). ' +
+    'Se guardan solo cifradas, con una clave que se sustituye cada {addressKey}. El registro de su sesión se borra cuando termina (como muy tarde {grace} después, para que un reinicio aún pueda cerrarle la puerta), y en los {forgotten} siguientes al final se destruye toda clave capaz de abrirlo: ninguna copia que quede, en un diario de la base de datos o en una copia de seguridad, puede leerla nadie, ni siquiera quien administra el sistema. ' +
     'Junto a ellas: en qué zona de la red está, cuándo empezó y cuándo termina su sesión, y el código de sesión corto que aparece en su pantalla.',
   'privacy.usageTitle': 'Tiempo usado hoy',
   'privacy.usage':
-    'Para repartir el tiempo de forma justa, los minutos usados se cuentan por dispositivo y por día, con un código calculado a partir de la dirección de su dispositivo y una clave que cambia cada día. ' +
+    'Para repartir el tiempo de forma justa, los minutos usados se cuentan por dispositivo y por día, con un código calculado a partir de la dirección de su dispositivo y una clave que existe durante {keyDays}: se destruye cuando el día termina. ' +
     'Nadie, ni siquiera el personal de la biblioteca o quien administra el sistema, puede relacionar el código de hoy con el de ayer. ' +
-    'El recuento se borra pasado el día siguiente, y la clave de cada día se destruye a los {keyDays}, de modo que ninguna copia que quede en una copia de seguridad se puede leer.',
+    'Los recuentos del día se borran en cuanto termina la última sesión que empezó ese día.',
+  'privacy.backupsTitle': 'Copias de seguridad',
+  'privacy.backups': 'Las claves nunca salen de esta pasarela: se guardan aparte de los datos y nunca van en una copia de seguridad. Una copia de seguridad de los datos de esta red no contiene ninguna dirección que nadie pueda leer.',
   'privacy.limitsTitle': 'Límites actuales',
   'privacy.zoneLimits': '{zone}: sesiones de hasta {session}, {daily} al día por dispositivo.',
   'privacy.zoneLimitsIdle': '{zone}: sesiones de hasta {session}, {daily} al día por dispositivo; una sesión sin tráfico durante {idle} termina.',

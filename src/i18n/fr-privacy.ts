@@ -6,13 +6,15 @@ export const frPrivacy = {
   'privacy.whileOnlineTitle': 'Pendant votre connexion',
   'privacy.whileOnline':
     'Les adresses réseau de votre appareil (l’adresse IP et, quand le réseau la voit, l’adresse matérielle MAC), car le pare-feu en a besoin pour vous laisser passer. ' +
-    'Elles ne sont conservées que chiffrées, avec une clé qui n’existe qu’un jour, et sont effacées à la fin de votre session (au plus tard {grace} après, pour qu’un redémarrage puisse encore refermer la porte derrière vous). ' +
+    'Elles ne sont conservées que chiffrées, sous une clé remplacée toutes les {addressKey}. L’enregistrement de votre session est effacé à sa fin (au plus tard {grace} après, pour qu’un redémarrage puisse encore refermer la porte derrière vous), et dans les {forgotten} qui suivent la fin, toute clé capable de l’ouvrir est détruite : aucune copie restée, dans un journal de base de données ou une sauvegarde, ne peut plus être lue par personne, exploitant compris. ' +
     'Avec elles : la zone du réseau où vous vous trouvez, l’heure de début et de fin de votre session, et le court code de session affiché sur votre écran.',
   'privacy.usageTitle': 'Temps utilisé aujourd’hui',
   'privacy.usage':
-    'Pour partager le temps équitablement, les minutes utilisées sont comptées par appareil et par jour, sous un code calculé à partir de l’adresse de votre appareil avec une clé qui change chaque jour. ' +
+    'Pour partager le temps équitablement, les minutes utilisées sont comptées par appareil et par jour, sous un code calculé à partir de l’adresse de votre appareil avec une clé qui n’existe que pendant {keyDays} : elle est détruite quand la journée est finie. ' +
     'Personne, pas même le personnel de la bibliothèque ni l’exploitant, ne peut relier le code d’aujourd’hui à celui d’hier. ' +
-    'Le décompte est effacé après le lendemain, et la clé du jour est détruite au bout de {keyDays} : une copie restée dans une sauvegarde devient illisible.',
+    'Les décomptes du jour sont effacés dès que la dernière session commencée ce jour-là a pris fin.',
+  'privacy.backupsTitle': 'Sauvegardes',
+  'privacy.backups': 'Les clés ne quittent jamais cette passerelle : elles sont gardées à part des données et ne sont jamais mises dans une sauvegarde. Une sauvegarde des données de ce réseau ne contient aucune adresse que quiconque puisse lire.',
   'privacy.limitsTitle': 'Limites actuelles',
   'privacy.zoneLimits': '{zone} : sessions de {session} au plus, {daily} par jour et par appareil.',
   'privacy.zoneLimitsIdle': '{zone} : sessions de {session} au plus, {daily} par jour et par appareil ; une session sans trafic pendant {idle} prend fin.',

@@ -2,6 +2,7 @@
 // the same ones. A job never overlaps itself: a run due while the last is still going is skipped.
 import type { Deps } from '../deps';
 import type { Logger } from '../logger';
+import { RESEAL_EVERY_MS } from '../privacy/day-keys';
 import { LOG_SUMMARY_MINUTES } from '../sessions/session-log';
 
 /** One periodic job. `run` must yield to the event loop as it goes (see chunks.ts). */
@@ -25,6 +26,16 @@ export function periodicJobs(deps: Pick<Deps, 'sessions' | 'store' | 'firewall' 
         await deps.sessions.policies.refresh();
         await deps.sessions.reconcile();
         await deps.sessions.restoreMissing();
+      },
+    },
+    {
+      // Forward secrecy and no link across days: live addresses re-sealed under the current
+      // epoch key, keys no record uses destroyed (docs/privacy.md).
+      name: 'key rotation',
+      everyMs: RESEAL_EVERY_MS,
+      run: async () => {
+        await deps.sessions.reseal();
+        await deps.sessions.pruneKeys();
       },
     },
     {

@@ -1,7 +1,7 @@
 // What this network keeps about a patron and for how long, read from the running configuration
 // and policies: the facts that the privacy notice and the "what this network keeps" lesson state.
 import type { Deps } from '../deps';
-import { KEY_DAYS_KEPT } from '../privacy/day-keys';
+import { ADDRESS_EPOCH_MS, ADDRESS_FORGOTTEN_WITHIN_MS, PSEUDONYM_KEY_DAYS } from '../privacy/day-keys';
 import { SESSION_GRACE_MS } from '../store/types';
 import { LOG_SUMMARY_MINUTES } from '../sessions/session-log';
 import { AUDIT_TIME_PRECISION_MS } from '../staff/audit-log';
@@ -23,8 +23,12 @@ export interface PrivacyFacts {
   zones: ZoneLimits[];
   /** How long after its end a session record may outlive it. */
   grace: string;
-  /** How long a day's keys exist. */
+  /** How long a day's pseudonym key exists. */
   keyDays: string;
+  /** How often the address key is replaced (the epoch). */
+  addressKey: string;
+  /** How soon after a session's end no key can open its address any more. */
+  forgotten: string;
   /** How long the aggregate statistics are kept. */
   retention: string;
   storeKind: string;
@@ -56,7 +60,9 @@ export async function privacyFacts(deps: Deps, t: Translate): Promise<PrivacyFac
     library: deps.config.libraryName,
     zones,
     grace: formatDuration(t, SESSION_GRACE_MS / 1000),
-    keyDays: t('count.days', { n: KEY_DAYS_KEPT }),
+    keyDays: t('count.days', { n: PSEUDONYM_KEY_DAYS }),
+    addressKey: formatDuration(t, ADDRESS_EPOCH_MS / 1000),
+    forgotten: formatDuration(t, ADDRESS_FORGOTTEN_WITHIN_MS / 1000),
     retention: t('count.days', { n: deps.config.statsRetentionDays }),
     storeKind: deps.store.kind,
     firewall: deps.firewall.name,

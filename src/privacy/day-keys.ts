@@ -1,35 +1,54 @@
-// Daily keys: per local day, one key for device pseudonyms and one for address encryption.
-// They live in memory and in one owner-only file in DATA_DIR, never in the shared store, and
-// are destroyed once that day's records have expired (which crypto-shreds any copy left behind).
-import fs from 'node:fs';
-import path from 'node:path';
+// The gateway's keys: one pseudonym key per local day (destroyed when the day is over) and one
+// address key per short epoch (destroyed once no live session is sealed under it). They live in
+// memory and in one owner-only file in KEYS_DIR, never in the shared store or a backup; a
+// destroyed key crypto-shreds every copy of what it sealed (WAL frames, AOF history, backups).
 import crypto from 'node:crypto';
 import type { Clock } from '../domain/clock';
-import { addDays, localDate } from '../domain/local-time';
+import { localDate } from '../domain/local-time';
+import { KeyFile, type KeyFileData } from './key-file';
 import type { RandomSource } from './random';
 
 export interface DayKey {
   pseudonym: Buffer;
-  address: Buffer;
 }
 
-/** How many days a key is kept: today and yesterday (a session may run across midnight, at most 24 h). */
-export const KEY_DAYS_KEPT = 2;
-
-export const KEY_FILE = 'day-keys.json';
+/** Addresses are sealed under a key of a 5-minute epoch; live sessions move to the newest one. */
+export const ADDRESS_EPOCH_MS = 5 * 60_000;
+/** How often live sessions are re-sealed and unused address keys destroyed (the re-seal job). */
+export const RESEAL_EVERY_MS = 60_000;
+/**
+ * The promise made in the notice: this long after a session ends, no key that opens its
+ * address exists any more. One epoch plus one run of the job is 6 minutes; the rest is slack
+ * for a busy gateway.
+ */
+export const ADDRESS_FORGOTTEN_WITHIN_MS = 10 * 60_000;
+/** A day's pseudonym key lives only that day; it is destroyed at the first prune after midnight. */
+export const PSEUDONYM_KEY_DAYS = 1;
 
 export class DayKeyring {
   private readonly keys = new Map<string, DayKey>();
-  private readonly file: string;
+  private readonly epochKeys = new Map<string, Buffer>();
+  private readonly toPurgeDays = new Set<string>();
+  private readonly store: KeyFile;
 
+  /**
+   * @param keysDir KEYS_DIR, created 0700 if missing
+   * @param legacyDir where an older Threshold kept `day-keys.json` (DATA_DIR), migrated once
+   */
   constructor(
-    dataDir: string,
+    keysDir: string,
     private readonly clock: Clock,
     private readonly tz: string,
     private readonly random: RandomSource,
+    legacyDir?: string,
   ) {
-    this.file = path.join(dataDir, KEY_FILE);
-    this.load();
+    this.store = new KeyFile(keysDir, legacyDir);
+    this.load(this.store.read());
+  }
+
+  /** The key file's path. */
+  get file(): string {
+    return this.store.file;
   }
 
   /** Today's local date in the library's time zone. */
@@ -41,27 +60,39 @@ export class DayKeyring {
   get(day: string): DayKey | undefined {
     let key = this.keys.get(day);
     if (!key && day === this.today()) {
-      key = { pseudonym: this.random.bytes(32), address: this.random.bytes(32) };
+      key = { pseudonym: this.random.bytes(32) };
       this.keys.set(day, key);
       this.save();
     }
     return key;
   }
 
-  /** Days that still have a key. */
+  /** Days that still have a pseudonym key. */
   days(): string[] {
     return [...this.keys.keys()].sort();
   }
 
-  /** Destroys the keys of days whose records have all expired. Returns the days destroyed. */
+  /** Days whose key is destroyed and whose usage records are still to be purged. */
+  toPurge(): string[] {
+    return [...this.toPurgeDays].sort();
+  }
+
+  /** Records that a day's usage and sessions were purged from the store. */
+  purged(day: string): void {
+    if (this.toPurgeDays.delete(day)) this.save();
+  }
+
+  /**
+   * Destroys the pseudonym keys of every day before today (nothing needs to compute a past day's
+   * pseudonym: live sessions carry theirs). Returns the days destroyed; they wait in `toPurge()`.
+   */
   prune(): string[] {
-    const oldestKept = addDays(this.today(), -(KEY_DAYS_KEPT - 1));
-    const gone = [...this.keys.keys()].filter((d) => d < oldestKept);
+    const today = this.today();
+    const gone = [...this.keys.keys()].filter((d) => d < today);
     for (const d of gone) {
-      const k = this.keys.get(d)!;
-      k.pseudonym.fill(0);
-      k.address.fill(0);
+      this.keys.get(d)!.pseudonym.fill(0);
       this.keys.delete(d);
+      this.toPurgeDays.add(d);
     }
     if (gone.length) this.save();
     return gone;
@@ -74,23 +105,46 @@ export class DayKeyring {
     return crypto.createHmac('sha256', key.pseudonym).update(identifier.toLowerCase()).digest('base64url');
   }
 
-  /** Encrypts a small JSON value with AES-256-GCM under the day's address key. */
-  seal(day: string, value: unknown): string {
-    const key = this.get(day);
-    if (!key) throw new Error(`no address key for ${day}`);
-    const iv = this.random.bytes(12);
-    const cipher = crypto.createCipheriv('aes-256-gcm', key.address, iv);
-    const body = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
-    return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
+  /** The id of the current address epoch (`e<n>`); its key is created on first use. */
+  epoch(): string {
+    const id = `e${Math.floor(this.clock.now() / ADDRESS_EPOCH_MS)}`;
+    if (!this.epochKeys.has(id)) {
+      this.epochKeys.set(id, this.random.bytes(32));
+      this.save();
+    }
+    return id;
   }
 
-  /** Decrypts what `seal` made; undefined when the day's key is gone or the data was altered. */
+  /** Address epochs that still have a key. */
+  epochs(): string[] {
+    return [...this.epochKeys.keys()].sort();
+  }
+
+  /** The epoch a sealed value was made under (`d<day>` for values sealed by older versions). */
+  epochOf(day: string, sealed: string): string {
+    const dot = sealed.indexOf('.');
+    return dot > 0 ? sealed.slice(0, dot) : `d${day}`;
+  }
+
+  /** Encrypts a small JSON value with AES-256-GCM under the current epoch's address key. */
+  seal(value: unknown): string {
+    const id = this.epoch();
+    const iv = this.random.bytes(12);
+    const cipher = crypto.createCipheriv('aes-256-gcm', this.epochKeys.get(id)!, iv);
+    const body = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
+    return `${id}.${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url')}`;
+  }
+
+  /**
+   * Decrypts what `seal` made; undefined when its epoch key is gone or the data was altered.
+   * `day` is the record's day, needed only for values sealed by older versions.
+   */
   open<T>(day: string, sealed: string): T | undefined {
-    const key = this.keys.get(day);
+    const key = this.epochKeys.get(this.epochOf(day, sealed));
     if (!key) return undefined;
     try {
-      const buf = Buffer.from(sealed, 'base64url');
-      const decipher = crypto.createDecipheriv('aes-256-gcm', key.address, buf.subarray(0, 12));
+      const buf = Buffer.from(sealed.slice(sealed.indexOf('.') + 1), 'base64url');
+      const decipher = crypto.createDecipheriv('aes-256-gcm', key, buf.subarray(0, 12));
       decipher.setAuthTag(buf.subarray(12, 28));
       const plain = Buffer.concat([decipher.update(buf.subarray(28)), decipher.final()]).toString('utf8');
       return JSON.parse(plain) as T;
@@ -99,27 +153,31 @@ export class DayKeyring {
     }
   }
 
-  private load(): void {
-    let raw: string;
-    try {
-      raw = fs.readFileSync(this.file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw err;
+  /** Destroys every address key but the current epoch's and those in `inUse`. Returns the epochs destroyed. */
+  destroyEpochs(inUse: ReadonlySet<string>): string[] {
+    const current = this.epoch();
+    const gone = [...this.epochKeys.keys()].filter((id) => id !== current && !inUse.has(id));
+    for (const id of gone) {
+      this.epochKeys.get(id)!.fill(0);
+      this.epochKeys.delete(id);
     }
-    const data = JSON.parse(raw) as Record<string, { p: string; a: string }>;
-    for (const [day, k] of Object.entries(data)) {
-      this.keys.set(day, { pseudonym: Buffer.from(k.p, 'base64'), address: Buffer.from(k.a, 'base64') });
-    }
+    if (gone.length) this.save();
+    return gone;
+  }
+
+  private load(data: KeyFileData): void {
+    for (const [day, p] of Object.entries(data.days)) this.keys.set(day, { pseudonym: Buffer.from(p, 'base64') });
+    for (const [id, a] of Object.entries(data.epochs)) this.epochKeys.set(id, Buffer.from(a, 'base64'));
+    for (const day of data.toPurge) this.toPurgeDays.add(day);
+    // Days over while Threshold was stopped: destroyed now, purged by the next pruneKeys().
     this.prune();
   }
 
   private save(): void {
-    const data: Record<string, { p: string; a: string }> = {};
-    for (const [day, k] of this.keys) data[day] = { p: k.pseudonym.toString('base64'), a: k.address.toString('base64') };
-    fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(data), { mode: 0o600 });
-    fs.renameSync(tmp, this.file);
+    const days: Record<string, string> = {};
+    for (const [day, k] of this.keys) days[day] = k.pseudonym.toString('base64');
+    const epochs: Record<string, string> = {};
+    for (const [id, k] of this.epochKeys) epochs[id] = k.toString('base64');
+    this.store.write({ days, toPurge: this.toPurge(), epochs });
   }
 }

@@ -18,6 +18,7 @@ import { SessionSync, firewallClient } from './session-sync';
 import { SessionEventTally } from './session-log';
 import { SessionStats } from './session-stats';
 import { SessionSweep, bytesLeft } from './session-sweep';
+import { SessionReseal, type ResealResult } from './session-reseal';
 import { SessionChanges } from './session-changes';
 
 export interface ClientAddress {
@@ -57,6 +58,7 @@ export class SessionService {
   private readonly sync: SessionSync;
   private readonly stats: SessionStats;
   private readonly sweep: SessionSweep;
+  private readonly resealer: SessionReseal;
   private readonly changes: SessionChanges;
 
   constructor(private readonly d: SessionServiceDeps) {
@@ -75,6 +77,7 @@ export class SessionService {
       },
     });
     this.sweep = new SessionSweep(d, this.live, this.policies, this.stats, (id, reason) => this.end(id, reason));
+    this.resealer = new SessionReseal(d, this.live);
   }
 
   private get now(): number {
@@ -143,7 +146,7 @@ export class SessionService {
         zoneId: zone.id,
         day,
         pseudonym,
-        sealedAddress: this.d.keys.seal(day, { ip: client.ip, mac: client.mac }),
+        sealedAddress: this.d.keys.seal({ ip: client.ip, mac: client.mac }),
         startedAt: now,
         endsAt: plan.endsAt,
         lastActivityAt: now,
@@ -245,11 +248,29 @@ export class SessionService {
     return this.sweep.tick();
   }
 
-  /** Destroys day keys whose records have all expired, and deletes those records everywhere. */
+  /**
+   * Destroys the pseudonym keys of past days, then purges each such day's usage records and
+   * sessions once no live session of this gateway began that day. Returns the days purged.
+   */
   async pruneKeys(): Promise<string[]> {
-    const gone = this.d.keys.prune();
-    for (const day of gone) await this.d.store.purgeDay(day);
-    return gone;
+    this.d.keys.prune();
+    const waiting = this.d.keys.toPurge();
+    if (!waiting.length) return [];
+    const now = this.now;
+    const busy = new Set((await this.d.store.listSessions(this.d.config.gatewayId)).filter((s) => s.endsAt > now).map((s) => s.day));
+    const purged: string[] = [];
+    for (const day of waiting) {
+      if (busy.has(day)) continue;
+      await this.d.store.purgeDay(day, this.d.config.gatewayId);
+      this.d.keys.purged(day);
+      purged.push(day);
+    }
+    return purged;
+  }
+
+  /** Forward secrecy: re-seals live sessions under the current address epoch, destroys unused keys. */
+  reseal(): Promise<ResealResult> {
+    return this.resealer.run();
   }
 
   /** Lets through again live sessions the firewall lost (a host firewall reload). Returns how many. */

@@ -3,7 +3,7 @@ import { policySchema, type Policy } from '../config/schema';
 import { systemClock, type Clock } from '../domain/clock';
 import * as K from './redis-keys';
 import { createRedisClient, redactRedisUrl, scanKeys, type RedisClient } from './redis-url';
-import { STAT_COUNTERS, emptyCounts, type HourlyStats, type ScanOptions, type SessionPage, type SessionRecord, type StatCounter, type Store } from './types';
+import { STAT_COUNTERS, emptyCounts, type HourlyStats, type ScanOptions, type SealedChange, type SessionPage, type SessionRecord, type StatCounter, type Store } from './types';
 import { RedisSessionScan } from './redis-session-scan';
 import { RedisStaffStore } from './redis-staff-store';
 import { exec, extendExpiry } from './redis-tx';
@@ -17,6 +17,20 @@ const PURGE_PAGE = 500;
 
 /** Deletes KEYS[1] only while it still holds ARGV[1] (a code taken over by a newer session stays). */
 const DEL_IF_EQUALS = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+/**
+ * Compare-and-set of a session's sealed address, on the one key that holds the record (KEYS[1]):
+ * replaces `"sealedAddress":"ARGV[1]"` with ARGV[2] only while the record still holds ARGV[1],
+ * keeping its TTL. The value is base64url and a dot, so it needs no JSON escaping.
+ */
+const REPLACE_SEALED = `
+local s = redis.call('GET', KEYS[1])
+if not s then return 0 end
+local needle = '"sealedAddress":"' .. ARGV[1] .. '"'
+local i, j = string.find(s, needle, 1, true)
+if not i then return 0 end
+redis.call('SET', KEYS[1], string.sub(s, 1, i - 1) .. '"sealedAddress":"' .. ARGV[2] .. '"' .. string.sub(s, j + 1), 'KEEPTTL')
+return 1`;
 
 /**
  * Compare-and-set of a session record (KEYS[1]) and its entry in the gateway's index (KEYS[2]),
@@ -333,11 +347,21 @@ export class RedisStore implements Store {
     await this.workstations.sweep(now);
   }
 
-  async purgeDay(day: string): Promise<void> {
+  async replaceSealedAddress(s: Pick<SessionRecord, 'id' | 'gatewayId' | 'sealedAddress'>, next: string): Promise<boolean> {
+    const done = await this.client.eval(REPLACE_SEALED, 1, K.sessionKey(this.prefix, s.gatewayId, s.id), s.sealedAddress, next);
+    return done === 1;
+  }
+
+  /** One script per record (each on its own key), sent together by auto-pipelining. */
+  replaceSealedAddresses(changes: readonly SealedChange[]): Promise<boolean[]> {
+    return Promise.all(changes.map((c) => this.replaceSealedAddress(c.session, c.next)));
+  }
+
+  async purgeDay(day: string, gatewayId?: string): Promise<void> {
     // A page at a time, so a day of 100,000 sessions is never held in memory at once.
     let cursor: string | undefined;
     do {
-      const page = await this.scanSessions(undefined, cursor, PURGE_PAGE);
+      const page = await this.scanSessions(gatewayId, cursor, PURGE_PAGE);
       await Promise.all(page.sessions.filter((s) => s.day === day).map((s) => this.deleteSession(s.id)));
       cursor = page.next;
     } while (cursor);

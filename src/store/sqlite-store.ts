@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { policySchema, type Policy } from '../config/schema';
 import { systemClock, type Clock } from '../domain/clock';
-import { STAT_COUNTERS, SESSION_GRACE_MS, emptyCounts, parseCursor, sessionCursor, type HourlyStats, type ScanOptions, type SessionPage, type SessionRecord, type StatCounter, type Store } from './types';
+import { STAT_COUNTERS, SESSION_GRACE_MS, emptyCounts, parseCursor, sessionCursor, type HourlyStats, type ScanOptions, type SealedChange, type SessionPage, type SessionRecord, type StatCounter, type Store } from './types';
 import { STAFF_SCHEMA, SqliteStaffStore } from './sqlite-staff-store';
 import { SqliteWorkstations, WORKSTATION_TABLES } from './sqlite-workstations';
 
@@ -78,7 +78,15 @@ function prepare(db: Database.Database) {
     db.prepare<[number | string, number]>(`DELETE FROM ${table} WHERE (${key}) IN (SELECT ${key} FROM ${table} WHERE ${where} LIMIT ?)`);
   const keys: Record<string, string> = { sessions: 'rowid', daily_usage: 'day, pseudonym', hourly_stats: 'zone_id, hour' };
   const sweepDeletes = ['sessions', 'daily_usage', 'hourly_stats'].map((t) => chunked(t, keys[t]!, 'expires_at <= ?'));
-  const purgeDeletes = ['sessions', 'daily_usage'].map((t) => chunked(t, keys[t]!, 'day = ?'));
+  const purgeUsage = chunked('daily_usage', keys.daily_usage!, 'day = ?');
+  // One gateway's sessions of the day, or every gateway's when @gw is null.
+  const purgeSessions = db.prepare<{ day: string; gw: string | null; n: number }>(
+    'DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE day = @day AND (@gw IS NULL OR gateway_id = @gw) LIMIT @n)',
+  );
+  // Compare-and-set: only the record that was read is changed.
+  const replaceSealed = db.prepare<{ id: string; expected: string; next: string; now: number }>(
+    'UPDATE sessions SET sealed_address = @next WHERE id = @id AND sealed_address = @expected AND expires_at > @now',
+  );
   return {
     putSession: db.prepare(
       `INSERT INTO sessions VALUES (@id, @code, @gatewayId, @zoneId, @day, @pseudonym, @sealedAddress,
@@ -143,7 +151,11 @@ function prepare(db: Database.Database) {
        ORDER BY hour`,
     ),
     sweepDeletes,
-    purgeDeletes,
+    purgeUsage,
+    purgeSessions,
+    replaceSealedMany: db.transaction((changes: readonly SealedChange[], now: number) =>
+      changes.map((c) => replaceSealed.run({ id: c.session.id, expected: c.session.sealedAddress, next: c.next, now }).changes === 1),
+    ),
     ...scanStatements(db),
   };
 }
@@ -283,6 +295,15 @@ export class SqliteStore implements Store {
     return gone !== undefined && gone.expires_at > this.clock.now();
   }
 
+  async replaceSealedAddress(s: Pick<SessionRecord, 'id' | 'gatewayId' | 'sealedAddress'>, next: string): Promise<boolean> {
+    return (await this.replaceSealedAddresses([{ session: s, next }]))[0]!;
+  }
+
+  async replaceSealedAddresses(changes: readonly SealedChange[]): Promise<boolean[]> {
+    // One transaction: one WAL commit (and sync) for the whole chunk, not one per session.
+    return this.st().replaceSealedMany.immediate(changes, this.clock.now());
+  }
+
   async setSessionEnd(id: string, expectedEndsAt: number, endsAt: number): Promise<SessionRecord | undefined> {
     const args = { id, expected: finite(expectedEndsAt, 'expectedEndsAt'), endsAt: finite(endsAt, 'endsAt') };
     return toSession(this.st().setSessionEnd.get({ ...args, expiresAt: endsAt + SESSION_GRACE_MS, now: this.clock.now() }));
@@ -337,10 +358,35 @@ export class SqliteStore implements Store {
     for (const del of this.st().sweepDeletes) await inChunks(() => del.run(now, DELETE_CHUNK).changes);
     this.staff.sweep(now);
     this.workstations.sweep(now);
+    this.checkpoint();
   }
 
-  async purgeDay(day: string): Promise<void> {
-    for (const del of this.st().purgeDeletes) await inChunks(() => del.run(day, DELETE_CHUNK).changes);
+  async purgeDay(day: string, gatewayId?: string): Promise<void> {
+    const st = this.st();
+    await inChunks(() => st.purgeUsage.run(day, DELETE_CHUNK).changes);
+    await inChunks(() => st.purgeSessions.run({ day, gw: gatewayId ?? null, n: DELETE_CHUNK }).changes);
+    this.checkpoint();
+  }
+
+  /**
+   * Copies the WAL into the main file and truncates it to zero bytes, so deleted rows (zeroed by
+   * `secure_delete` in the main file) leave no old frame behind. Run after sweeps and purges,
+   * not on every delete. Returns false when a reader (the CLI) held it back: the next sweep retries.
+   */
+  checkpoint(): boolean {
+    const [row] = this.db!.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+    return row?.busy === 0;
+  }
+
+  /**
+   * Writes a consistent copy of the whole database to `file` (0600), with SQLite's online backup:
+   * the server may keep writing meanwhile. It holds no key: those live in KEYS_DIR.
+   */
+  async backup(file: string): Promise<void> {
+    if (!this.db) throw new Error(`SQLite store ${this.opts.file} is not open: call init() first`);
+    fs.closeSync(fs.openSync(file, 'w', 0o600));
+    fs.chmodSync(file, 0o600);
+    await this.db.backup(file);
   }
 
   private st(): ReturnType<typeof prepare> {

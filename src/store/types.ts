@@ -29,6 +29,12 @@ export interface SessionRecord {
   via: 'click-through' | 'pass';
 }
 
+/** One compare-and-set of the re-seal job: the record as read, and its new sealed address. */
+export interface SealedChange {
+  session: Pick<SessionRecord, 'id' | 'gatewayId' | 'sealedAddress'>;
+  next: string;
+}
+
 /** Aggregate counters kept per zone and hour. No identifier, no per-session row. */
 export const STAT_COUNTERS = [
   'sessionsStarted',
@@ -88,6 +94,13 @@ export interface Store {
    */
   countSessionsByZone(zoneIds: readonly string[]): Promise<Record<string, number>>;
   /**
+   * Compare-and-set of a session's sealed address (the re-seal job): replaces it with `next`
+   * only while the stored record still holds `session.sealedAddress`. Resolves true when replaced.
+   */
+  replaceSealedAddress(session: Pick<SessionRecord, 'id' | 'gatewayId' | 'sealedAddress'>, next: string): Promise<boolean>;
+  /** `replaceSealedAddress` for many sessions in one go (one transaction or one pipeline); one answer each. */
+  replaceSealedAddresses(changes: readonly SealedChange[]): Promise<boolean[]>;
+  /**
    * Compare-and-set of a session's end, in one atomic step: sets `endsAt` (and the record's
    * expiry) only while the stored record still ends at `expectedEndsAt`. Resolves the record as
    * changed, or undefined when the session is gone or was changed meanwhile (read it again and
@@ -120,8 +133,11 @@ export interface Store {
 
   /** Deletes everything that has expired at `now` (a no-op where the backend expires by itself). */
   sweep(now: number): Promise<void>;
-  /** Deletes every usage record and session of a day whose key was destroyed. */
-  purgeDay(day: string): Promise<void>;
+  /**
+   * Deletes every usage record of a day whose key was destroyed, and its sessions (of one
+   * gateway when `gatewayId` is given: other gateways' sessions are theirs to end).
+   */
+  purgeDay(day: string, gatewayId?: string): Promise<void>;
 
   // ---- Staff console ----
   /** Staff accounts, console sessions, audit log, secrets and access passes (see staff-types.ts). */

@@ -128,4 +128,52 @@ describe('SqliteStore', () => {
     await expect(store.getSession('x')).rejects.toThrow(/init\(\)/);
     await expect(store.ping()).rejects.toThrow(/not open/);
   });
+
+  test('when sessions are deleted and the store is swept or a day purged, then no byte of them is left in the main file, the WAL or the SHM', async () => {
+    const dir = tempDataDir();
+    const file = path.join(dir, 'threshold.db');
+    const store = new SqliteStore({ file });
+    await store.init();
+    try {
+      const gone = [makeSession(), makeSession({ day: '2026-01-04' })];
+      const kept = makeSession();
+      for (const s of [...gone, kept]) await store.putSession(s);
+      await store.addUsage('2026-01-04', gone[1]!.pseudonym, 60, Date.now() + 3_600_000);
+      await store.deleteSession(gone[0]!.id);
+      await store.sweep(Date.now());
+      await store.purgeDay('2026-01-04');
+      expect(fs.statSync(`${file}-wal`).size).toBe(0);
+      const bytes = fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f)));
+      for (const s of gone) {
+        for (const secret of [s.id, s.sealedAddress, s.pseudonym, s.code]) {
+          expect(bytes.filter((b) => b.includes(secret))).toEqual([]);
+        }
+      }
+      expect(bytes.some((b) => b.includes(kept.sealedAddress))).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('when a backup is written, then it is a consistent, owner-only copy of the store', async () => {
+    const dir = tempDataDir();
+    const store = new SqliteStore({ file: path.join(dir, 'threshold.db') });
+    await store.init();
+    try {
+      const s = makeSession();
+      await store.putSession(s);
+      const target = path.join(dir, 'backup.db');
+      await store.backup(target);
+      expect(fs.statSync(target).mode & 0o777).toBe(0o600);
+      const copy = new SqliteStore({ file: target });
+      await copy.init();
+      try {
+        expect(await copy.getSession(s.id)).toEqual(s);
+      } finally {
+        await copy.close();
+      }
+    } finally {
+      await store.close();
+    }
+  });
 });

@@ -366,6 +366,48 @@ export function describeStoreContract(name: string, make: () => Promise<Store>):
       });
     });
 
+    describe('purging a day of one gateway', () => {
+      test('when a day is purged for one gateway, then its usage goes and other gateways keep their sessions', async () => {
+        const mine = makeSession({ day: DAY, gatewayId: 'gw1' });
+        const theirs = makeSession({ day: DAY, gatewayId: 'gw2' });
+        await store.putSession(mine);
+        await store.putSession(theirs);
+        await store.addUsage(DAY, 'p1', 60, inAnHour());
+
+        await store.purgeDay(DAY, 'gw1');
+
+        expect(await store.getSession(mine.id)).toBeUndefined();
+        expect(await store.getSession(theirs.id)).toEqual(theirs);
+        expect(await store.getUsage(DAY, 'p1')).toBe(0);
+      });
+    });
+
+    describe('re-sealing an address (compare-and-set)', () => {
+      test('when the record still holds the sealed address read, then it is replaced and nothing else changes', async () => {
+        const s = makeSession({ sealedAddress: 'e1.old' });
+        await store.putSession(s);
+        expect(await store.replaceSealedAddress(s, 'e2.new')).toBe(true);
+        expect(await store.getSession(s.id)).toEqual({ ...s, sealedAddress: 'e2.new' });
+        expect(await store.findSessionByCode(s.code)).toEqual({ ...s, sealedAddress: 'e2.new' });
+      });
+
+      test('when the record changed since it was read, then nothing is replaced', async () => {
+        const s = makeSession({ sealedAddress: 'e1.old' });
+        await store.putSession({ ...s, sealedAddress: 'e2.other' });
+        expect(await store.replaceSealedAddress(s, 'e3.new')).toBe(false);
+        expect((await store.getSession(s.id))?.sealedAddress).toBe('e2.other');
+      });
+
+      test('when the session is gone, then nothing is written back', async () => {
+        const s = makeSession({ sealedAddress: 'e1.old' });
+        await store.putSession(s);
+        await store.deleteSession(s.id);
+        expect(await store.replaceSealedAddress(s, 'e2.new')).toBe(false);
+        expect(await store.getSession(s.id)).toBeUndefined();
+        expect(await store.listSessions()).toEqual([]);
+      });
+    });
+
     // Public workstations (issue 5).
     describeWorkstationContract(() => store);
 

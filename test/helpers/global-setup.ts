@@ -58,7 +58,7 @@ export default async function globalSetup(): Promise<void> {
   throw new Error(`could not start redis-server: ${String(lastError)}${log ? `\n${log}` : ''}`);
 }
 
-function findOnPath(name: string): string | undefined {
+export function findOnPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     if (!dir) continue;
     const file = path.join(dir, name);
@@ -72,7 +72,7 @@ function findOnPath(name: string): string | undefined {
   return undefined;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
@@ -84,7 +84,7 @@ function freePort(): Promise<number> {
 }
 
 /** Resolves once the server answers PING with PONG; rejects if it exits or takes too long. */
-async function waitForPong(port: number, child: ChildProcess): Promise<void> {
+export async function waitForPong(port: number, child: ChildProcess): Promise<void> {
   let exited: string | undefined;
   child.once('exit', (code, signal) => (exited = `redis-server exited (${signal ?? code})`));
   child.once('error', (err) => (exited = `redis-server failed: ${err.message}`));

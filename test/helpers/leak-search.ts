@@ -1,5 +1,6 @@
 // Searching stored bytes for a secret in every spelling an operator could read back: as typed,
-// upper case, hex and base64, with and without separators, IPv6 written out in full, UTF-8 and
+// upper case, hex and base64 (of the text and of the bytes, at every alignment), with and
+// without separators (MACs also dashed and Cisco-dotted), IPv6 full and compressed, UTF-8 and
 // UTF-16, and the raw bytes of an address (as a BLOB or a binary value would hold them).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,12 +19,16 @@ export function spellings(value: string): string[] {
     out.add(bytes.toString('hex')).add(bytes.toString('base64').replace(/=+$/, ''));
   }
   if (value.includes(':')) out.add(value.replace(/[:-]/g, ''));
+  if (/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(value)) {
+    const hex = value.replace(/:/g, '').toLowerCase();
+    out.add(value.replace(/:/g, '-')).add(`${hex.slice(0, 4)}.${hex.slice(4, 8)}.${hex.slice(8)}`);
+  }
   if (ipaddr.IPv6.isValid(value) && !/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(value)) {
     const v6 = ipaddr.IPv6.parse(value);
     const full = v6.parts.map((p) => p.toString(16).padStart(4, '0')).join(':');
-    out.add(v6.toNormalizedString()).add(full).add(full.replace(/:/g, ''));
+    out.add(v6.toNormalizedString()).add(v6.toString()).add(full).add(full.replace(/:/g, ''));
   }
-  return [...out];
+  return [...new Set([...out].flatMap((s) => [s, s.toUpperCase()]))];
 }
 
 /** The raw bytes of an IP or MAC address, or undefined for anything else. */
@@ -33,13 +38,37 @@ export function rawBytes(value: string): Buffer | undefined {
   return undefined;
 }
 
+/**
+ * What base64 (standard or URL-safe) of `data` looks like inside a longer encoded value, at each
+ * of the three byte alignments: only the characters that depend on `data` alone.
+ */
+export function base64Inside(data: Buffer): string[] {
+  const out = new Set<string>();
+  for (const shift of [0, 1, 2]) {
+    const enc = Buffer.concat([Buffer.alloc(shift), data]).toString('base64').replace(/=+$/, '');
+    const head = shift === 0 ? 0 : shift + 1;
+    const tail = (shift + data.length) % 3 === 0 ? enc.length : enc.length - 1;
+    const core = enc.slice(head, tail);
+    // Shorter cores would turn up by chance in kilobytes of ciphertext.
+    if (core.length >= 8) out.add(core).add(core.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  return [...out];
+}
+
 /** Each place a value turns up, as "<spelling> in <where>". */
 export function findLeaks(values: string[], haystacks: Haystack[]): string[] {
   const leaks: string[] = [];
   for (const v of values) {
-    const needles: [string, Buffer][] = spellings(v).flatMap((s): [string, Buffer][] => [[s, Buffer.from(s)], [`${s} (UTF-16)`, Buffer.from(s, 'utf16le')]]);
+    const needles: [string, Buffer][] = spellings(v).flatMap((s): [string, Buffer][] => [
+      [s, Buffer.from(s)],
+      [`${s} (UTF-16)`, Buffer.from(s, 'utf16le')],
+      ...base64Inside(Buffer.from(s)).map((b): [string, Buffer] => [`${s} (base64 of the text)`, Buffer.from(b)]),
+    ]);
     const raw = rawBytes(v);
-    if (raw) needles.push([`${v} (raw bytes)`, raw]);
+    if (raw) {
+      needles.push([`${v} (raw bytes)`, raw]);
+      for (const b of base64Inside(raw)) needles.push([`${v} (base64 of the bytes)`, Buffer.from(b)]);
+    }
     for (const [name, needle] of needles) {
       for (const h of haystacks) {
         const data = typeof h.data === 'string' ? Buffer.from(h.data) : h.data;

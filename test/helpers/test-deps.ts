@@ -32,6 +32,8 @@ export interface TestOptions {
   config?: Record<string, unknown>;
   /** Use the test Redis instead of SQLite. */
   redis?: boolean;
+  /** With `redis`: this Redis instead of the harness's (a test's own, with persistence on). */
+  redisUrl?: string;
   /** Start time; default a Wednesday 10:00 UTC. */
   now?: string;
   /** The Redis key prefix, to share one Redis between two gateways; default a unique one. */
@@ -45,7 +47,7 @@ export const WEDNESDAY_10AM = '2026-11-18T10:00:00Z';
 export async function makeTestApp(opts: TestOptions = {}): Promise<TestContext> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'threshold-test-'));
   const raw: Record<string, unknown> = { dataDir, timezone: 'UTC', logLevel: 'debug', ...opts.config };
-  if (opts.redis) raw.redisUrl = process.env.TEST_REDIS_URL;
+  if (opts.redis) raw.redisUrl = opts.redisUrl ?? process.env.TEST_REDIS_URL;
   const config: Config = configSchema.parse(raw);
   const logs: string[] = [];
   const sink = new Writable({
@@ -71,7 +73,7 @@ export async function makeTestApp(opts: TestOptions = {}): Promise<TestContext> 
     prefix,
     async close() {
       await deps.store.close();
-      if (opts.redis) await deleteKeysWithPrefix(prefix);
+      if (opts.redis) await deleteKeysWithPrefix(prefix, opts.redisUrl);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,7 +1,5 @@
 // The agent API through supertest: enrolment, token checks, the report allowlist, commands and
 // acknowledgements, and the kiosk session of the machine asking.
-import fs from 'node:fs';
-import path from 'node:path';
 import request from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../../src/app';
@@ -9,6 +7,7 @@ import { hashToken } from '../../src/workstations/secrets';
 import { AGENT_API_BASE } from '../../src/workstations/protocol';
 import { makeTestApp, Patron, type TestContext } from '../helpers/test-deps';
 import { KIOSK_CONFIG, makeReport } from '../helpers/workstations';
+import { filesUnder } from '../helpers/leak-search';
 
 const KIOSK_IP = '10.20.0.7';
 
@@ -60,7 +59,8 @@ describe('agent API', () => {
       expect(Buffer.from(token, 'base64url')).toHaveLength(32);
       const ws = await ctx.deps.store.workstations.get('kiosk-01');
       expect(ws?.tokenHash).toBe(hashToken(token));
-      const files = fs.readdirSync(ctx.dataDir).map((f) => fs.readFileSync(path.join(ctx.dataDir, f)));
+      // Every file, KEYS_DIR included.
+      const files = filesUnder(ctx.dataDir).map((h) => h.data as Buffer);
       for (const bytes of files) {
         expect(bytes.includes(token)).toBe(false);
         expect(bytes.includes(code.replace(/-/g, ''))).toBe(false);

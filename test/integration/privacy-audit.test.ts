@@ -1,11 +1,15 @@
 // The privacy audit: run the whole flow for several clients, then search every file under
-// DATA_DIR (SQLite file, WAL and key file), every Redis key and value, and the logs for their
-// raw IPs and MACs, in every form an operator could read back. None may be found.
+// DATA_DIR (SQLite file, WAL and KEYS_DIR), every Redis key and value, and the logs for their
+// raw IPs and MACs, in every form an operator could read back. None may be found; and once the
+// sessions ended, no sealed value opens with any key left. (The four-day audit with Redis AOF
+// and RDB is test/e2e/privacy-audit.test.ts.)
 import fs from 'node:fs';
 import path from 'node:path';
 import Redis from 'ioredis';
 import { makeTestApp, Patron, type TestContext } from '../helpers/test-deps';
 import { filesUnder, findLeaks, type Haystack } from '../helpers/leak-search';
+import { keysLeft, openWithAny, sealedValues } from '../helpers/key-audit';
+import { ADDRESS_FORGOTTEN_WITHIN_MS, RESEAL_EVERY_MS } from '../../src/privacy/day-keys';
 
 const CLIENTS = [
   { ip: '10.77.1.23', mac: 'a4:5e:60:d1:22:9f' },
@@ -49,11 +53,15 @@ async function runFlow(ctx: TestContext) {
   await ctx.deps.sessions.tick();
 }
 
-async function audit(ctx: TestContext, redis: boolean) {
+async function auditHaystacks(ctx: TestContext, redis: boolean): Promise<Haystack[]> {
   const haystacks: Haystack[] = filesUnder(ctx.dataDir);
   haystacks.push({ where: 'logs', data: ctx.logs.join('') });
   if (redis) haystacks.push(...(await redisDump(ctx)));
-  return leaksIn(haystacks);
+  return haystacks;
+}
+
+async function audit(ctx: TestContext, redis: boolean) {
+  return leaksIn(await auditHaystacks(ctx, redis));
 }
 
 describe.each([
@@ -77,10 +85,25 @@ describe.each([
     expect(await audit(ctx, redis)).toEqual([]);
   });
 
+  it('when every session has ended, then the stated time later no sealed value anywhere opens with any key in KEYS_DIR', async () => {
+    ctx = await makeTestApp({ redis });
+    await runFlow(ctx);
+    const during = sealedValues(await auditHaystacks(ctx, redis));
+    expect(openWithAny(during, keysLeft(path.join(ctx.dataDir, 'keys')).addresses).length).toBeGreaterThan(0);
+    for (const s of await ctx.deps.store.listSessions()) await ctx.deps.sessions.end(s.id, 'staff');
+    for (let waited = 0; waited < ADDRESS_FORGOTTEN_WITHIN_MS; waited += RESEAL_EVERY_MS) {
+      ctx.clock.advance(RESEAL_EVERY_MS);
+      await ctx.deps.sessions.reseal();
+    }
+    const after = sealedValues(await auditHaystacks(ctx, redis));
+    expect(openWithAny([...during, ...after], keysLeft(path.join(ctx.dataDir, 'keys')).addresses)).toEqual([]);
+  });
+
   it('when the key file is written, then only Threshold can read it', async () => {
     ctx = await makeTestApp({ redis });
     await runFlow(ctx);
-    const mode = fs.statSync(path.join(ctx.dataDir, 'day-keys.json')).mode & 0o777;
+    const mode = fs.statSync(path.join(ctx.dataDir, 'keys', 'keys.json')).mode & 0o777;
+    expect(fs.statSync(path.join(ctx.dataDir, 'keys')).mode & 0o777).toBe(0o700);
     expect(mode).toBe(0o600);
   });
 });

@@ -101,14 +101,21 @@ describe('SessionService', () => {
     expect((await fw.list()).map((e) => e.ip)).toEqual([client(8).ip]);
   });
 
-  it('when two days have passed, then the old day key is destroyed and its records purged', async () => {
-    ctx = await makeTestApp({ now: '2026-11-18T10:00:00Z' });
-    await ctx.deps.sessions.grant(client(9));
+  it('when the day is over, then its pseudonym key is destroyed, and its records are purged once its last session ended', async () => {
+    ctx = await makeTestApp({ now: '2026-11-18T23:30:00Z' });
+    const g = await ctx.deps.sessions.grant(client(9));
+    if (!g.ok) throw new Error(g.reason);
     expect(ctx.deps.keys.days()).toEqual(['2026-11-18']);
-    ctx.clock.set(Date.parse('2026-11-20T10:00:00Z'));
+    ctx.clock.set(Date.parse('2026-11-19T00:00:30Z'));
+    // The session that began yesterday still runs: the key is gone, its usage stays.
+    expect(await ctx.deps.sessions.pruneKeys()).toEqual([]);
+    expect(ctx.deps.keys.days()).toEqual([]);
+    expect(await ctx.deps.store.getUsage('2026-11-18', g.session.record.pseudonym)).toBeGreaterThan(0);
+    ctx.clock.set(g.session.record.endsAt);
     await ctx.deps.sessions.tick();
     expect(await ctx.deps.sessions.pruneKeys()).toEqual(['2026-11-18']);
-    expect(ctx.deps.keys.days()).toEqual([]);
+    expect(ctx.deps.keys.toPurge()).toEqual([]);
+    expect(await ctx.deps.store.getUsage('2026-11-18', g.session.record.pseudonym)).toBe(0);
     expect(await ctx.deps.store.listSessions()).toEqual([]);
   });
 });
