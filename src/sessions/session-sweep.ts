@@ -31,9 +31,15 @@ export class SessionSweep {
     const now = this.d.clock.now();
     const counters = await this.activity();
     const running = new Map<string, number>();
+    // Each zone's policy once per tick (read as a grant would), not once per session.
+    const policies = new Map<string, Policy | undefined>();
+    for (const zone of this.d.config.zones) policies.set(zone.id, await this.policies.get(zone.id));
     await forEachChunk(this.live.values(), async (chunk) => {
       for (const s of chunk) {
-        if (await this.check(s, now, counters.get(s.ip))) running.set(s.record.zoneId, (running.get(s.record.zoneId) ?? 0) + 1);
+        // Decided without awaiting (no promise per session), so a chunk stays short.
+        const reason = this.verdict(s, now, counters.get(s.ip), policies.get(s.record.zoneId));
+        if (reason) await this.end(s.record.id, reason);
+        else running.set(s.record.zoneId, (running.get(s.record.zoneId) ?? 0) + 1);
       }
     });
     for (const zone of this.d.config.zones) {
@@ -42,27 +48,20 @@ export class SessionSweep {
     }
   }
 
-  /** Ends one session if its time, data or activity ran out; true when it runs on. */
-  private async check(s: LiveSession, now: number, bytes: number | undefined): Promise<boolean> {
-    if (s.record.endsAt <= now) {
-      await this.end(s.record.id, 'expired');
-      return false;
-    }
-    if (bytes === undefined) return true;
-    if (bytesLeft(this.policies.peek(s.record.zoneId), bytes) === 0) {
+  /** Why a session must end now (its time, data or activity ran out), or undefined while it runs on. */
+  private verdict(s: LiveSession, now: number, bytes: number | undefined, policy: Policy | undefined): EndReason | undefined {
+    if (s.record.endsAt <= now) return 'expired';
+    if (bytes === undefined) return undefined;
+    if (bytesLeft(policy, bytes) === 0) {
       s.lastBytes = bytes;
-      await this.end(s.record.id, 'data');
-      return false;
+      return 'data';
     }
     if (s.lastBytes === undefined || bytes !== s.lastBytes) {
       s.lastBytes = bytes;
       s.record = { ...s.record, lastActivityAt: now };
-      return true;
+      return undefined;
     }
-    const policy = await this.policies.get(s.record.zoneId);
-    if (!isIdle(s.record.lastActivityAt, now, policy.idleMinutes)) return true;
-    await this.end(s.record.id, 'idle');
-    return false;
+    return policy && isIdle(s.record.lastActivityAt, now, policy.idleMinutes) ? 'idle' : undefined;
   }
 
   /** Bytes counted per client address, from backends that count. */
