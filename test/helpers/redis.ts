@@ -10,6 +10,20 @@ export function testRedisUrl(): string {
   return url;
 }
 
+/** The test Redis Cluster's URL (redis-cluster://...), set by test/helpers/global-setup.ts. */
+export function testClusterUrl(): string {
+  const url = process.env.TEST_REDIS_CLUSTER_URL;
+  if (!url) throw new Error('TEST_REDIS_CLUSTER_URL is not set: run the tests through jest (its globalSetup starts a Redis Cluster)');
+  return url;
+}
+
+/** The test Sentinel set-up's URL (redis-sentinel://.../mymaster), set by test/helpers/global-setup.ts. */
+export function testSentinelUrl(): string {
+  const url = process.env.TEST_REDIS_SENTINEL_URL;
+  if (!url) throw new Error('TEST_REDIS_SENTINEL_URL is not set: run the tests through jest (its globalSetup starts Sentinel)');
+  return url;
+}
+
 /** A key prefix no other test uses, such as `t:3f9a0c1d2e4b:`. */
 export function uniquePrefix(): string {
   return `t:${crypto.randomBytes(6).toString('hex')}:`;
