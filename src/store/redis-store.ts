@@ -2,7 +2,7 @@
 import { policySchema, type Policy } from '../config/schema';
 import { systemClock, type Clock } from '../domain/clock';
 import * as K from './redis-keys';
-import { createRedisClient, redactRedisUrl, scanKeys, type RedisClient } from './redis-url';
+import { closeRedisClient, createRedisClient, redactRedisUrl, scanKeys, type RedisClient } from './redis-url';
 import { STAT_COUNTERS, emptyCounts, type HourlyStats, type SessionRecord, type StatCounter, type Store } from './types';
 import { RedisStaffStore } from './redis-staff-store';
 import { exec, extendExpiry } from './redis-tx';
@@ -11,6 +11,8 @@ import { RedisWorkstations } from './redis-workstations';
 /** How long `ping` waits before it reports Redis as down. */
 export const PING_TIMEOUT_MS = 2000;
 const CONNECT_TIMEOUT_MS = 5000;
+/** The longest a store command may take, waiting for a reconnect included. */
+export const COMMAND_TIMEOUT_MS = 4000;
 
 /** Deletes KEYS[1] only while it still holds ARGV[1] (a code taken over by a newer session stays). */
 const DEL_IF_EQUALS = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
@@ -29,7 +31,7 @@ return 1`;
 /**
  * Keeps everything in Redis, expired by TTLs. Every key is built in `redis-keys.ts`; keys that
  * change together share a hash tag, so Redis Cluster works too (Redis 7 or later is required).
- * Commands fail fast while Redis is unreachable instead of queueing.
+ * A command waits through a failover or reconnect, but fails after COMMAND_TIMEOUT_MS at most.
  */
 export class RedisStore implements Store {
   readonly kind = 'redis';
@@ -48,15 +50,18 @@ export class RedisStore implements Store {
     this.prefix = K.checkPrefix(opts.prefix ?? K.DEFAULT_PREFIX);
     this.where = redactRedisUrl(opts.url);
     this.client = createRedisClient(opts.url, {
-      maxRetriesPerRequest: 1,
-      enableOfflineQueue: false,
+      // A command waits for a reconnect (a Sentinel failover, a restart) but never longer than
+      // COMMAND_TIMEOUT_MS in all, queue included: a frozen or lost store fails it in bounded time.
+      // On Cluster the offline queue is the cluster's (off), and CLUSTER_HA_OPTIONS bound the retries.
+      maxRetriesPerRequest: 20,
+      enableOfflineQueue: !opts.url.startsWith('redis-cluster://'),
       connectTimeout: 2000,
-      commandTimeout: 5000,
+      commandTimeout: COMMAND_TIMEOUT_MS,
       // ioredis waits this long for a socket that is already gone to close when disconnecting.
       disconnectTimeout: 200,
       // Commands issued in the same tick by concurrent requests share one write to the socket.
       enableAutoPipelining: true,
-      retryStrategy: (times) => Math.min(times * 200, 2000),
+      retryStrategy: (times) => Math.min(times * 100, 1000),
     });
     // Without a listener ioredis prints every reconnect error; keep the last one for `ping`.
     this.client.on('error', (err: Error) => {
@@ -89,8 +94,9 @@ export class RedisStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.client.status === 'ready') await this.client.quit().catch(() => this.disconnect());
-    else this.disconnect();
+    if (this.disconnected) return;
+    this.disconnected = true;
+    await closeRedisClient(this.client);
   }
 
   /** Stops the client and its reconnecting, once. */

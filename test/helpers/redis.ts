@@ -1,7 +1,7 @@
 // Test helpers for the Redis the global setup provides: its URL, unique key prefixes, clean-up.
 import crypto from 'node:crypto';
 import { prefixPattern } from '../../src/store/redis-keys';
-import { createRedisClient, redactRedisUrl, scanKeys, type RedisClient } from '../../src/store/redis-url';
+import { closeRedisClient, createRedisClient, redactRedisUrl, scanKeys, type RedisClient } from '../../src/store/redis-url';
 
 /** The test Redis URL, set by test/helpers/global-setup.ts. */
 export function testRedisUrl(): string {
@@ -62,6 +62,6 @@ export async function deleteKeysWithPrefix(prefixes: string | string[], url = te
     }
     return n;
   } finally {
-    await client.quit();
+    await closeRedisClient(client);
   }
 }
