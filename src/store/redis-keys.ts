@@ -10,6 +10,7 @@
 // Single keys, each in a slot of its own (never part of a MULTI):
 //   sid:<id>                        "<gatewayId>"                    expires with the session
 //   code:<code>                     "<gatewayId>:<id>"               expires with the session
+//   {gw:<gatewayId>}:probe          time of the last write probe     expires after PROBE_TTL_MS
 //   gateways                        ZSET gatewayId → last expiry     expires with its last session
 //   usage:<day>:<pseudonym>         seconds used (float)             expires at the expiry given
 // Staff console (see the section at the end of this file):
@@ -55,6 +56,14 @@ export function sessionKey(prefix: string, gatewayId: string, id: string): strin
 export function gatewaySessionsKey(prefix: string, gatewayId: string): string {
   return `${prefix}${gwTag(gatewayId)}:sessions`;
 }
+
+/** The key `/readyz` writes: in this gateway's slot, so it fails exactly when the gateway's records would. */
+export function gatewayProbeKey(prefix: string, gatewayId: string): string {
+  return `${prefix}${gwTag(gatewayId)}:probe`;
+}
+
+/** How long a write probe's key lives. */
+export const PROBE_TTL_MS = 60_000;
 
 export function sessionIdKey(prefix: string, id: string): string {
   return `${prefix}sid:${id}`;

@@ -115,6 +115,16 @@ export class RedisStore implements Store {
     }
   }
 
+  async checkWritable(gatewayId: string): Promise<void> {
+    try {
+      if (this.client.status !== 'ready') throw new Error(`not connected (${this.client.status})`);
+      const write = this.client.set(K.gatewayProbeKey(this.prefix, gatewayId), String(this.clock.now()), 'PX', K.PROBE_TTL_MS);
+      await withTimeout(write, PING_TIMEOUT_MS, `no answer within ${PING_TIMEOUT_MS} ms`);
+    } catch (err) {
+      throw new Error(`Redis at ${this.where} does not take this gateway's writes: ${reason(err, this.lastError)}`, { cause: err });
+    }
+  }
+
   async putSession(s: SessionRecord): Promise<void> {
     const p = this.prefix;
     const exp = K.sessionExpiresAt(s);
