@@ -3,6 +3,7 @@
 // and when the firewall lost its table.
 import type { FirewallClient } from '../firewall/types';
 import type { LiveSession, LiveView } from './live-view';
+import { SessionReassert } from './session-reassert';
 import type { ClientAddress, SessionServiceDeps } from './session-service';
 
 /** The firewall entry of a live session: its address, zone and the time it has left. */
@@ -11,6 +12,9 @@ export function firewallClient(s: LiveSession, now: number): FirewallClient {
 }
 
 export class SessionSync {
+  private readonly reassert: SessionReassert;
+  private subscribed = false;
+
   /**
    * @param pending grants in flight per address: a session being granted is not in the store
    *   yet, so it must not be taken for one that ended elsewhere
@@ -19,13 +23,24 @@ export class SessionSync {
     private readonly d: Pick<SessionServiceDeps, 'config' | 'store' | 'firewall' | 'keys' | 'clock' | 'logger'>,
     private readonly live: LiveView,
     private readonly pending: ReadonlyMap<string, unknown>,
-  ) {}
+  ) {
+    this.reassert = new SessionReassert(d, live, pending);
+  }
+
+  /** Writes back live sessions the store lost (after a failover or reconnect); resolves with how many. */
+  reassertLive(): Promise<number> {
+    return this.reassert.request();
+  }
 
   /**
    * Loads this gateway's sessions from the store and lets them through the firewall again, so
    * a restart logs nobody out. Sessions whose key is gone cannot be re-created and are dropped.
    */
   async start(): Promise<void> {
+    if (!this.subscribed) {
+      this.subscribed = true;
+      this.d.store.onReconnect?.(() => void this.reassert.request());
+    }
     await this.reconcile();
     const all = this.live.all();
     const now = this.d.clock.now();
@@ -45,6 +60,8 @@ export class SessionSync {
    * (staff console, CLI, another process) and re-creates those loaded at start.
    */
   async reconcile(): Promise<void> {
+    // A session missing from the store right after a reconnect may be one a pass is writing back.
+    await this.reassert.idle();
     const records = await this.d.store.listSessions(this.d.config.gatewayId);
     const seen = new Set<string>();
     const now = this.d.clock.now();

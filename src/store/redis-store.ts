@@ -41,6 +41,8 @@ export class RedisStore implements Store {
   private readonly clock: Clock;
   private lastError: Error | undefined;
   private disconnected = false;
+  private wasReady = false;
+  private readonly reconnectListeners: (() => void)[] = [];
   // Public workstations (issue 5).
   readonly workstations: RedisWorkstations;
 
@@ -69,7 +71,11 @@ export class RedisStore implements Store {
     });
     this.client.on('ready', () => {
       this.lastError = undefined;
+      if (this.wasReady) this.emitReconnect();
+      this.wasReady = true;
     });
+    // A Cluster client stays ready through a failover; its node list changes instead.
+    this.client.on('-node', () => this.emitReconnect());
     this.staff = new RedisStaffStore(this.client, this.prefix, this.clock);
     this.workstations = new RedisWorkstations(this.client, this.prefix, this.clock);
   }
@@ -113,6 +119,15 @@ export class RedisStore implements Store {
     } catch (err) {
       throw new Error(`Redis at ${this.where} does not answer PING: ${reason(err, this.lastError)}`, { cause: err });
     }
+  }
+
+  onReconnect(listener: () => void): void {
+    this.reconnectListeners.push(listener);
+  }
+
+  private emitReconnect(): void {
+    if (this.disconnected) return;
+    for (const l of this.reconnectListeners) l();
   }
 
   async checkWritable(gatewayId: string): Promise<void> {

@@ -69,6 +69,11 @@ export interface Store {
    * master, a full or read-only disk). What `/readyz` answers from.
    */
   checkWritable(gatewayId: string): Promise<void>;
+  /**
+   * Calls `listener` after each reconnect or failover (not the first connect), when writes
+   * acknowledged just before may have been dropped. Only stores that can lose them have it.
+   */
+  onReconnect?(listener: () => void): void;
 
   /** Inserts or replaces a session; it expires by itself `graceMs` after `endsAt`. */
   putSession(session: SessionRecord): Promise<void>;
