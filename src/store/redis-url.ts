@@ -7,14 +7,16 @@ export type RedisClient = Redis | Cluster;
 /**
  * How a Cluster client rides out a failover or a reshard: it retries a command on a closed
  * node, CLUSTERDOWN or TRYAGAIN after these delays, refreshing the slot map, at most
- * `maxRedirections` times (so about 6 s at the most, then the command fails).
+ * `maxRedirections` times (so about 12 s at the most, then the command fails; a node that
+ * does not answer fails it after the command timeout instead).
  */
 export const CLUSTER_HA_OPTIONS: Readonly<ClusterOptions> = Object.freeze({
-  retryDelayOnFailover: 250,
-  retryDelayOnClusterDown: 250,
+  retryDelayOnFailover: 300,
+  retryDelayOnClusterDown: 300,
   retryDelayOnTryAgain: 100,
-  retryDelayOnMoved: 0,
-  maxRedirections: 24,
+  // A MOVED seen during a failover can bounce between nodes until the slot map settles.
+  retryDelayOnMoved: 50,
+  maxRedirections: 40,
   slotsRefreshTimeout: 1000,
   clusterRetryStrategy: (times: number) => Math.min(times * 100, 1000),
 });

@@ -45,7 +45,7 @@ describe('Redis Cluster', () => {
 
   test('when a cluster client is built, then it retries failovers, CLUSTERDOWN and TRYAGAIN a bounded number of times', () => {
     const client = createRedisClient(testClusterUrl(), {}) as Cluster;
-    expect(client.options).toMatchObject({ retryDelayOnFailover: 250, retryDelayOnClusterDown: 250, retryDelayOnTryAgain: 100, maxRedirections: 24 });
+    expect(client.options).toMatchObject({ retryDelayOnFailover: 300, retryDelayOnClusterDown: 300, retryDelayOnTryAgain: 100, maxRedirections: 40 });
     client.disconnect();
   });
 });
