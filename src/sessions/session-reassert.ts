@@ -8,6 +8,9 @@ import type { SessionServiceDeps } from './session-service';
 const CHUNK = 100;
 /** Never hold the event loop longer than this between yields. */
 const MAX_HOLD_MS = 10;
+/** Extra passes for sessions whose grant was in flight, and the wait before each. */
+const MAX_ROUNDS = 5;
+const ROUND_DELAY_MS = 500;
 
 export class SessionReassert {
   private running: Promise<number> | undefined;
@@ -28,10 +31,16 @@ export class SessionReassert {
     }
     const run = async (): Promise<number> => {
       let total = 0;
-      do {
+      for (let round = 0; ; round++) {
         this.again = false;
-        total += await this.pass();
-      } while (this.again);
+        const { restored, skipped } = await this.pass();
+        total += restored;
+        // A grant in flight at the switch may have been acknowledged by the old master: look
+        // at its session again once it is done (a few rounds at the most).
+        if (skipped > 0 && round < MAX_ROUNDS) this.again = true;
+        if (!this.again) break;
+        if (skipped > 0) await new Promise((r) => setTimeout(r, ROUND_DELAY_MS));
+      }
       return total;
     };
     this.running = run()
@@ -48,10 +57,12 @@ export class SessionReassert {
     while (this.running) await this.running;
   }
 
-  /** One pass over the live view; returns how many sessions were written back. */
-  private async pass(): Promise<number> {
+  /** One pass over the live view: how many sessions were written back, how many were skipped (in flight). */
+  private async pass(): Promise<{ restored: number; skipped: number }> {
     const sessions = this.live.all();
     let restored = 0;
+    // Grants in flight now may finish on a write the old master acknowledged: count them too.
+    const skipped = this.pending.size;
     for (let i = 0; i < sessions.length; i += CHUNK) {
       const started = Date.now();
       const now = this.d.clock.now();
@@ -65,6 +76,6 @@ export class SessionReassert {
     if (restored > 0) {
       this.d.logger.warn({ event: 'sessions.reasserted', count: restored }, `${restored} live session(s) were missing from the store after a reconnect and were written back`);
     }
-    return restored;
+    return { restored, skipped };
   }
 }
