@@ -5,7 +5,7 @@ import type { Config, Policy, Zone } from '../config/schema';
 import type { Clock } from '../domain/clock';
 import { addDays, nextMidnight, zonedTime } from '../domain/local-time';
 import { openStatus, type OpenStatus } from '../domain/opening-hours';
-import { allowanceLeft, planExtend, planGrant, shortenedEnd, type Refusal } from '../domain/quota';
+import { allowanceLeft, mayExtend, planExtend, planGrant, shortenedEnd, type Refusal } from '../domain/quota';
 import { ZoneResolver } from '../domain/zones';
 import type { Firewall } from '../firewall/types';
 import type { Logger } from '../logger';
@@ -15,8 +15,10 @@ import type { SessionRecord, Store } from '../store/types';
 import { LiveView, type LiveSession } from './live-view';
 import { PolicyBook } from './policies';
 import { SessionSync, firewallClient } from './session-sync';
+import { SessionEventTally } from './session-log';
 import { SessionStats } from './session-stats';
 import { SessionSweep, bytesLeft } from './session-sweep';
+import { SessionChanges } from './session-changes';
 
 export interface ClientAddress {
   ip: string;
@@ -45,6 +47,8 @@ export interface SessionServiceDeps {
 
 export class SessionService {
   readonly live = new LiveView();
+  /** Session events counted for the periodic log summary (no log line per session). */
+  readonly tally = new SessionEventTally();
   readonly zones: ZoneResolver;
   readonly policies: PolicyBook;
   /** Grants in flight per address, so a double tap on the button starts one session. */
@@ -53,12 +57,23 @@ export class SessionService {
   private readonly sync: SessionSync;
   private readonly stats: SessionStats;
   private readonly sweep: SessionSweep;
+  private readonly changes: SessionChanges;
 
   constructor(private readonly d: SessionServiceDeps) {
     this.zones = new ZoneResolver(d.config.zones);
     this.policies = new PolicyBook(d.config, d.store, () => d.clock.now());
-    this.sync = new SessionSync(d, this.live, this.pending);
+    this.sync = new SessionSync(d, this.live, this.pending, this.tally);
     this.stats = new SessionStats(d.store, d.config, d.clock);
+    this.changes = new SessionChanges({
+      ...d,
+      live: this.live,
+      stats: this.stats,
+      tally: this.tally,
+      usageExpiry: (day) => this.usageExpiry(day),
+      onEnd: (record, reason) => {
+        for (const listener of this.endListeners) listener(record, reason);
+      },
+    });
     this.sweep = new SessionSweep(d, this.live, this.policies, this.stats, (id, reason) => this.end(id, reason));
   }
 
@@ -139,11 +154,12 @@ export class SessionService {
       this.live.set(session);
       // The counters are independent writes: send them together.
       await Promise.all([
-        this.d.firewall.allow([firewallClient(session, now)]),
+        // The time left now, not at the start of the grant: the firewall never outlasts the record.
+        this.d.firewall.allow([firewallClient(session, this.now)]),
         this.stats.bump(zone.id, { sessionsStarted: 1, ...(via === 'pass' ? { passesRedeemed: 1 } : {}) }),
         this.stats.raisePeak(zone.id, this.live.heldInZone(zone.id)),
       ]);
-      this.d.logger.info({ event: 'session.start', zone: zone.id, seconds: plan.seconds, via }, 'session started');
+      this.tally.count('started');
       return { ok: true, session };
     }
   }
@@ -156,65 +172,37 @@ export class SessionService {
   }
 
   async extendSession(session: LiveSession, opts: { bySeconds?: number } = {}): Promise<ExtendResult> {
-    const now = this.now;
-    const r = session.record;
-    const policy = await this.policies.get(r.zoneId);
-    const open = openStatus(policy, now, this.d.config.timezone);
-    const usedSeconds = await this.d.store.getUsage(r.day, r.pseudonym);
-    let endsAt: number;
-    let added: number;
-    if (opts.bySeconds !== undefined) {
-      // Staff extensions add the time asked for, still never past closing time.
-      endsAt = r.endsAt + opts.bySeconds * 1000;
-      if (open.closesAt !== undefined) endsAt = Math.min(endsAt, open.closesAt);
-      added = Math.floor((endsAt - r.endsAt) / 1000);
-      if (added <= 0) return { ok: false, reason: 'closed' };
-    } else {
-      const plan = planExtend({ policy, now, usedSeconds, open, endsAt: r.endsAt });
-      if (!plan.ok) return { ok: false, reason: plan.reason };
-      endsAt = plan.endsAt;
-      added = plan.addedSeconds;
-    }
-    await this.d.store.addUsage(r.day, r.pseudonym, added, this.usageExpiry(r.day));
-    await this.setEnd(session, endsAt);
-    this.d.logger.info({ event: 'session.extend', zone: r.zoneId, seconds: added }, 'session extended');
-    return { ok: true, session, addedSeconds: added };
+    const result = await this.extendById(session.record.id, opts);
+    return result.ok ? { ...result, session: this.live.byIdOf(session.record.id) ?? session } : result;
   }
 
-  /** Moves a session's end (never into the past) and tells the store and the firewall. */
-  async setEnd(session: LiveSession, endsAt: number): Promise<void> {
-    const now = this.now;
-    if (endsAt <= now) {
-      await this.end(session.record.id, 'staff');
-      return;
-    }
-    const refund = Math.floor((session.record.endsAt - endsAt) / 1000);
-    if (refund > 0) await this.d.store.addUsage(session.record.day, session.record.pseudonym, -refund, this.usageExpiry(session.record.day));
-    session.record = { ...session.record, endsAt };
-    await this.d.store.putSession(session.record);
-    this.live.set(session);
-    await this.d.firewall.allow([firewallClient(session, now)]);
-  }
-
-  /** Ends a session: revokes access, refunds unused allowance on logout, counts the minutes. */
-  async end(id: string, reason: EndReason): Promise<boolean> {
-    const session = this.live.delete(id);
-    const record = session?.record ?? (await this.d.store.getSession(id));
-    if (!record) return false;
-    const now = this.now;
-    const endedAt = Math.min(now, record.endsAt);
-    if (reason !== 'expired' && record.endsAt > now) {
-      const unused = Math.floor((record.endsAt - now) / 1000);
-      if (unused > 0 && this.d.keys.get(record.day)) {
-        await this.d.store.addUsage(record.day, record.pseudonym, -unused, this.usageExpiry(record.day));
+  /**
+   * Extends a session of any gateway by compare-and-set, decided from the stored record: the
+   * patron's top-up (`planExtend`), or staff's `bySeconds` (never past closing time).
+   */
+  async extendById(id: string, opts: { bySeconds?: number } = {}): Promise<{ ok: true; addedSeconds: number } | Exclude<ExtendResult, { ok: true }>> {
+    const result = await this.changes.move(id, async (r, now) => {
+      const policy = await this.policies.get(r.zoneId);
+      const open = openStatus(policy, now, this.d.config.timezone);
+      if (opts.bySeconds !== undefined) {
+        let endsAt = r.endsAt + opts.bySeconds * 1000;
+        if (open.closesAt !== undefined) endsAt = Math.min(endsAt, open.closesAt);
+        return endsAt - r.endsAt >= 1000 ? endsAt : { refuse: 'closed' as const };
       }
-    }
-    await this.d.store.deleteSession(id);
-    if (session) await this.d.firewall.revoke([{ ip: session.ip, mac: session.mac }]);
-    await this.stats.bump(record.zoneId, { minutesUsed: Math.round((endedAt - record.startedAt) / 60_000) });
-    this.d.logger.info({ event: 'session.end', zone: record.zoneId, reason }, 'session ended');
-    for (const listener of this.endListeners) listener(record, reason);
-    return true;
+      // A pass gives its minutes; only a policy that says so lets a patron add to them.
+      if (!mayExtend(policy, r.via)) return { refuse: 'not-allowed' as const };
+      const usedSeconds = await this.d.store.getUsage(r.day, r.pseudonym);
+      const plan = planExtend({ policy, now, usedSeconds, open, endsAt: r.endsAt });
+      return plan.ok ? plan.endsAt : { refuse: plan.reason };
+    });
+    if (!result.ok) return result;
+    this.tally.count('extended');
+    return { ok: true, addedSeconds: result.addedSeconds };
+  }
+
+  /** Ends a session: revokes access, refunds unused allowance (not on expiry), counts the minutes. */
+  end(id: string, reason: EndReason): Promise<boolean> {
+    return this.changes.end(id, reason);
   }
 
   /** Ends the session of a client address (the patron's own logout). */
@@ -223,18 +211,20 @@ export class SessionService {
     return s ? this.end(s.record.id, 'logout') : false;
   }
 
-  /** Shortens running sessions of a zone to a new policy (when staff choose to). Returns how many changed. */
-  async applyPolicyToRunning(zoneId: string, policy: Policy): Promise<number> {
-    const now = this.now;
-    const open = openStatus(policy, now, this.d.config.timezone);
+  /**
+   * Shortens running sessions of a zone to a new policy (when staff choose to), each by
+   * compare-and-set from its stored record; `records` defaults to this gateway's live sessions.
+   * Returns how many changed.
+   */
+  async applyPolicyToRunning(zoneId: string, policy: Policy, records: SessionRecord[] = this.live.all().map((s) => s.record)): Promise<number> {
     let changed = 0;
-    for (const s of this.live.all()) {
-      if (s.record.zoneId !== zoneId || s.record.endsAt <= now) continue;
-      const end = shortenedEnd(s.record, policy, open, now);
-      if (end < s.record.endsAt) {
-        await this.setEnd(s, end);
-        changed++;
-      }
+    for (const s of records) {
+      if (s.zoneId !== zoneId || s.endsAt <= this.now) continue;
+      const result = await this.changes.move(s.id, async (r, now) => {
+        const end = shortenedEnd(r, policy, openStatus(policy, now, this.d.config.timezone), now);
+        return end < r.endsAt ? end : { refuse: 'unchanged' as const };
+      });
+      if (result.ok) changed++;
     }
     return changed;
   }
@@ -251,6 +241,7 @@ export class SessionService {
 
   /** Periodic work: ends sessions whose time, data or activity ran out; updates the peak. */
   tick(): Promise<void> {
+    this.live.pruneEnded(this.now);
     return this.sweep.tick();
   }
 

@@ -4,13 +4,15 @@
 // and the same code runs on Redis Cluster:
 //   {gw:<gatewayId>}:session:<id>   JSON session record              expires endsAt + grace
 //   {gw:<gatewayId>}:sessions       ZSET id → record expiry          expires with its last session
+//   {gw:<gatewayId>}:zone:<zoneId>  ZSET id → record expiry          expires with its last session
+//   {gw:<gatewayId>}:zones          SET zone ids with a zone index   expires with its last session
+//   {gw:<gatewayId>}:probe          time of the last write probe     expires after PROBE_TTL_MS (in the gateway's slot, for /readyz)
 //   {stats}:row:<zoneId>:<hour>     HASH counters + peak             expires at the retention given
 //   {stats}:hours                   ZSET "<zoneId>:<hour>" → hour    expires with its last row
 //   {cfg}:policy:<zoneId>           JSON policy                      never expires
 // Single keys, each in a slot of its own (never part of a MULTI):
 //   sid:<id>                        "<gatewayId>"                    expires with the session
 //   code:<code>                     "<gatewayId>:<id>"               expires with the session
-//   {gw:<gatewayId>}:probe          time of the last write probe     expires after PROBE_TTL_MS
 //   gateways                        ZSET gatewayId → last expiry     expires with its last session
 //   usage:<day>:<pseudonym>         seconds used (float)             expires at the expiry given
 // Staff console (see the section at the end of this file):
@@ -64,6 +66,16 @@ export function gatewayProbeKey(prefix: string, gatewayId: string): string {
 
 /** How long a write probe's key lives. */
 export const PROBE_TTL_MS = 60_000;
+
+/** The index of a gateway's sessions in one zone (counted by the staff console). */
+export function gatewayZoneKey(prefix: string, gatewayId: string, zoneId: string): string {
+  return `${prefix}${gwTag(gatewayId)}:zone:${zoneId}`;
+}
+
+/** The zones a gateway has a zone index for (so the sweep can trim them). */
+export function gatewayZonesKey(prefix: string, gatewayId: string): string {
+  return `${prefix}${gwTag(gatewayId)}:zones`;
+}
 
 export function sessionIdKey(prefix: string, id: string): string {
   return `${prefix}sid:${id}`;
