@@ -13,7 +13,7 @@ import { RedisWorkstations } from './redis-workstations';
 export const PING_TIMEOUT_MS = 2000;
 const CONNECT_TIMEOUT_MS = 5000;
 /** The longest a store command may take, waiting for a reconnect included. */
-export const COMMAND_TIMEOUT_MS = 4000;
+export const COMMAND_TIMEOUT_MS = 5000;
 /** Sessions read, and usage keys unlinked, per round trip when a day is purged. */
 const PURGE_PAGE = 500;
 

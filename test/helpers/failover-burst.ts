@@ -41,7 +41,7 @@ const SLOW_MS = 1000;
 /** Runs one burst of `count` logins, `concurrency` at a time, with the fault after `faultAfter` of them. */
 export async function runFailover(fault: Fault, opts: { count?: number; concurrency?: number; faultAfter?: number; net?: number } = {}): Promise<FailoverFigures> {
   const { count = 120, concurrency = 8, faultAfter = 30, net = 60 } = opts;
-  // Failure detection inside the store's command timeout (4 s): see docs/multi-branch.md.
+  // Failure detection inside the store's command timeout (5 s): see docs/multi-branch.md.
   const ha: RedisHa = fault === 'cluster-kill' ? await startCluster(1000) : await startSentinel();
   let server: ServerProcess | undefined;
   try {
