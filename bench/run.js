@@ -4,7 +4,7 @@ const { fork } = require('node:child_process');
 const path = require('node:path');
 const { machine } = require('./lib/common');
 
-const BENCHES = ['probe-throughput.js', 'grant-flow.js', 'session-memory.js', 'heartbeats.js', 'agent-footprint.js'];
+const BENCHES = ['probe-throughput.js', 'grant-flow.js', 'session-memory.js', 'heartbeats.js', 'agent-footprint.js', 'failover.js'];
 
 let current;
 for (const signal of ['SIGINT', 'SIGTERM']) {

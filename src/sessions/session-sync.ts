@@ -5,6 +5,7 @@ import type { FirewallClient } from '../firewall/types';
 import { SESSION_GRACE_MS, type SessionRecord } from '../store/types';
 import { CHUNK, forEachChunk, yieldToLoop } from '../jobs/chunks';
 import type { LiveSession, LiveView } from './live-view';
+import { SessionReassert } from './session-reassert';
 import type { ClientAddress, SessionServiceDeps } from './session-service';
 import type { SessionEventTally } from './session-log';
 
@@ -14,6 +15,9 @@ export function firewallClient(s: LiveSession, now: number): FirewallClient {
 }
 
 export class SessionSync {
+  private readonly reassert: SessionReassert;
+  private subscribed = false;
+
   /**
    * @param pending grants in flight per address: a session being granted is not in the store
    *   yet, so it must not be taken for one that ended elsewhere
@@ -23,7 +27,14 @@ export class SessionSync {
     private readonly live: LiveView,
     private readonly pending: ReadonlyMap<string, unknown>,
     private readonly tally: SessionEventTally,
-  ) {}
+  ) {
+    this.reassert = new SessionReassert(d, live, pending);
+  }
+
+  /** Writes back live sessions the store lost (after a failover or reconnect); resolves with how many. */
+  reassertLive(): Promise<number> {
+    return this.reassert.request();
+  }
 
   /** Reconcile passes so far: each marks the live sessions it finds in the store with its number. */
   private passes = 0;
@@ -33,6 +44,10 @@ export class SessionSync {
    * a restart logs nobody out. Sessions whose key is gone cannot be re-created and are dropped.
    */
   async start(): Promise<void> {
+    if (!this.subscribed) {
+      this.subscribed = true;
+      this.d.store.onReconnect?.(() => void this.reassert.request());
+    }
     await this.reconcile();
     const all = this.live.all();
     const now = this.d.clock.now();
@@ -54,6 +69,8 @@ export class SessionSync {
    * the event loop between pages, so a gateway of 100,000 sessions keeps answering meanwhile.
    */
   async reconcile(): Promise<void> {
+    // A session missing from the store right after a reconnect may be one a pass is writing back.
+    await this.reassert.idle();
     const pass = ++this.passes;
     const read = (id: string, endsAt: number): boolean => {
       const mine = this.live.byIdOf(id);

@@ -6,6 +6,7 @@
 //   {gw:<gatewayId>}:sessions       ZSET id → record expiry          expires with its last session
 //   {gw:<gatewayId>}:zone:<zoneId>  ZSET id → record expiry          expires with its last session
 //   {gw:<gatewayId>}:zones          SET zone ids with a zone index   expires with its last session
+//   {gw:<gatewayId>}:probe          time of the last write probe     expires after PROBE_TTL_MS (in the gateway's slot, for /readyz)
 //   {stats}:row:<zoneId>:<hour>     HASH counters + peak             expires at the retention given
 //   {stats}:hours                   ZSET "<zoneId>:<hour>" → hour    expires with its last row
 //   {cfg}:policy:<zoneId>           JSON policy                      never expires
@@ -57,6 +58,14 @@ export function sessionKey(prefix: string, gatewayId: string, id: string): strin
 export function gatewaySessionsKey(prefix: string, gatewayId: string): string {
   return `${prefix}${gwTag(gatewayId)}:sessions`;
 }
+
+/** The key `/readyz` writes: in this gateway's slot, so it fails exactly when the gateway's records would. */
+export function gatewayProbeKey(prefix: string, gatewayId: string): string {
+  return `${prefix}${gwTag(gatewayId)}:probe`;
+}
+
+/** How long a write probe's key lives. */
+export const PROBE_TTL_MS = 60_000;
 
 /** The index of a gateway's sessions in one zone (counted by the staff console). */
 export function gatewayZoneKey(prefix: string, gatewayId: string, zoneId: string): string {

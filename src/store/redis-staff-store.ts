@@ -7,7 +7,7 @@ import { ReloadingRedisStore } from './redis-rate-limit';
 import type { Clock } from '../domain/clock';
 import * as K from './redis-keys';
 import { exec, extendExpiry } from './redis-tx';
-import type { RedisClient } from './redis-url';
+import { sendRoutedCommand, type RedisClient } from './redis-url';
 import type {
   AuditEntry,
   ClaimResult,
@@ -223,7 +223,9 @@ export class RedisStaffStore implements StaffStore {
     const client = this.client;
     return new ReloadingRedisStore({
       prefix: K.rateLimitPrefix(this.prefix, name),
-      sendCommand: (command: string, ...args: string[]) => client.call(command, ...args) as Promise<RedisReply>,
+      // The Cluster form (rate-limit-redis's sendCommandCluster): SCRIPT LOAD must reach the
+      // master that later runs the EVALSHA, or a fresh start answers NOSCRIPT.
+      sendCommandCluster: ({ command }) => sendRoutedCommand(client, command) as Promise<RedisReply>,
     });
   }
 }

@@ -2,7 +2,7 @@
 import { policySchema, type Policy } from '../config/schema';
 import { systemClock, type Clock } from '../domain/clock';
 import * as K from './redis-keys';
-import { createRedisClient, redactRedisUrl, scanKeys, type RedisClient } from './redis-url';
+import { closeRedisClient, createRedisClient, redactRedisUrl, scanKeys, type RedisClient } from './redis-url';
 import { STAT_COUNTERS, emptyCounts, type HourlyStats, type ScanOptions, type SealedChange, type SessionPage, type SessionRecord, type StatCounter, type Store } from './types';
 import { RedisSessionScan } from './redis-session-scan';
 import { RedisStaffStore } from './redis-staff-store';
@@ -12,6 +12,8 @@ import { RedisWorkstations } from './redis-workstations';
 /** How long `ping` waits before it reports Redis as down. */
 export const PING_TIMEOUT_MS = 2000;
 const CONNECT_TIMEOUT_MS = 5000;
+/** The longest a store command may take, waiting for a reconnect included. */
+export const COMMAND_TIMEOUT_MS = 5000;
 /** Sessions read, and usage keys unlinked, per round trip when a day is purged. */
 const PURGE_PAGE = 500;
 
@@ -67,7 +69,7 @@ return 1`;
 /**
  * Keeps everything in Redis, expired by TTLs. Every key is built in `redis-keys.ts`; keys that
  * change together share a hash tag, so Redis Cluster works too (Redis 7 or later is required).
- * Commands fail fast while Redis is unreachable instead of queueing.
+ * A command waits through a failover or reconnect, but fails after COMMAND_TIMEOUT_MS at most.
  */
 export class RedisStore implements Store {
   readonly kind = 'redis';
@@ -77,6 +79,8 @@ export class RedisStore implements Store {
   private readonly clock: Clock;
   private lastError: Error | undefined;
   private disconnected = false;
+  private wasReady = false;
+  private readonly reconnectListeners: (() => void)[] = [];
   // Public workstations (issue 5).
   readonly workstations: RedisWorkstations;
 
@@ -86,15 +90,18 @@ export class RedisStore implements Store {
     this.prefix = K.checkPrefix(opts.prefix ?? K.DEFAULT_PREFIX);
     this.where = redactRedisUrl(opts.url);
     this.client = createRedisClient(opts.url, {
-      maxRetriesPerRequest: 1,
-      enableOfflineQueue: false,
+      // A command waits for a reconnect (a Sentinel failover, a restart) but never longer than
+      // COMMAND_TIMEOUT_MS in all, queue included: a frozen or lost store fails it in bounded time.
+      // On Cluster the offline queue is the cluster's (off), and CLUSTER_HA_OPTIONS bound the retries.
+      maxRetriesPerRequest: 20,
+      enableOfflineQueue: !opts.url.startsWith('redis-cluster://'),
       connectTimeout: 2000,
-      commandTimeout: 5000,
+      commandTimeout: COMMAND_TIMEOUT_MS,
       // ioredis waits this long for a socket that is already gone to close when disconnecting.
       disconnectTimeout: 200,
       // Commands issued in the same tick by concurrent requests share one write to the socket.
       enableAutoPipelining: true,
-      retryStrategy: (times) => Math.min(times * 200, 2000),
+      retryStrategy: (times) => Math.min(times * 100, 1000),
     });
     // Without a listener ioredis prints every reconnect error; keep the last one for `ping`.
     this.client.on('error', (err: Error) => {
@@ -102,7 +109,11 @@ export class RedisStore implements Store {
     });
     this.client.on('ready', () => {
       this.lastError = undefined;
+      if (this.wasReady) this.emitReconnect();
+      this.wasReady = true;
     });
+    // A Cluster client stays ready through a failover; its node list changes instead.
+    this.client.on('-node', () => this.emitReconnect());
     this.staff = new RedisStaffStore(this.client, this.prefix, this.clock);
     this.workstations = new RedisWorkstations(this.client, this.prefix, this.clock);
     this.scan = new RedisSessionScan(this.client, this.prefix, () => this.clock.now());
@@ -131,8 +142,9 @@ export class RedisStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.client.status === 'ready') await this.client.quit().catch(() => this.disconnect());
-    else this.disconnect();
+    if (this.disconnected) return;
+    this.disconnected = true;
+    await closeRedisClient(this.client);
   }
 
   /** Stops the client and its reconnecting, once. */
@@ -148,6 +160,25 @@ export class RedisStore implements Store {
       await withTimeout(this.client.ping(), PING_TIMEOUT_MS, `no answer within ${PING_TIMEOUT_MS} ms`);
     } catch (err) {
       throw new Error(`Redis at ${this.where} does not answer PING: ${reason(err, this.lastError)}`, { cause: err });
+    }
+  }
+
+  onReconnect(listener: () => void): void {
+    this.reconnectListeners.push(listener);
+  }
+
+  private emitReconnect(): void {
+    if (this.disconnected) return;
+    for (const l of this.reconnectListeners) l();
+  }
+
+  async checkWritable(gatewayId: string): Promise<void> {
+    try {
+      if (this.client.status !== 'ready') throw new Error(`not connected (${this.client.status})`);
+      const write = this.client.set(K.gatewayProbeKey(this.prefix, gatewayId), String(this.clock.now()), 'PX', K.PROBE_TTL_MS);
+      await withTimeout(write, PING_TIMEOUT_MS, `no answer within ${PING_TIMEOUT_MS} ms`);
+    } catch (err) {
+      throw new Error(`Redis at ${this.where} does not take this gateway's writes: ${reason(err, this.lastError)}`, { cause: err });
     }
   }
 

@@ -1,8 +1,25 @@
 // Turns a Redis URL (redis://, rediss://, redis-sentinel://, redis-cluster://) into an ioredis client.
 // Also: SCAN across every master, which is the one thing that differs between Redis and Cluster.
-import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 
 export type RedisClient = Redis | Cluster;
+
+/**
+ * How a Cluster client rides out a failover or a reshard: it retries a command on a closed
+ * node, CLUSTERDOWN or TRYAGAIN after these delays, refreshing the slot map, at most
+ * `maxRedirections` times (so about 12 s at the most, then the command fails; a node that
+ * does not answer fails it after the command timeout instead).
+ */
+export const CLUSTER_HA_OPTIONS: Readonly<ClusterOptions> = Object.freeze({
+  retryDelayOnFailover: 300,
+  retryDelayOnClusterDown: 300,
+  retryDelayOnTryAgain: 100,
+  // A MOVED seen during a failover can bounce between nodes until the slot map settles.
+  retryDelayOnMoved: 50,
+  maxRedirections: 40,
+  slotsRefreshTimeout: 1000,
+  clusterRetryStrategy: (times: number) => Math.min(times * 100, 1000),
+});
 
 interface HostPort {
   host: string;
@@ -66,6 +83,11 @@ export function createRedisClient(url: string, options: RedisOptions): RedisClie
       ...lazy,
       sentinels: u.hosts,
       name,
+      // Sentinel tells the client of a new master at once (+switch-master), so it stops
+      // writing to a demoted one (whose writes would be dropped when it rejoins as a replica).
+      failoverDetector: true,
+      // A replica answering READONLY means a failover happened: reconnect to the new master.
+      reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 2 : false),
       ...(u.username !== undefined && { username: u.username }),
       ...(u.password !== undefined && { password: u.password }),
     });
@@ -76,6 +98,7 @@ export function createRedisClient(url: string, options: RedisOptions): RedisClie
     // The offline-queue choice is the cluster's; nodes keep theirs so slot discovery works.
     const { enableOfflineQueue, lazyConnect: _lazy, ...nodeOptions } = lazy;
     return new Cluster(u.hosts, {
+      ...CLUSTER_HA_OPTIONS,
       lazyConnect: true,
       ...(enableOfflineQueue !== undefined && { enableOfflineQueue }),
       redisOptions: {
@@ -89,6 +112,32 @@ export function createRedisClient(url: string, options: RedisOptions): RedisClie
   throw new Error(
     `Redis URL must start with redis://, rediss://, redis-sentinel:// or redis-cluster://: ${redactRedisUrl(url)}`,
   );
+}
+
+/**
+ * Closes a client so that nothing of it keeps the process alive: QUIT (pending replies are
+ * read) when it is connected, then disconnect, which also closes what QUIT leaves open (the
+ * Sentinel failover detector's subscriptions, whose 60 s reconnect timer would keep a CLI
+ * command from exiting).
+ */
+export async function closeRedisClient(client: RedisClient): Promise<void> {
+  if (client.status === 'ready') await client.quit().catch(() => undefined);
+  client.disconnect();
+}
+
+/**
+ * Sends one raw command (rate-limit-redis's form). On Cluster, SCRIPT LOAD goes to every master,
+ * so the EVALSHA that follows finds its script whichever master holds the key; everything else
+ * is routed by its key as usual.
+ */
+export async function sendRoutedCommand(client: RedisClient, command: string[]): Promise<unknown> {
+  const [name = '', ...args] = command;
+  if (client instanceof Cluster && name.toUpperCase() === 'SCRIPT' && args[0]?.toUpperCase() === 'LOAD') {
+    const shas = await Promise.all(client.nodes('master').map((node) => node.call(name, ...args)));
+    if (shas.length === 0) throw new Error('Redis Cluster has no master to load the script on');
+    return shas[0];
+  }
+  return client.call(name, ...args);
 }
 
 /** Every key matching a SCAN pattern, from every master when clustered. */

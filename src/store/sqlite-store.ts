@@ -15,6 +15,9 @@ const BUSY_TIMEOUT_MS = 5000;
 const COLUMNS = Object.fromEntries(STAT_COUNTERS.map((c) => [c, c.replace(/[A-Z]/g, (l) => `_${l.toLowerCase()}`)])) as Record<StatCounter, string>;
 const column = (c: StatCounter): string => COLUMNS[c];
 
+/** The file's application id (PRAGMA application_id): "THRS", rewritten by the write probe. */
+const APPLICATION_ID = 0x54485253;
+
 /** Schema migrations, in order; `PRAGMA user_version` counts those applied. Append, never edit. */
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS sessions (
@@ -235,6 +238,19 @@ export class SqliteStore implements Store {
   async ping(): Promise<void> {
     if (!this.db) throw new Error(`SQLite store ${this.opts.file} is not open`);
     this.db.prepare('SELECT 1').get();
+  }
+
+  /**
+   * Rewrites the file's application id (the same value each time) in a write transaction, so
+   * the write reaches the WAL and fails as a session's would on a full or read-only disk.
+   */
+  async checkWritable(_gatewayId: string): Promise<void> {
+    if (!this.db) throw new Error(`SQLite store ${this.opts.file} is not open`);
+    try {
+      this.db.pragma(`application_id = ${APPLICATION_ID}`);
+    } catch (err) {
+      throw new Error(`SQLite store ${this.opts.file} cannot be written: ${(err as Error).message}`, { cause: err });
+    }
   }
 
   async putSession(s: SessionRecord): Promise<void> {

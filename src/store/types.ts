@@ -71,6 +71,17 @@ export interface Store {
   close(): Promise<void>;
   /** Resolves when the store answers; rejects with the reason otherwise. */
   ping(): Promise<void>;
+  /**
+   * Resolves once a write where this gateway keeps its own records went through (on Redis
+   * Cluster: to the master of this gateway's slot); rejects with the reason otherwise (a lost
+   * master, a full or read-only disk). What `/readyz` answers from.
+   */
+  checkWritable(gatewayId: string): Promise<void>;
+  /**
+   * Calls `listener` after each reconnect or failover (not the first connect), when writes
+   * acknowledged just before may have been dropped. Only stores that can lose them have it.
+   */
+  onReconnect?(listener: () => void): void;
 
   /** Inserts or replaces a session; it expires by itself `graceMs` after `endsAt`. */
   putSession(session: SessionRecord): Promise<void>;

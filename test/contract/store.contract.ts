@@ -416,6 +416,13 @@ export function describeStoreContract(name: string, make: () => Promise<Store>):
         await expect(store.ping()).resolves.toBeUndefined();
       });
 
+      test('when the store is up, then a gateway can write, and once it is closed it cannot', async () => {
+        await expect(store.checkWritable('gw1')).resolves.toBeUndefined();
+        await store.close();
+        await expect(store.checkWritable('gw1')).rejects.toThrow();
+        await store.init();
+      });
+
       test('when init is called again, then it succeeds and keeps the data', async () => {
         const s = makeSession();
         await store.putSession(s);

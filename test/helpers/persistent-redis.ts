@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { REDIS_MISSING, findOnPath, freePort, waitForPong } from './global-setup';
+import { REDIS_MISSING, findOnPath, freePorts, waitForPong } from './redis-processes';
 import { connectTestRedis } from './redis';
 
 export interface PersistentRedis {
@@ -21,12 +21,13 @@ export async function startPersistentRedis(): Promise<PersistentRedis> {
   const binary = findOnPath('redis-server');
   if (!binary) throw new Error(REDIS_MISSING);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'threshold-redis-aof-'));
-  const port = await freePort();
+  const [port] = await freePorts(1);
+  const log = path.join(dir, 'redis.log');
   const child: ChildProcess = spawn(binary, [
-    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--daemonize', 'no',
-    '--appendonly', 'yes', '--appendfsync', 'always', '--save', '1 1', '--logfile', path.join(dir, 'redis.log'),
+    '--port', String(port!), '--bind', '127.0.0.1', '--dir', dir, '--daemonize', 'no',
+    '--appendonly', 'yes', '--appendfsync', 'always', '--save', '1 1', '--logfile', log,
   ], { stdio: 'ignore' });
-  await waitForPong(port, child);
+  await waitForPong([{ port: port!, child, log }]);
   const url = `redis://127.0.0.1:${port}`;
   let stopped = false;
   return {

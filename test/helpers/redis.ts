@@ -1,12 +1,26 @@
 // Test helpers for the Redis the global setup provides: its URL, unique key prefixes, clean-up.
 import crypto from 'node:crypto';
 import { prefixPattern } from '../../src/store/redis-keys';
-import { createRedisClient, redactRedisUrl, scanKeys, type RedisClient } from '../../src/store/redis-url';
+import { closeRedisClient, createRedisClient, redactRedisUrl, scanKeys, type RedisClient } from '../../src/store/redis-url';
 
 /** The test Redis URL, set by test/helpers/global-setup.ts. */
 export function testRedisUrl(): string {
   const url = process.env.TEST_REDIS_URL;
   if (!url) throw new Error('TEST_REDIS_URL is not set: run the tests through jest (its globalSetup starts Redis)');
+  return url;
+}
+
+/** The test Redis Cluster's URL (redis-cluster://...), set by test/helpers/global-setup.ts. */
+export function testClusterUrl(): string {
+  const url = process.env.TEST_REDIS_CLUSTER_URL;
+  if (!url) throw new Error('TEST_REDIS_CLUSTER_URL is not set: run the tests through jest (its globalSetup starts a Redis Cluster)');
+  return url;
+}
+
+/** The test Sentinel set-up's URL (redis-sentinel://.../mymaster), set by test/helpers/global-setup.ts. */
+export function testSentinelUrl(): string {
+  const url = process.env.TEST_REDIS_SENTINEL_URL;
+  if (!url) throw new Error('TEST_REDIS_SENTINEL_URL is not set: run the tests through jest (its globalSetup starts Sentinel)');
   return url;
 }
 
@@ -48,6 +62,6 @@ export async function deleteKeysWithPrefix(prefixes: string | string[], url = te
     }
     return n;
   } finally {
-    await client.quit();
+    await closeRedisClient(client);
   }
 }

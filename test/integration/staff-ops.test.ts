@@ -26,7 +26,7 @@ describe.each([
     await ctx.deps.store.close();
     const ready = await request(ctx.staffApp).get('/readyz');
     expect(ready.status).toBe(503);
-    expect(ready.body).toEqual({ status: 'unavailable', store: redis ? 'redis' : 'sqlite', reason: 'the store does not answer' });
+    expect(ready.body).toEqual({ status: 'unavailable', store: redis ? 'redis' : 'sqlite', reason: 'this gateway cannot write its records to the store' });
     expect((await request(ctx.staffApp).get('/healthz')).status).toBe(200);
     await ctx.deps.store.init();
   });

@@ -1,4 +1,4 @@
-// Operations endpoints on the staff listener: liveness, readiness (the store answers) and
+// Operations endpoints on the staff listener: liveness, readiness (this gateway can write) and
 // Prometheus metrics (aggregate only, behind a bearer token). No sign-in: monitoring systems call them.
 import crypto from 'node:crypto';
 import { Router, type Request } from 'express';
@@ -16,11 +16,12 @@ export function opsRoutes(deps: Deps): Router {
   r.get('/readyz', async (_req, res) => {
     res.set('Cache-Control', 'no-store');
     try {
-      await deps.store.ping();
+      // Ready exactly when this gateway can write its own records (a PING to any node is not enough).
+      await deps.store.checkWritable(deps.config.gatewayId);
       res.json({ status: 'ready', store: deps.store.kind });
     } catch (err) {
-      deps.logger.warn({ err }, 'readiness check failed: the store does not answer');
-      res.status(503).json({ status: 'unavailable', store: deps.store.kind, reason: 'the store does not answer' });
+      deps.logger.warn({ err }, 'readiness check failed: this gateway cannot write its records to the store');
+      res.status(503).json({ status: 'unavailable', store: deps.store.kind, reason: 'this gateway cannot write its records to the store' });
     }
   });
 

@@ -1,0 +1,81 @@
+// After a failover or a reconnect of the store, this gateway writes back those of its live
+// sessions the store no longer has (a write acknowledged by a master that was then demoted is
+// dropped), from its in-process live view, in small chunks so probes never wait behind it.
+import type { LiveView } from './live-view';
+import type { SessionServiceDeps } from './session-service';
+
+/** Sessions looked up (and written back where missing) per chunk. */
+const CHUNK = 100;
+/** Never hold the event loop longer than this between yields. */
+const MAX_HOLD_MS = 10;
+/** Extra passes for sessions whose grant was in flight, and the wait before each. */
+const MAX_ROUNDS = 5;
+const ROUND_DELAY_MS = 500;
+
+export class SessionReassert {
+  private running: Promise<number> | undefined;
+  private again = false;
+
+  /** @param pending grants in flight per address: their sessions are being written already */
+  constructor(
+    private readonly d: Pick<SessionServiceDeps, 'config' | 'store' | 'clock' | 'logger'>,
+    private readonly live: LiveView,
+    private readonly pending: ReadonlyMap<string, unknown>,
+  ) {}
+
+  /** Starts a pass (or one more after the current one); resolves when every pass is done. */
+  request(): Promise<number> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    const run = async (): Promise<number> => {
+      let total = 0;
+      for (let round = 0; ; round++) {
+        this.again = false;
+        const { restored, skipped } = await this.pass();
+        total += restored;
+        // A grant in flight at the switch may have been acknowledged by the old master: look
+        // at its session again once it is done (a few rounds at the most).
+        if (skipped > 0 && round < MAX_ROUNDS) this.again = true;
+        if (!this.again) break;
+        if (skipped > 0) await new Promise((r) => setTimeout(r, ROUND_DELAY_MS));
+      }
+      return total;
+    };
+    this.running = run()
+      .catch((err: unknown) => {
+        this.d.logger.warn({ err, event: 'sessions.reassert_failed' }, 'could not write live sessions back to the store; the next reconnect tries again');
+        return 0;
+      })
+      .finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  /** Resolves once no pass is running (the reconcile waits, so it never ends a session a pass is restoring). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /** One pass over the live view: how many sessions were written back, how many were skipped (in flight). */
+  private async pass(): Promise<{ restored: number; skipped: number }> {
+    const sessions = this.live.all();
+    let restored = 0;
+    // Grants in flight now may finish on a write the old master acknowledged: count them too.
+    const skipped = this.pending.size;
+    for (let i = 0; i < sessions.length; i += CHUNK) {
+      const started = Date.now();
+      const now = this.d.clock.now();
+      const chunk = sessions.slice(i, i + CHUNK).filter((s) => s.record.endsAt > now && !this.pending.has(s.ip));
+      const found = await Promise.all(chunk.map((s) => this.d.store.getSession(s.record.id)));
+      const missing = chunk.filter((s, j) => found[j] === undefined && this.live.byIdOf(s.record.id) === s);
+      await Promise.all(missing.map((s) => this.d.store.putSession(s.record)));
+      restored += missing.length;
+      if (Date.now() - started >= MAX_HOLD_MS || i + CHUNK < sessions.length) await new Promise((r) => setImmediate(r));
+    }
+    if (restored > 0) {
+      this.d.logger.warn({ event: 'sessions.reasserted', count: restored }, `${restored} live session(s) were missing from the store after a reconnect and were written back`);
+    }
+    return { restored, skipped };
+  }
+}

@@ -1,0 +1,21 @@
+// Runs the Store contract (with its staff and workstation parts) against a real Redis Cluster
+// and a real Sentinel set-up, started by the test harness (test/helpers/global-setup.ts).
+import { RedisStore } from '../../src/store/redis-store';
+import { deleteKeysWithPrefix, testClusterUrl, testSentinelUrl, uniquePrefix } from '../helpers/redis';
+import { describeStoreContract } from './store.contract';
+
+for (const [name, url] of [['redis-cluster', testClusterUrl], ['redis-sentinel', testSentinelUrl]] as const) {
+  const prefixes: string[] = [];
+  describe(`${name}`, () => {
+    afterEach(async () => {
+      await deleteKeysWithPrefix(prefixes.splice(0), url());
+    });
+    describeStoreContract(name, async () => {
+      const prefix = uniquePrefix();
+      prefixes.push(prefix);
+      const store = new RedisStore({ url: url(), prefix });
+      await store.init();
+      return store;
+    });
+  });
+}
