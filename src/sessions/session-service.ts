@@ -120,7 +120,6 @@ export class SessionService {
         await this.stats.bump(zone.id, { [plan.reason === 'closed' ? 'refusedClosed' : 'refusedAllowance']: 1 });
         return { ok: false, reason: plan.reason, zone, open, policy };
       }
-      await this.d.store.addUsage(day, pseudonym, plan.seconds, this.usageExpiry(day));
       const record: SessionRecord = {
         id: crypto.randomUUID().replace(/-/g, ''),
         code: await this.uniqueCode(),
@@ -134,7 +133,8 @@ export class SessionService {
         lastActivityAt: now,
         via,
       };
-      await this.d.store.putSession(record);
+      // All or nothing: the charge is written with the session, never without it.
+      await this.d.store.grantSession(record, { seconds: plan.seconds, expiresAt: this.usageExpiry(day) });
       const session: LiveSession = { record, ip: client.ip, ...(client.mac ? { mac: client.mac } : {}) };
       this.live.set(session);
       // The counters are independent writes: send them together.
