@@ -11,12 +11,14 @@ import type { Firewall } from '../firewall/types';
 import type { Logger } from '../logger';
 import type { DayKeyring } from '../privacy/day-keys';
 import { readableCode, type RandomSource } from '../privacy/random';
-import type { SessionRecord, Store } from '../store/types';
+import type { GrantCharge, SessionRecord, StatCounter, Store } from '../store/types';
 import { LiveView, type LiveSession } from './live-view';
 import { PolicyBook } from './policies';
 import { SessionSync, firewallClient } from './session-sync';
 import { SessionStats } from './session-stats';
 import { SessionSweep, bytesLeft } from './session-sweep';
+import { StoreBreaker, storeAway } from './store-breaker';
+import { UsageView, WriteThrough } from './write-through';
 
 export interface ClientAddress {
   ip: string;
@@ -41,6 +43,8 @@ export interface SessionServiceDeps {
   clock: Clock;
   random: RandomSource;
   logger: Logger;
+  /** The outage breaker of patron-path store calls (default: STORE_TIMEOUT_MS, STORE_RETRY_MS). */
+  breaker?: StoreBreaker;
 }
 
 export class SessionService {
@@ -53,12 +57,20 @@ export class SessionService {
   private readonly sync: SessionSync;
   private readonly stats: SessionStats;
   private readonly sweep: SessionSweep;
+  /** Branch autonomy: the store's health on patron paths, grants not yet written, devices' usage as known here. */
+  readonly breaker: StoreBreaker;
+  private readonly unwritten: WriteThrough;
+  private readonly usage = new UsageView();
 
   constructor(private readonly d: SessionServiceDeps) {
     this.zones = new ZoneResolver(d.config.zones);
-    this.policies = new PolicyBook(d.config, d.store, () => d.clock.now());
-    this.sync = new SessionSync(d, this.live, this.pending);
-    this.stats = new SessionStats(d.store, d.config, d.clock);
+    this.breaker = d.breaker ?? new StoreBreaker({ logger: d.logger });
+    const guard = <T>(fn: () => Promise<T>): Promise<T> => this.breaker.run(fn);
+    this.policies = new PolicyBook(d.config, d.store, () => d.clock.now(), undefined, guard);
+    this.unwritten = new WriteThrough((g) => guard(() => d.store.grantSession(g.record, g.charge)), d.logger);
+    this.sync = new SessionSync(d, this.live, this.pending, () => this.unwritten.ids());
+    this.stats = new SessionStats(d.store, d.config, d.clock, guard, d.logger);
+    this.breaker.onBack(() => void this.writeThrough());
     this.sweep = new SessionSweep(d, this.live, this.policies, this.stats, (id, reason) => this.end(id, reason));
   }
 
@@ -86,8 +98,47 @@ export class SessionService {
     const policy = await this.policies.get(zone.id);
     const open = openStatus(policy, this.now, this.d.config.timezone);
     const day = this.d.keys.today();
-    const usedSeconds = await this.d.store.getUsage(day, this.d.keys.pseudonym(day, client.mac ?? client.ip));
+    const usedSeconds = await this.usedSeconds(day, this.d.keys.pseudonym(day, client.mac ?? client.ip));
     return { zone, policy, open, usedSeconds, leftSeconds: allowanceLeft(policy, usedSeconds) };
+  }
+
+  /**
+   * A device's usage of a day: from the store, or while it is away from what this gateway knows
+   * (its last read plus this gateway's own grants since). Grants of other branches made since
+   * the last read are not known here: that is the over-grant docs/multi-branch.md describes.
+   */
+  private async usedSeconds(day: string, pseudonym: string): Promise<number> {
+    const known = this.usage.known(day, pseudonym);
+    try {
+      const stored = await this.breaker.run(() => this.d.store.getUsage(day, pseudonym));
+      // Grants not yet written through are not in the store's total yet.
+      const used = this.unwritten.size ? Math.max(stored, known) : stored;
+      this.usage.remember(day, pseudonym, used);
+      return used;
+    } catch {
+      return known;
+    }
+  }
+
+  /** True while the shared store is away (patron-path calls fail fast). */
+  get storeAway(): boolean {
+    return this.breaker.away;
+  }
+
+  /** How many grants made while the store was away wait to be written through. */
+  get unwrittenGrants(): number {
+    return this.unwritten.size;
+  }
+
+  /** Writes through the grants and counters kept while the store was away (idempotent replays). */
+  async writeThrough(): Promise<void> {
+    await this.unwritten.flush();
+    await this.stats.flush();
+  }
+
+  /** Adds to this hour's counters of a zone (lesson views); never rejects, a failed write is retried. */
+  count(zoneId: string, counts: Partial<Record<StatCounter, number>>): Promise<void> {
+    return this.stats.bump(zoneId, counts);
   }
 
   /** Starts a session for a client, or says why not. A client with a live session gets it back. */
@@ -114,7 +165,7 @@ export class SessionService {
       const open = openStatus(policy, now, this.d.config.timezone);
       const day = this.d.keys.today();
       const pseudonym = this.d.keys.pseudonym(day, client.mac ?? client.ip);
-      const usedSeconds = await this.d.store.getUsage(day, pseudonym);
+      const usedSeconds = await this.usedSeconds(day, pseudonym);
       const plan = planGrant({ policy: capped(policy, maxSeconds), now, usedSeconds, open });
       if (!plan.ok) {
         await this.stats.bump(zone.id, { [plan.reason === 'closed' ? 'refusedClosed' : 'refusedAllowance']: 1 });
@@ -133,8 +184,8 @@ export class SessionService {
         lastActivityAt: now,
         via,
       };
-      // All or nothing: the charge is written with the session, never without it.
-      await this.d.store.grantSession(record, { seconds: plan.seconds, expiresAt: this.usageExpiry(day) });
+      await this.record(record, { seconds: plan.seconds, expiresAt: this.usageExpiry(day) });
+      this.usage.remember(day, pseudonym, usedSeconds + plan.seconds);
       const session: LiveSession = { record, ip: client.ip, ...(client.mac ? { mac: client.mac } : {}) };
       this.live.set(session);
       // The counters are independent writes: send them together.
@@ -148,6 +199,31 @@ export class SessionService {
     }
   }
 
+  /**
+   * Writes a new session with its charge, all or nothing. While the store is away the grant is
+   * kept here and written through when it answers (the same session id: never charged twice).
+   */
+  private async record(record: SessionRecord, charge: GrantCharge): Promise<void> {
+    try {
+      await this.breaker.run(() => this.d.store.grantSession(record, charge));
+    } catch (err) {
+      if (this.unwritten.full) throw storeAway(err);
+      this.unwritten.add({ record, charge });
+    }
+  }
+
+  /** Writes a grant kept while the store was away before the session is changed; else "one moment". */
+  private async settle(id: string): Promise<void> {
+    if (!this.unwritten.has(id)) return;
+    await this.unwritten.flush();
+    if (this.unwritten.has(id)) throw storeAway();
+  }
+
+  /** A store call on a patron path: bounded in time, "one moment" (503) when the store is away. */
+  private guarded<T>(fn: () => Promise<T>): Promise<T> {
+    return this.breaker.run(fn);
+  }
+
   /** Tops a client's session up to a full session length, as its allowance and the hours allow. */
   async extend(ip: string): Promise<ExtendResult> {
     const session = this.lookup(ip);
@@ -156,11 +232,12 @@ export class SessionService {
   }
 
   async extendSession(session: LiveSession, opts: { bySeconds?: number } = {}): Promise<ExtendResult> {
+    await this.settle(session.record.id);
     const now = this.now;
     const r = session.record;
     const policy = await this.policies.get(r.zoneId);
     const open = openStatus(policy, now, this.d.config.timezone);
-    const usedSeconds = await this.d.store.getUsage(r.day, r.pseudonym);
+    const usedSeconds = await this.guarded(() => this.d.store.getUsage(r.day, r.pseudonym));
     let endsAt: number;
     let added: number;
     if (opts.bySeconds !== undefined) {
@@ -175,7 +252,7 @@ export class SessionService {
       endsAt = plan.endsAt;
       added = plan.addedSeconds;
     }
-    await this.d.store.addUsage(r.day, r.pseudonym, added, this.usageExpiry(r.day));
+    await this.guarded(() => this.d.store.addUsage(r.day, r.pseudonym, added, this.usageExpiry(r.day)));
     await this.setEnd(session, endsAt);
     this.d.logger.info({ event: 'session.extend', zone: r.zoneId, seconds: added }, 'session extended');
     return { ok: true, session, addedSeconds: added };
@@ -188,28 +265,39 @@ export class SessionService {
       await this.end(session.record.id, 'staff');
       return;
     }
+    await this.settle(session.record.id);
     const refund = Math.floor((session.record.endsAt - endsAt) / 1000);
-    if (refund > 0) await this.d.store.addUsage(session.record.day, session.record.pseudonym, -refund, this.usageExpiry(session.record.day));
-    session.record = { ...session.record, endsAt };
-    await this.d.store.putSession(session.record);
+    if (refund > 0) await this.guarded(() => this.d.store.addUsage(session.record.day, session.record.pseudonym, -refund, this.usageExpiry(session.record.day)));
+    const record = { ...session.record, endsAt };
+    await this.guarded(() => this.d.store.putSession(record));
+    session.record = record;
     this.live.set(session);
     await this.d.firewall.allow([firewallClient(session, now)]);
   }
 
   /** Ends a session: revokes access, refunds unused allowance on logout, counts the minutes. */
   async end(id: string, reason: EndReason): Promise<boolean> {
+    await this.settle(id);
     const session = this.live.delete(id);
-    const record = session?.record ?? (await this.d.store.getSession(id));
-    if (!record) return false;
     const now = this.now;
-    const endedAt = Math.min(now, record.endsAt);
-    if (reason !== 'expired' && record.endsAt > now) {
-      const unused = Math.floor((record.endsAt - now) / 1000);
-      if (unused > 0 && this.d.keys.get(record.day)) {
-        await this.d.store.addUsage(record.day, record.pseudonym, -unused, this.usageExpiry(record.day));
+    let record: SessionRecord | undefined;
+    try {
+      record = session?.record ?? (await this.guarded(() => this.d.store.getSession(id)));
+      if (!record) return false;
+      const r = record;
+      if (reason !== 'expired' && r.endsAt > now) {
+        const unused = Math.floor((r.endsAt - now) / 1000);
+        if (unused > 0 && this.d.keys.get(r.day)) {
+          await this.guarded(() => this.d.store.addUsage(r.day, r.pseudonym, -unused, this.usageExpiry(r.day)));
+        }
       }
+      await this.guarded(() => this.d.store.deleteSession(id));
+    } catch (err) {
+      // The store is away: the session stays as it was, for the patron to try again.
+      if (session) this.live.set(session);
+      throw err;
     }
-    await this.d.store.deleteSession(id);
+    const endedAt = Math.min(now, record.endsAt);
     if (session) await this.d.firewall.revoke([{ ip: session.ip, mac: session.mac }]);
     await this.stats.bump(record.zoneId, { minutesUsed: Math.round((endedAt - record.startedAt) / 60_000) });
     this.d.logger.info({ event: 'session.end', zone: record.zoneId, reason }, 'session ended');
@@ -245,19 +333,27 @@ export class SessionService {
   }
 
   /** Brings the live view in step with the store (changes made by staff, the CLI, another process). */
-  reconcile(): Promise<void> {
+  async reconcile(): Promise<void> {
+    await this.writeThrough();
+    // While the store is away there is nothing to reconcile with.
+    if (this.breaker.away) return;
     return this.sync.reconcile();
   }
 
-  /** Periodic work: ends sessions whose time, data or activity ran out; updates the peak. */
-  tick(): Promise<void> {
+  /** Periodic work: writes through what was kept; ends sessions whose time, data or activity ran out; updates the peak. */
+  async tick(): Promise<void> {
+    await this.writeThrough();
+    if (this.breaker.away) return;
     return this.sweep.tick();
   }
 
   /** Destroys day keys whose records have all expired, and deletes those records everywhere. */
   async pruneKeys(): Promise<string[]> {
     const gone = this.d.keys.prune();
-    for (const day of gone) await this.d.store.purgeDay(day);
+    for (const day of gone) {
+      this.usage.forgetDay(day);
+      await this.d.store.purgeDay(day);
+    }
     return gone;
   }
 
@@ -279,7 +375,12 @@ export class SessionService {
   private async uniqueCode(): Promise<string> {
     for (let i = 0; i < 10; i++) {
       const code = readableCode(this.d.random);
-      if (!(await this.d.store.findSessionByCode(code))) return code;
+      try {
+        if (!(await this.guarded(() => this.d.store.findSessionByCode(code)))) return code;
+      } catch {
+        // The store is away: a collision in 6 characters of 31 is too unlikely to wait for it.
+        return code;
+      }
     }
     throw new Error('could not find a free session code');
   }

@@ -14,11 +14,14 @@ export class SessionSync {
   /**
    * @param pending grants in flight per address: a session being granted is not in the store
    *   yet, so it must not be taken for one that ended elsewhere
+   * @param unwritten ids of grants made while the store was away and not yet written through:
+   *   likewise not in the store yet
    */
   constructor(
     private readonly d: Pick<SessionServiceDeps, 'config' | 'store' | 'firewall' | 'keys' | 'clock' | 'logger'>,
     private readonly live: LiveView,
     private readonly pending: ReadonlyMap<string, unknown>,
+    private readonly unwritten: () => ReadonlySet<string> = () => new Set(),
   ) {}
 
   /**
@@ -45,6 +48,8 @@ export class SessionSync {
    * (staff console, CLI, another process) and re-creates those loaded at start.
    */
   async reconcile(): Promise<void> {
+    // Taken before the listing: a grant written through while it is read may be missing from it.
+    const unwrittenBefore = this.unwritten();
     const records = await this.d.store.listSessions(this.d.config.gatewayId);
     const seen = new Set<string>();
     const now = this.d.clock.now();
@@ -68,8 +73,10 @@ export class SessionSync {
       }
       this.live.set({ record, ip: addr.ip, ...(addr.mac ? { mac: addr.mac } : {}) });
     }
+    const unwrittenNow = this.unwritten();
     for (const s of this.live.all()) {
-      if (!seen.has(s.record.id) && !this.pending.has(s.ip)) {
+      const unwritten = unwrittenBefore.has(s.record.id) || unwrittenNow.has(s.record.id);
+      if (!seen.has(s.record.id) && !this.pending.has(s.ip) && !unwritten) {
         this.live.delete(s.record.id);
         await this.d.firewall.revoke([{ ip: s.ip, mac: s.mac }]);
         this.d.logger.info({ event: 'session.end', zone: s.record.zoneId, reason: 'elsewhere' }, 'session ended elsewhere');
