@@ -16,6 +16,9 @@ const REPEATS = 3;
 const LEVELS = (process.env.BENCH_CONCURRENCY ?? `1,4,${TARGET_CONCURRENCY},64`).split(',').map(Number);
 const STORES = (process.env.BENCH_STORES ?? 'sqlite,redis').split(',');
 const TARGET_P99_MS = 50;
+/** Grants on Redis at RATIO_CONCURRENCY at a time: p99 within this many times SQLite's, same run. */
+const RATIO_CONCURRENCY = 64;
+const TARGET_RATIO = 2;
 
 /** `count` clients from 127.<net>.x.y, `concurrency` of them at a time, each as soon as the last finished. */
 async function flows(port, net, count, concurrency) {
@@ -103,6 +106,18 @@ async function main() {
     }
   } finally {
     await redis.stop();
+  }
+  const at = (store) => results.find((r) => r.store === store && r.concurrency === RATIO_CONCURRENCY);
+  const [sq, rd] = [at('sqlite'), at('redis')];
+  if (sq && rd) {
+    const ratio = rd.p99 / sq.p99;
+    const serverRatio = rd.serverP99 / sq.serverP99;
+    const met = ratio <= TARGET_RATIO && serverRatio <= TARGET_RATIO;
+    verdicts.push({ store: 'redis/sqlite', met, ratio, serverRatio });
+    console.log(
+      `  at ${RATIO_CONCURRENCY} at a time: POST /accept p99 sqlite ${sq.p99.toFixed(1)} ms, redis ${rd.p99.toFixed(1)} ms — ratio ${ratio.toFixed(2)}×;` +
+        ` in server p99 sqlite ${sq.serverP99.toFixed(1)} ms, redis ${rd.serverP99.toFixed(1)} ms — ratio ${serverRatio.toFixed(2)}× (target ≤ ${TARGET_RATIO}×): ${met ? 'MET' : 'NOT MET'}`,
+    );
   }
   return { clients: CLIENTS, targetConcurrency: TARGET_CONCURRENCY, results, verdicts };
 }

@@ -165,7 +165,8 @@ export class SessionService {
       const open = openStatus(policy, now, this.d.config.timezone);
       const day = this.d.keys.today();
       const pseudonym = this.d.keys.pseudonym(day, client.mac ?? client.ip);
-      const usedSeconds = await this.usedSeconds(day, pseudonym);
+      // Independent reads, sent together (one round trip with auto-pipelining): usage and a free code.
+      const [usedSeconds, code] = await Promise.all([this.usedSeconds(day, pseudonym), this.uniqueCode()]);
       const plan = planGrant({ policy: capped(policy, maxSeconds), now, usedSeconds, open });
       if (!plan.ok) {
         await this.stats.bump(zone.id, { [plan.reason === 'closed' ? 'refusedClosed' : 'refusedAllowance']: 1 });
@@ -173,7 +174,7 @@ export class SessionService {
       }
       const record: SessionRecord = {
         id: crypto.randomUUID().replace(/-/g, ''),
-        code: await this.uniqueCode(),
+        code,
         gatewayId: this.d.config.gatewayId,
         zoneId: zone.id,
         day,

@@ -90,6 +90,14 @@ redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
 ${extendTtls(1, 2, 'ARGV[1]')}
 return 1`);
 
+/** Raises the peak field of a stats row (KEYS[1]) and indexes the row (KEYS[2]); both under {stats}. */
+export const RAISE_PEAK = script(`
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
+if (not cur) or tonumber(ARGV[2]) > tonumber(cur) then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
+${extendTtls(1, 2, 'ARGV[3]')}
+return 1`);
+
 /** Runs a script by hash, loading it (EVAL) where the node does not have it yet. */
 export async function runScript(client: RedisClient, s: Script, keys: string[], args: (string | number)[]): Promise<unknown> {
   try {

@@ -4,7 +4,7 @@ import { systemClock, type Clock } from '../domain/clock';
 import * as K from './redis-keys';
 import { createRedisClient, redactRedisUrl, scanKeys, type RedisClient } from './redis-url';
 import { STAT_COUNTERS, emptyCounts, type GrantCharge, type HourlyStats, type SessionRecord, type StatCounter, type Store } from './types';
-import { ADD_USAGE, BUMP_STATS, CHARGE_GRANT, GET_USAGE, WRITE_GRANT, runScript } from './redis-scripts';
+import { ADD_USAGE, BUMP_STATS, CHARGE_GRANT, GET_USAGE, RAISE_PEAK, WRITE_GRANT, runScript } from './redis-scripts';
 import { RedisStaffStore } from './redis-staff-store';
 import { exec, extendExpiry } from './redis-tx';
 import { RedisWorkstations } from './redis-workstations';
@@ -16,16 +16,6 @@ const CONNECT_TIMEOUT_MS = 5000;
 /** Deletes KEYS[1] only while it still holds ARGV[1] (a code taken over by a newer session stays). */
 const DEL_IF_EQUALS = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
-/** Raises the peak field of a stats row (KEYS[1]) and indexes the row (KEYS[2]); both under {stats}. */
-const RAISE_PEAK = `
-local cur = redis.call('HGET', KEYS[1], ARGV[1])
-if (not cur) or tonumber(ARGV[2]) > tonumber(cur) then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
-redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
-for i = 1, 2 do
-  redis.call('PEXPIRE', KEYS[i], ARGV[3], 'NX')
-  redis.call('PEXPIRE', KEYS[i], ARGV[3], 'GT')
-end
-return 1`;
 
 /**
  * Keeps everything in Redis, expired by TTLs. Every key is built in `redis-keys.ts`; keys that
@@ -234,7 +224,7 @@ export class RedisStore implements Store {
     const keys = [K.statsRowKey(this.prefix, zoneId, hour), K.statsIndexKey(this.prefix)];
     const ttl = K.ttlMs(expiresAt, this.clock.now());
     const args = [K.PEAK_FIELD, finite(value, 'value'), ttl, hour, K.statsMember(zoneId, hour)];
-    await this.client.eval(RAISE_PEAK, keys.length, ...keys, ...args);
+    await runScript(this.client, RAISE_PEAK, keys, args);
   }
 
   async readStats(from: number, to: number, zoneId?: string): Promise<HourlyStats[]> {
