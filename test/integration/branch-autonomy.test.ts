@@ -1,7 +1,10 @@
 // Branch autonomy against a real redis-server of the test's own, stopped and frozen under the
 // portal: patrons are admitted from what the gateway knows, waits get the "one moment" page
 // (never a 5xx), and everything is written through once when the store is back.
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import request from 'supertest';
+import { SQLITE_FILE } from '../../src/store/registry';
 import { hourOf } from '../../src/sessions/session-stats';
 import { makeTestApp, Patron, type TestContext } from '../helpers/test-deps';
 import { startOwnRedis, type OwnRedis } from '../helpers/own-redis';
@@ -141,6 +144,26 @@ describe('branch autonomy on SQLite', () => {
     const other = { ...r, id: 'x'.repeat(32), code: 'ZZZZZZ' };
     await expect(ctx.deps.store.grantSession(other, { seconds: Number.NaN, expiresAt: Date.now() + HOUR })).rejects.toThrow();
     expect(await ctx.deps.store.getSession(other.id)).toBeUndefined();
+    expect(await ctx.deps.store.getUsage(r.day, r.pseudonym)).toBe(3600);
+  });
+
+  test('when another process holds the database locked past the busy timeout, then the patron is admitted and the grant is written through once after', async () => {
+    ctx = await makeTestApp();
+    await ctx.deps.sessions.policies.refresh();
+    const other = new Database(path.join(ctx.dataDir, SQLITE_FILE));
+    other.exec('BEGIN IMMEDIATE');
+    const p = new Patron(ctx.app, '10.0.5.2', mac(71));
+    try {
+      const res = await p.accept();
+      expect([res.status, res.headers.location]).toEqual([303, '/status']);
+      expect(ctx.deps.sessions.unwrittenGrants).toBe(1);
+    } finally {
+      other.exec('COMMIT');
+      other.close();
+    }
+    await writtenThrough(ctx);
+    const r = ctx.deps.sessions.lookup(p.ip)!.record;
+    expect(await ctx.deps.store.getSession(r.id)).toEqual(r);
     expect(await ctx.deps.store.getUsage(r.day, r.pseudonym)).toBe(3600);
   });
 });
