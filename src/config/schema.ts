@@ -95,6 +95,11 @@ export const configSchema = z
     /** A name for this gateway, unique among gateways sharing one Redis. */
     gatewayId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'expected lower-case letters, digits and dashes, at most 32').default('gw1'),
     statsRetentionDays: z.number().int().min(1).max(3650).default(730),
+    /**
+     * Branch autonomy: how long a patron-path store call may take before the store is taken as
+     * away and patrons are admitted from what this gateway knows (docs/multi-branch.md).
+     */
+    storeTimeoutMs: z.number().int().min(100).max(30_000).default(1000),
     // ---- Staff console ----
     /** The staff console's own listener; keep it off the patrons' network. */
     staffPort: z.number().int().min(1).max(65535).default(8081),

@@ -61,14 +61,17 @@ export class SessionService {
   readonly breaker: StoreBreaker;
   private readonly unwritten: WriteThrough;
   private readonly usage = new UsageView();
+  /** Ids of sessions granted since the current reconcile began (its listing may predate them). */
+  private readonly recentGrants = new Set<string>();
 
   constructor(private readonly d: SessionServiceDeps) {
     this.zones = new ZoneResolver(d.config.zones);
-    this.breaker = d.breaker ?? new StoreBreaker({ logger: d.logger });
+    this.breaker = d.breaker ?? new StoreBreaker({ logger: d.logger, timeoutMs: d.config.storeTimeoutMs });
     const guard = <T>(fn: () => Promise<T>): Promise<T> => this.breaker.run(fn);
     this.policies = new PolicyBook(d.config, d.store, () => d.clock.now(), undefined, guard);
     this.unwritten = new WriteThrough((g) => guard(() => d.store.grantSession(g.record, g.charge)), d.logger);
-    this.sync = new SessionSync(d, this.live, this.pending, () => this.unwritten.ids());
+    // Not in the store's listing yet: grants kept while it was away, and grants made while a reconcile lists it.
+    this.sync = new SessionSync(d, this.live, this.pending, () => new Set([...this.unwritten.ids(), ...this.recentGrants]));
     this.stats = new SessionStats(d.store, d.config, d.clock, guard, d.logger);
     this.breaker.onBack(() => void this.writeThrough());
     this.sweep = new SessionSweep(d, this.live, this.policies, this.stats, (id, reason) => this.end(id, reason));
@@ -189,12 +192,13 @@ export class SessionService {
       this.usage.remember(day, pseudonym, usedSeconds + plan.seconds);
       const session: LiveSession = { record, ip: client.ip, ...(client.mac ? { mac: client.mac } : {}) };
       this.live.set(session);
-      // The counters are independent writes: send them together.
-      await Promise.all([
-        this.d.firewall.allow([firewallClient(session, now)]),
-        this.stats.bump(zone.id, { sessionsStarted: 1, ...(via === 'pass' ? { passesRedeemed: 1 } : {}) }),
-        this.stats.raisePeak(zone.id, this.live.heldInZone(zone.id)),
-      ]);
+      this.recentGrants.add(record.id);
+      // The counters are sent now but not waited for: they never fail a grant (a failed one is
+      // kept and retried), and the patron need not wait a round trip for them. Sent before any
+      // later command on the same connection, so a read after the grant sees them.
+      void this.stats.bump(zone.id, { sessionsStarted: 1, ...(via === 'pass' ? { passesRedeemed: 1 } : {}) });
+      void this.stats.raisePeak(zone.id, this.live.heldInZone(zone.id));
+      await this.d.firewall.allow([firewallClient(session, now)]);
       this.d.logger.info({ event: 'session.start', zone: zone.id, seconds: plan.seconds, via }, 'session started');
       return { ok: true, session };
     }
@@ -338,6 +342,7 @@ export class SessionService {
     await this.writeThrough();
     // While the store is away there is nothing to reconcile with.
     if (this.breaker.away) return;
+    this.recentGrants.clear();
     return this.sync.reconcile();
   }
 
