@@ -43,9 +43,12 @@ async function runOnce(label, redis, concurrency) {
     await server.call({ cmd: 'accept-times' });
     const cpuBefore = await server.call({ cmd: 'cpu' });
     const redisCpuBefore = redis ? await redis.cpuSeconds() : 0;
+    const commandsBefore = redis ? await redis.commandsProcessed() : 0;
     const { results, seconds } = await flows(server.port, 10, CLIENTS, concurrency);
     const cpuAfter = await server.call({ cmd: 'cpu' });
     const redisCpuMs = redis ? ((await redis.cpuSeconds()) - redisCpuBefore) * 1000 : 0;
+    // Commands per client (GET / + POST /accept, and the server's periodic jobs meanwhile): the round trips' payload.
+    const redisCommands = redis ? ((await redis.commandsProcessed()) - commandsBefore - 2) / CLIENTS : 0;
     const bad = results.filter((r) => r.status !== 303 || r.location !== '/status');
     if (bad.length) throw new Error(`${label}: ${bad.length} of ${CLIENTS} grants did not answer 303 /status (first: ${bad[0].status} ${bad[0].location})`);
     // Each client is now online: its own probe answers 204 (a sample of them, after the run).
@@ -67,11 +70,12 @@ async function runOnce(label, redis, concurrency) {
       // CPU per client (GET / + POST /accept): barely moved by other load, unlike the timings.
       serverCpuMs: (cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system) / 1000 / CLIENTS,
       redisCpuMs: redisCpuMs / CLIENTS,
+      redisCommands,
     };
     console.log(
       `  ${label.padEnd(6)} ${String(concurrency).padStart(3)} at a time ${out.grantsPerSecond.toFixed(0).padStart(5)} grants/s   POST /accept p50 ${out.p50.toFixed(1)} ms  p99 ${out.p99.toFixed(1)} ms  max ${out.max.toFixed(1)} ms` +
         `  (in server p50 ${out.serverP50.toFixed(1)} p99 ${out.serverP99.toFixed(1)})  CPU/client: server ${out.serverCpuMs.toFixed(2)} ms` +
-        (redis ? `, redis ${out.redisCpuMs.toFixed(2)} ms` : ''),
+        (redis ? `, redis ${out.redisCpuMs.toFixed(2)} ms; ${out.redisCommands.toFixed(1)} Redis commands/client` : ''),
     );
     return out;
   } finally {
