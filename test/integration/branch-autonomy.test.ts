@@ -36,7 +36,8 @@ describe('branch autonomy on Redis', () => {
   let ctx: TestContext;
   beforeEach(async () => {
     redis = await startOwnRedis();
-    ctx = await makeTestApp({ config: { redisUrl: redis.url } });
+    // A generous limit: the machine running the tests may be busy; the frozen store still trips it.
+    ctx = await makeTestApp({ config: { redisUrl: redis.url, storeTimeoutMs: 3000 } });
   });
   afterEach(async () => {
     redis.thaw();
