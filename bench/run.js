@@ -45,8 +45,16 @@ async function main() {
     console.log(`grants (${r.store}, ${r.concurrency} at a time, median of ${r.runs}): ${Math.round(r.grantsPerSecond)}/s, POST /accept p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms (target < 50 ms: ${met ? 'MET' : 'NOT MET'})`);
   }
   for (const r of memory.results) {
-    const redis = r.redisBytesPerSession ? `; Redis ${Math.round(r.redisBytesPerSession)} B/session` : '';
-    console.log(`memory (${r.store}): RSS idle ${mibs(r.idle.rss)} → ${mibs(r.full.rss)} with ${memory.sessions} sessions, heap ${mibs(r.idle.heapUsed)} → ${mibs(r.full.heapUsed)}${redis}`);
+    const top = r.levels[r.levels.length - 1];
+    const jobs = top.jobs.filter((j) => j.name !== 'none');
+    const loop = Math.max(...jobs.map((j) => j.heldCpuMs));
+    const p99 = Math.max(...jobs.map((j) => j.probe.p99));
+    const page = Math.max(r.staff.first.median, r.staff.deep.median);
+    console.log(
+      `sessions (${r.store}) at ${top.sessions}: RSS ${mibs(top.memory.rss)} (peak ${mibs(top.memoryAfterJobs.peakRss)}, aim ≤ 200 MiB), ` +
+        `jobs hold the loop ≤ ${loop.toFixed(1)} ms of CPU (target ≤ 20: ${loop <= 20 ? 'MET' : 'NOT MET'}), probe p99 during jobs ${p99} ms (target < 10: ${p99 < 10 ? 'MET' : 'NOT MET'}), ` +
+        `staff page ${page.toFixed(1)} ms (target < 100: ${page < 100 ? 'MET' : 'NOT MET'})`,
+    );
   }
   // Public workstations (issue 5).
   const hb = out['heartbeats.js'];

@@ -103,7 +103,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Express {
     next();
   });
 
-  const csrf = createCsrf(deps.csrfSecret, { secure: Boolean(opts.secure) });
+  const csrf = createCsrf(deps.csrfSecret, { secure: Boolean(opts.secure), clock: deps.clock, timezone: deps.config.timezone });
   if (surfaces.includes('portal')) {
     app.use(captiveApiRouter(deps));
     app.use(privacyRouter(deps));

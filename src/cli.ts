@@ -16,7 +16,7 @@ program
   .description('run the portal (config from THRESHOLD_CONFIG and environment variables)')
   .action(async () => {
     const config = loadOrExit();
-    const logger = createLogger(config.logLevel);
+    const logger = createLogger(config.logLevel, undefined, config.logFormat);
     try {
       // Loaded here, not at the top: `threshold agent run` on a public PC never needs the server.
       const { serve } = require('./main') as typeof import('./main');
@@ -45,7 +45,7 @@ configCmd
   });
 
 // ---- Staff console: `threshold staff add|reset-password|list` ----
-registerStaffCommands(program, () => loadOrExit());
+registerStaffCommands(program, () => loadStoreOrExit());
 
 function loadOrExit(file?: string) {
   try {
@@ -57,6 +57,23 @@ function loadOrExit(file?: string) {
     }
     throw err;
   }
+}
+
+/**
+ * The configuration for a command that reads the store: says which store it uses (on stderr,
+ * so output stays scriptable) and stops with the fix when there is no store there.
+ */
+function loadStoreOrExit() {
+  const config = loadOrExit();
+  // Loaded here: the store modules are not needed by `threshold agent` on a public PC.
+  const { describeStore, missingStoreProblem } = require('./store/store-location') as typeof import('./store/store-location');
+  const problem = missingStoreProblem(config, process.env.THRESHOLD_CONFIG);
+  if (problem) {
+    console.error(problem);
+    process.exit(1);
+  }
+  console.error(`Using ${describeStore(config)}.`);
+  return config;
 }
 
 // --- nftables gateway (issue 3) ---
@@ -72,7 +89,7 @@ program
   });
 
 // Public workstations (issue 5): codes and retiring on the gateway, the agent on the PCs.
-registerWorkstationCommands(program, () => loadOrExit());
+registerWorkstationCommands(program, () => loadStoreOrExit());
 registerAgentCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

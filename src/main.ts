@@ -5,10 +5,12 @@ import https from 'node:https';
 import type { Config } from './config/schema';
 import { createApp, type Surface } from './app';
 import { buildDeps } from './build-deps';
+import { periodicJobs, scheduleJobs } from './jobs/periodic-jobs';
 import { createLogger, type Logger } from './logger';
 import { createProbeHandler } from './portal/probes';
 import { splashUrl } from './portal/urls';
 import type { Deps } from './deps';
+import { applyIdleTimeout, serverOptions, type ServerTimeouts } from './http/server-timeouts';
 
 export interface Running {
   deps: Deps;
@@ -17,7 +19,7 @@ export interface Running {
 }
 
 /** Starts Threshold with a validated configuration. Resolves once every listener is up. */
-export async function serve(config: Config, logger: Logger = createLogger(config.logLevel), overrides: Partial<Deps> = {}): Promise<Running> {
+export async function serve(config: Config, logger: Logger = createLogger(config.logLevel, undefined, config.logFormat), overrides: Partial<Deps> = {}): Promise<Running> {
   const deps = await buildDeps(config, logger, overrides);
   await deps.sessions.policies.refresh();
   await deps.sessions.start();
@@ -31,28 +33,29 @@ export async function serve(config: Config, logger: Logger = createLogger(config
   const agentOnHttp: Surface[] = config.agentOverHttp ? ['agent'] : [];
   const portal = createApp(deps, { surfaces: ['portal', ...agentOnHttp] });
   const servers: (http.Server | https.Server)[] = [];
-  const httpServer = http.createServer((req, res) => {
+  const timeouts = { requestSeconds: config.requestTimeoutSeconds };
+  const httpServer = http.createServer(serverOptions(timeouts), (req, res) => {
     if (!probes(req, res)) portal(req, res);
   });
-  servers.push(await listen(httpServer, config.port, config.host));
+  servers.push(await listen(httpServer, config.port, config.host, timeouts));
   logger.info({ port: config.port }, `portal listening on http://${displayHost(config.host)}:${config.port}`);
   if (config.agentOverHttp) logger.warn('agent API served over plain HTTP (AGENT_OVER_HTTP=true): for development only, tokens cross the network in clear');
 
   if (config.httpsPort && config.tlsCert && config.tlsKey) {
     const secureApp = createApp(deps, { surfaces: ['portal', 'agent'], secure: true });
     const tls = { cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) };
-    const httpsServer = https.createServer(tls, (req, res) => {
+    const httpsServer = https.createServer({ ...serverOptions(timeouts), ...tls }, (req, res) => {
       if (!probes(req, res)) secureApp(req, res);
     });
-    servers.push(await listen(httpsServer, config.httpsPort, config.host));
+    servers.push(await listen(httpsServer, config.httpsPort, config.host, timeouts));
     logger.info({ port: config.httpsPort }, `portal (HTTPS, RFC 8908 API, agent API) listening on port ${config.httpsPort}`);
   }
 
   // ---- Staff console: its own listener, loopback by default (STAFF_HOST, STAFF_PORT) ----
   const staffTls = config.tlsCert && config.tlsKey ? { cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) } : undefined;
   const staffApp = createApp(deps, { surfaces: ['staff'], secure: Boolean(staffTls) });
-  const staffServer = staffTls ? https.createServer(staffTls, staffApp) : http.createServer(staffApp);
-  servers.push(await listen(staffServer, config.staffPort, config.staffHost));
+  const staffServer = staffTls ? https.createServer({ ...serverOptions(timeouts), ...staffTls }, staffApp) : http.createServer(serverOptions(timeouts), staffApp);
+  servers.push(await listen(staffServer, config.staffPort, config.staffHost, timeouts));
   const staffUrl = `${staffTls ? 'https' : 'http'}://${displayHost(config.staffHost)}:${config.staffPort}`;
   // The log's redaction would blank an address, so a loopback console is logged as localhost.
   const loggedUrl = isLoopback(config.staffHost) ? `${staffTls ? 'https' : 'http'}://localhost:${config.staffPort}` : staffUrl;
@@ -66,19 +69,7 @@ export async function serve(config: Config, logger: Logger = createLogger(config
     console.log(`\nNo staff admin account exists yet. To create the first one, open (once):\n  ${staffUrl}/staff/setup?token=${setupToken}\nor run: threshold staff add <name> --role admin\n`);
   }
 
-  const jobs = [
-    every(5_000, () => deps.sessions.tick(), logger, 'session tick'),
-    every(30_000, async () => {
-      await deps.sessions.policies.refresh();
-      await deps.sessions.reconcile();
-      await deps.sessions.restoreMissing();
-    }, logger, 'reconcile'),
-    every(10 * 60_000, async () => {
-      await deps.sessions.pruneKeys();
-      await deps.store.sweep(deps.clock.now());
-      await deps.firewall.refresh?.();
-    }, logger, 'sweep'),
-  ];
+  const stopJobs = scheduleJobs(periodicJobs(deps), logger);
 
   let stopped = false;
   return {
@@ -87,7 +78,7 @@ export async function serve(config: Config, logger: Logger = createLogger(config
     async stop() {
       if (stopped) return;
       stopped = true;
-      jobs.forEach(clearInterval);
+      stopJobs();
       await Promise.all(servers.map((s) => new Promise<void>((r) => { s.close(() => r()); s.closeAllConnections?.(); })));
       // The firewall keeps its timeouts: the kernel goes on enforcing them while we are down.
       await deps.firewall.close();
@@ -97,28 +88,16 @@ export async function serve(config: Config, logger: Logger = createLogger(config
   };
 }
 
-function listen<S extends http.Server | https.Server>(server: S, port: number, host: string): Promise<S> {
+function listen<S extends http.Server | https.Server>(server: S, port: number, host: string, timeouts: ServerTimeouts): Promise<S> {
   return new Promise((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EADDRINUSE') reject(new Error(`port ${port} is already in use: stop the other program or set PORT to a free port`));
       else if (err.code === 'EACCES') reject(new Error(`not allowed to listen on port ${port}: use a port above 1023 or give the service CAP_NET_BIND_SERVICE`));
       else reject(err);
     });
+    applyIdleTimeout(server, timeouts);
     server.listen(port, host, () => resolve(server));
   });
-}
-
-function every(ms: number, fn: () => Promise<unknown>, logger: Logger, name: string): NodeJS.Timeout {
-  let running = false;
-  return setInterval(() => {
-    if (running) return;
-    running = true;
-    fn()
-      .catch((err: unknown) => logger.error({ err, job: name }, `${name} failed`))
-      .finally(() => {
-        running = false;
-      });
-  }, ms);
 }
 
 function isLoopback(host: string): boolean {

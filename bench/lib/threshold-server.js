@@ -1,8 +1,7 @@
 // Bench child: the real Threshold server (dist/main.js serve()) on loopback, driven over IPC:
-// grant sessions in-process, report memory, stop. Forked by the benchmarks, never run by hand.
-const { monitorEventLoopDelay } = require('node:perf_hooks');
-const { setTimeout } = require('node:timers');
+// grant sessions in-process, report memory, run its periodic jobs, stop. Forked by the benchmarks, never run by hand.
 const { requireDist } = require('./common');
+const { addOtherGateways, jobDuring, staffPage } = require('./server-jobs');
 
 const { serve } = requireDist('main');
 const { configSchema } = requireDist('config/schema');
@@ -33,27 +32,6 @@ async function grantMany(running, { from = 0, count, concurrency = 1, clients })
   return { granted: list.length - refused, refused, ms, live: running.deps.sessions.live.size };
 }
 
-/**
- * Runs the server's periodic jobs once now (as main.ts's timers would): how long each takes, and
- * the longest the event loop (so every probe) was held up while it ran.
- */
-async function jobs(sessions) {
-  const timed = async (fn) => {
-    const delay = monitorEventLoopDelay({ resolution: 1 });
-    delay.enable();
-    // The monitor counts from its first tick: let it tick before the job can hold the loop.
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    const started = process.hrtime.bigint();
-    await fn();
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    // Let the monitor's timer fire once more, so a job that never yielded is counted too.
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    delay.disable();
-    return { ms, maxBlockMs: delay.max / 1e6 };
-  };
-  return { reconcile: await timed(() => sessions.reconcile()), tick: await timed(() => sessions.tick()) };
-}
-
 function memory() {
   // Two full collections so what is left is what the server holds, not garbage.
   if (globalThis.gc) {
@@ -61,7 +39,8 @@ function memory() {
     globalThis.gc();
   }
   const m = process.memoryUsage();
-  return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers };
+  // maxRSS (KiB): the high-water mark since the process started, GC or not.
+  return { peakRss: process.resourceUsage().maxRSS * 1024, rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers };
 }
 
 /**
@@ -109,7 +88,9 @@ async function main() {
       let result;
       if (msg.cmd === 'grant') result = await grantMany(running, msg);
       else if (msg.cmd === 'memory') result = memory();
-      else if (msg.cmd === 'jobs') result = await jobs(running.deps.sessions);
+      else if (msg.cmd === 'job-during') result = await jobDuring(running, msg);
+      else if (msg.cmd === 'other-gateways') result = await addOtherGateways(running, msg);
+      else if (msg.cmd === 'staff-page') result = await staffPage(running, msg);
       else if (msg.cmd === 'accept-times') result = takeAcceptTimes();
       else if (msg.cmd === 'cpu') result = process.cpuUsage();
       else throw new Error(`unknown command ${msg.cmd}`);

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { systemClock } from '../domain/clock';
-import { createLogger } from '../logger';
+import { createLogger, logFormatFrom } from '../logger';
 import { Agent } from './agent';
 import { defaultConfigPath, readAgentConfig } from './config';
 import { enrolAgent } from './enrol';
@@ -42,12 +42,13 @@ export function registerAgentCommands(program: Command): void {
     .option('--once', 'send one report and exit (0 when it was delivered): for install checks')
     .action(async (o: { config: string; once?: boolean }) => {
       let config;
+      let logger;
       try {
         config = readAgentConfig(o.config);
+        logger = createLogger(process.env.LOG_LEVEL || 'info', undefined, logFormatFrom(process.env.LOG_FORMAT));
       } catch (err) {
         return fail(err);
       }
-      const logger = createLogger(process.env.LOG_LEVEL || 'info');
       const http = nodeHttp({
         server: config.server,
         ...(config.ca && { ca: fs.readFileSync(config.ca) }),

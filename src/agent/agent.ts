@@ -185,7 +185,9 @@ export class Agent {
   private async endSession(reason: EndedReason): Promise<Outcome> {
     const outcome = await this.runHook('onSessionEnd', { THRESHOLD_EVENT: 'session-end', THRESHOLD_END_REASON: reason });
     this.lastEnd = { at: this.d.clock.now(), outcome };
-    this.d.logger.info({ event: 'session.end', reason, wipe: outcome.ok ? 'ok' : outcome.reason }, 'kiosk session ended');
+    // No line per session (its time would mark one patron's end): only a wipe that failed, which
+    // staff must act on.
+    if (!outcome.ok) this.d.logger.warn({ event: 'wipe.failed', reason: outcome.reason }, 'the end-of-session wipe failed');
     await this.sendWipe(outcome);
     return outcome;
   }

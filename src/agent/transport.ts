@@ -44,6 +44,8 @@ export function nodeHttp(opts: TransportOptions): AgentHttp {
     : new http.Agent({ keepAlive: true, maxSockets: 2 });
   const send = secure ? https.request : http.request;
   const prefix = base.pathname.replace(/\/+$/, '');
+  // An IPv6 literal keeps its brackets in URL.hostname ("[::1]"); the socket wants the bare address.
+  const hostname = base.hostname.replace(/^\[(.*)\]$/, '$1');
 
   return {
     request(method, path, { body, token } = {}) {
@@ -52,7 +54,7 @@ export function nodeHttp(opts: TransportOptions): AgentHttp {
       if (payload) Object.assign(headers, { 'Content-Type': 'application/json', 'Content-Length': payload.length });
       if (token) headers.Authorization = `Bearer ${token}`;
       return new Promise<AgentResponse>((resolve, reject) => {
-        const req = send({ protocol: base.protocol, hostname: base.hostname, port: base.port, path: prefix + path, method, headers, agent, timeout: timeoutMs }, (res) => {
+        const req = send({ protocol: base.protocol, hostname, port: base.port, path: prefix + path, method, headers, agent, timeout: timeoutMs }, (res) => {
           const chunks: Buffer[] = [];
           let size = 0;
           res.on('data', (c: Buffer) => {

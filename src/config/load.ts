@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { configSchema, type Config } from './schema';
+import { redactUrlPasswords, shownValue } from './secrets';
 
 /** Environment variables and the config key each one sets. */
 export const ENV_KEYS = {
@@ -17,6 +18,7 @@ export const ENV_KEYS = {
   FIREWALL: { key: 'firewall', type: 'string' },
   TZ: { key: 'timezone', type: 'string' },
   LOG_LEVEL: { key: 'logLevel', type: 'string' },
+  LOG_FORMAT: { key: 'logFormat', type: 'string' },
   LIBRARY_NAME: { key: 'libraryName', type: 'string' },
   PORTAL_URL: { key: 'portalUrl', type: 'string' },
   GATEWAY_ID: { key: 'gatewayId', type: 'string' },
@@ -25,14 +27,22 @@ export const ENV_KEYS = {
   STAFF_PORT: { key: 'staffPort', type: 'number' },
   STAFF_HOST: { key: 'staffHost', type: 'string' },
   STAFF_SESSION_IDLE_MINUTES: { key: 'staffSessionIdleMinutes', type: 'number' },
+  REQUEST_TIMEOUT_SECONDS: { key: 'requestTimeoutSeconds', type: 'number' },
   CONTENT_DIR: { key: 'contentDir', type: 'string' },
   AGENT_OVER_HTTP: { key: 'agentOverHttp', type: 'string' },
+  MIN_CELL_SESSIONS: { key: 'minCellSessions', type: 'number' },
+  METRICS_TOKEN: { key: 'metricsToken', type: 'string' },
+  STAFF_LIMITER_KEY: { key: 'staffLimiterKey', type: 'string' },
 } as const;
 
 export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  /** Every problem, one line each; URL passwords masked, also those quoted in a JSON parser's message. */
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    const clean = problems.map(redactUrlPasswords);
+    super(`Invalid configuration:\n${clean.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
+    this.problems = clean;
   }
 }
 
@@ -79,9 +89,10 @@ function describeIssues(error: z.ZodError, raw: Record<string, unknown>, sources
     const key = path.join('.') || '(top level)';
     const top = path[0] ?? '';
     const where = sources.has(top) ? `${sources.get(top)} (${key})` : file ? `${key} in ${file}` : key;
+    // An unknown key's parent would be shown whole (at the top level, the whole config): the name says it.
+    if (issue.code === 'unrecognized_keys') return `${where}: ${issue.message}`;
     const value = valueAt(raw, issue.path as (string | number)[]);
-    const shown = value === undefined ? 'missing' : JSON.stringify(value);
-    return `${where}: got ${shown}; ${issue.message}`;
+    return `${where}: got ${shownValue(path.at(-1) ?? '', value)}; ${issue.message}`;
   });
 }
 

@@ -33,6 +33,8 @@ export const policySchema = z
     idleMinutes: z.number().int().min(0).max(1440).default(15),
     warningMinutes: z.number().int().min(0).max(120).default(5),
     allowExtend: z.boolean().default(true),
+    /** Whether patrons may extend a session a pass started; without it a pass gives its minutes and no more. */
+    extendPasses: z.boolean().default(false),
     openingHours: openingHoursSchema.default(null),
     closures: z
       .array(z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD'), reason: z.string().max(200).default('') }))
@@ -92,6 +94,8 @@ export const configSchema = z
       .refine(isValidTimezone, 'expected an IANA time zone such as Europe/Paris or America/Chicago')
       .default('UTC'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** `json` lines for log shippers, or `pretty` readable lines for journalctl. */
+    logFormat: z.enum(['json', 'pretty']).default('json'),
     /** A name for this gateway, unique among gateways sharing one Redis. */
     gatewayId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'expected lower-case letters, digits and dashes, at most 32').default('gw1'),
     statsRetentionDays: z.number().int().min(1).max(3650).default(730),
@@ -100,6 +104,8 @@ export const configSchema = z
      * away and patrons are admitted from what this gateway knows (docs/multi-branch.md).
      */
     storeTimeoutMs: z.number().int().min(100).max(30_000).default(1000),
+    /** Every listener cuts a request whose headers and body take longer than this (see src/http/server-timeouts.ts). */
+    requestTimeoutSeconds: z.number().int().min(1).max(300).default(20),
     // ---- Staff console ----
     /** The staff console's own listener; keep it off the patrons' network. */
     staffPort: z.number().int().min(1).max(65535).default(8081),
@@ -137,6 +143,13 @@ export const configSchema = z
       .default([]),
     // Public workstations (issue 5): the agent API is on the HTTPS listener; plain HTTP only for development.
     agentOverHttp: z.union([z.boolean(), z.stringbool()], { error: 'expected true or false' }).default(false),
+    // --- Published figures and gateway-local keys (issue 9) ---
+    /** k: no published figure (statistics page, CSV, chart, /metrics) describes fewer sessions than this. */
+    minCellSessions: z.number().int().min(2, 'expected at least 2: a figure about one session singles a patron out').max(100).default(5),
+    /** The bearer token /metrics asks for; without it /metrics answers 401 to everyone. */
+    metricsToken: z.string().min(32, 'expected a token of at least 32 characters, e.g. from `openssl rand -base64 32`').optional(),
+    /** Key for the staff sign-in limiter, the same on every gateway to share counts; kept in the gateway's config, never in the store. Unset: a random key per process. */
+    staffLimiterKey: z.string().min(32, 'expected a key of at least 32 characters, e.g. from `openssl rand -base64 32`').optional(),
   })
   .strict()
   .superRefine((c, ctx) => {

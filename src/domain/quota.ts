@@ -71,12 +71,17 @@ export function shortenedEnd(
   return Math.max(end, now);
 }
 
+/** Whether a patron may extend a session opened this way at all: a pass gives its minutes only, unless the policy says more. */
+export function mayExtend(policy: Pick<Policy, 'allowExtend' | 'extendPasses'>, via: 'click-through' | 'pass'): boolean {
+  return policy.allowExtend && (via !== 'pass' || policy.extendPasses);
+}
+
 /**
  * Whether extending could add time now, judged from memory (the allowance left is not known
  * here): `planExtend` tops up to one session length, so at least a minute must be missing.
  */
-export function couldExtend(policy: Pick<Policy, 'allowExtend' | 'sessionMinutes'>, secondsLeft: number): boolean {
-  return policy.allowExtend && secondsLeft <= policy.sessionMinutes * 60 - MIN_GRANT_SECONDS;
+export function couldExtend(policy: Pick<Policy, 'allowExtend' | 'extendPasses' | 'sessionMinutes'>, secondsLeft: number, via: 'click-through' | 'pass' = 'click-through'): boolean {
+  return mayExtend(policy, via) && secondsLeft <= policy.sessionMinutes * 60 - MIN_GRANT_SECONDS;
 }
 
 export function allowanceLeft(policy: Pick<Policy, 'dailyMinutes'>, usedSeconds: number): number {

@@ -5,8 +5,23 @@ import fs from 'node:fs';
 import ipaddr from 'ipaddr.js';
 
 export interface NeighbourTable {
-  lookup(ip: string): string | undefined;
+  /**
+   * The MAC of a neighbour, from a table read at most a second ago. With `fresh` (before a grant
+   * seals a new session) a miss re-reads the table first, so a client that arrived since the
+   * last read is not sealed without its MAC.
+   */
+  lookup(ip: string, opts?: { fresh?: boolean }): string | undefined;
 }
+
+/** How often the table is read for ordinary lookups. */
+export const NEIGHBOUR_CACHE_MS = 1000;
+/**
+ * Re-reads on misses before grants, at most this many a second (a flood of grants from unknown
+ * addresses cannot turn into a flood of reads); misses in the same millisecond share one read.
+ * A client's entry is in the kernel's table before its first request (its TCP handshake put it
+ * there), so one read after the request finds it.
+ */
+export const NEIGHBOUR_REREADS_PER_SECOND = 100;
 
 /** `ip -6 neigh show`, the IPv6 neighbour table (the kernel has no /proc file for it). */
 export function ipNeighShow(): string {
@@ -15,13 +30,16 @@ export function ipNeighShow(): string {
 
 /**
  * Reads /proc/net/arp (IPv4) and `ip -6 neigh show` (IPv6), each cached for a second so a burst
- * of requests reads it once. The IPv6 table is only read when an IPv6 client asks.
+ * of requests reads it once, and re-read on a miss before a grant (bounded, see above). The
+ * IPv6 table is only read when an IPv6 client asks.
  */
 export class ProcNeighbourTable implements NeighbourTable {
   private v4 = new Map<string, string>();
   private v6 = new Map<string, string>();
   private v4ReadAt = -Infinity;
   private v6ReadAt = -Infinity;
+  /** Re-reads on a miss in the current second: [second, count]. */
+  private rereads: [number, number] = [-1, 0];
 
   constructor(
     private readonly file = '/proc/net/arp',
@@ -29,13 +47,24 @@ export class ProcNeighbourTable implements NeighbourTable {
     private readonly readIpv6: () => string = ipNeighShow,
   ) {}
 
-  lookup(ip: string): string | undefined {
-    if (ip.includes(':')) {
-      if (this.now() - this.v6ReadAt > 1000) this.refreshV6();
-      return this.v6.get(ip);
-    }
-    if (this.now() - this.v4ReadAt > 1000) this.refreshV4();
-    return this.v4.get(ip);
+  lookup(ip: string, opts: { fresh?: boolean } = {}): string | undefined {
+    const v6 = ip.includes(':');
+    const age = () => this.now() - (v6 ? this.v6ReadAt : this.v4ReadAt);
+    const refresh = () => (v6 ? this.refreshV6() : this.refreshV4());
+    const table = () => (v6 ? this.v6 : this.v4);
+    if (age() > NEIGHBOUR_CACHE_MS) refresh();
+    const found = table().get(ip);
+    if (found || !opts.fresh || age() <= 0 || !this.takeReread()) return found;
+    refresh();
+    return table().get(ip);
+  }
+
+  private takeReread(): boolean {
+    const second = Math.floor(this.now() / 1000);
+    if (this.rereads[0] !== second) this.rereads = [second, 0];
+    if (this.rereads[1] >= NEIGHBOUR_REREADS_PER_SECOND) return false;
+    this.rereads[1] += 1;
+    return true;
   }
 
   private refreshV4(): void {

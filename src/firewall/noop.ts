@@ -1,7 +1,8 @@
-// The noop firewall: remembers what it was told and logs aggregate events only. For laptops,
+// The noop firewall: remembers what it was told and logs nothing per client. For laptops,
 // demos and tests; it enforces nothing.
 import type { Logger } from '../logger';
 import type { Clock } from '../domain/clock';
+import { forEachChunk } from '../jobs/chunks';
 import type { Firewall, FirewallClient, FirewallEntry } from './types';
 
 export class NoopFirewall implements Firewall {
@@ -20,24 +21,25 @@ export class NoopFirewall implements Firewall {
   async allow(clients: FirewallClient[]): Promise<void> {
     const now = this.clock.now();
     for (const c of clients) this.entries.set(c.ip, { mac: c.mac, expiresAt: now + c.timeoutSeconds * 1000 });
-    this.logger.debug({ firewall: this.name, allowed: clients.length }, 'clients allowed');
   }
 
   async revoke(clients: Pick<FirewallClient, 'ip' | 'mac'>[]): Promise<void> {
     for (const c of clients) this.entries.delete(c.ip);
-    this.logger.debug({ firewall: this.name, revoked: clients.length }, 'clients revoked');
   }
 
   async list(): Promise<FirewallEntry[]> {
     const now = this.clock.now();
     const out: FirewallEntry[] = [];
-    for (const [ip, e] of this.entries) {
-      if (e.expiresAt <= now) {
-        this.entries.delete(ip);
-        continue;
+    // In chunks, as the session jobs walk their sessions: a gateway may hold 100,000 clients.
+    await forEachChunk(this.entries, (chunk) => {
+      for (const [ip, e] of chunk) {
+        if (e.expiresAt <= now) {
+          this.entries.delete(ip);
+          continue;
+        }
+        out.push({ ip, ...(e.mac ? { mac: e.mac } : {}), expiresInSeconds: Math.ceil((e.expiresAt - now) / 1000) });
       }
-      out.push({ ip, ...(e.mac ? { mac: e.mac } : {}), expiresInSeconds: Math.ceil((e.expiresAt - now) / 1000) });
-    }
+    });
     return out;
   }
 

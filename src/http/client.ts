@@ -4,23 +4,26 @@ import { normaliseIp } from '../domain/subnets';
 import type { ClientAddress } from '../sessions/session-service';
 import type { NeighbourTable } from '../firewall/neighbours';
 
-/** Finds the client of a request. Tests inject one that reads a test header. */
-export type ClientResolver = (req: IncomingMessage) => ClientAddress;
+/**
+ * Finds the client of a request. Tests inject one that reads a test header. `fresh` is asked for
+ * where a session is about to be granted: a neighbour-table miss is re-read first.
+ */
+export type ClientResolver = (req: IncomingMessage, opts?: { fresh?: boolean }) => ClientAddress;
 
 /** The socket's remote address is the only source trusted: no X-Forwarded-For on a captive LAN. */
 export function socketClientResolver(neighbours?: NeighbourTable): ClientResolver {
-  return (req) => {
+  return (req, opts) => {
     const ip = normaliseIp(req.socket.remoteAddress ?? '0.0.0.0');
-    const mac = neighbours?.lookup(ip);
+    const mac = neighbours?.lookup(ip, opts);
     return mac ? { ip, mac } : { ip };
   };
 }
 
 /** Only for tests and benchmarks: the client address comes from the X-Test-Client header. */
 export function headerClientResolver(fallback: ClientResolver = socketClientResolver()): ClientResolver {
-  return (req) => {
+  return (req, opts) => {
     const h = req.headers['x-test-client'];
-    if (typeof h !== 'string') return fallback(req);
+    if (typeof h !== 'string') return fallback(req, opts);
     const [ip, mac] = h.split(',').map((s) => s.trim());
     return mac ? { ip: ip!, mac } : { ip: ip! };
   };

@@ -31,4 +31,12 @@ export const enPrivacy = {
   'privacy.rights': 'Your rights',
   'privacy.rightsBody': 'You do not have to give any personal information to use this service. If you have questions about privacy, ask library staff; they can explain this notice and how the service works.',
   'privacy.technical': 'Technical detail: data store {store}, firewall {firewall}.',
+  // Published figures, logs and staff records (issue 9).
+  'privacy.smallCells':
+    'No figure the library publishes (its statistics pages, exports, yearly totals or monitoring) describes fewer than {k} sessions: a smaller figure is withheld and shown as "fewer than {k}", and totals count only the figures shown, so they cannot be subtracted to find one person.',
+  'privacy.auditTitle': 'When staff help you',
+  'privacy.audit':
+    'When staff extend or end your session, the staff audit log records which staff member did it and in which network area, to the nearest {precision}: never your session code or anything about your device. It is kept for {retention}. A used access pass is only marked as used: not by which session or when.',
+  'privacy.logCounts':
+    'The logs have no line per session either: every {period} they give only how many sessions started, were extended and ended, each number only when it is at least {k}.',
 } as const;

@@ -31,4 +31,12 @@ export const esPrivacy = {
   'privacy.rights': 'Sus derechos',
   'privacy.rightsBody': 'No tiene que dar ningún dato personal para usar este servicio. Si tiene preguntas sobre la privacidad, consulte al personal de la biblioteca: pueden explicarle este aviso y cómo funciona el servicio.',
   'privacy.technical': 'Detalle técnico: almacenamiento {store}, cortafuegos {firewall}.',
+  // Published figures, logs and staff records (issue 9).
+  'privacy.smallCells':
+    'Ninguna cifra que publica la biblioteca (páginas de estadísticas, exportaciones, totales anuales o supervisión) se refiere a menos de {k} sesiones: una cifra menor se oculta y se muestra como «menos de {k}», y los totales solo suman las cifras mostradas, así que no se pueden restar para encontrar a una persona.',
+  'privacy.auditTitle': 'Cuando el personal le ayuda',
+  'privacy.audit':
+    'Cuando el personal amplía o termina su sesión, el registro del personal anota quién lo hizo y en qué zona de la red, con una precisión de {precision}: nunca su código de sesión ni nada sobre su dispositivo. Se guarda durante {retention}. Un pase de acceso usado solo se marca como usado, sin decir por qué sesión ni cuándo.',
+  'privacy.logCounts':
+    'Los registros tampoco tienen una línea por sesión: cada {period} solo indican cuántas sesiones empezaron, se ampliaron y terminaron, cada número solo si llega al menos a {k}.',
 };

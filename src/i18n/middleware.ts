@@ -2,6 +2,7 @@
 // views its translator, writing direction, a language switcher and links that keep the choice.
 // No cookie: an explicit choice travels in the links, forms and redirects of the pages.
 import type { Request, RequestHandler, Response } from 'express';
+import { isLocalPath } from '../http/local-path';
 import { LANGUAGES, SUPPORTED, isLang, negotiate, type Lang } from './languages';
 import { translator, type Translate } from './translate';
 
@@ -40,7 +41,7 @@ export function languageMiddleware(opts: { portalUrl?: string; only?: Lang } = {
 
 /** Adds lang=xx to a link to one of the portal's own pages; other links are left alone. */
 export function keepLanguage(url: string, lang: Lang, base?: string): string {
-  const local = (url.startsWith('/') && !url.startsWith('//')) || (base !== undefined && (url === base || url.startsWith(`${base}/`)));
+  const local = isLocalPath(url) || (base !== undefined && (url === base || url.startsWith(`${base}/`)));
   if (!local) return url;
   const hash = url.indexOf('#');
   const fragment = hash === -1 ? '' : url.slice(hash);
@@ -51,9 +52,12 @@ export function keepLanguage(url: string, lang: Lang, base?: string): string {
   return `${q === -1 ? rest : rest.slice(0, q)}?${params.toString()}${fragment}`;
 }
 
-/** The same page in another language; after a form post, the start page in that language. */
+/**
+ * The same page in another language; after a form post, or when the path asked for could lead
+ * off the portal ("//host", "/\host", encoded forms), the start page in that language.
+ */
 function switchTo(req: Request, lang: Lang): string {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return keepLanguage('/', lang);
+  if ((req.method !== 'GET' && req.method !== 'HEAD') || !isLocalPath(req.originalUrl)) return keepLanguage('/', lang);
   return keepLanguage(req.originalUrl, lang);
 }
 

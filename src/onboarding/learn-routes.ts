@@ -95,7 +95,8 @@ async function placeholderValues(deps: Deps, req: Request, t: Translate): Promis
   const facts = await privacyFacts(deps, t);
   const zone = deps.sessions.zones.zoneFor(deps.resolveClient(req).ip);
   const limits = facts.zones.find((z) => z.id === zone?.id) ?? facts.zones[0]!;
-  return { library: facts.library, session: limits.session, daily: limits.daily, grace: facts.grace, keyDays: facts.keyDays, retention: facts.retention };
+  return { library: facts.library, session: limits.session, daily: limits.daily, grace: facts.grace, keyDays: facts.keyDays, retention: facts.retention,
+    minCell: facts.minCell, auditRetention: facts.auditRetention, auditPrecision: facts.auditPrecision };
 }
 
 /** One more view this hour in the reader's zone, if it is known. A failing count never hides a lesson. */

@@ -6,6 +6,7 @@ import path from 'node:path';
 import vm from 'node:vm';
 import type * as MarkedModule from 'marked' with { 'resolution-mode': 'import' };
 import type { Tokens } from 'marked' with { 'resolution-mode': 'import' };
+import { isLocalPath } from '../http/local-path';
 
 /**
  * marked ships as an ES module only, which this CommonJS build cannot require on every Node 20
@@ -25,7 +26,10 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-const SAFE_LINK = /^(https?:\/\/|mailto:|tel:|\/(?!\/)|#)/i;
+/** The documented rule: links go to https://, mailto:, tel: or the portal's own pages, nowhere else. */
+function safeLink(href: string): boolean {
+  return /^(https:\/\/|mailto:|tel:)/i.test(href) || isLocalPath(href);
+}
 
 /** Returns a function that turns Markdown into safe HTML. */
 export function markdownRenderer(): (markdown: string) => string {
@@ -43,8 +47,8 @@ export function markdownRenderer(): (markdown: string) => string {
       },
       link({ href, title, tokens }: Tokens.Link) {
         const inner = this.parser.parseInline(tokens);
-        if (!SAFE_LINK.test(href)) return inner;
-        const external = /^https?:/i.test(href);
+        if (!safeLink(href)) return inner;
+        const external = /^https:/i.test(href);
         const attrs = [`href="${escapeHtml(href)}"`];
         if (title) attrs.push(`title="${escapeHtml(title)}"`);
         // No Referer: the site a patron goes to need not learn they came from the library's portal.

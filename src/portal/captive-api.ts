@@ -19,7 +19,7 @@ export function captiveApiRouter(deps: Deps): Router {
     if (session) {
       const policy = deps.sessions.policies.peek(session.record.zoneId);
       body['seconds-remaining'] = deps.sessions.secondsLeft(session);
-      body['can-extend-session'] = policy ? couldExtend(policy, deps.sessions.secondsLeft(session)) : false;
+      body['can-extend-session'] = policy ? couldExtend(policy, deps.sessions.secondsLeft(session), session.record.via) : false;
       // Only when the zone has a data allowance (and a firewall that counts bytes).
       const bytes = deps.sessions.bytesLeft(session);
       if (bytes !== undefined) body['bytes-remaining'] = bytes;

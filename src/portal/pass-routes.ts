@@ -26,7 +26,7 @@ export function passRouter(deps: Deps, csrf: Csrf): Router {
   });
 
   r.post('/redeem', limit, csrf.protect, csrf.provide, async (req, res) => {
-    const client = deps.resolveClient(req);
+    const client = deps.resolveClient(req, { fresh: true });
     if (deps.sessions.lookup(client.ip)) return res.redirect(303, '/status');
     const info = await deps.sessions.describe(client);
     if (!info) return res.status(403).render('portal/no-zone');

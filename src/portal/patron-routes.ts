@@ -2,6 +2,7 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../deps';
+import { mayExtend } from '../domain/quota';
 import type { Csrf } from '../http/csrf';
 import { patronError } from '../http/errors';
 import type { GrantResult } from '../sessions/session-service';
@@ -28,7 +29,8 @@ export function patronRouter(deps: Deps, csrf: Csrf): Router {
   router.post('/accept', limit, csrf.protect, csrf.provide, async (req, res) => {
     const parsed = acceptForm.safeParse(req.body ?? {});
     if (!parsed.success) throw patronError(400, 'bad_request', 'error.acceptMissing');
-    const client = deps.resolveClient(req);
+    // Fresh: the grant seals the MAC, so a neighbour-table miss is re-read first.
+    const client = deps.resolveClient(req, { fresh: true });
     // A zone that requires a pass is entered through the pass form (/redeem), never by a click.
     const zone = deps.sessions.zones.zoneFor(client.ip);
     if (zone && !deps.sessions.lookup(client.ip) && (await deps.sessions.policies.get(zone.id)).accessMode === 'pass') {
@@ -55,7 +57,7 @@ export function patronRouter(deps: Deps, csrf: Csrf): Router {
       leftText: formatDuration(t, left),
       endsAt: session.record.endsAt,
       code: session.record.code,
-      canExtend: Boolean(policy?.allowExtend),
+      canExtend: policy ? mayExtend(policy, session.record.via) : false,
       warning: policy ? left <= policy.warningMinutes * 60 : false,
       warningSeconds: policy ? policy.warningMinutes * 60 : 0,
       notice: notice === 'extended' || notice === 'not-extended' ? notice : undefined,

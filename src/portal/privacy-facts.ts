@@ -3,6 +3,8 @@
 import type { Deps } from '../deps';
 import { KEY_DAYS_KEPT } from '../privacy/day-keys';
 import { SESSION_GRACE_MS } from '../store/types';
+import { LOG_SUMMARY_MINUTES } from '../sessions/session-log';
+import { AUDIT_TIME_PRECISION_MS } from '../staff/audit-log';
 import { formatDuration, type Translate } from '../i18n/translate';
 
 /** A zone's limits, worded in the patron's language. */
@@ -27,6 +29,15 @@ export interface PrivacyFacts {
   retention: string;
   storeKind: string;
   firewall: string;
+  // Published figures, logs and staff records (issue 9): the same settings and constants the code uses.
+  /** k: the fewest sessions a published figure describes (minCellSessions). */
+  minCell: string;
+  /** How long the staff audit log is kept (auditRetentionDays). */
+  auditRetention: string;
+  /** The precision of audit times (AUDIT_TIME_PRECISION_MS). */
+  auditPrecision: string;
+  /** How often the log's session counts are written (LOG_SUMMARY_MINUTES). */
+  logSummary: string;
 }
 
 export async function privacyFacts(deps: Deps, t: Translate): Promise<PrivacyFacts> {
@@ -49,5 +60,9 @@ export async function privacyFacts(deps: Deps, t: Translate): Promise<PrivacyFac
     retention: t('count.days', { n: deps.config.statsRetentionDays }),
     storeKind: deps.store.kind,
     firewall: deps.firewall.name,
+    minCell: String(deps.config.minCellSessions),
+    auditRetention: t('count.days', { n: deps.config.auditRetentionDays }),
+    auditPrecision: formatDuration(t, AUDIT_TIME_PRECISION_MS / 1000),
+    logSummary: formatDuration(t, LOG_SUMMARY_MINUTES * 60),
   };
 }

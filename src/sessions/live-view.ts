@@ -8,6 +8,8 @@ export interface LiveSession {
   mac?: string;
   /** Last byte count the firewall reported, to notice activity. */
   lastBytes?: number;
+  /** The reconcile pass that last found this session in the store (see SessionSync). */
+  seenInPass?: number;
 }
 
 export class LiveView {
@@ -15,6 +17,11 @@ export class LiveView {
   private readonly byId = new Map<string, LiveSession>();
   /** Sessions held per zone (ended ones included until swept), so a grant need not scan. */
   private readonly perZone = new Map<string, number>();
+  /**
+   * Ids of sessions that ended here, each until its record is gone from the store: a read of
+   * the store taken before the end (a reconcile) cannot bring the session back.
+   */
+  private readonly ended = new Map<string, number>();
 
   /** The live session of a client address, if it has one that has not ended at `now`. */
   forIp(ip: string, now: number): LiveSession | undefined {
@@ -22,17 +29,40 @@ export class LiveView {
     return s && s.record.endsAt > now ? s : undefined;
   }
 
+  /** The session holding an address, ended or not (until it is deleted). */
+  holder(ip: string): LiveSession | undefined {
+    return this.byIp.get(ip);
+  }
+
   byIdOf(id: string): LiveSession | undefined {
     return this.byId.get(id);
   }
 
-  set(s: LiveSession): void {
+  /** Adds or replaces a session; a session that ended here is never added again (returns false). */
+  set(s: LiveSession): boolean {
+    if (this.ended.has(s.record.id)) return false;
     const old = this.byId.get(s.record.id);
     if (old && old.ip !== s.ip) this.byIp.delete(old.ip);
     if (old) this.bump(old.record.zoneId, -1);
     this.bump(s.record.zoneId, 1);
     this.byIp.set(s.ip, s);
     this.byId.set(s.record.id, s);
+    return true;
+  }
+
+  /** Removes a session for good: it cannot be set again before `until` (epoch ms). */
+  end(id: string, until: number): LiveSession | undefined {
+    this.ended.set(id, until);
+    return this.delete(id);
+  }
+
+  wasEnded(id: string): boolean {
+    return this.ended.has(id);
+  }
+
+  /** Forgets ended sessions whose records the store no longer returns at `now`. */
+  pruneEnded(now: number): void {
+    for (const [id, until] of this.ended) if (until <= now) this.ended.delete(id);
   }
 
   delete(id: string): LiveSession | undefined {
@@ -46,6 +76,11 @@ export class LiveView {
 
   all(): LiveSession[] {
     return [...this.byId.values()];
+  }
+
+  /** The sessions as a live iterator, for walking them in chunks without copying 100,000 of them. */
+  values(): IterableIterator<LiveSession> {
+    return this.byId.values();
   }
 
   /** Sessions held in a zone, in constant time (may include some that ended since the last sweep). */

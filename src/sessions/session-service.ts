@@ -5,7 +5,7 @@ import type { Config, Policy, Zone } from '../config/schema';
 import type { Clock } from '../domain/clock';
 import { addDays, nextMidnight, zonedTime } from '../domain/local-time';
 import { openStatus, type OpenStatus } from '../domain/opening-hours';
-import { allowanceLeft, planExtend, planGrant, shortenedEnd, type Refusal } from '../domain/quota';
+import { allowanceLeft, mayExtend, planExtend, planGrant, shortenedEnd, type Refusal } from '../domain/quota';
 import { ZoneResolver } from '../domain/zones';
 import type { Firewall } from '../firewall/types';
 import type { Logger } from '../logger';
@@ -15,9 +15,11 @@ import type { GrantCharge, SessionRecord, StatCounter, Store } from '../store/ty
 import { LiveView, type LiveSession } from './live-view';
 import { PolicyBook } from './policies';
 import { SessionSync, firewallClient } from './session-sync';
+import { SessionEventTally } from './session-log';
 import { SessionStats } from './session-stats';
 import { SessionSweep, bytesLeft } from './session-sweep';
-import { StoreBreaker, storeAway } from './store-breaker';
+import { SessionChanges } from './session-changes';
+import { StoreBreaker, guardedStore, storeAway } from './store-breaker';
 import { UsageView, WriteThrough } from './write-through';
 
 export interface ClientAddress {
@@ -43,12 +45,14 @@ export interface SessionServiceDeps {
   clock: Clock;
   random: RandomSource;
   logger: Logger;
-  /** The outage breaker of patron-path store calls (default: STORE_TIMEOUT_MS, STORE_RETRY_MS). */
+  /** The outage breaker of patron-path store calls (default: storeTimeoutMs, STORE_RETRY_MS). */
   breaker?: StoreBreaker;
 }
 
 export class SessionService {
   readonly live = new LiveView();
+  /** Session events counted for the periodic log summary (no log line per session). */
+  readonly tally = new SessionEventTally();
   readonly zones: ZoneResolver;
   readonly policies: PolicyBook;
   /** Grants in flight per address, so a double tap on the button starts one session. */
@@ -57,12 +61,11 @@ export class SessionService {
   private readonly sync: SessionSync;
   private readonly stats: SessionStats;
   private readonly sweep: SessionSweep;
+  private readonly changes: SessionChanges;
   /** Branch autonomy: the store's health on patron paths, grants not yet written, devices' usage as known here. */
   readonly breaker: StoreBreaker;
   private readonly unwritten: WriteThrough;
   private readonly usage = new UsageView();
-  /** Ids of sessions granted since the current reconcile began (its listing may predate them). */
-  private readonly recentGrants = new Set<string>();
 
   constructor(private readonly d: SessionServiceDeps) {
     this.zones = new ZoneResolver(d.config.zones);
@@ -70,10 +73,22 @@ export class SessionService {
     const guard = <T>(fn: () => Promise<T>): Promise<T> => this.breaker.run(fn);
     this.policies = new PolicyBook(d.config, d.store, () => d.clock.now(), undefined, guard);
     this.unwritten = new WriteThrough((g) => guard(() => d.store.grantSession(g.record, g.charge)), d.logger);
-    // Not in the store's listing yet: grants kept while it was away, and grants made while a reconcile lists it.
-    this.sync = new SessionSync(d, this.live, this.pending, () => new Set([...this.unwritten.ids(), ...this.recentGrants]));
+    // Grants kept while the store was away are not in its listing yet: not ended elsewhere.
+    this.sync = new SessionSync(d, this.live, this.pending, this.tally, () => this.unwritten.ids());
     this.stats = new SessionStats(d.store, d.config, d.clock, guard, d.logger);
     this.breaker.onBack(() => void this.writeThrough());
+    this.changes = new SessionChanges({
+      ...d,
+      // Extend, log out, end: bounded waits, and "one moment" (503) while the store is away.
+      store: guardedStore(d.store, this.breaker),
+      live: this.live,
+      stats: this.stats,
+      tally: this.tally,
+      usageExpiry: (day) => this.usageExpiry(day),
+      onEnd: (record, reason) => {
+        for (const listener of this.endListeners) listener(record, reason);
+      },
+    });
     this.sweep = new SessionSweep(d, this.live, this.policies, this.stats, (id, reason) => this.end(id, reason));
   }
 
@@ -192,14 +207,14 @@ export class SessionService {
       this.usage.remember(day, pseudonym, usedSeconds + plan.seconds);
       const session: LiveSession = { record, ip: client.ip, ...(client.mac ? { mac: client.mac } : {}) };
       this.live.set(session);
-      this.recentGrants.add(record.id);
       // The counters are sent now but not waited for: they never fail a grant (a failed one is
       // kept and retried), and the patron need not wait a round trip for them. Sent before any
       // later command on the same connection, so a read after the grant sees them.
       void this.stats.bump(zone.id, { sessionsStarted: 1, ...(via === 'pass' ? { passesRedeemed: 1 } : {}) });
       void this.stats.raisePeak(zone.id, this.live.heldInZone(zone.id));
-      await this.d.firewall.allow([firewallClient(session, now)]);
-      this.d.logger.info({ event: 'session.start', zone: zone.id, seconds: plan.seconds, via }, 'session started');
+      // The time left now, not at the start of the grant: the firewall never outlasts the record.
+      await this.d.firewall.allow([firewallClient(session, this.now)]);
+      this.tally.count('started');
       return { ok: true, session };
     }
   }
@@ -224,11 +239,6 @@ export class SessionService {
     if (this.unwritten.has(id)) throw storeAway();
   }
 
-  /** A store call on a patron path: bounded in time, "one moment" (503) when the store is away. */
-  private guarded<T>(fn: () => Promise<T>): Promise<T> {
-    return this.breaker.run(fn);
-  }
-
   /** Tops a client's session up to a full session length, as its allowance and the hours allow. */
   async extend(ip: string): Promise<ExtendResult> {
     const session = this.lookup(ip);
@@ -237,77 +247,39 @@ export class SessionService {
   }
 
   async extendSession(session: LiveSession, opts: { bySeconds?: number } = {}): Promise<ExtendResult> {
-    await this.settle(session.record.id);
-    const now = this.now;
-    const r = session.record;
-    const policy = await this.policies.get(r.zoneId);
-    const open = openStatus(policy, now, this.d.config.timezone);
-    const usedSeconds = await this.guarded(() => this.d.store.getUsage(r.day, r.pseudonym));
-    let endsAt: number;
-    let added: number;
-    if (opts.bySeconds !== undefined) {
-      // Staff extensions add the time asked for, still never past closing time.
-      endsAt = r.endsAt + opts.bySeconds * 1000;
-      if (open.closesAt !== undefined) endsAt = Math.min(endsAt, open.closesAt);
-      added = Math.floor((endsAt - r.endsAt) / 1000);
-      if (added <= 0) return { ok: false, reason: 'closed' };
-    } else {
+    const result = await this.extendById(session.record.id, opts);
+    return result.ok ? { ...result, session: this.live.byIdOf(session.record.id) ?? session } : result;
+  }
+
+  /**
+   * Extends a session of any gateway by compare-and-set, decided from the stored record: the
+   * patron's top-up (`planExtend`), or staff's `bySeconds` (never past closing time).
+   */
+  async extendById(id: string, opts: { bySeconds?: number } = {}): Promise<{ ok: true; addedSeconds: number } | Exclude<ExtendResult, { ok: true }>> {
+    await this.settle(id);
+    const result = await this.changes.move(id, async (r, now) => {
+      const policy = await this.policies.get(r.zoneId);
+      const open = openStatus(policy, now, this.d.config.timezone);
+      if (opts.bySeconds !== undefined) {
+        let endsAt = r.endsAt + opts.bySeconds * 1000;
+        if (open.closesAt !== undefined) endsAt = Math.min(endsAt, open.closesAt);
+        return endsAt - r.endsAt >= 1000 ? endsAt : { refuse: 'closed' as const };
+      }
+      // A pass gives its minutes; only a policy that says so lets a patron add to them.
+      if (!mayExtend(policy, r.via)) return { refuse: 'not-allowed' as const };
+      const usedSeconds = await this.breaker.run(() => this.d.store.getUsage(r.day, r.pseudonym));
       const plan = planExtend({ policy, now, usedSeconds, open, endsAt: r.endsAt });
-      if (!plan.ok) return { ok: false, reason: plan.reason };
-      endsAt = plan.endsAt;
-      added = plan.addedSeconds;
-    }
-    await this.guarded(() => this.d.store.addUsage(r.day, r.pseudonym, added, this.usageExpiry(r.day)));
-    await this.setEnd(session, endsAt);
-    this.d.logger.info({ event: 'session.extend', zone: r.zoneId, seconds: added }, 'session extended');
-    return { ok: true, session, addedSeconds: added };
+      return plan.ok ? plan.endsAt : { refuse: plan.reason };
+    });
+    if (!result.ok) return result;
+    this.tally.count('extended');
+    return { ok: true, addedSeconds: result.addedSeconds };
   }
 
-  /** Moves a session's end (never into the past) and tells the store and the firewall. */
-  async setEnd(session: LiveSession, endsAt: number): Promise<void> {
-    const now = this.now;
-    if (endsAt <= now) {
-      await this.end(session.record.id, 'staff');
-      return;
-    }
-    await this.settle(session.record.id);
-    const refund = Math.floor((session.record.endsAt - endsAt) / 1000);
-    if (refund > 0) await this.guarded(() => this.d.store.addUsage(session.record.day, session.record.pseudonym, -refund, this.usageExpiry(session.record.day)));
-    const record = { ...session.record, endsAt };
-    await this.guarded(() => this.d.store.putSession(record));
-    session.record = record;
-    this.live.set(session);
-    await this.d.firewall.allow([firewallClient(session, now)]);
-  }
-
-  /** Ends a session: revokes access, refunds unused allowance on logout, counts the minutes. */
+  /** Ends a session: revokes access, refunds unused allowance (not on expiry), counts the minutes. */
   async end(id: string, reason: EndReason): Promise<boolean> {
     await this.settle(id);
-    const session = this.live.delete(id);
-    const now = this.now;
-    let record: SessionRecord | undefined;
-    try {
-      record = session?.record ?? (await this.guarded(() => this.d.store.getSession(id)));
-      if (!record) return false;
-      const r = record;
-      if (reason !== 'expired' && r.endsAt > now) {
-        const unused = Math.floor((r.endsAt - now) / 1000);
-        if (unused > 0 && this.d.keys.get(r.day)) {
-          await this.guarded(() => this.d.store.addUsage(r.day, r.pseudonym, -unused, this.usageExpiry(r.day)));
-        }
-      }
-      await this.guarded(() => this.d.store.deleteSession(id));
-    } catch (err) {
-      // The store is away: the session stays as it was, for the patron to try again.
-      if (session) this.live.set(session);
-      throw err;
-    }
-    const endedAt = Math.min(now, record.endsAt);
-    if (session) await this.d.firewall.revoke([{ ip: session.ip, mac: session.mac }]);
-    await this.stats.bump(record.zoneId, { minutesUsed: Math.round((endedAt - record.startedAt) / 60_000) });
-    this.d.logger.info({ event: 'session.end', zone: record.zoneId, reason }, 'session ended');
-    for (const listener of this.endListeners) listener(record, reason);
-    return true;
+    return this.changes.end(id, reason);
   }
 
   /** Ends the session of a client address (the patron's own logout). */
@@ -316,18 +288,20 @@ export class SessionService {
     return s ? this.end(s.record.id, 'logout') : false;
   }
 
-  /** Shortens running sessions of a zone to a new policy (when staff choose to). Returns how many changed. */
-  async applyPolicyToRunning(zoneId: string, policy: Policy): Promise<number> {
-    const now = this.now;
-    const open = openStatus(policy, now, this.d.config.timezone);
+  /**
+   * Shortens running sessions of a zone to a new policy (when staff choose to), each by
+   * compare-and-set from its stored record; `records` defaults to this gateway's live sessions.
+   * Returns how many changed.
+   */
+  async applyPolicyToRunning(zoneId: string, policy: Policy, records: SessionRecord[] = this.live.all().map((s) => s.record)): Promise<number> {
     let changed = 0;
-    for (const s of this.live.all()) {
-      if (s.record.zoneId !== zoneId || s.record.endsAt <= now) continue;
-      const end = shortenedEnd(s.record, policy, open, now);
-      if (end < s.record.endsAt) {
-        await this.setEnd(s, end);
-        changed++;
-      }
+    for (const s of records) {
+      if (s.zoneId !== zoneId || s.endsAt <= this.now) continue;
+      const result = await this.changes.move(s.id, async (r, now) => {
+        const end = shortenedEnd(r, policy, openStatus(policy, now, this.d.config.timezone), now);
+        return end < r.endsAt ? end : { refuse: 'unchanged' as const };
+      });
+      if (result.ok) changed++;
     }
     return changed;
   }
@@ -342,12 +316,12 @@ export class SessionService {
     await this.writeThrough();
     // While the store is away there is nothing to reconcile with.
     if (this.breaker.away) return;
-    this.recentGrants.clear();
     return this.sync.reconcile();
   }
 
   /** Periodic work: writes through what was kept; ends sessions whose time, data or activity ran out; updates the peak. */
   async tick(): Promise<void> {
+    this.live.pruneEnded(this.now);
     await this.writeThrough();
     if (this.breaker.away) return;
     return this.sweep.tick();
@@ -382,7 +356,7 @@ export class SessionService {
     for (let i = 0; i < 10; i++) {
       const code = readableCode(this.d.random);
       try {
-        if (!(await this.guarded(() => this.d.store.findSessionByCode(code)))) return code;
+        if (!(await this.breaker.run(() => this.d.store.findSessionByCode(code)))) return code;
       } catch {
         // The store is away: a collision in 6 characters of 31 is too unlikely to wait for it.
         return code;

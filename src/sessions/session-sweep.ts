@@ -2,7 +2,8 @@
 // used or that went idle (from the firewall's byte counters), and records the hour's peak.
 import type { Policy } from '../config/schema';
 import { isIdle } from '../domain/quota';
-import type { LiveView } from './live-view';
+import { forEachChunk } from '../jobs/chunks';
+import type { LiveSession, LiveView } from './live-view';
 import type { PolicyBook } from './policies';
 import type { EndReason, SessionServiceDeps } from './session-service';
 import type { SessionStats } from './session-stats';
@@ -22,40 +23,54 @@ export class SessionSweep {
     private readonly end: (id: string, reason: EndReason) => Promise<boolean>,
   ) {}
 
-  /** Periodic work: ends sessions whose time is up or that went idle; updates the peak. */
+  /**
+   * Periodic work: ends sessions whose time is up or that went idle; updates the peak. Walks
+   * the live view in chunks, yielding between them, so probes are answered throughout.
+   */
   async tick(): Promise<void> {
     const now = this.d.clock.now();
     const counters = await this.activity();
-    for (const s of this.live.all()) {
-      if (s.record.endsAt <= now) {
-        await this.end(s.record.id, 'expired');
-        continue;
+    const running = new Map<string, number>();
+    await forEachChunk(this.live.values(), async (chunk) => {
+      for (const s of chunk) {
+        if (await this.check(s, now, counters.get(s.ip))) running.set(s.record.zoneId, (running.get(s.record.zoneId) ?? 0) + 1);
       }
-      const bytes = counters.get(s.ip);
-      if (bytes === undefined) continue;
-      if (bytesLeft(this.policies.peek(s.record.zoneId), bytes) === 0) {
-        s.lastBytes = bytes;
-        await this.end(s.record.id, 'data');
-        continue;
-      }
-      if (s.lastBytes === undefined || bytes !== s.lastBytes) {
-        s.lastBytes = bytes;
-        s.record = { ...s.record, lastActivityAt: now };
-        continue;
-      }
-      const policy = await this.policies.get(s.record.zoneId);
-      if (isIdle(s.record.lastActivityAt, now, policy.idleMinutes)) await this.end(s.record.id, 'idle');
-    }
+    });
     for (const zone of this.d.config.zones) {
-      const n = this.live.countInZone(zone.id, now);
+      const n = running.get(zone.id);
       if (n) await this.stats.raisePeak(zone.id, n);
     }
+  }
+
+  /** Ends one session if its time, data or activity ran out; true when it runs on. */
+  private async check(s: LiveSession, now: number, bytes: number | undefined): Promise<boolean> {
+    if (s.record.endsAt <= now) {
+      await this.end(s.record.id, 'expired');
+      return false;
+    }
+    if (bytes === undefined) return true;
+    if (bytesLeft(this.policies.peek(s.record.zoneId), bytes) === 0) {
+      s.lastBytes = bytes;
+      await this.end(s.record.id, 'data');
+      return false;
+    }
+    if (s.lastBytes === undefined || bytes !== s.lastBytes) {
+      s.lastBytes = bytes;
+      s.record = { ...s.record, lastActivityAt: now };
+      return true;
+    }
+    const policy = await this.policies.get(s.record.zoneId);
+    if (!isIdle(s.record.lastActivityAt, now, policy.idleMinutes)) return true;
+    await this.end(s.record.id, 'idle');
+    return false;
   }
 
   /** Bytes counted per client address, from backends that count. */
   private async activity(): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    for (const e of await this.d.firewall.list()) if (e.bytes !== undefined) out.set(e.ip, e.bytes);
+    await forEachChunk(await this.d.firewall.list(), (entries) => {
+      for (const e of entries) if (e.bytes !== undefined) out.set(e.ip, e.bytes);
+    });
     return out;
   }
 }

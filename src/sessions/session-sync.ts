@@ -2,8 +2,11 @@
 // restart logs nobody out), every reconcile (changes made by staff, the CLI or another process),
 // and when the firewall lost its table.
 import type { FirewallClient } from '../firewall/types';
+import { SESSION_GRACE_MS, type SessionRecord } from '../store/types';
+import { CHUNK, forEachChunk, yieldToLoop } from '../jobs/chunks';
 import type { LiveSession, LiveView } from './live-view';
 import type { ClientAddress, SessionServiceDeps } from './session-service';
+import type { SessionEventTally } from './session-log';
 
 /** The firewall entry of a live session: its address, zone and the time it has left. */
 export function firewallClient(s: LiveSession, now: number): FirewallClient {
@@ -21,8 +24,12 @@ export class SessionSync {
     private readonly d: Pick<SessionServiceDeps, 'config' | 'store' | 'firewall' | 'keys' | 'clock' | 'logger'>,
     private readonly live: LiveView,
     private readonly pending: ReadonlyMap<string, unknown>,
+    private readonly tally: SessionEventTally,
     private readonly unwritten: () => ReadonlySet<string> = () => new Set(),
   ) {}
+
+  /** Reconcile passes so far: each marks the live sessions it finds in the store with its number. */
+  private passes = 0;
 
   /**
    * Loads this gateway's sessions from the store and lets them through the firewall again, so
@@ -45,25 +52,36 @@ export class SessionSync {
 
   /**
    * Brings the live view in step with the store: picks up sessions changed or ended elsewhere
-   * (staff console, CLI, another process) and re-creates those loaded at start.
+   * (staff console, CLI, another process) and re-creates those loaded at start. Pages through
+   * the store and reads only the records whose end differs from the live view's, yielding to
+   * the event loop between pages, so a gateway of 100,000 sessions keeps answering meanwhile.
    */
   async reconcile(): Promise<void> {
-    // Taken before the listing: a grant written through while it is read may be missing from it.
-    const unwrittenBefore = this.unwritten();
-    const records = await this.d.store.listSessions(this.d.config.gatewayId);
-    const seen = new Set<string>();
+    const pass = ++this.passes;
+    const read = (id: string, endsAt: number): boolean => {
+      const mine = this.live.byIdOf(id);
+      if (!mine || mine.record.endsAt !== endsAt) return true;
+      mine.seenInPass = pass;
+      return false;
+    };
+    let cursor: string | undefined;
+    do {
+      const page = await this.d.store.scanSessions(this.d.config.gatewayId, cursor, CHUNK, { read });
+      await this.apply(page.sessions, pass);
+      cursor = page.next;
+      await yieldToLoop();
+    } while (cursor);
+    await this.dropUnseen(pass);
+  }
+
+  /** Takes in records read from the store: changed ends are followed, new sessions join the view. */
+  private async apply(records: SessionRecord[], pass: number): Promise<void> {
     const now = this.d.clock.now();
-    let n = 0;
     for (const record of records) {
-      // Let probes through while a large gateway is reconciled.
-      if (++n % 500 === 0) await new Promise((r) => setImmediate(r));
-      seen.add(record.id);
       const mine = this.live.byIdOf(record.id);
       if (mine) {
-        if (mine.record.endsAt !== record.endsAt && record.endsAt > now) {
-          mine.record = record;
-          await this.d.firewall.allow([firewallClient(mine, now)]);
-        }
+        mine.seenInPass = pass;
+        if (mine.record.endsAt !== record.endsAt && record.endsAt > now) await this.follow(record.id);
         continue;
       }
       const addr = this.d.keys.open<ClientAddress>(record.day, record.sealedAddress);
@@ -71,17 +89,44 @@ export class SessionSync {
         await this.d.store.deleteSession(record.id);
         continue;
       }
-      this.live.set({ record, ip: addr.ip, ...(addr.mac ? { mac: addr.mac } : {}) });
+      this.live.set({ record, ip: addr.ip, ...(addr.mac ? { mac: addr.mac } : {}), seenInPass: pass });
     }
-    const unwrittenNow = this.unwritten();
-    for (const s of this.live.all()) {
-      const unwritten = unwrittenBefore.has(s.record.id) || unwrittenNow.has(s.record.id);
-      if (!seen.has(s.record.id) && !this.pending.has(s.ip) && !unwritten) {
-        this.live.delete(s.record.id);
+  }
+
+  /**
+   * Ends here the sessions this pass did not find in the store. Each is looked up once more
+   * first: a grant that finished, or an end that moved, while the pass was under way is not an
+   * end elsewhere.
+   */
+  private async dropUnseen(pass: number): Promise<void> {
+    await forEachChunk(this.live.values(), async (chunk) => {
+      // Grants kept while the store was away are not in it yet: not ended elsewhere either.
+      const unwritten = this.unwritten();
+      const unseen = chunk.filter((s) => s.seenInPass !== pass && !this.pending.has(s.ip) && !unwritten.has(s.record.id));
+      const still = await Promise.all(unseen.map((s) => this.d.store.getSession(s.record.id)));
+      const now = this.d.clock.now();
+      for (const [i, s] of unseen.entries()) {
+        if (still[i] || this.live.byIdOf(s.record.id) !== s) continue;
+        if (!this.live.end(s.record.id, now + SESSION_GRACE_MS)) continue;
+        // Another session (a newer grant) holds the address now: its access stays.
+        if (this.live.holder(s.ip)) continue;
         await this.d.firewall.revoke([{ ip: s.ip, mac: s.mac }]);
-        this.d.logger.info({ event: 'session.end', zone: s.record.zoneId, reason: 'elsewhere' }, 'session ended elsewhere');
+        this.tally.count('ended');
       }
-    }
+    });
+  }
+
+  /**
+   * Takes a session's end from a fresh read of the store (the list may be older than a change
+   * made here since), and gives the firewall the new time left.
+   */
+  private async follow(id: string): Promise<void> {
+    const fresh = await this.d.store.getSession(id);
+    const s = this.live.byIdOf(id);
+    const now = this.d.clock.now();
+    if (!fresh || !s || fresh.endsAt === s.record.endsAt || fresh.endsAt <= now) return;
+    s.record = { ...fresh, lastActivityAt: s.record.lastActivityAt };
+    await this.d.firewall.allow([firewallClient(s, now)]);
   }
 
   /**
@@ -90,10 +135,14 @@ export class SessionSync {
    */
   async restoreMissing(): Promise<number> {
     const now = this.d.clock.now();
-    const held = new Set((await this.d.firewall.list()).map((e) => e.ip));
-    const missing = this.live.all().filter((s) => s.record.endsAt > now && !held.has(s.ip) && !this.pending.has(s.ip));
+    const held = new Set<string>();
+    await forEachChunk(await this.d.firewall.list(), (entries) => entries.forEach((e) => held.add(e.ip)));
+    const missing: FirewallClient[] = [];
+    await forEachChunk(this.live.values(), (chunk) => {
+      for (const s of chunk) if (s.record.endsAt > now && !held.has(s.ip) && !this.pending.has(s.ip)) missing.push(firewallClient(s, now));
+    });
     if (!missing.length) return 0;
-    await this.d.firewall.allow(missing.map((s) => firewallClient(s, now)));
+    await this.d.firewall.allow(missing);
     this.d.logger.warn({ event: 'firewall.restored', count: missing.length }, `${missing.length} session(s) were missing from the firewall and were let through again`);
     return missing.length;
   }

@@ -3,6 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import { patronError, type AppError } from '../http/errors';
 import type { Logger } from '../logger';
+import type { Store } from '../store/types';
 
 /** How long a patron-path store call may take before the store is taken as away. */
 export const STORE_TIMEOUT_MS = 1000;
@@ -103,4 +104,18 @@ export class StoreBreaker {
     this.wasAway = true;
     this.awayUntil = this.now() + this.retryMs;
   }
+}
+
+/**
+ * The store with each of its own methods run through the breaker (not `staff` or
+ * `workstations`), for the session changes a patron waits on: extend, log out, end.
+ */
+export function guardedStore(store: Store, breaker: StoreBreaker): Store {
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => breaker.run(() => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args));
+    },
+  });
 }

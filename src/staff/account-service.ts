@@ -99,18 +99,20 @@ export class AccountService {
       await verifyPassword(await this.dummy(), password);
       return { ok: false, reason: 'invalid' };
     }
-    const failures = await this.staff.getLoginFailures(username);
-    if (failures.count >= LOCKOUT_FAILURES) {
-      return { ok: false, reason: 'locked', retryAfterSeconds: Math.max(1, Math.ceil((failures.expiresAt - now) / 1000)) };
+    // The attempt is counted before the password is checked, so guesses sent in parallel cannot
+    // all pass the check of a count none of them has raised yet. Unknown names count too, so
+    // probing for names looks the same as guessing passwords.
+    const reserved = await this.staff.reserveLoginAttempt(username, LOCKOUT_FAILURES, now + LOCKOUT_MS);
+    if (!reserved.ok) {
+      return { ok: false, reason: 'locked', retryAfterSeconds: Math.max(1, Math.ceil((reserved.expiresAt - now) / 1000)) };
     }
     const account = await this.staff.getAccount(username);
     const ok = await verifyPassword(account?.passwordHash ?? (await this.dummy()), password);
     if (account && ok) {
-      if (failures.count > 0) await this.staff.clearLoginFailures(username);
+      await this.staff.clearLoginFailures(username);
       return { ok: true, account };
     }
-    // Unknown names count too, so probing for names looks the same as guessing passwords.
-    const count = await this.staff.addLoginFailure(username, now + LOCKOUT_MS);
+    const count = reserved.count;
     if (count === LOCKOUT_FAILURES && account) {
       await this.d.audit.record('-', 'staff.locked', username, `sign-in locked for ${LOCKOUT_MS / 60_000} minutes after ${count} failures`);
     }

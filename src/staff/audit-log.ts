@@ -1,9 +1,14 @@
-// The audit log of staff actions: who did what, to which policy, session or pass batch, when.
-// Staff are not patrons, so this log is kept (config auditRetentionDays); it never names a patron.
+// The audit log of staff actions: who did what, to which policy, zone or pass batch, when.
+// Staff are not patrons, so this log is kept (config auditRetentionDays); it never names a
+// patron, and holds nothing that can be matched to a session record or device: no session
+// code (a session action names its zone), and times only to the minute.
 import type { Clock } from '../domain/clock';
 import type { RandomSource } from '../privacy/random';
 import type { AuditEntry } from '../store/staff-types';
 import type { Store } from '../store/types';
+
+/** Audit times are kept to this precision (one minute), never to the millisecond. */
+export const AUDIT_TIME_PRECISION_MS = 60_000;
 
 export interface AuditLogDeps {
   store: Store;
@@ -15,10 +20,12 @@ export interface AuditLogDeps {
 export class AuditLog {
   constructor(private readonly d: AuditLogDeps) {}
 
-  /** Records one action. `target` is a zone id, batch id, user name or session code. */
+  /** Records one action. `target` is a zone id, batch id or user name; never a session code. */
   async record(actor: string, action: string, target: string, detail: string): Promise<void> {
-    const at = this.d.clock.now();
+    const now = this.d.clock.now();
+    const at = now - (now % AUDIT_TIME_PRECISION_MS);
     const entry: AuditEntry = { id: this.d.random.bytes(8).toString('hex'), at, actor, action, target, detail };
+    // From the minute too: an expiry to the millisecond would give the action's time back.
     await this.d.store.staff.appendAudit(entry, at + this.d.retentionDays * 86_400_000);
   }
 

@@ -9,8 +9,12 @@ import type { Store } from '../store/types';
 export const STAFF_COOKIE = 'th_staff';
 /** However active, a console session ends this long after sign-in. */
 export const MAX_SESSION_MS = 12 * 3_600_000;
-/** The expiry is slid at most this often, so a busy page does not write on every request. */
+/**
+ * The expiry is slid at most this often, so a busy page does not write on every request; never
+ * less often than a tenth of the idle timeout, so sign-out comes within 10% of it.
+ */
 const TOUCH_EVERY_MS = 60_000;
+const TOUCH_FRACTION = 10;
 
 export interface ConsoleSessionsDeps {
   store: Store;
@@ -54,7 +58,7 @@ export class ConsoleSessions {
       await this.d.store.staff.deleteConsoleSession(hash);
       return undefined;
     }
-    if (now - s.lastSeenAt >= TOUCH_EVERY_MS) {
+    if (now - s.lastSeenAt >= Math.min(TOUCH_EVERY_MS, this.idleMs / TOUCH_FRACTION)) {
       const expiresAt = Math.min(now + this.idleMs, s.createdAt + MAX_SESSION_MS);
       await this.d.store.staff.putConsoleSession(hash, { ...s, lastSeenAt: now }, expiresAt);
     }

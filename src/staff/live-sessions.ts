@@ -4,7 +4,7 @@ import type { Config } from '../config/schema';
 import type { Clock } from '../domain/clock';
 import { normaliseCode } from '../privacy/random';
 import type { SessionService } from '../sessions/session-service';
-import type { SessionRecord, Store } from '../store/types';
+import { parseCursor, sessionCursor, type SessionRecord, type Store } from '../store/types';
 import type { AuditLog } from './audit-log';
 import type { RemoteSessions } from './remote-sessions';
 
@@ -25,6 +25,12 @@ export interface ZoneCount {
   name: string;
   count: number;
 }
+
+/** Sessions shown on one page of the console's list. */
+export const PAGE_SIZE = 50;
+
+/** A page of the list, with the cursors of the pages either side (absent at either end). */
+export type SessionsPage = { ok: true; rows: SessionRow[]; next?: string; previous?: string } | { ok: false; message: string };
 
 export type StaffActionResult = { ok: true; row: SessionRow; addedSeconds?: number } | { ok: false; message: string };
 
@@ -57,12 +63,33 @@ export class LiveSessions {
     };
   }
 
-  /** Every running session on every gateway, oldest first, and the count per configured zone. */
-  async overview(): Promise<{ rows: SessionRow[]; counts: ZoneCount[] }> {
+  /** How many sessions run in each configured zone, on every gateway (counted in the store). */
+  async counts(): Promise<ZoneCount[]> {
+    const n = await this.d.store.countSessionsByZone(this.d.config.zones.map((z) => z.id));
+    return this.d.config.zones.map((z) => ({ zoneId: z.id, name: z.name, count: n[z.id] ?? 0 }));
+  }
+
+  /**
+   * One page of the running sessions on every gateway, those ending soonest first: the first
+   * page, the one after the cursor `after`, or the one before `before`. Read from the store a
+   * page at a time, so it costs the same at 100 sessions as at 100,000.
+   */
+  async page(at: { after?: string; before?: string } = {}): Promise<SessionsPage> {
     const now = this.d.clock.now();
-    const records = (await this.d.store.listSessions()).filter((r) => r.endsAt > now);
-    const counts = this.d.config.zones.map((z) => ({ zoneId: z.id, name: z.name, count: records.filter((r) => r.zoneId === z.id).length }));
-    return { rows: records.map((r) => this.row(r)), counts };
+    const backward = at.before !== undefined;
+    const cursor = at.before ?? at.after;
+    if (cursor !== undefined && (cursor.length > 200 || !parseCursor(cursor))) return { ok: false, message: 'This page of sessions is out of date or the link is damaged. Start again from the first page.' };
+    const page = await this.d.store.scanSessions(undefined, cursor, PAGE_SIZE, { backward, endingAfter: now });
+    const first = page.sessions[0];
+    const last = page.sessions[page.sessions.length - 1];
+    // Going forward there is more when the store says so; behind, when we came from a cursor.
+    const more = { ahead: backward ? cursor !== undefined : page.next !== undefined, behind: backward ? page.next !== undefined : cursor !== undefined };
+    return {
+      ok: true,
+      rows: page.sessions.map((r) => this.row(r)),
+      ...(more.ahead && last ? { next: sessionCursor(last) } : {}),
+      ...(more.behind && first ? { previous: sessionCursor(first) } : {}),
+    };
   }
 
   private async record(code: string): Promise<SessionRecord | undefined> {
@@ -85,7 +112,8 @@ export class LiveSessions {
       : await this.d.remote.extend(r, minutes * 60);
     if (!result.ok) return { ok: false, message: 'The session cannot be extended: the library closes before then.' };
     const updated = (await this.d.store.getSession(r.id)) ?? r;
-    await this.d.audit.record(actor, 'session.extend', r.code, `extended a session in ${this.row(r).zoneName} by ${Math.round(result.addedSeconds / 60)} minutes`);
+    // The zone, not the session code: the entry outlives the session and must not lead back to it.
+    await this.d.audit.record(actor, 'session.extend', r.zoneId, `extended a session in ${this.row(r).zoneName} by ${Math.round(result.addedSeconds / 60)} minutes`);
     return { ok: true, row: this.row(updated), addedSeconds: result.addedSeconds };
   }
 
@@ -94,7 +122,7 @@ export class LiveSessions {
     const r = await this.record(code);
     if (!r) return missing(code);
     await this.d.sessions.end(r.id, 'staff');
-    await this.d.audit.record(actor, 'session.end', r.code, `ended a session in ${this.row(r).zoneName}`);
+    await this.d.audit.record(actor, 'session.end', r.zoneId, `ended a session in ${this.row(r).zoneName}`);
     return { ok: true, row: this.row({ ...r, endsAt: this.d.clock.now() }) };
   }
 }

@@ -1,5 +1,7 @@
 // Rate limits for sign-in and setup attempts, counted per client under a keyed hash of its
-// address (never the raw address). With Redis every gateway shares the counts and the key.
+// address (never the raw address). The hash key is random, made per process and held only in
+// this gateway's memory: the shared Redis holds the counts but never the key, so no one who can
+// read Redis can try addresses against them and recover which staff computer signed in.
 import crypto from 'node:crypto';
 import { rateLimit } from 'express-rate-limit';
 import type { RequestHandler } from 'express';
@@ -11,8 +13,10 @@ export const LOGIN_ATTEMPTS = 10;
 export const LOGIN_WINDOW_MS = 15 * 60_000;
 
 export function loginRateLimit(deps: Deps, name: string): RequestHandler {
-  let key: Promise<string> | undefined;
-  const hashKey = () => (key ??= deps.store.staff.ensureSecret('rate-limit-key', deps.random.bytes(32).toString('base64url')));
+  // From the gateway's own config when set (the same on every gateway, so they share one count),
+  // else per process and never stored: a restart starts the counts afresh, which gives an
+  // attacker no more than waiting out the window, and each gateway counts its own clients.
+  const hashKey = deps.config.staffLimiterKey ?? deps.random.bytes(32);
   const store = deps.store.staff.sharedRateLimit?.(name);
   return rateLimit({
     windowMs: LOGIN_WINDOW_MS,
@@ -22,7 +26,7 @@ export function loginRateLimit(deps: Deps, name: string): RequestHandler {
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     ...(store ? { store } : {}),
-    keyGenerator: async (req) => crypto.createHmac('sha256', await hashKey()).update(deps.resolveClient(req).ip).digest('base64url'),
+    keyGenerator: (req) => crypto.createHmac('sha256', hashKey).update(deps.resolveClient(req).ip).digest('base64url'),
     handler: (_req, _res, next) =>
       next(tooManyRequests(`Too many failed attempts from this computer. Wait ${LOGIN_WINDOW_MS / 60_000} minutes and try again.`, LOGIN_WINDOW_MS / 1000)),
     validate: false,

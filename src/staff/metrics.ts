@@ -1,9 +1,11 @@
 // Prometheus metrics for the staff listener: a Registry per app (no global default registry),
-// aggregate figures only — counts per zone, never a session, address or code.
+// aggregate figures only — counts per zone, never a session, address or code, and no count
+// finer than the small-cell rule allows (live counts rounded down to a multiple of k).
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Deps } from '../deps';
 import { localDate, zonedTime } from '../domain/local-time';
 import { STAT_COUNTERS } from '../store/types';
+import { publishedLiveCount } from './small-cells';
 
 export function createMetrics(deps: Deps): Registry {
   const registers = [new Registry()];
@@ -22,12 +24,13 @@ export function createMetrics(deps: Deps): Registry {
   });
   new Gauge({
     name: 'threshold_sessions_live',
-    help: 'Patron sessions running on this gateway, per zone',
+    help: 'Patron sessions running on this gateway, per zone, rounded down to a multiple of k (minCellSessions): 0 means fewer than k',
     labelNames: ['zone'],
     registers,
     collect() {
       const now = deps.clock.now();
-      for (const z of zones) this.set({ zone: z.id }, deps.sessions.live.countInZone(z.id, now));
+      const k = deps.config.minCellSessions;
+      for (const z of zones) this.set({ zone: z.id }, publishedLiveCount(deps.sessions.live.countInZone(z.id, now), k));
     },
   });
   new Gauge({
@@ -49,13 +52,13 @@ export function createMetrics(deps: Deps): Registry {
   });
   new Gauge({
     name: 'threshold_today',
-    help: "Today's aggregate counters per zone, summed over every gateway sharing the store",
+    help: "Today's aggregate counters per zone, summed over every gateway sharing the store, from the published (at least k) hour cells only",
     labelNames: ['zone', 'counter'],
     registers,
     async collect() {
       const now = deps.clock.now();
       const from = zonedTime(localDate(now, deps.config.timezone), 0, deps.config.timezone);
-      const rows = await deps.store.readStats(from, now + 1).catch(() => []);
+      const rows = await deps.staff.stats.publishedRows(from, now + 1).catch(() => []);
       for (const z of zones) {
         for (const c of STAT_COUNTERS) this.set({ zone: z.id, counter: c }, rows.filter((r) => r.zoneId === z.id).reduce((n, r) => n + r.counts[c], 0));
       }

@@ -11,6 +11,7 @@ export function describePolicyChange(before: Policy, after: Policy): string {
   num('dailyMinutes', 'daily');
   num('idleMinutes', 'idle');
   num('warningMinutes', 'warning');
+  if (before.extendPasses !== after.extendPasses) out.push(after.extendPasses ? 'pass sessions may be extended' : 'pass sessions may not be extended');
   if (before.allowExtend !== after.allowExtend) out.push(after.allowExtend ? 'patrons may extend' : 'patrons may not extend');
   const hours = (p: Policy) => (p.openingHours === null ? 'always open' : WEEKDAYS.map((d) => (p.openingHours?.[d] ?? []).map((x) => `${x.open}-${x.close}`).join(',')).join(';'));
   if (hours(before) !== hours(after)) out.push(after.openingHours === null ? 'now always open' : 'opening hours changed');

@@ -38,6 +38,7 @@ export function policyToForm(p: Policy): PolicyFormValues {
     idleMinutes: String(p.idleMinutes),
     warningMinutes: String(p.warningMinutes),
     allowExtend: p.allowExtend ? 'yes' : '',
+    extendPasses: p.extendPasses ? 'yes' : '',
     alwaysOpen: p.openingHours === null ? 'yes' : '',
     closures: p.closures.map((c) => `${c.date} ${c.reason}`.trim()).join('\n'),
     dataMB: p.dataMB === undefined ? '' : String(p.dataMB),
@@ -49,7 +50,7 @@ export function policyToForm(p: Policy): PolicyFormValues {
 /** Only the form's own fields, as strings (anything else sent is dropped). */
 export function pickFormValues(body: unknown): PolicyFormValues {
   const b = (body ?? {}) as Record<string, unknown>;
-  const names = ['accessMode', ...Object.keys(NUMBER_FIELDS), 'allowExtend', 'alwaysOpen', 'closures', 'shortenRunning', 'dataMB', ...WEEKDAYS.map(hoursField)];
+  const names = ['accessMode', ...Object.keys(NUMBER_FIELDS), 'allowExtend', 'extendPasses', 'alwaysOpen', 'closures', 'shortenRunning', 'dataMB', ...WEEKDAYS.map(hoursField)];
   return Object.fromEntries(names.map((n) => [n, typeof b[n] === 'string' ? (b[n] as string) : '']));
 }
 
@@ -102,6 +103,7 @@ export function parsePolicyForm(v: PolicyFormValues): PolicyFormResult {
     accessMode,
     ...nums,
     allowExtend: v.allowExtend === 'yes',
+    extendPasses: v.extendPasses === 'yes',
     openingHours,
     closures,
     ...(dataMB !== undefined ? { dataMB } : {}),

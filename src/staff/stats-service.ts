@@ -2,9 +2,11 @@
 // day) or a year (by month), per zone and in total, with the yearly figures annual surveys ask
 // for. Only aggregates go in and out: there is no identifier or per-session row to show.
 import type { Config, Zone } from '../config/schema';
+// Every figure here is made from published cells only: see small-cells.ts for the rule.
 import type { Clock } from '../domain/clock';
 import { addDays, localDate, localTime, zonedTime } from '../domain/local-time';
-import { STAT_COUNTERS, emptyCounts, type HourlyStats, type StatCounter, type Store } from '../store/types';
+import { STAT_COUNTERS, emptyCounts, type StatCounter, type Store } from '../store/types';
+import { publishRow, type PublishedRow } from './small-cells';
 
 export type PeriodKind = 'day' | 'month' | 'year';
 
@@ -14,10 +16,14 @@ export interface Period {
   value: string;
 }
 
-/** Counters summed over some hours, and the highest number of sessions at once. */
+/** Counters summed over the published hour-and-zone cells, and the highest number of sessions at once. */
 export interface Totals {
   counts: Record<StatCounter, number>;
   peak: number;
+  /** How many hour-and-zone cells had this figure withheld (fewer than k): left out of the sums. */
+  withheld: Partial<Record<StatCounter | 'peak', number>>;
+  /** How many hour-and-zone cells had any figure withheld. */
+  cellsWithheld: number;
 }
 
 export interface Bucket extends Totals {
@@ -47,6 +53,7 @@ export const COUNTER_LABELS: Record<string, string> = {
   refusedClosed: 'Refused: library closed',
   kioskUses: 'Kiosk uses',
   learnViews: 'Learning pages viewed',
+  sessionsEnded: 'Sessions ended',
 };
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -84,15 +91,17 @@ function shift(p: Period, by: 1 | -1): Period {
 }
 
 function emptyTotals(): Totals {
-  return { counts: emptyCounts(), peak: 0 };
+  return { counts: emptyCounts(), peak: 0, withheld: {}, cellsWithheld: 0 };
 }
 
-/** Adds hourly rows into totals; the peak of rows of one hour in different zones adds up. */
-function sum(rows: HourlyStats[]): Totals {
+/** Adds published hourly rows into totals; the peak of rows of one hour in different zones adds up. */
+function sum(rows: PublishedRow[]): Totals {
   const t = emptyTotals();
   const peakByHour = new Map<number, number>();
   for (const r of rows) {
     for (const c of STAT_COUNTERS) t.counts[c] += r.counts[c];
+    for (const w of r.withheld) t.withheld[w] = (t.withheld[w] ?? 0) + 1;
+    if (r.withheld.length) t.cellsWithheld += 1;
     peakByHour.set(r.hour, (peakByHour.get(r.hour) ?? 0) + r.peakConcurrent);
   }
   t.peak = Math.max(0, ...peakByHour.values());
@@ -101,6 +110,16 @@ function sum(rows: HourlyStats[]): Totals {
 
 export class StatsService {
   constructor(private readonly d: { config: Config; store: Store; clock: Clock }) {}
+
+  /** k: the fewest sessions a published figure may describe. */
+  get k(): number {
+    return this.d.config.minCellSessions;
+  }
+
+  /** Hourly rows with their small cells withheld: the only rows any figure is made from. */
+  async publishedRows(from: number, to: number, zoneId?: string): Promise<PublishedRow[]> {
+    return (await this.d.store.readStats(from, to, zoneId)).map((r) => publishRow(r, this.k));
+  }
 
   private get tz(): string {
     return this.d.config.timezone;
@@ -115,7 +134,7 @@ export class StatsService {
   /** The report for a period, for one zone or all. */
   async report(period: Period, zoneId?: string): Promise<StatsReport> {
     const { first, after } = dayRange(period);
-    const rows = await this.d.store.readStats(zonedTime(first, 0, this.tz), zonedTime(after, 0, this.tz), zoneId);
+    const rows = await this.publishedRows(zonedTime(first, 0, this.tz), zonedTime(after, 0, this.tz), zoneId);
     // The local-time lookup is the costly part: once per hour, shared by every zone.
     const keys = new Map<number, string>();
     const keyOf = (hour: number) => keys.get(hour) ?? keys.set(hour, this.bucketOf(period, hour)).get(hour)!;
@@ -138,8 +157,8 @@ export class StatsService {
     return report;
   }
 
-  private buckets(period: Period, rows: HourlyStats[], keyOf: (hour: number) => string): Bucket[] {
-    const byKey = new Map<string, HourlyStats[]>();
+  private buckets(period: Period, rows: PublishedRow[], keyOf: (hour: number) => string): Bucket[] {
+    const byKey = new Map<string, PublishedRow[]>();
     for (const r of rows) {
       const key = keyOf(r.hour);
       const list = byKey.get(key);
@@ -166,14 +185,23 @@ export class StatsService {
   }
 }
 
+/**
+ * A figure as shown: the sum of the published cells; "fewer than k" where nothing was published
+ * and something was withheld. Where both, the sum stands (the withheld part is left out).
+ */
+export function shownFigure(t: Totals, c: StatCounter | 'peak', k: number): string {
+  const value = c === 'peak' ? t.peak : t.counts[c];
+  return value === 0 && t.withheld[c] ? `fewer than ${k}` : String(value);
+}
+
 /** The report as CSV: one row per bucket and zone (aggregates only), then nothing else. */
-export function reportCsv(report: StatsReport): string {
-  const header = ['period', 'zone', ...STAT_COUNTERS.map(snake), 'peak_concurrent'];
+export function reportCsv(report: StatsReport, k: number): string {
+  const header = ['period', 'zone', ...STAT_COUNTERS.map(snake), 'peak_concurrent', 'cells_withheld'];
   const lines = [header.join(',')];
   for (const z of report.perZone) {
     for (const b of z.buckets) {
       const period = report.period.kind === 'day' ? `${report.period.value} ${b.key}:00` : b.key;
-      lines.push([period, z.zone.id, ...STAT_COUNTERS.map((c) => String(b.counts[c])), String(b.peak)].map(csvCell).join(','));
+      lines.push([period, z.zone.id, ...STAT_COUNTERS.map((c) => shownFigure(b, c, k)), shownFigure(b, 'peak', k), String(b.cellsWithheld)].map(csvCell).join(','));
     }
   }
   return lines.join('\r\n') + '\r\n';

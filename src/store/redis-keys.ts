@@ -5,6 +5,8 @@
 //   {gw:<gatewayId>}:session:<id>   JSON session record              expires endsAt + grace
 //   {gw:<gatewayId>}:sessions       ZSET id → record expiry          expires with its last session
 //   {gw:<gatewayId>}:grants         ZSET ids of grants written → expiry (a replay is a no-op)  likewise
+//   {gw:<gatewayId>}:zone:<zoneId>  ZSET id → record expiry          expires with its last session
+//   {gw:<gatewayId>}:zones          SET zone ids with a zone index   expires with its last session
 //   {stats}:row:<zoneId>:<hour>     HASH counters + peak             expires at the retention given
 //   {stats}:hours                   ZSET "<zoneId>:<hour>" → hour    expires with its last row
 //   {stats}:op:<opId>               "1": this counter update counted  expires after STATS_OP_KEEP_MS
@@ -62,6 +64,16 @@ export function gatewaySessionsKey(prefix: string, gatewayId: string): string {
 /** The ledger of grants written on a gateway: a replayed grant finds its id here and does nothing. */
 export function gatewayGrantsKey(prefix: string, gatewayId: string): string {
   return `${prefix}${gwTag(gatewayId)}:grants`;
+}
+
+/** The index of a gateway's sessions in one zone (counted by the staff console). */
+export function gatewayZoneKey(prefix: string, gatewayId: string, zoneId: string): string {
+  return `${prefix}${gwTag(gatewayId)}:zone:${zoneId}`;
+}
+
+/** The zones a gateway has a zone index for (so the sweep can trim them). */
+export function gatewayZonesKey(prefix: string, gatewayId: string): string {
+  return `${prefix}${gwTag(gatewayId)}:zones`;
 }
 
 export function sessionIdKey(prefix: string, id: string): string {

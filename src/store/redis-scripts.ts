@@ -65,17 +65,20 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return redis.call('HGET', KEYS[1], 't')`);
 
 /**
- * Writes a new session in its gateway's slot: the record (KEYS[1]), the gateway's index (KEYS[2])
- * and the gateway's ledger of grants written (KEYS[3], id → expiry), which makes a replay of the
- * same grant, even after the session ended, a no-op. ARGV: record JSON, TTL ms, expiry score, id,
- * now. Returns 1 when written, 0 when this grant had been written before.
+ * Writes a new session in its gateway's slot: the record (KEYS[1]), the gateway's index (KEYS[2]),
+ * the gateway's ledger of grants written (KEYS[3], id → expiry), which makes a replay of the same
+ * grant, even after the session ended, a no-op, and the zone index (KEYS[4]) and the set of zones
+ * indexed (KEYS[5]). ARGV: record JSON, TTL ms, expiry score, id, now, zone id. Returns 1 when
+ * written, 0 when this grant had been written before.
  */
 export const WRITE_GRANT = script(`
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[5])
 if redis.call('ZADD', KEYS[3], 'NX', ARGV[3], ARGV[4]) == 0 then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
-${extendTtls(2, 3, 'ARGV[2]')}
+redis.call('ZADD', KEYS[4], ARGV[3], ARGV[4])
+redis.call('SADD', KEYS[5], ARGV[6])
+${extendTtls(2, 5, 'ARGV[2]')}
 return 1`);
 
 /**

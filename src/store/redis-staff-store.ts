@@ -2,7 +2,8 @@
 // secrets and access passes, shared by every gateway. Keys are built in redis-keys.ts; keys
 // changed together share a hash tag ({staff}, {passes}), so scripts also run on Redis Cluster.
 import type { Store as RateLimitStore } from 'express-rate-limit';
-import { RedisStore as RateLimitRedisStore, type RedisReply } from 'rate-limit-redis';
+import type { RedisReply } from 'rate-limit-redis';
+import { ReloadingRedisStore } from './redis-rate-limit';
 import type { Clock } from '../domain/clock';
 import * as K from './redis-keys';
 import { exec, extendExpiry } from './redis-tx';
@@ -49,6 +50,18 @@ local n = redis.call('INCR', KEYS[1])
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n`;
+
+/**
+ * Reserves a sign-in attempt (KEYS[1]): counts it, lengthening the expiry to ARGV[1] ms, only
+ * while fewer than ARGV[2] are counted. Returns { reserved (1/0), count, PTTL }.
+ */
+const RESERVE_ATTEMPT = `
+local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+if n >= tonumber(ARGV[2]) then return {0, n, redis.call('PTTL', KEYS[1])} end
+n = redis.call('INCR', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) ttl = tonumber(ARGV[1]) end
+return {1, n, ttl}`;
 
 /** The staff records of one Redis store; shares the store's client and key prefix. */
 export class RedisStaffStore implements StaffStore {
@@ -131,6 +144,12 @@ export class RedisStaffStore implements StaffStore {
     await this.client.del(K.loginFailuresKey(this.prefix, username));
   }
 
+  async reserveLoginAttempt(username: string, limit: number, expiresAt: number): Promise<{ ok: boolean; count: number; expiresAt: number }> {
+    const key = K.loginFailuresKey(this.prefix, username);
+    const [reserved, count, pttl] = (await this.client.eval(RESERVE_ATTEMPT, 1, key, this.ttl(expiresAt), limit)) as number[];
+    return { ok: reserved === 1, count: Number(count), expiresAt: Number(pttl) > 0 ? this.clock.now() + Number(pttl) : 0 };
+  }
+
   async appendAudit(entry: AuditEntry, expiresAt: number): Promise<void> {
     const key = K.auditKey(this.prefix);
     const keepFrom = this.clock.now() - (expiresAt - entry.at);
@@ -202,7 +221,7 @@ export class RedisStaffStore implements StaffStore {
 
   sharedRateLimit(name: string): RateLimitStore {
     const client = this.client;
-    return new RateLimitRedisStore({
+    return new ReloadingRedisStore({
       prefix: K.rateLimitPrefix(this.prefix, name),
       sendCommand: (command: string, ...args: string[]) => client.call(command, ...args) as Promise<RedisReply>,
     });

@@ -3,8 +3,9 @@ import { policySchema, type Policy } from '../config/schema';
 import { systemClock, type Clock } from '../domain/clock';
 import * as K from './redis-keys';
 import { createRedisClient, redactRedisUrl, scanKeys, type RedisClient } from './redis-url';
-import { STAT_COUNTERS, emptyCounts, type GrantCharge, type HourlyStats, type SessionRecord, type StatCounter, type Store } from './types';
+import { STAT_COUNTERS, emptyCounts, type GrantCharge, type HourlyStats, type ScanOptions, type SessionPage, type SessionRecord, type StatCounter, type Store } from './types';
 import { ADD_USAGE, BUMP_STATS, CHARGE_GRANT, GET_USAGE, RAISE_PEAK, WRITE_GRANT, runScript } from './redis-scripts';
+import { RedisSessionScan } from './redis-session-scan';
 import { RedisStaffStore } from './redis-staff-store';
 import { exec, extendExpiry } from './redis-tx';
 import { RedisWorkstations } from './redis-workstations';
@@ -12,10 +13,32 @@ import { RedisWorkstations } from './redis-workstations';
 /** How long `ping` waits before it reports Redis as down. */
 export const PING_TIMEOUT_MS = 2000;
 const CONNECT_TIMEOUT_MS = 5000;
+/** Sessions read, and usage keys unlinked, per round trip when a day is purged. */
+const PURGE_PAGE = 500;
 
 /** Deletes KEYS[1] only while it still holds ARGV[1] (a code taken over by a newer session stays). */
 const DEL_IF_EQUALS = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
+/**
+ * Compare-and-set of a session record (KEYS[1]) and its entry in the gateway's index (KEYS[2]),
+ * both under {gw:<id>}: only while the record still reads ARGV[1] is it replaced by ARGV[2]
+ * (TTL ARGV[3] ms, index score ARGV[4]) or, when ARGV[2] is empty, deleted. ARGV[5] is the id.
+ */
+const SESSION_CAS = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] == '' then
+  redis.call('DEL', KEYS[1])
+  redis.call('ZREM', KEYS[2], ARGV[5])
+  return 1
+end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
+redis.call('PEXPIRE', KEYS[2], ARGV[3], 'NX')
+redis.call('PEXPIRE', KEYS[2], ARGV[3], 'GT')
+return 1`;
+
+/** How often a compare-and-set is tried again when a field other than endsAt changed meanwhile. */
+const CAS_TRIES = 5;
 
 /**
  * Keeps everything in Redis, expired by TTLs. Every key is built in `redis-keys.ts`; keys that
@@ -58,7 +81,11 @@ export class RedisStore implements Store {
     });
     this.staff = new RedisStaffStore(this.client, this.prefix, this.clock);
     this.workstations = new RedisWorkstations(this.client, this.prefix, this.clock);
+    this.scan = new RedisSessionScan(this.client, this.prefix, () => this.clock.now());
   }
+
+  /** Paging through the sessions and counting them per zone, from the indexes. */
+  private readonly scan: RedisSessionScan;
 
   /** Staff console records, on the same client and prefix. */
   readonly staff: RedisStaffStore;
@@ -107,12 +134,17 @@ export class RedisStore implements Store {
     const old = await this.getSession(s.id);
     if (old && old.gatewayId !== s.gatewayId) await this.deleteSession(s.id);
     const setKey = K.gatewaySessionsKey(p, s.gatewayId);
-    const tx = this.client
+    const zoneKey = K.gatewayZoneKey(p, s.gatewayId, s.zoneId);
+    const zonesKey = K.gatewayZonesKey(p, s.gatewayId);
+    let tx = this.client
       .multi()
       .set(K.sessionKey(p, s.gatewayId, s.id), JSON.stringify(s), 'PX', ttl)
-      .zadd(setKey, exp, s.id);
+      .zadd(setKey, exp, s.id)
+      .zadd(zoneKey, exp, s.id)
+      .sadd(zonesKey, s.zoneId);
+    if (old && old.gatewayId === s.gatewayId && old.zoneId !== s.zoneId) tx = tx.zrem(K.gatewayZoneKey(p, s.gatewayId, old.zoneId), s.id);
     await Promise.all([
-      exec(extendExpiry(tx, setKey, ttl)),
+      exec(extendExpiry(extendExpiry(extendExpiry(tx, setKey, ttl), zoneKey, ttl), zonesKey, ttl)),
       this.client.set(K.sessionIdKey(p, s.id), s.gatewayId, 'PX', ttl),
       this.client.set(K.codeKey(p, s.code), K.codeValue(s.gatewayId, s.id), 'PX', ttl),
       exec(extendExpiry(this.client.multi().zadd(K.gatewaysKey(p), 'GT', exp, s.gatewayId), K.gatewaysKey(p), ttl)),
@@ -132,8 +164,9 @@ export class RedisStore implements Store {
     const exp = K.sessionExpiresAt(s);
     const ttl = K.ttlMs(exp, now);
     finite(charge.seconds, 'seconds');
-    const keys = [K.sessionKey(p, s.gatewayId, s.id), K.gatewaySessionsKey(p, s.gatewayId), K.gatewayGrantsKey(p, s.gatewayId)];
-    const written = (await runScript(this.client, WRITE_GRANT, keys, [JSON.stringify(s), ttl, exp, s.id, now])) === 1;
+    const gw = s.gatewayId;
+    const keys = [K.sessionKey(p, gw, s.id), K.gatewaySessionsKey(p, gw), K.gatewayGrantsKey(p, gw), K.gatewayZoneKey(p, gw, s.zoneId), K.gatewayZonesKey(p, gw)];
+    const written = (await runScript(this.client, WRITE_GRANT, keys, [JSON.stringify(s), ttl, exp, s.id, now, s.zoneId])) === 1;
     const usageTtl = K.ttlMs(charge.expiresAt, now);
     await Promise.all([
       runScript(this.client, CHARGE_GRANT, [K.usageKey(p, s.day, s.pseudonym)], [s.id, charge.seconds, usageTtl]),
@@ -178,6 +211,14 @@ export class RedisStore implements Store {
     return lists.flat().sort((a, b) => a.startedAt - b.startedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
+  scanSessions(gatewayId: string | undefined, cursor: string | undefined, limit: number, opts?: ScanOptions): Promise<SessionPage> {
+    return this.scan.scan(gatewayId, cursor, limit, opts);
+  }
+
+  countSessionsByZone(zoneIds: readonly string[]): Promise<Record<string, number>> {
+    return this.scan.countByZone(zoneIds);
+  }
+
   async deleteSession(id: string): Promise<boolean> {
     const p = this.prefix;
     const s = await this.getSession(id);
@@ -185,9 +226,58 @@ export class RedisStore implements Store {
       await this.client.del(K.sessionIdKey(p, id));
       return false;
     }
-    const tx = this.client.multi().del(K.sessionKey(p, s.gatewayId, id)).zrem(K.gatewaySessionsKey(p, s.gatewayId), id);
+    const tx = this.client
+      .multi()
+      .del(K.sessionKey(p, s.gatewayId, id))
+      .zrem(K.gatewaySessionsKey(p, s.gatewayId), id)
+      .zrem(K.gatewayZoneKey(p, s.gatewayId, s.zoneId), id);
     const [results] = await Promise.all([exec(tx), this.client.del(K.sessionIdKey(p, id)), this.releaseCode(s)]);
     return results[0] === 1;
+  }
+
+  async setSessionEnd(id: string, expectedEndsAt: number, endsAt: number): Promise<SessionRecord | undefined> {
+    finite(endsAt, 'endsAt');
+    const changed = await this.casSession(id, expectedEndsAt, (s) => ({ ...s, endsAt }));
+    if (!changed) return undefined;
+    // The single-slot keys only ever lengthen here: they outlive a shortened record harmlessly.
+    const p = this.prefix;
+    const ttl = K.ttlMs(K.sessionExpiresAt(changed), this.clock.now());
+    await Promise.all([
+      this.client.pexpire(K.sessionIdKey(p, id), ttl, 'GT'),
+      this.client.pexpire(K.codeKey(p, changed.code), ttl, 'GT'),
+      exec(this.client.multi().zadd(K.gatewaysKey(p), 'GT', K.sessionExpiresAt(changed), changed.gatewayId).pexpire(K.gatewaysKey(p), ttl, 'GT')),
+    ]);
+    return changed;
+  }
+
+  async takeSession(id: string, expectedEndsAt: number): Promise<SessionRecord | undefined> {
+    const taken = await this.casSession(id, expectedEndsAt, () => undefined);
+    if (taken) await Promise.all([this.client.del(K.sessionIdKey(this.prefix, id)), this.releaseCode(taken)]);
+    return taken;
+  }
+
+  /**
+   * Replaces (or, when `next` gives undefined, deletes) a session record in one Lua script that
+   * checks the record is still the one read, so no other change slips in between. Resolves the
+   * record written (or the one deleted), or undefined when the session is gone or no longer ends
+   * at `expectedEndsAt`.
+   */
+  private async casSession(id: string, expectedEndsAt: number, next: (s: SessionRecord) => SessionRecord | undefined): Promise<SessionRecord | undefined> {
+    finite(expectedEndsAt, 'expectedEndsAt');
+    const p = this.prefix;
+    const gatewayId = await this.client.get(K.sessionIdKey(p, id));
+    if (!gatewayId) return undefined;
+    const keys = [K.sessionKey(p, gatewayId, id), K.gatewaySessionsKey(p, gatewayId)];
+    for (let i = 0; i < CAS_TRIES; i++) {
+      const raw = await this.client.get(keys[0]!);
+      const current = parseSession(raw);
+      if (!raw || !current || current.endsAt !== expectedEndsAt) return undefined;
+      const changed = next(current);
+      const exp = changed ? K.sessionExpiresAt(changed) : 0;
+      const args = [raw, changed ? JSON.stringify(changed) : '', K.ttlMs(exp, this.clock.now()), exp, id];
+      if ((await this.client.eval(SESSION_CAS, keys.length, ...keys, ...args)) === 1) return changed ?? current;
+    }
+    return undefined;
   }
 
   async addUsage(day: string, pseudonym: string, deltaSeconds: number, expiresAt: number): Promise<number> {
@@ -254,17 +344,23 @@ export class RedisStore implements Store {
     const p = this.prefix;
     const gateways = await this.client.zrange(K.gatewaysKey(p), '0', '-1');
     await Promise.all(gateways.map((gw) => this.client.zremrangebyscore(K.gatewaySessionsKey(p, gw), '-inf', now)));
+    await Promise.all(gateways.map((gw) => this.scan.sweepZones(gw, now)));
     await this.client.zremrangebyscore(K.gatewaysKey(p), '-inf', now);
     await this.sweepStatsIndex();
     await this.workstations.sweep(now);
   }
 
   async purgeDay(day: string): Promise<void> {
-    const sessions = (await this.listSessions()).filter((s) => s.day === day);
-    await Promise.all(sessions.map((s) => this.deleteSession(s.id)));
+    // A page at a time, so a day of 100,000 sessions is never held in memory at once.
+    let cursor: string | undefined;
+    do {
+      const page = await this.scanSessions(undefined, cursor, PURGE_PAGE);
+      await Promise.all(page.sessions.filter((s) => s.day === day).map((s) => this.deleteSession(s.id)));
+      cursor = page.next;
+    } while (cursor);
     const keys = await scanKeys(this.client, K.usageDayPattern(this.prefix, day));
-    // One command per key: usage keys sit in different slots.
-    await Promise.all(keys.map((k) => this.client.unlink(k)));
+    // One command per key (usage keys sit in different slots), a batch at a time.
+    for (let i = 0; i < keys.length; i += PURGE_PAGE) await Promise.all(keys.slice(i, i + PURGE_PAGE).map((k) => this.client.unlink(k)));
   }
 
   /** Drops index members of expired stats rows, oldest first, stopping at the first live one. */

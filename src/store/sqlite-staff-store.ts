@@ -84,6 +84,15 @@ function prepare(db: Database.Database) {
       'SELECT count, expires_at FROM login_failures WHERE username = @username AND expires_at > @now',
     ),
     clearFailures: db.prepare<[string]>('DELETE FROM login_failures WHERE username = ?'),
+    // One statement: the count is checked and raised with no other write in between.
+    reserveAttempt: db.prepare<{ username: string; limit: number; expiresAt: number; now: number }, { count: number; expires_at: number }>(
+      `INSERT INTO login_failures VALUES (@username, 1, @expiresAt)
+       ON CONFLICT (username) DO UPDATE SET
+         count = CASE WHEN login_failures.expires_at > @now THEN login_failures.count + 1 ELSE 1 END,
+         expires_at = MAX(excluded.expires_at, CASE WHEN login_failures.expires_at > @now THEN login_failures.expires_at ELSE 0 END)
+       WHERE login_failures.expires_at <= @now OR login_failures.count < @limit
+       RETURNING count, expires_at`,
+    ),
     appendAudit: db.prepare(
       `INSERT INTO audit_log (id, at, actor, action, target, detail, expires_at)
        VALUES (@id, @at, @actor, @action, @target, @detail, @expiresAt)`,
@@ -183,6 +192,13 @@ export class SqliteStaffStore implements StaffStore {
 
   async clearLoginFailures(username: string): Promise<void> {
     this.st().clearFailures.run(username);
+  }
+
+  async reserveLoginAttempt(username: string, limit: number, expiresAt: number): Promise<{ ok: boolean; count: number; expiresAt: number }> {
+    const now = this.clock.now();
+    const r = this.st().reserveAttempt.get({ username, limit, expiresAt, now });
+    if (r) return { ok: true, count: r.count, expiresAt: r.expires_at };
+    return { ok: false, ...(await this.getLoginFailures(username)) };
   }
 
   async appendAudit(entry: AuditEntry, expiresAt: number): Promise<void> {

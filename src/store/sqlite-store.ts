@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { policySchema, type Policy } from '../config/schema';
 import { systemClock, type Clock } from '../domain/clock';
-import { STAT_COUNTERS, SESSION_GRACE_MS, emptyCounts, type GrantCharge, type HourlyStats, type SessionRecord, type StatCounter, type Store } from './types';
+import { STAT_COUNTERS, SESSION_GRACE_MS, emptyCounts, parseCursor, sessionCursor, type GrantCharge, type HourlyStats, type ScanOptions, type SessionPage, type SessionRecord, type StatCounter, type Store } from './types';
 import { STAFF_SCHEMA, SqliteStaffStore } from './sqlite-staff-store';
 import { SqliteWorkstations, WORKSTATION_TABLES } from './sqlite-workstations';
 
@@ -40,7 +40,15 @@ const MIGRATIONS: readonly string[] = [
   STAFF_SCHEMA,
   // Public workstations (issue 5).
   WORKSTATION_TABLES,
+  // Walking the sessions a page at a time (scanSessions), per gateway and across gateways.
+  `CREATE INDEX IF NOT EXISTS sessions_gateway_walk ON sessions (gateway_id, ends_at, id);
+   CREATE INDEX IF NOT EXISTS sessions_walk ON sessions (ends_at, gateway_id, id);
+   CREATE INDEX IF NOT EXISTS sessions_zone_ends ON sessions (zone_id, ends_at);
+   DROP INDEX IF EXISTS sessions_gateway;`,
 ];
+
+/** Rows deleted per statement by the sweep and the purge, so neither holds the event loop long. */
+const DELETE_CHUNK = 500;
 
 interface SessionRow {
   id: string;
@@ -65,10 +73,12 @@ function prepare(db: Database.Database) {
     `${col} = CASE WHEN hourly_stats.expires_at > @now THEN ${add} ELSE excluded.${col} END`;
   const keepLatestExpiry = 'expires_at = MAX(hourly_stats.expires_at, excluded.expires_at)';
   const liveSessions = 'SELECT * FROM sessions WHERE expires_at > @now';
-  const sweepDeletes = ['sessions', 'daily_usage', 'hourly_stats'].map((t) =>
-    db.prepare<[number]>(`DELETE FROM ${t} WHERE expires_at <= ?`),
-  );
-  const purgeDeletes = ['sessions', 'daily_usage'].map((t) => db.prepare<[string]>(`DELETE FROM ${t} WHERE day = ?`));
+  // A chunk at a time (see inChunks); daily_usage and hourly_stats have no rowid, so by key.
+  const chunked = (table: string, key: string, where: string) =>
+    db.prepare<[number | string, number]>(`DELETE FROM ${table} WHERE (${key}) IN (SELECT ${key} FROM ${table} WHERE ${where} LIMIT ?)`);
+  const keys: Record<string, string> = { sessions: 'rowid', daily_usage: 'day, pseudonym', hourly_stats: 'zone_id, hour' };
+  const sweepDeletes = ['sessions', 'daily_usage', 'hourly_stats'].map((t) => chunked(t, keys[t]!, 'expires_at <= ?'));
+  const purgeDeletes = ['sessions', 'daily_usage'].map((t) => chunked(t, keys[t]!, 'day = ?'));
   const st = {
     putSession: db.prepare(
       `INSERT INTO sessions VALUES (@id, @code, @gatewayId, @zoneId, @day, @pseudonym, @sealedAddress,
@@ -89,6 +99,14 @@ function prepare(db: Database.Database) {
     ),
     deleteSession: db.prepare<{ id: string }, { expires_at: number }>(
       'DELETE FROM sessions WHERE id = @id RETURNING expires_at',
+    ),
+    // Compare-and-set on ends_at: the change applies only to the record the caller decided on.
+    setSessionEnd: db.prepare<Record<string, string | number>, SessionRow>(
+      `UPDATE sessions SET ends_at = @endsAt, expires_at = @expiresAt
+       WHERE id = @id AND ends_at = @expected AND expires_at > @now RETURNING *`,
+    ),
+    takeSession: db.prepare<Record<string, string | number>, SessionRow>(
+      'DELETE FROM sessions WHERE id = @id AND ends_at = @expected AND expires_at > @now RETURNING *',
     ),
     addUsage: db.prepare<Record<string, string | number>, { seconds: number }>(
       `INSERT INTO daily_usage VALUES (@day, @pseudonym, @delta, @expiresAt)
@@ -125,12 +143,9 @@ function prepare(db: Database.Database) {
       `SELECT * FROM hourly_stats WHERE zone_id = @zoneId AND hour >= @from AND hour < @to AND expires_at > @now
        ORDER BY hour`,
     ),
-    sweep: db.transaction((now: number) => {
-      for (const del of sweepDeletes) del.run(now);
-    }),
-    purgeDay: db.transaction((day: string) => {
-      for (const del of purgeDeletes) del.run(day);
-    }),
+    sweepDeletes,
+    purgeDeletes,
+    ...scanStatements(db),
   };
   return {
     ...st,
@@ -141,6 +156,26 @@ function prepare(db: Database.Database) {
       st.addUsage.get({ day: row.day!, pseudonym: row.pseudonym!, delta: charge.seconds, expiresAt: charge.expiresAt, now });
       return true;
     }),
+  };
+}
+
+/** The statements of scanSessions and countSessionsByZone (keyset pagination on the walk indexes). */
+function scanStatements(db: Database.Database) {
+  type Stub = { id: string; gateway_id: string; ends_at: number };
+  type Args = Record<string, string | number>;
+  // The bounds on ends_at are what the index range is built from (the row-value comparison
+  // only filters the ties at the cursor's end): forward from @lo, backward from @hi down to @min.
+  const stub = 'SELECT id, gateway_id, ends_at FROM sessions WHERE';
+  const up = 'ends_at >= @lo';
+  const down = 'ends_at > @min AND ends_at <= @hi';
+  return {
+    scanGatewayUp: db.prepare<Args, Stub>(`${stub} ${up} AND gateway_id = @gw AND (ends_at, id) > (@e, @i) ORDER BY ends_at, id LIMIT @n`),
+    scanGatewayDown: db.prepare<Args, Stub>(`${stub} ${down} AND gateway_id = @gw AND (ends_at, id) < (@e, @i) ORDER BY ends_at DESC, id DESC LIMIT @n`),
+    scanAllUp: db.prepare<Args, Stub>(`${stub} ${up} AND (ends_at, gateway_id, id) > (@e, @g, @i) ORDER BY ends_at, gateway_id, id LIMIT @n`),
+    scanAllDown: db.prepare<Args, Stub>(`${stub} ${down} AND (ends_at, gateway_id, id) < (@e, @g, @i) ORDER BY ends_at DESC, gateway_id DESC, id DESC LIMIT @n`),
+    readMany: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id IN (SELECT value FROM json_each(?))'),
+    // A count on the (zone_id, ends_at) index: no row is read.
+    countInZone: db.prepare<[string, number], { n: number }>('SELECT COUNT(*) AS n FROM sessions WHERE zone_id = ? AND ends_at > ?'),
   };
 }
 
@@ -226,9 +261,48 @@ export class SqliteStore implements Store {
     return rows.map((r) => toSession(r)!);
   }
 
+  async scanSessions(gatewayId: string | undefined, cursor: string | undefined, limit: number, opts: ScanOptions = {}): Promise<SessionPage> {
+    const st = this.st();
+    const at = cursor === undefined ? undefined : parseCursor(cursor);
+    if (cursor !== undefined && !at) throw new RangeError('not a session cursor');
+    const down = opts.backward === true;
+    // Live = still in the store: expires_at = ends_at + grace is later than now.
+    const min = Math.max(this.clock.now() - SESSION_GRACE_MS, opts.endingAfter ?? -Infinity);
+    const start = down ? { e: Number.MAX_SAFE_INTEGER, g: '~', i: '~' } : { e: 0, g: '', i: '' };
+    const e = at?.endsAt ?? start.e;
+    const bounds: Record<string, number> = down ? { min, hi: e } : { lo: Math.max(Math.floor(min) + 1, e) };
+    const args = { ...bounds, gw: gatewayId ?? '', e, g: at?.gatewayId ?? start.g, i: at?.id ?? start.i, n: limit + 1 };
+    const query = gatewayId === undefined ? (down ? st.scanAllDown : st.scanAllUp) : down ? st.scanGatewayDown : st.scanGatewayUp;
+    const stubs = query.all(args);
+    const more = stubs.length > limit;
+    const page = stubs.slice(0, limit);
+    if (down) page.reverse();
+    const unread: string[] = [];
+    const wanted: string[] = [];
+    for (const r of page) (opts.read && !opts.read(r.id, r.ends_at) ? unread : wanted).push(r.id);
+    const rows = new Map(st.readMany.all(JSON.stringify(wanted)).map((r) => [r.id, r]));
+    const sessions = wanted.flatMap((id) => (rows.has(id) ? [toSession(rows.get(id))!] : []));
+    const last = down ? page[0] : page[page.length - 1];
+    return { sessions, unread, ...(more && last ? { next: sessionCursor({ endsAt: last.ends_at, gatewayId: last.gateway_id, id: last.id }) } : {}) };
+  }
+
+  async countSessionsByZone(zoneIds: readonly string[]): Promise<Record<string, number>> {
+    const now = this.clock.now();
+    return Object.fromEntries(zoneIds.map((z) => [z, this.st().countInZone.get(z, now)?.n ?? 0]));
+  }
+
   async deleteSession(id: string): Promise<boolean> {
     const gone = this.st().deleteSession.get({ id });
     return gone !== undefined && gone.expires_at > this.clock.now();
+  }
+
+  async setSessionEnd(id: string, expectedEndsAt: number, endsAt: number): Promise<SessionRecord | undefined> {
+    const args = { id, expected: finite(expectedEndsAt, 'expectedEndsAt'), endsAt: finite(endsAt, 'endsAt') };
+    return toSession(this.st().setSessionEnd.get({ ...args, expiresAt: endsAt + SESSION_GRACE_MS, now: this.clock.now() }));
+  }
+
+  async takeSession(id: string, expectedEndsAt: number): Promise<SessionRecord | undefined> {
+    return toSession(this.st().takeSession.get({ id, expected: finite(expectedEndsAt, 'expectedEndsAt'), now: this.clock.now() }));
   }
 
   async addUsage(day: string, pseudonym: string, deltaSeconds: number, expiresAt: number): Promise<number> {
@@ -273,13 +347,13 @@ export class SqliteStore implements Store {
   }
 
   async sweep(now: number): Promise<void> {
-    this.st().sweep.immediate(now);
+    for (const del of this.st().sweepDeletes) await inChunks(() => del.run(now, DELETE_CHUNK).changes);
     this.staff.sweep(now);
     this.workstations.sweep(now);
   }
 
   async purgeDay(day: string): Promise<void> {
-    this.st().purgeDay.immediate(day);
+    for (const del of this.st().purgeDeletes) await inChunks(() => del.run(day, DELETE_CHUNK).changes);
   }
 
   private st(): ReturnType<typeof prepare> {
@@ -324,6 +398,11 @@ function toSession(r: SessionRow | undefined): SessionRecord | undefined {
     lastActivityAt: r.last_activity_at,
     via: r.via,
   };
+}
+
+/** Runs a chunked delete until a chunk comes back short, letting the event loop run in between. */
+async function inChunks(run: () => number): Promise<void> {
+  while (run() >= DELETE_CHUNK) await new Promise((r) => setImmediate(r));
 }
 
 function finite(n: number, what: string): number {

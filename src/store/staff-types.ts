@@ -92,6 +92,13 @@ export interface StaffStore {
   /** The failed sign-ins counted for a user name and when the count expires (0 and 0 when none). */
   getLoginFailures(username: string): Promise<{ count: number; expiresAt: number }>;
   clearLoginFailures(username: string): Promise<void>;
+  /**
+   * Reserves one sign-in attempt, in one atomic step: counts it as a failure (living until
+   * `expiresAt`, never shortened) only while fewer than `limit` are counted, before the password
+   * is checked, so parallel guesses cannot all pass a count read before any was added.
+   * `ok` is false, and nothing counted, when the limit was reached (the account is locked).
+   */
+  reserveLoginAttempt(username: string, limit: number, expiresAt: number): Promise<{ ok: boolean; count: number; expiresAt: number }>;
 
   /** Appends an entry to the audit log, kept until `expiresAt`. */
   appendAudit(entry: AuditEntry, expiresAt: number): Promise<void>;

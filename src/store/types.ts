@@ -46,6 +46,8 @@ export const STAT_COUNTERS = [
   'refusedClosed',
   'kioskUses',
   'learnViews',
+  // Counted with minutesUsed, so that minutes are published only for enough ended sessions.
+  'sessionsEnded',
 ] as const;
 export type StatCounter = (typeof STAT_COUNTERS)[number];
 
@@ -89,6 +91,31 @@ export interface Store {
   listSessions(gatewayId?: string): Promise<SessionRecord[]>;
   /** Deletes a session and its code; resolves true when it existed. */
   deleteSession(id: string): Promise<boolean>;
+  /**
+   * One page of live sessions (of one gateway, or of all when `gatewayId` is undefined), in the
+   * order of `compareSessions`: every session live for the whole walk is returned exactly once,
+   * whatever is added or removed meanwhile, and no call reads more than `limit` records.
+   * Periodic jobs and the staff console walk the store with it instead of `listSessions`.
+   */
+  scanSessions(gatewayId: string | undefined, cursor: string | undefined, limit: number, opts?: ScanOptions): Promise<SessionPage>;
+  /**
+   * How many sessions are running (`endsAt` still ahead) in each of these zones, across every
+   * gateway, without reading the records.
+   */
+  countSessionsByZone(zoneIds: readonly string[]): Promise<Record<string, number>>;
+  /**
+   * Compare-and-set of a session's end, in one atomic step: sets `endsAt` (and the record's
+   * expiry) only while the stored record still ends at `expectedEndsAt`. Resolves the record as
+   * changed, or undefined when the session is gone or was changed meanwhile (read it again and
+   * decide again).
+   */
+  setSessionEnd(id: string, expectedEndsAt: number, endsAt: number): Promise<SessionRecord | undefined>;
+  /**
+   * Deletes a session only while it still ends at `expectedEndsAt`, in one atomic step, so a
+   * session ended by one caller cannot be changed by another. Resolves the record deleted, or
+   * undefined when it was gone or changed meanwhile.
+   */
+  takeSession(id: string, expectedEndsAt: number): Promise<SessionRecord | undefined>;
 
   /**
    * Adds `deltaSeconds` (negative for a refund) to a device's usage for a day and returns the
@@ -122,6 +149,54 @@ export interface Store {
   // ---- Public workstations (issue 5) ----
   /** Workstations, enrolment codes, health history and commands; `sweep` expires them too. */
   readonly workstations: WorkstationStore;
+}
+
+/** Options of `Store.scanSessions`. */
+export interface ScanOptions {
+  /** Walk towards earlier sessions, from `cursor` (exclusive); the page is still in ascending order. */
+  backward?: boolean;
+  /**
+   * Says, from a session's id and end, whether its record must be read. Sessions it declines
+   * are listed in `unread` (the reconcile job re-reads only what changed).
+   */
+  read?: (id: string, endsAt: number) => boolean;
+  /** Only sessions whose `endsAt` is later than this (the staff console leaves out ended ones). */
+  endingAfter?: number;
+}
+
+/** A page of `Store.scanSessions`. */
+export interface SessionPage {
+  /** The records read, in ascending order. */
+  sessions: SessionRecord[];
+  /** Ids of live sessions on this page whose record `read` declined. */
+  unread: string[];
+  /** The cursor of the following page in the same direction; undefined when this was the last. */
+  next?: string;
+}
+
+/**
+ * The order sessions are walked in: by end, then gateway, then id. A cursor names a place in
+ * it; it is opaque to callers (the staff console puts it in links) and checked by `parseCursor`.
+ */
+export function sessionCursor(s: Pick<SessionRecord, 'endsAt' | 'gatewayId' | 'id'>): string {
+  return `${s.endsAt}:${s.gatewayId}:${s.id}`;
+}
+
+/** A cursor read back, or undefined when it is not one (a mangled link). */
+export function parseCursor(cursor: string): { endsAt: number; gatewayId: string; id: string } | undefined {
+  const m = /^(\d{1,16}):([a-z0-9-]{1,32}):([A-Za-z0-9_-]{1,64})$/.exec(cursor);
+  if (!m) return undefined;
+  const endsAt = Number(m[1]);
+  return Number.isSafeInteger(endsAt) ? { endsAt, gatewayId: m[2]!, id: m[3]! } : undefined;
+}
+
+/** Compares two sessions (or cursors) in walking order. */
+export function compareSessions(a: Pick<SessionRecord, 'endsAt' | 'gatewayId' | 'id'>, b: Pick<SessionRecord, 'endsAt' | 'gatewayId' | 'id'>): number {
+  return a.endsAt - b.endsAt || cmp(a.gatewayId, b.gatewayId) || cmp(a.id, b.id);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** How long a session record outlives its end, so a restart can still revoke it. */

@@ -22,6 +22,7 @@ export function describeGrantContract(name: string, make: () => Promise<Store>):
       expect(await store.getSession(s.id)).toEqual(s);
       expect(await store.findSessionByCode(s.code)).toEqual(s);
       expect(await store.listSessions(s.gatewayId)).toEqual([s]);
+      expect(await store.countSessionsByZone([s.zoneId])).toEqual({ [s.zoneId]: 1 });
       expect(await store.getUsage(s.day, s.pseudonym)).toBe(3600);
     });
 

@@ -71,7 +71,7 @@ test('when a grant is written, then each script touches keys of one slot only (i
   const s = makeSession();
   const p = 'x:';
   const slotTag = (k: string) => /\{[^}]+\}/.exec(k)?.[0];
-  const gw = [K.sessionKey(p, s.gatewayId, s.id), K.gatewaySessionsKey(p, s.gatewayId), K.gatewayGrantsKey(p, s.gatewayId)];
+  const gw = [K.sessionKey(p, s.gatewayId, s.id), K.gatewaySessionsKey(p, s.gatewayId), K.gatewayGrantsKey(p, s.gatewayId), K.gatewayZoneKey(p, s.gatewayId, s.zoneId), K.gatewayZonesKey(p, s.gatewayId)];
   expect(new Set(gw.map(slotTag)).size).toBe(1);
   expect(slotTag(K.statsOpKey(p, 'op'))).toBe(slotTag(K.statsRowKey(p, 'wifi', 0)));
 });

@@ -9,6 +9,7 @@ import { createRedisClient, redactRedisUrl, type RedisClient } from '../../src/s
 import { SESSION_GRACE_MS } from '../../src/store/types';
 import { connectTestRedis, deleteKeysWithPrefix, keysWithPrefix, testRedisUrl, uniquePrefix } from '../helpers/redis';
 import { describeGrantContract } from './grant.contract';
+import { describeSessionCasContract } from './session-cas.contract';
 import { describeStoreContract, makeSession } from './store.contract';
 
 const HOUR = 3_600_000;
@@ -34,6 +35,20 @@ describeGrantContract('redis', async () => {
   const store = newStore();
   await store.init();
   return store;
+});
+
+describeSessionCasContract('redis', async () => {
+  const store = newStore();
+  await store.init();
+  const prefix = prefixes[prefixes.length - 1]!;
+  return {
+    store,
+    async second() {
+      const b = new RedisStore({ url: testRedisUrl(), prefix });
+      await b.init();
+      return b;
+    },
+  };
 });
 
 describe('RedisStore', () => {
@@ -68,7 +83,7 @@ describe('RedisStore', () => {
     expect(new Set(tagged.map((k) => k.slice(0, k.indexOf('}') + 1)))).toEqual(
       new Set(['{gw:gw1}', '{gw:gw2}', '{stats}', '{cfg}']),
     );
-    expect(tagged.filter((k) => k.startsWith('{gw:gw1}:')).map((k) => k.split(':')[2])).toEqual(['session', 'sessions']);
+    expect(tagged.filter((k) => k.startsWith('{gw:gw1}:')).map((k) => k.split(':')[2])).toEqual(['session', 'sessions', 'zone', 'zones']);
     expect(tagged.filter((k) => k.startsWith('{stats}:')).map((k) => k.split(':')[1]).sort()).toEqual(['hours', 'row']);
     for (const k of single) expect(k).toMatch(/^(sid:[^:]+|code:[A-Z0-9]+|gateways|usage:\d{4}-\d{2}-\d{2}:[^:]+)$/);
     expect(single).toContain('code:AAAAAA');

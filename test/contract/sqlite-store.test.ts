@@ -8,6 +8,7 @@ import { createStore } from '../../src/store/registry';
 import { SqliteStore } from '../../src/store/sqlite-store';
 import { SESSION_GRACE_MS } from '../../src/store/types';
 import { describeGrantContract } from './grant.contract';
+import { describeSessionCasContract } from './session-cas.contract';
 import { describeStoreContract, makeSession } from './store.contract';
 
 const dirs: string[] = [];
@@ -32,6 +33,20 @@ describeGrantContract('sqlite', async () => {
   const store = new SqliteStore({ file: path.join(tempDataDir(), 'data', 'threshold.db') });
   await store.init();
   return store;
+});
+
+describeSessionCasContract('sqlite', async () => {
+  const file = path.join(tempDataDir(), 'threshold.db');
+  const store = new SqliteStore({ file });
+  await store.init();
+  return {
+    store,
+    async second() {
+      const b = new SqliteStore({ file });
+      await b.init();
+      return b;
+    },
+  };
 });
 
 describe('SqliteStore', () => {

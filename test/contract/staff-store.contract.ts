@@ -96,6 +96,20 @@ export function describeStaffStoreContract(get: () => Store): void {
       expect((await s.getLoginFailures('zoe')).count).toBe(0);
       expect(await s.addLoginFailure('zoe', until)).toBe(1);
     });
+
+    test('when 20 attempts are reserved at once with a limit of 5, then exactly 5 are, and the rest report the lock', async () => {
+      const s = get().staff;
+      const until = Date.now() + HOUR;
+      const all = await Promise.all(Array.from({ length: 20 }, () => s.reserveLoginAttempt('ada', 5, until)));
+      expect(all.filter((r) => r.ok).map((r) => r.count).sort()).toEqual([1, 2, 3, 4, 5]);
+      for (const r of all.filter((x) => !x.ok)) {
+        expect(r.count).toBe(5);
+        expect(Math.abs(r.expiresAt - until)).toBeLessThan(2000);
+      }
+      expect((await s.getLoginFailures('ada')).count).toBe(5);
+      await s.clearLoginFailures('ada');
+      expect((await s.reserveLoginAttempt('ada', 5, until)).ok).toBe(true);
+    });
   });
 
   describe('audit log', () => {

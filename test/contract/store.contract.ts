@@ -1,7 +1,7 @@
 // The one Store contract, run against every implementation (sqlite-store.test.ts, redis-store.test.ts).
 import crypto from 'node:crypto';
 import { policySchema } from '../../src/config/schema';
-import { SESSION_GRACE_MS, STAT_COUNTERS, emptyCounts, type SessionRecord, type Store } from '../../src/store/types';
+import { SESSION_GRACE_MS, STAT_COUNTERS, compareSessions, emptyCounts, sessionCursor, type ScanOptions, type SessionPage, type SessionRecord, type Store } from '../../src/store/types';
 import { describeStaffStoreContract } from './staff-store.contract';
 import { describeWorkstationContract } from './workstation.contract';
 
@@ -128,6 +128,117 @@ export function describeStoreContract(name: string, make: () => Promise<Store>):
         await store.sweep(Date.now());
         expect(await store.getSession(s.id)).toEqual(s);
         expect(await store.listSessions()).toEqual([s]);
+      });
+    });
+
+    describe('paging through sessions', () => {
+      /** Every page of a walk, following `next` until the end. */
+      async function walk(gatewayId: string | undefined, limit: number, opts: ScanOptions = {}, between?: (page: number) => Promise<void>) {
+        const pages: SessionPage[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store.scanSessions(gatewayId, cursor, limit, opts);
+          expect(page.sessions.length + page.unread.length).toBeLessThanOrEqual(limit);
+          pages.push(page);
+          cursor = page.next;
+          if (between) await between(pages.length);
+        } while (cursor);
+        return pages;
+      }
+      const ids = (pages: SessionPage[]) => pages.flatMap((p) => p.sessions.map((s) => s.id));
+      const t = Date.now();
+
+      test('when sessions of two gateways are walked in small pages, then each comes once, in order of end, gateway and id', async () => {
+        // Three share one end, so the walk must page through a tie.
+        const all = [
+          ...Array.from({ length: 7 }, (_, i) => makeSession({ gatewayId: 'gw1', endsAt: t + HOUR + (i % 3) * 1000 })),
+          ...Array.from({ length: 5 }, (_, i) => makeSession({ gatewayId: 'gw2', endsAt: t + HOUR + (i % 2) * 1000 })),
+        ];
+        for (const s of all) await store.putSession(s);
+        const ordered = [...all].sort(compareSessions);
+        const pages = await walk(undefined, 2);
+        expect(ids(pages)).toEqual(ordered.map((s) => s.id));
+        expect(pages.flatMap((p) => p.sessions)).toEqual(ordered);
+        expect(ids(await walk('gw2', 2))).toEqual(ordered.filter((s) => s.gatewayId === 'gw2').map((s) => s.id));
+        expect(await store.scanSessions('gw3', undefined, 10)).toEqual({ sessions: [], unread: [] });
+      });
+
+      test('when the walk goes backward from a cursor, then it returns the sessions before it, each once, pages in ascending order', async () => {
+        const all = Array.from({ length: 9 }, (_, i) => makeSession({ gatewayId: i % 2 ? 'gw1' : 'gw2', endsAt: t + HOUR + (i % 4) * 1000 }));
+        for (const s of all) await store.putSession(s);
+        const ordered = [...all].sort(compareSessions);
+        const back = await walk(undefined, 4, { backward: true });
+        expect(ids([...back].reverse())).toEqual(ordered.map((s) => s.id));
+        for (const p of back) expect(p.sessions).toEqual([...p.sessions].sort(compareSessions));
+        const before = await store.scanSessions(undefined, sessionCursor(ordered[5]!), 3, { backward: true });
+        expect(before.sessions).toEqual(ordered.slice(2, 5));
+        expect(before.next).toBe(sessionCursor(ordered[2]!));
+        const per = await store.scanSessions('gw1', undefined, 50, { backward: true });
+        expect(per.sessions).toEqual(ordered.filter((s) => s.gatewayId === 'gw1'));
+      });
+
+      test('when sessions are added and removed during a walk, then every session there throughout comes exactly once', async () => {
+        const stay = Array.from({ length: 30 }, (_, i) => makeSession({ endsAt: t + HOUR + i * 1000 }));
+        const leave = Array.from({ length: 10 }, (_, i) => makeSession({ endsAt: t + HOUR + i * 3000 + 500 }));
+        for (const s of [...stay, ...leave]) await store.putSession(s);
+        let added = 0;
+        const pages = await walk('gw1', 4, {}, async (n) => {
+          // Some are added ahead of the walk and behind it; some not yet reached are removed.
+          await store.putSession(makeSession({ endsAt: t + HOUR + (n % 2 ? 60_000 : 0) + n }));
+          added++;
+          const gone = leave[n - 1];
+          if (gone) await store.deleteSession(gone.id);
+        });
+        const seen = ids(pages);
+        expect(new Set(seen).size).toBe(seen.length);
+        for (const s of stay) expect(seen.filter((id) => id === s.id)).toHaveLength(1);
+        expect(added).toBe(pages.length);
+      });
+
+      test('when the caller says which records to read, then only those are read and the others are listed as unread', async () => {
+        const a = makeSession({ endsAt: t + HOUR });
+        const b = makeSession({ endsAt: t + HOUR + 1000 });
+        await store.putSession(a);
+        await store.putSession(b);
+        const seen: [string, number][] = [];
+        const page = await store.scanSessions('gw1', undefined, 10, { read: (id, endsAt) => (seen.push([id, endsAt]), id === b.id) });
+        expect(page.sessions).toEqual([b]);
+        expect(page.unread).toEqual([a.id]);
+        expect(seen).toEqual([[a.id, a.endsAt], [b.id, b.endsAt]]);
+      });
+
+      test('when ended sessions are left out, then only running ones are walked; within the grace period the others still are', async () => {
+        const ended = makeSession({ endsAt: t - 60_000 });
+        const running = makeSession({ endsAt: t + HOUR });
+        await store.putSession(ended);
+        await store.putSession(running);
+        expect((await store.scanSessions(undefined, undefined, 10, { endingAfter: Date.now() })).sessions).toEqual([running]);
+        expect((await store.scanSessions('gw1', undefined, 10)).sessions).toEqual([ended, running]);
+      });
+
+      test('when sessions run in zones of several gateways, then they are counted per zone without the ended ones', async () => {
+        await store.putSession(makeSession({ zoneId: 'wifi', gatewayId: 'gw1' }));
+        await store.putSession(makeSession({ zoneId: 'wifi', gatewayId: 'gw2' }));
+        const moving = makeSession({ zoneId: 'kiosks', gatewayId: 'gw2' });
+        await store.putSession(moving);
+        await store.putSession(makeSession({ zoneId: 'kiosks', endsAt: t - 60_000 }));
+        expect(await store.countSessionsByZone(['wifi', 'kiosks', 'lab'])).toEqual({ wifi: 2, kiosks: 1, lab: 0 });
+        await store.putSession({ ...moving, zoneId: 'lab' });
+        await store.deleteSession((await store.listSessions('gw1')).find((s) => s.zoneId === 'wifi')!.id);
+        expect(await store.countSessionsByZone(['wifi', 'kiosks', 'lab'])).toEqual({ wifi: 1, kiosks: 0, lab: 1 });
+      });
+
+      test('when a cursor is not one the store made, then the walk is refused with a RangeError', async () => {
+        await expect(store.scanSessions(undefined, 'not-a-cursor', 10)).rejects.toThrow(RangeError);
+      });
+
+      test('when more sessions expire than the sweep deletes at once, then it deletes them all', async () => {
+        const soon = Date.now() - SESSION_GRACE_MS + 400;
+        await Promise.all(Array.from({ length: 1200 }, () => store.putSession(makeSession({ endsAt: soon }))));
+        await sleep(500);
+        await store.sweep(Date.now());
+        expect(await store.listSessions()).toEqual([]);
+        expect(await store.scanSessions(undefined, undefined, 10)).toEqual({ sessions: [], unread: [] });
       });
     });
 

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { requireNetnsSupport } from '../helpers/netns';
 import { startServer, type ServerProcess } from '../helpers/server-process';
+import { waitFor } from '../helpers/wait';
 import { GatewayLab, HOST_REPLY, INTERNET, KIOSK, WIFI, type Client } from './helpers/gateway-lab';
 
 requireNetnsSupport();
@@ -16,6 +17,8 @@ const LIBRARY = 'Riverside Test Library';
 const PORT = 8080;
 const HTTPS_PORT = 8443;
 const host = `http://${INTERNET.v4}`;
+/** The kiosk zone's data allowance (dataMB: 4), in bytes. */
+const ALLOWANCE = 4_000_000;
 
 let lab: GatewayLab;
 let server: ServerProcess | undefined;
@@ -157,34 +160,36 @@ describe('a library gateway with the nftables backend', () => {
     const portal = `http://10.78.0.1:${PORT}`;
     expect(await acceptTerms(lab.kiosk, host)).toBe('/status');
     const captive = async () => JSON.parse((await lab.kiosk.get(`${portal}/api/captive`)).body ?? '{}') as Record<string, unknown>;
-    expect(await captive()).toMatchObject({ captive: false, 'bytes-remaining': 4_000_000 });
+    expect(await captive()).toMatchObject({ captive: false, 'bytes-remaining': ALLOWANCE });
     // 2.5 MB at 1 MB/s with a one-second burst: about 1.5 s. Uncapped, the Wi-Fi patron takes far less.
     const [capped, free] = await Promise.all([lab.kiosk.download(`${host}:8000/bytes/2500000`), lab.wifi.download(`${host}:8000/bytes/2500000`)]);
     expect({ capped, free }).toMatchObject({ capped: { ok: true, bytes: 2_500_000 }, free: { ok: true, bytes: 2_500_000 } });
     expect(capped.ms).toBeGreaterThan(1_000);
     expect(free.ms).toBeLessThan(capped.ms! / 2);
-    // The session's tick (every 5 s) reads the kernel's counter: RFC 8908 reports what is left...
-    let state = await captive();
-    // Poll until the counter shows; a poll that got no answer (state {}) is just polled again.
-    for (let i = 0; i < 24 && !(Number(state['bytes-remaining']) < 4_000_000); i++) {
-      await new Promise((r) => setTimeout(r, 250));
-      state = await captive();
-    }
-    expect(state['bytes-remaining']).toBeLessThan(1_500_000);
-    // ...and ends the session once the allowance is used (this download may be cut short).
-    await lab.kiosk.download(`${host}:8000/bytes/2000000`);
-    for (let i = 0; i < 24 && state.captive !== true; i++) {
-      await new Promise((r) => setTimeout(r, 250));
-      state = await captive();
-    }
-    expect(state.captive).toBe(true);
+    // The sweep (every 5 s) reads the kernel's counter, and RFC 8908 reports what is left as of
+    // the last sweep. A sweep may fall in the middle of the download, so wait until the report
+    // covers all of it: at least 2.5 MB used, and not much more (headers and ACKs count too).
+    const seen = await waitFor(captive, (s) => Number(s['bytes-remaining']) <= ALLOWANCE - 2_500_000);
+    expect(seen['bytes-remaining']).toBeLessThanOrEqual(ALLOWANCE - 2_500_000);
+    expect(seen['bytes-remaining']).toBeGreaterThan(ALLOWANCE - 2_500_000 * 1.1);
+    // The next download asks for far more than is left: the session ends within the stated
+    // margin (README: one sweep plus the cap's one-second burst, 6 s at 1 MB/s) and the kernel
+    // stops the download there.
+    const rest = await lab.kiosk.download(`${host}:8000/bytes/12000000`);
+    expect(rest).toMatchObject({ ok: false, error: 'timeout' });
+    expect(capped.bytes! + rest.bytes!).toBeLessThanOrEqual(ALLOWANCE + 6 * 1_000_000);
+    const ended = await waitFor(captive, (s) => s.captive === true);
+    expect(ended.captive).toBe(true);
     expect(await lab.kiosk.get(`${host}:8000/`)).toEqual({ ok: false, error: 'timeout' });
   });
 
   it("when the session's time is up, then the kernel cuts the patron off with Threshold not running", async () => {
     await server!.stop('SIGKILL');
     const endsAt = acceptedAt + 60_000;
-    expect((await lab.wifi.get(`${host}:8000/`)).body).toBe(HOST_REPLY);
+    // Still let through while time is left; on a loaded machine the tests before this one may
+    // have used the whole minute (that the kernel lets patrons through with Threshold down is
+    // proven by the restart test above).
+    if (endsAt - Date.now() > 5_000) expect((await lab.wifi.get(`${host}:8000/`)).body).toBe(HOST_REPLY);
     await new Promise((r) => setTimeout(r, Math.max(0, endsAt + 1_500 - Date.now())));
     expect(await lab.wifi.get(`${host}:8000/`)).toEqual({ ok: false, error: 'timeout' });
     expect(await lab.wifi.connect(`${INTERNET.v4}:443`)).toEqual({ ok: false, error: 'timeout' });
@@ -197,7 +202,9 @@ describe('a library gateway with the nftables backend', () => {
     });
     const needles = [WIFI.client4, WIFI.client6, KIOSK.client4, ...macs, ...macs.map((m) => m.replace(/:/g, '')), ...macs.map((m) => m.toUpperCase())];
     const logs = outputs.map((o) => o()).join('\n');
-    expect(logs).toContain('session started');
+    expect(logs).toContain('listening');
+    // No line per session (counts only, in the periodic summary).
+    expect(logs).not.toContain('session started');
     const files = fs
       .readdirSync(dataDir, { recursive: true, encoding: 'utf8' })
       .map((f) => path.join(dataDir, f))

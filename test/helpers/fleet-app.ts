@@ -27,7 +27,7 @@ export function fleetTestApp(deps: Deps, opts: { staff?: boolean } = {}): Expres
   });
   const requireStaff: RequestHandler =
     opts.staff === false ? (_req, _res, next) => next(new AppError(401, 'sign_in', 'Sign in as staff to see this page.')) : (_req, _res, next) => next();
-  app.use(fleetRouter(deps, { requireStaff, csrf: createCsrf(deps.csrfSecret, { secure: false }) }));
+  app.use(fleetRouter(deps, { requireStaff, csrf: createCsrf(deps.csrfSecret, { secure: false, clock: deps.clock, timezone: deps.config.timezone }) }));
   app.use(errorHandler(deps.logger));
   return app;
 }

@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 
 export const ROOT = path.join(__dirname, '..', '..');
+/** How long a server may take to start before the test gives up on it. */
+const START_TIMEOUT_MS = 60_000;
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -63,18 +65,26 @@ export async function startServer(env: Record<string, string> = {}, opts: { pref
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 15 s:\n${out}`)), 15_000);
-    const check = () => {
-      // The staff console starts after the portal: wait for both.
-      if (out.includes('portal listening') && out.includes('staff console listening')) {
-        clearTimeout(timer);
-        resolve();
-      } else if (child.exitCode !== null) {
-        clearTimeout(timer);
-        reject(new Error(`server exited with ${child.exitCode}:\n${out}`));
-      } else setTimeout(check, 50);
+    // Generous: on a loaded machine a start (nft, SQLite, TLS) can take many seconds. A server
+    // that does not come up is killed, so it cannot keep jest from exiting.
+    const done = (err?: Error) => {
+      clearTimeout(timer);
+      child.stdout!.off('data', check);
+      child.stderr!.off('data', check);
+      child.off('exit', exited);
+      if (!err) return resolve();
+      child.kill('SIGKILL');
+      reject(err);
     };
-    check();
+    // The staff console starts after the portal: wait for both.
+    const check = () => {
+      if (out.includes('portal listening') && out.includes('staff console listening')) done();
+    };
+    const exited = () => done(new Error(`server exited with ${child.exitCode ?? child.signalCode}:\n${out}`));
+    const timer = setTimeout(() => done(new Error(`server did not start in ${START_TIMEOUT_MS / 1000} s:\n${out}`)), START_TIMEOUT_MS);
+    child.stdout!.on('data', check);
+    child.stderr!.on('data', check);
+    child.once('exit', exited);
   });
   return {
     child,

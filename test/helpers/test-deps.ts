@@ -23,6 +23,8 @@ export interface TestContext {
   clock: ManualClock;
   dataDir: string;
   logs: string[];
+  /** The key prefix this test's store uses (on Redis, every key starts with it). */
+  prefix: string;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,8 @@ export interface TestOptions {
   redis?: boolean;
   /** Start time; default a Wednesday 10:00 UTC. */
   now?: string;
+  /** The Redis key prefix, to share one Redis between two gateways; default a unique one. */
+  prefix?: string;
   /** A firewall built from the test's logger and clock instead of the configured one. */
   firewall?: (logger: Logger, clock: ManualClock) => Firewall;
 }
@@ -52,7 +56,7 @@ export async function makeTestApp(opts: TestOptions = {}): Promise<TestContext> 
   });
   const logger = createLogger('debug', sink);
   const clock = new ManualClock(Date.parse(opts.now ?? WEDNESDAY_10AM));
-  const prefix = `t:${Math.random().toString(36).slice(2)}:`;
+  const prefix = opts.prefix ?? `t:${Math.random().toString(36).slice(2)}:`;
   const store = createStore(config, { prefix, clock });
   const firewall = opts.firewall?.(logger, clock);
   const deps = await buildDeps(config, logger, { clock, store, resolveClient: headerClientResolver(), ...(firewall ? { firewall } : {}) });
@@ -64,6 +68,7 @@ export async function makeTestApp(opts: TestOptions = {}): Promise<TestContext> 
     clock,
     dataDir,
     logs,
+    prefix,
     async close() {
       await deps.store.close();
       if (opts.redis) await deleteKeysWithPrefix(prefix);

@@ -1,4 +1,4 @@
-// A throwaway certificate authority and a server certificate for 127.0.0.1 and localhost, made
+// A throwaway certificate authority and a server certificate for 127.0.0.1, ::1 and localhost, made
 // with openssl in a temp directory, so tests run the agent over real, verified HTTPS.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -29,7 +29,7 @@ export function makeTestTls(): TestTls {
     '-subj', '/CN=Threshold test CA', '-keyout', f('ca.key'), '-out', f('ca.pem'));
   openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=localhost',
     '-keyout', f('server.key'), '-out', f('server.csr'));
-  fs.writeFileSync(f('san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  fs.writeFileSync(f('san.ext'), 'subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost\n');
   openssl('x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial',
     '-days', '2', '-extfile', f('san.ext'), '-out', f('server.pem'));
   return {

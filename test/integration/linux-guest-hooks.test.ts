@@ -1,12 +1,38 @@
-// The example Linux hook (deploy/agent/linux/guest-hooks.sh) on a fake guest home: the wipe
-// leaves no download, history, cookie or cache behind. loginctl, pkill and friends are stubbed,
-// so no real account or process is touched.
+// The shipped Linux hook (deploy/agent/linux/guest-hooks.sh) on a scratch guest home: the wipe
+// leaves none of 13 kinds of trace behind, with or without the library's own skeleton, and its
+// check fails (exit 3, "Last wipe failed") when anything is left. loginctl, pkill and friends
+// are stubbed, so no real account or process is touched.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { processHookRunner } from '../../src/agent/hooks';
+import { fleetTestApp } from '../helpers/fleet-app';
+import { makeTestApp, Patron } from '../helpers/test-deps';
+import { makeWorkstation } from '../helpers/workstations';
 
 const HOOK = path.join(__dirname, '..', '..', 'deploy', 'agent', 'linux', 'guest-hooks.sh');
+
+/** One of each kind of trace a patron leaves in a Linux guest home. */
+const TRACES: Record<string, string> = {
+  'Documents/letter.odt': 'x',
+  'Desktop/notes.txt': 'x',
+  'Downloads/cv-jane-doe.pdf': 'x',
+  '.mozilla/firefox/abc.default/places.sqlite': 'history',
+  '.config/chromium/Default/History': 'history',
+  '.config/google-chrome/Default/Cookies': 'cookies',
+  'snap/firefox/common/.mozilla/firefox/xyz.default/cookies.sqlite': 'cookies',
+  'snap/chromium/common/chromium/Default/History': 'history',
+  '.bash_history': 'ssh jane@example.org',
+  '.local/share/keyrings/login.keyring': 'secrets',
+  '.cache/mozilla/firefox/abc.default/cache2/entry': 'cache',
+  '.local/share/recently-used.xbel': 'recent',
+  '.local/share/Trash/files/old-letter.odt': 'x',
+};
+
+/** Every path under a directory, relative to it, sorted. */
+const tree = (dir: string): string[] =>
+  spawnSync('find', [dir, '-mindepth', '1'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map((p) => path.relative(dir, p)).sort();
 
 describe('Linux guest hooks', () => {
   let dir: string;
@@ -24,17 +50,7 @@ describe('Linux guest hooks', () => {
       fs.writeFileSync(path.join(bin, cmd), `#!/bin/sh\necho "${cmd} $*" >> "${calls}"\n`, { mode: 0o755 });
     }
     fs.writeFileSync(path.join(bin, 'pgrep'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
-    const files: Record<string, string> = {
-      'Downloads/cv-jane-doe.pdf': 'x',
-      '.mozilla/firefox/abc.default/places.sqlite': 'history',
-      '.mozilla/firefox/abc.default/cookies.sqlite': 'cookies',
-      '.cache/mozilla/firefox/abc.default/cache2/entry': 'cache',
-      '.config/chromium/Default/History': 'history',
-      '.config/google-chrome/Default/Cookies': 'cookies',
-      'Documents/letter.odt': 'x',
-      '.local/share/recently-used.xbel': 'recent',
-    };
-    for (const [f, content] of Object.entries(files)) {
+    for (const [f, content] of Object.entries(TRACES)) {
       fs.mkdirSync(path.dirname(path.join(home, f)), { recursive: true });
       fs.writeFileSync(path.join(home, f), content);
     }
@@ -58,13 +74,44 @@ describe('Linux guest hooks', () => {
     expect(left).toEqual(['Desktop', 'Desktop/Welcome.txt', 'Downloads']);
   });
 
-  it('when there is no skeleton, then downloads, browser data and caches still go, and other files stay', () => {
+  it('when there is no library skeleton, then all 13 kinds of trace go without extra setup and the home is the system default', () => {
+    expect(Object.keys(TRACES)).toHaveLength(13);
     const res = run('session-end', { THRESHOLD_GUEST_SKELETON: path.join(dir, 'none') });
     expect(res.status).toBe(0);
-    for (const gone of ['Downloads/cv-jane-doe.pdf', '.mozilla', '.cache', '.config/chromium', '.config/google-chrome', '.local/share/recently-used.xbel']) {
-      expect({ gone, exists: fs.existsSync(path.join(home, gone)) }).toEqual({ gone, exists: false });
+    expect(res.stdout + res.stderr).toBe('');
+    for (const trace of Object.keys(TRACES)) expect({ trace, left: fs.existsSync(path.join(home, trace)) }).toEqual({ trace, left: false });
+    expect(tree(home)).toEqual([...tree('/etc/skel'), 'Downloads'].sort());
+  });
+
+  it.each([
+    ['a file the skeleton does not have', (h: string) => fs.writeFileSync(path.join(h, '.bash_history'), 'ls')],
+    ['a skeleton file changed', (h: string) => fs.appendFileSync(path.join(h, 'Desktop', 'Welcome.txt'), ' and Jane')],
+    ['a download', (h: string) => fs.writeFileSync(path.join(h, 'Downloads', 'cv.pdf'), 'x')],
+    ['a snap browser profile', (h: string) => fs.mkdirSync(path.join(h, 'snap', 'firefox'), { recursive: true })],
+  ])('when %s is left after a wipe, then the check exits non-zero (the fleet page shows "Last wipe failed")', (_what, leave) => {
+    expect(run('session-end').status).toBe(0);
+    expect(run('check').status).toBe(0);
+    leave(home);
+    const res = run('check');
+    expect(res.status).toBe(3);
+    expect(res.stdout + res.stderr).toBe('');
+  });
+
+  it('when the real hook, run by the agent, finds a trace left, then the wipe is reported failed and the fleet page says so', async () => {
+    fs.writeFileSync(path.join(home, 'Desktop.txt'), 'left behind');
+    const env = { PATH: `${path.join(dir, 'bin')}:/usr/bin:/bin`, THRESHOLD_GUEST: 'guest', THRESHOLD_GUEST_HOME: home, THRESHOLD_GUEST_SKELETON: skel };
+    const outcome = await processHookRunner.run(['sh', HOOK, 'check'], env, 60_000);
+    expect(outcome).toEqual({ ok: false, reason: 'exit-code', exitCode: 3 });
+    const ctx = await makeTestApp({ config: { zones: [{ id: 'kiosks', name: 'Kiosk PCs', subnets: ['10.20.0.0/16'], kind: 'kiosk' }] } });
+    try {
+      const ws = makeWorkstation({ name: 'pc-hall', zoneId: 'kiosks' });
+      await ctx.deps.store.workstations.add(ws);
+      await ctx.deps.workstations.recordWipe(ws, outcome);
+      const page = await new Patron(fleetTestApp(ctx.deps), '192.168.50.2').page('/staff/workstations');
+      expect(page.text).toMatch(/pc-hall[\s\S]*Last wipe failed/);
+    } finally {
+      await ctx.close();
     }
-    expect(fs.existsSync(path.join(home, 'Documents/letter.odt'))).toBe(true);
   });
 
   it('when the home cannot be found or the event is unknown, then the hook fails, so staff see it', () => {

@@ -86,8 +86,8 @@ describe('staff sign-in', () => {
     expect((await new StaffBrowser(ctx.staffApp, '192.0.2.51').login('x', 'wrong password!')).status).toBe(401);
   });
 
-  it('when the store is Redis, then two consoles (two gateways) share one count of failed attempts', async () => {
-    ctx = await makeStaffApp({ redis: true });
+  it('when the store is Redis and the gateways share a limiter key, then two consoles (two gateways) share one count of failed attempts', async () => {
+    ctx = await makeStaffApp({ redis: true, config: { staffLimiterKey: 'k'.repeat(40) } });
     const otherGateway = createApp(ctx.deps, { surfaces: ['staff'] });
     for (let i = 0; i < LOGIN_ATTEMPTS; i++) expect((await new StaffBrowser(ctx.staffApp, '192.0.2.60').login(`n${i}`, 'wrong password!')).status).toBe(401);
     const res = await new StaffBrowser(otherGateway, '192.0.2.60').login('n-last', 'wrong password!');
@@ -138,6 +138,19 @@ describe('staff sign-in', () => {
     const res = await b.get('/staff/sessions');
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/staff/login?next=%2Fstaff%2Fsessions');
+  });
+
+  it('when the timeout is 1 minute and a member is active every 15 s, then they stay signed in, and are signed out a minute after the last request', async () => {
+    ctx = await makeStaffApp({ config: { staffSessionIdleMinutes: 1 } });
+    const b = await signedIn(ctx, 'ada', 'staff');
+    for (let i = 0; i < 12; i++) {
+      ctx.clock.advance(15_000);
+      expect((await b.get('/staff')).status).toBe(200);
+    }
+    ctx.clock.advance(54_000);
+    expect((await b.get('/staff')).status).toBe(200);
+    ctx.clock.advance(61_000);
+    expect((await b.get('/staff')).status).toBe(303);
   });
 
   it('when signing in from a link to a page, then the page opens afterwards, and only console pages are followed', async () => {

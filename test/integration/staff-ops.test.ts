@@ -4,6 +4,8 @@ import { createApp } from '../../src/app';
 import { makeStaffApp, type StaffContext } from '../helpers/staff';
 import { Patron } from '../helpers/test-deps';
 
+const TOKEN = 'a-metrics-token-of-forty-characters-long!';
+
 describe.each([
   ['sqlite', false],
   ['redis', true],
@@ -29,19 +31,46 @@ describe.each([
     await ctx.deps.store.init();
   });
 
-  it('when patrons are online, then /metrics gives counts per zone and nothing that identifies anyone', async () => {
-    ctx = await makeStaffApp({ redis });
+  it('when patrons are online, then /metrics gives counts per zone no finer than k, and nothing that identifies anyone', async () => {
+    ctx = await makeStaffApp({ redis, config: { metricsToken: TOKEN, minCellSessions: 2 } });
+    const metrics = () => request(ctx.staffApp).get('/metrics').set('Authorization', `Bearer ${TOKEN}`);
     await new Patron(ctx.app, '10.0.0.77', 'aa:bb:cc:dd:ee:77').accept();
     const code = ctx.deps.sessions.lookup('10.0.0.77')!.record.code;
-    const res = await request(ctx.staffApp).get('/metrics');
-    expect(res.status).toBe(200);
-    expect(res.headers['content-type']).toContain('text/plain');
-    expect(res.text).toContain('threshold_sessions_live{zone="wifi"} 1');
+    // One patron: fewer than k, so the live count reads 0 and today's count is withheld.
+    const one = await metrics();
+    expect(one.status).toBe(200);
+    expect(one.headers['content-type']).toContain('text/plain');
+    expect(one.text).toContain('threshold_sessions_live{zone="wifi"} 0');
+    expect(one.text).toContain('threshold_today{zone="wifi",counter="sessionsStarted"} 0');
+    await new Patron(ctx.app, '10.0.0.78', 'aa:bb:cc:dd:ee:78').accept();
+    const res = await metrics();
+    expect(res.text).toContain('threshold_sessions_live{zone="wifi"} 2');
     expect(res.text).toContain('threshold_store_up 1');
-    expect(res.text).toContain('threshold_today{zone="wifi",counter="sessionsStarted"} 1');
+    expect(res.text).toContain('threshold_today{zone="wifi",counter="sessionsStarted"} 2');
     expect(res.text).toContain('threshold_policy_session_minutes{zone="wifi"} 60');
     expect(res.text).toContain('process_cpu_user_seconds_total');
     for (const secret of ['10.0.0.77', 'aa:bb:cc:dd:ee:77', code]) expect(res.text).not.toContain(secret);
+  });
+});
+
+describe('metrics token', () => {
+  let ctx: StaffContext;
+  afterEach(() => ctx.close());
+
+  it.each([
+    ['no token configured, none sent', undefined, undefined],
+    ['no token configured, one sent', undefined, `Bearer ${TOKEN}`],
+    ['a token configured, none sent', TOKEN, undefined],
+    ['a token configured, a wrong one sent', TOKEN, `Bearer ${TOKEN.replace('a', 'b')}`],
+    ['a token configured, sent as Basic', TOKEN, `Basic ${TOKEN}`],
+  ])('when %s, then /metrics answers 401 JSON that says what to do', async (_what, metricsToken, header) => {
+    ctx = await makeStaffApp({ config: metricsToken ? { metricsToken } : {} });
+    const req = request(ctx.staffApp).get('/metrics');
+    const res = await (header ? req.set('Authorization', header) : req);
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="metrics"');
+    expect(res.body).toEqual({ error: 'unauthorized', message: expect.stringContaining('METRICS_TOKEN') });
+    expect(res.text).not.toContain('threshold_');
   });
 });
 
@@ -50,10 +79,10 @@ describe('metrics registries', () => {
   afterEach(() => ctx.close());
 
   it('when two staff apps are built in one process, then each has its own registry (no global state)', async () => {
-    ctx = await makeStaffApp();
+    ctx = await makeStaffApp({ config: { metricsToken: TOKEN } });
     const second = createApp(ctx.deps, { surfaces: ['staff'] });
-    expect((await request(second).get('/metrics')).status).toBe(200);
-    expect((await request(ctx.staffApp).get('/metrics')).status).toBe(200);
+    expect((await request(second).get('/metrics').set('Authorization', `Bearer ${TOKEN}`)).status).toBe(200);
+    expect((await request(ctx.staffApp).get('/metrics').set('Authorization', `Bearer ${TOKEN}`)).status).toBe(200);
   });
 
   it('when the portal app is asked for the staff endpoints, then it does not serve them', async () => {

@@ -66,6 +66,58 @@ describe('live sessions', () => {
     expect(res.text).toContain('value="ZZZ999"');
   });
 
+  it('when no session runs, then the list says so and offers no pages', async () => {
+    ctx = await makeStaffApp();
+    const staff = await signedIn(ctx, 'sam', 'staff');
+    const res = await staff.get('/staff/sessions');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('No session is running.');
+    expect(res.text).toMatch(/<span class="big">0<\/span> Wi-Fi/);
+    expect(res.text).not.toContain('class="pager"');
+  });
+
+  it('when more sessions run than a page holds, then the list comes 50 at a time with next and previous links, each session once', async () => {
+    ctx = await makeStaffApp();
+    for (let i = 0; i < 120; i++) {
+      // A second apart, so the order (ending soonest first) is the order of the grants.
+      expect((await ctx.deps.sessions.grant({ ip: `10.61.0.${i + 1}` })).ok).toBe(true);
+      ctx.clock.advance(1000);
+    }
+    const staff = await signedIn(ctx, 'sam', 'staff');
+    const codesOn = (html: string) => [...html.matchAll(/<a class="code" href="\/staff\/sessions\?code=([A-Z0-9]+)">/g)].map((m) => m[1]);
+    const link = (html: string, rel: string) => new RegExp(`<a rel="${rel}" href="([^"]+)">`).exec(html)?.[1]?.replace(/&amp;/g, '&');
+
+    const first = await staff.get('/staff/sessions');
+    expect(first.text).toMatch(/<span class="big">120<\/span> Wi-Fi/);
+    expect(codesOn(first.text)).toHaveLength(50);
+    expect(link(first.text, 'prev')).toBeUndefined();
+    const second = await staff.get(link(first.text, 'next')!);
+    expect(codesOn(second.text)).toHaveLength(50);
+    const third = await staff.get(link(second.text, 'next')!);
+    expect(codesOn(third.text)).toHaveLength(20);
+    expect(link(third.text, 'next')).toBeUndefined();
+    const all = [...codesOn(first.text), ...codesOn(second.text), ...codesOn(third.text)];
+    const expected = (await ctx.deps.store.listSessions()).sort((a, b) => a.endsAt - b.endsAt).map((r) => r.code);
+    expect(all).toEqual(expected);
+
+    const back = await staff.get(link(third.text, 'prev')!);
+    expect(codesOn(back.text)).toEqual(codesOn(second.text));
+    const backAgain = await staff.get(link(back.text, 'prev')!);
+    expect(codesOn(backAgain.text)).toEqual(codesOn(first.text));
+    expect(link(backAgain.text, 'prev')).toBeUndefined();
+  });
+
+  it('when a page link is damaged, then the page says so with a 400 and a way back to the first page', async () => {
+    ctx = await makeStaffApp();
+    await online(ctx, CLIENTS[0]!);
+    const staff = await signedIn(ctx, 'sam', 'staff');
+    for (const q of ['after=nonsense', 'before=1:gw1:%7B%7D', 'after=1&after=2']) {
+      const res = await staff.get(`/staff/sessions?${q}`);
+      expect({ q, status: res.status }).toEqual({ q, status: 400 });
+      expect(res.text).toContain('This page of sessions is out of date or the link is damaged. Start again from the first page.');
+    }
+  });
+
   it('when staff extend a session by 30 minutes, then the patron, the store and the firewall all get the time', async () => {
     ctx = await makeStaffApp();
     const code = await online(ctx, CLIENTS[0]!);
@@ -77,7 +129,7 @@ describe('live sessions', () => {
     expect((await ctx.deps.store.findSessionByCode(code))!.endsAt - ctx.clock.now()).toBe(90 * 60_000);
     expect((await ctx.deps.firewall.list())[0]!.expiresInSeconds).toBe(90 * 60);
     const [entry] = await ctx.deps.staff.audit.list(1);
-    expect(entry).toMatchObject({ actor: 'sam', action: 'session.extend', target: code, detail: 'extended a session in Wi-Fi by 30 minutes' });
+    expect(entry).toMatchObject({ actor: 'sam', action: 'session.extend', target: 'wifi', detail: 'extended a session in Wi-Fi by 30 minutes' });
   });
 
   it('when staff ask for an extension length not offered, then the page says which are', async () => {

@@ -4,7 +4,9 @@ import { STAT_COUNTERS } from '../../src/store/types';
 import { makeStaffApp, signedIn, type StaffContext } from '../helpers/staff';
 import { Patron } from '../helpers/test-deps';
 
+// k = 2 here, so that a few patrons make figures big enough to show (small-cells.test.ts tests k).
 const ZONES = {
+  minCellSessions: 2,
   zones: [
     { id: 'wifi', name: 'Wi-Fi', subnets: ['10.10.0.0/16'] },
     { id: 'kiosks', name: 'Kiosks', subnets: ['10.20.0.0/16'], kind: 'kiosk' },
@@ -49,7 +51,8 @@ describe('statistics', () => {
     expect(res.text.match(/<svg class="chart"/g)).toHaveLength(3);
     expect(res.text).toContain('<title id="chart-sessions-title">Sessions started, by hour</title>');
     expect(res.text).toMatch(/<th scope="row">Wi-Fi<\/th><td class="num">3<\/td>/);
-    expect(res.text).toMatch(/<th scope="row">Kiosks<\/th><td class="num">1<\/td>/);
+    // The kiosk zone had one session: withheld.
+    expect(res.text).toMatch(/<th scope="row">Kiosks<\/th><td class="num">fewer than 2<\/td>/);
     expect(res.text).toMatch(/<tr><th scope="row">10<\/th><td class="num">3<\/td>/);
     expect(res.text).not.toMatch(/style=/);
     expect((await staff.get('/staff/stats')).headers.location).toBe('/staff/stats/day/2026-11-18');
@@ -63,7 +66,9 @@ describe('statistics', () => {
     expect(res.status).toBe(200);
     expect(res.text).toContain('Totals for your annual survey, 2026');
     expect(res.text).toContain('<dt>Wi-Fi sessions</dt><dd>3</dd>');
-    expect(res.text).toContain('<dt>Public-computer uses</dt><dd>1</dd>');
+    // One kiosk session: too few to publish, so left out of the survey total too.
+    expect(res.text).toContain('<dt>Public-computer uses</dt><dd>0</dd>');
+    expect(res.text).toContain('2 quiet zone-hour(s) had a figure withheld');
     const month = await staff.get('/staff/stats/month/2026-11?zone=kiosks');
     expect(month.status).toBe(200);
     expect(month.text).toContain('Statistics: 2026-11 · Kiosks');
@@ -79,14 +84,15 @@ describe('statistics', () => {
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toBe('attachment; filename=threshold-day-2026-11-18.csv');
     const lines = res.text.trim().split('\r\n');
-    expect(lines[0]).toBe('period,zone,sessions_started,minutes_used,passes_redeemed,refused_allowance,refused_closed,kiosk_uses,learn_views,peak_concurrent');
+    expect(lines[0]).toBe('period,zone,sessions_started,minutes_used,passes_redeemed,refused_allowance,refused_closed,kiosk_uses,learn_views,sessions_ended,peak_concurrent,cells_withheld');
     expect(lines).toHaveLength(1 + 24 * 2);
     // Minutes are counted in the hour a session ends.
-    expect(lines.filter((l) => !l.endsWith(',0,0,0,0,0,0,0,0'))).toEqual([
+    // Minutes and ends of one session are withheld; so is the kiosk zone's one session.
+    expect(lines.filter((l) => !l.endsWith(',0,0,0,0,0,0,0,0,0,0'))).toEqual([
       lines[0],
-      '2026-11-18 10:00,wifi,3,20,0,0,0,0,0,2',
-      '2026-11-18 11:00,wifi,0,80,0,0,0,0,0,0',
-      '2026-11-18 11:00,kiosks,1,0,0,0,0,0,0,1',
+      '2026-11-18 10:00,wifi,3,fewer than 2,0,0,0,0,0,fewer than 2,2,1',
+      '2026-11-18 11:00,wifi,0,80,0,0,0,0,0,2,0,0',
+      '2026-11-18 11:00,kiosks,fewer than 2,0,0,0,0,0,0,0,fewer than 2,1',
     ]);
     const year = await staff.get('/staff/stats/year/2026.csv?zone=wifi');
     expect(year.text.trim().split('\r\n')).toHaveLength(1 + 12);

@@ -2,8 +2,10 @@
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { nodeHttp } from '../../src/agent/transport';
-import { describeNetworkError } from '../../src/agent/enrol';
+import { describeNetworkError, enrolAgent } from '../../src/agent/enrol';
 import { makeTestTls, type TestTls } from '../helpers/tls';
 
 describe('agent transport', () => {
@@ -58,5 +60,32 @@ describe('agent transport', () => {
     expect(() => nodeHttp({ server: 'http://127.0.0.1:1' })).toThrow(/must start with https:\/\//);
     expect(() => nodeHttp({ server: 'ftp://127.0.0.1:1', allowHttp: true })).toThrow(/https/);
     nodeHttp({ server: 'http://127.0.0.1:1', allowHttp: true }).close();
+  });
+});
+
+describe('agent enrolment over an IPv6 literal URL', () => {
+  let tls: TestTls;
+  let server: https.Server;
+  let dir: string;
+  beforeAll(async () => {
+    tls = makeTestTls();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'threshold-agent6-'));
+    server = https.createServer({ cert: fs.readFileSync(tls.certFile), key: fs.readFileSync(tls.keyFile) }, (req, res) => {
+      res.statusCode = req.url?.endsWith('/enrol') ? 201 : 404;
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify({ name: 'kiosk-01', zoneId: 'kiosk', token: 't'.repeat(43) }));
+    });
+    await new Promise<void>((r) => server.listen(0, '::1', r));
+  });
+  afterAll(async () => {
+    await new Promise((r) => server.close(r));
+    tls.cleanup();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('when the server URL is https://[::1]:port, then the agent connects to ::1, verifies the certificate and enrols', async () => {
+    const url = `https://[::1]:${(server.address() as AddressInfo).port}`;
+    const config = await enrolAgent({ server: url, code: 'ABCD-EFGH', name: 'kiosk-01', configPath: path.join(dir, 'agent.json'), ca: tls.caFile });
+    expect(config).toMatchObject({ server: url, name: 'kiosk-01', token: 't'.repeat(43) });
   });
 });

@@ -69,3 +69,43 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, file)).toThrow(file);
   });
 });
+
+describe('config errors and secrets', () => {
+  it('when a Redis URL with a password is bad, then the error shows the URL without the password', () => {
+    const err = catchConfigError(() => loadConfig({ REDIS_URL: 'redix://:hunter2@cache' }));
+    expect(err.message).toContain('REDIS_URL (redisUrl): got "redix://:***@cache"');
+    expect(err.message).not.toContain('hunter2');
+    const withUser = catchConfigError(() => loadConfig({ REDIS_URL: 'redix://threshold:hunter2@cache:6379/0' }));
+    expect(withUser.message).toContain('redix://threshold:***@cache:6379/0');
+    expect(withUser.problems.join('\n')).not.toContain('hunter2');
+  });
+
+  it('when a key that looks secret is wrong or unknown, then its value is not shown', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
+    const file = path.join(dir, 'c.json');
+    fs.writeFileSync(file, JSON.stringify({ adminPassword: 'hunter2', zones: [{ id: 'wifi', name: 'Wi-Fi', subnets: ['10.0.0.0/8'], apiToken: 'tok-hunter2' }] }));
+    const err = catchConfigError(() => loadConfig({}, file));
+    expect(err.message).toContain('adminPassword');
+    expect(err.message).toContain('apiToken');
+    expect(err.message).not.toContain('hunter2');
+  });
+
+  it('when the file is not JSON and quotes a URL with a password, then the password is masked', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
+    const file = path.join(dir, 'c.json');
+    fs.writeFileSync(file, '{ "redisUrl": "redis://:hunter2@cache" oops }');
+    const err = catchConfigError(() => loadConfig({}, file));
+    expect(err.message).toContain(file);
+    expect(err.message).not.toContain('hunter2');
+  });
+});
+
+function catchConfigError(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}

@@ -63,7 +63,7 @@ describe('built-in lessons', () => {
   it('when the lesson about this network is read, then in every language it states the running limits and retention', () => {
     for (const lang of SUPPORTED) {
       const { lesson: l } = library.get('this-network', lang)!;
-      for (const p of ['{{session}}', '{{daily}}', '{{grace}}', '{{keyDays}}', '{{retention}}', '{{library}}']) expect([lang, p, l.html.includes(p)]).toEqual([lang, p, true]);
+      for (const p of ['{{session}}', '{{daily}}', '{{grace}}', '{{keyDays}}', '{{retention}}', '{{library}}', '{{minCell}}', '{{auditRetention}}', '{{auditPrecision}}']) expect([lang, p, l.html.includes(p)]).toEqual([lang, p, true]);
     }
   });
 

@@ -53,6 +53,14 @@ describe('templateScript', () => {
     expect(script).not.toContain('admitted_up ip saddr');
   });
 
+  it('when a packet is over the cap, then it is dropped before the lookup that counts it against the data allowance', () => {
+    const rules = (chain: string) =>
+      script.split('\n').filter((l) => l.startsWith(`add rule inet threshold ${chain} `)).map((l) => l.slice(`add rule inet threshold ${chain} `.length));
+    expect(rules('to_lan').slice(0, 3)).toEqual(['jump admitted_down', 'ip daddr @allowed4 accept', 'ip6 daddr @allowed6 accept']);
+    expect(rules('from_lan').slice(2, 5)).toEqual(['jump admitted_up', 'ip saddr @allowed4 accept', 'ip6 saddr @allowed6 accept']);
+    expect(rules('admitted_down').every((r) => r.endsWith(' drop'))).toBe(true);
+  });
+
   it('when the walled garden changes, then its sets are replaced in one transaction', () => {
     expect(gardenScript('threshold', { v4: ['192.0.2.0/24', '198.51.100.7'], v6: [] })).toBe(
       'flush set inet threshold garden4\nadd element inet threshold garden4 { 192.0.2.0/24, 198.51.100.7 }\nflush set inet threshold garden6\n',

@@ -129,12 +129,17 @@ describe('shortenedEnd (a policy change while sessions run)', () => {
 
 describe('couldExtend (RFC 8908 can-extend-session, from memory)', () => {
   it('when a full session is left, then extending could add nothing', () => {
-    expect(couldExtend({ allowExtend: true, sessionMinutes: 60 }, 3600)).toBe(false);
+    expect(couldExtend({ allowExtend: true, extendPasses: false, sessionMinutes: 60 }, 3600)).toBe(false);
   });
   it('when a minute or more is missing from a full session, then it could', () => {
-    expect(couldExtend({ allowExtend: true, sessionMinutes: 60 }, 3540)).toBe(true);
+    expect(couldExtend({ allowExtend: true, extendPasses: false, sessionMinutes: 60 }, 3540)).toBe(true);
   });
   it('when the policy forbids extending, then never', () => {
-    expect(couldExtend({ allowExtend: false, sessionMinutes: 60 }, 60)).toBe(false);
+    expect(couldExtend({ allowExtend: false, extendPasses: false, sessionMinutes: 60 }, 60)).toBe(false);
+  });
+  it('when a pass started the session, then only a policy that lets passes be extended says it could', () => {
+    expect(couldExtend({ allowExtend: true, extendPasses: false, sessionMinutes: 60 }, 60, 'pass')).toBe(false);
+    expect(couldExtend({ allowExtend: true, extendPasses: true, sessionMinutes: 60 }, 60, 'pass')).toBe(true);
+    expect(couldExtend({ allowExtend: true, extendPasses: false, sessionMinutes: 60 }, 60, 'click-through')).toBe(true);
   });
 });

@@ -26,22 +26,22 @@ describe('statistics periods and buckets', () => {
   it('when rows are bucketed in Paris time, then an hour is placed by its local time and the day is the local day', async () => {
     const config = configSchema.parse({ timezone: 'Europe/Paris' });
     const store = fakeStore([
-      row('2026-11-17T22:00:00Z', 'wifi', 5), // 23:00 on the 17th in Paris: not in the 18th
-      row('2026-11-17T23:00:00Z', 'wifi', 1, 3), // 00:00 on the 18th
-      row('2026-11-18T09:00:00Z', 'wifi', 2, 4), // 10:00
-      row('2026-11-18T22:00:00Z', 'wifi', 7), // 23:00 on the 18th
+      row('2026-11-17T22:00:00Z', 'wifi', 50), // 23:00 on the 17th in Paris: not in the 18th
+      row('2026-11-17T23:00:00Z', 'wifi', 10, 30), // 00:00 on the 18th
+      row('2026-11-18T09:00:00Z', 'wifi', 20, 40), // 10:00
+      row('2026-11-18T22:00:00Z', 'wifi', 70), // 23:00 on the 18th
     ]);
     const svc = new StatsService({ config, store, clock: new ManualClock(Date.parse('2026-11-18T12:00:00Z')) });
     const day = await svc.report({ kind: 'day', value: '2026-11-18' });
     expect(day.buckets).toHaveLength(24);
-    expect(day.buckets.filter((b) => b.counts.sessionsStarted).map((b) => [b.key, b.counts.sessionsStarted])).toEqual([['00', 1], ['10', 2], ['23', 7]]);
-    expect(day.total.counts.sessionsStarted).toBe(10);
-    expect(day.total.peak).toBe(4);
+    expect(day.buckets.filter((b) => b.counts.sessionsStarted).map((b) => [b.key, b.counts.sessionsStarted])).toEqual([['00', 10], ['10', 20], ['23', 70]]);
+    expect(day.total.counts.sessionsStarted).toBe(100);
+    expect(day.total.peak).toBe(40);
     expect(day.previous.value).toBe('2026-11-17');
     expect(day.next.value).toBe('2026-11-19');
     const month = await svc.report({ kind: 'month', value: '2026-11' });
     expect(month.buckets).toHaveLength(30);
-    expect(month.buckets.find((b) => b.key === '2026-11-17')!.counts.sessionsStarted).toBe(5);
+    expect(month.buckets.find((b) => b.key === '2026-11-17')!.counts.sessionsStarted).toBe(50);
     expect(month.previous.value).toBe('2026-10');
     expect((await svc.report({ kind: 'month', value: '2026-12' })).next.value).toBe('2027-01');
     expect(svc.current('year')).toEqual({ kind: 'year', value: '2026' });
@@ -49,13 +49,13 @@ describe('statistics periods and buckets', () => {
 
   it('when two zones peak in the same hour, then the total peak adds them; in different hours it takes the higher', async () => {
     const config = configSchema.parse({ timezone: 'UTC', zones: [{ id: 'a', name: 'A', subnets: ['10.0.0.0/8'] }, { id: 'b', name: 'B', subnets: ['11.0.0.0/8'], kind: 'kiosk' }] });
-    const svc = new StatsService({ config, store: fakeStore([row('2026-11-18T10:00:00Z', 'a', 1, 3), row('2026-11-18T10:00:00Z', 'b', 1, 2), row('2026-11-18T11:00:00Z', 'a', 1, 4)]), clock: new ManualClock(0) });
+    const svc = new StatsService({ config, store: fakeStore([row('2026-11-18T10:00:00Z', 'a', 10, 30), row('2026-11-18T10:00:00Z', 'b', 10, 20), row('2026-11-18T11:00:00Z', 'a', 10, 40)]), clock: new ManualClock(0) });
     const year = await svc.report({ kind: 'year', value: '2026' });
-    expect(year.total.peak).toBe(5);
-    expect(year.survey).toEqual({ wifiSessions: 2, publicComputerUses: 1, patronHours: 0, passesRedeemed: 0 });
-    const csv = reportCsv(year).trim().split('\r\n');
+    expect(year.total.peak).toBe(50);
+    expect(year.survey).toEqual({ wifiSessions: 20, publicComputerUses: 10, patronHours: 0, passesRedeemed: 0 });
+    const csv = reportCsv(year, 5).trim().split('\r\n');
     expect(csv).toHaveLength(1 + 12 * 2);
-    expect(csv).toContain('2026-11,a,2,0,0,0,0,0,0,4');
+    expect(csv).toContain('2026-11,a,20,0,0,0,0,0,0,0,40,0');
   });
 });
 

@@ -3,14 +3,19 @@
 # The agent runs it as root with the event as its argument, e.g. ["/usr/local/lib/threshold-agent/guest-hooks.sh", "session-end"],
 # and these variables: THRESHOLD_MINUTES_LEFT (warning), THRESHOLD_END_REASON (session-end:
 # time, logout, staff, idle, data, ended), THRESHOLD_MESSAGE (message).
-# Exit 0 when done; any other exit is reported to staff as a failure ("Last wipe failed").
+# Exit 0 when done; any other exit is reported to staff as a failure ("Last wipe failed"): the
+# end of a session exits 3 when its own check finds anything of the patron's left.
 # It prints nothing on purpose: the agent does not keep hook output (it could name a patron's files).
 set -eu
 
 GUEST="${THRESHOLD_GUEST:-guest}"
 HOME_DIR="${THRESHOLD_GUEST_HOME:-$(getent passwd "$GUEST" | cut -d: -f6)}"
-# A clean copy of the guest's home, made once by the library (see docs/workstations.md).
+# What the guest's home is reset to: the library's own clean copy when it made one (see
+# docs/workstations.md), else the system's default for new accounts. Nothing else is kept.
 SKELETON="${THRESHOLD_GUEST_SKELETON:-/etc/threshold-agent/guest-skel}"
+[ -d "$SKELETON" ] || SKELETON="${THRESHOLD_DEFAULT_SKELETON:-/etc/skel}"
+# Other places a guest's files land, emptied of the guest's files only.
+SHARED_TMP="${THRESHOLD_GUEST_TMP_DIRS:-/tmp /var/tmp /dev/shm}"
 [ -n "$HOME_DIR" ] && [ "$HOME_DIR" != "/" ] || exit 2
 
 # Show a notification on the guest's desktop.
@@ -31,24 +36,43 @@ log_out() {
   pkill -KILL -u "$GUEST" || true
 }
 
-# Downloads, browser history, cookies and caches (Firefox, Chromium, Chrome), recent files;
-# then the home is reset from the skeleton, so nothing else survives either.
+# Everything in the home goes — documents, desktop, downloads, browser profiles (Firefox,
+# Chromium, Chrome, and their snap copies under ~/snap), shell history, the keyring, caches,
+# recent files, trash, thumbnails, whatever a program made — then the home is rebuilt from the
+# skeleton. Removing everything rather than a list of known places is what makes it complete.
 wipe() {
-  for p in Downloads .mozilla .cache .config/chromium .config/google-chrome .local/share/recently-used.xbel \
-           .local/share/Trash .thumbnails; do
-    rm -rf -- "${HOME_DIR:?}/$p"
-  done
-  if [ -d "$SKELETON" ]; then
-    find "$HOME_DIR" -mindepth 1 -delete
-    cp -a "$SKELETON/." "$HOME_DIR/"
+  find "$HOME_DIR" -mindepth 1 -delete 2>/dev/null || true
+  if id -u "$GUEST" >/dev/null 2>&1; then
+    for d in $SHARED_TMP; do
+      [ -d "$d" ] && find "$d" -mindepth 1 -user "$GUEST" -delete 2>/dev/null || true
+    done
   fi
+  cp -a "$SKELETON/." "$HOME_DIR/"
   mkdir -p "$HOME_DIR/Downloads"
   chown -R "$GUEST:" "$HOME_DIR"
-  # Check: nothing of the patron's left in the places that matter.
-  [ -z "$(ls -A "$HOME_DIR/Downloads")" ] || exit 3
-  for p in .mozilla/firefox .config/chromium/Default/History .config/google-chrome/Default/Cookies; do
-    if [ -e "$HOME_DIR/$p" ] && [ ! -e "$SKELETON/$p" ]; then exit 4; fi
-  done
+}
+
+# The check, after the wipe and on its own ("check"): every entry in the home must be the
+# skeleton's (same kind, same content) or the empty Downloads folder, and no file of the guest's
+# may be left in the shared temporary directories. Anything else is a trace: exit 3, which the
+# agent reports and the fleet page shows as "Last wipe failed".
+check() {
+  find "$HOME_DIR" -mindepth 1 | while IFS= read -r p; do
+    rel="${p#"$HOME_DIR"/}"
+    s="$SKELETON/$rel"
+    if [ "$rel" = Downloads ] && [ -d "$p" ] && [ ! -L "$p" ]; then continue; fi
+    if [ -L "$p" ]; then [ -L "$s" ] && [ "$(readlink "$p")" = "$(readlink "$s")" ] || exit 3
+    elif [ -d "$p" ]; then [ -d "$s" ] && [ ! -L "$s" ] || exit 3
+    elif [ -f "$p" ]; then [ -f "$s" ] && [ ! -L "$s" ] && cmp -s "$p" "$s" || exit 3
+    else exit 3
+    fi
+  done || exit 3
+  [ -z "$(ls -A "$HOME_DIR/Downloads" 2>/dev/null)" ] || exit 3
+  if id -u "$GUEST" >/dev/null 2>&1; then
+    for d in $SHARED_TMP; do
+      [ ! -d "$d" ] || [ -z "$(find "$d" -mindepth 1 -user "$GUEST" -print -quit 2>/dev/null)" ] || exit 3
+    done
+  fi
 }
 
 case "${1:-}" in
@@ -56,7 +80,10 @@ case "${1:-}" in
     notify "Your session ends in ${THRESHOLD_MINUTES_LEFT:-a few} minute(s)" "Save your work to a USB stick or e-mail it to yourself now. Everything on this computer is erased when the session ends." ;;
   session-end)
     log_out
-    wipe ;;
+    wipe
+    check ;;
+  check)
+    check ;;
   lock)
     loginctl lock-sessions ;;
   restart)

@@ -25,6 +25,8 @@ export function staffRouter(deps: Deps, opts: { secure: boolean }): Router {
   const router = Router();
   const csrf = createCsrf(deps.csrfSecret, {
     secure: opts.secure,
+    clock: deps.clock,
+    timezone: deps.config.timezone,
     cookieName: STAFF_CSRF_COOKIE,
     cookiePath: '/staff',
     sessionIdentifier: (req) => (req.res ? currentStaff(req.res)?.tokenHash : undefined) ?? '',
@@ -40,7 +42,8 @@ export function staffRouter(deps: Deps, opts: { secure: boolean }): Router {
   });
   router.use('/staff', loadStaff(deps));
   // Every page gets a form token (the sign-out button is on every page).
-  router.use('/staff', (req, res, next) => (req.method === 'GET' ? csrf.provide(req, res, next) : next()));
+  // HEAD renders the same pages as GET (Express answers it with the GET route), forms included.
+  router.use('/staff', (req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? csrf.provide(req, res, next) : next()));
   router.use(authRoutes(deps, csrf, opts));
   router.use('/staff', requireStaff);
   for (const p of ADMIN_PATHS) router.use(p, requireAdmin);

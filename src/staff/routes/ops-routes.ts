@@ -1,6 +1,7 @@
 // Operations endpoints on the staff listener: liveness, readiness (the store answers) and
-// Prometheus metrics (aggregate only). No sign-in: monitoring systems call them.
-import { Router } from 'express';
+// Prometheus metrics (aggregate only, behind a bearer token). No sign-in: monitoring systems call them.
+import crypto from 'node:crypto';
+import { Router, type Request } from 'express';
 import type { Deps } from '../../deps';
 import { createMetrics } from '../metrics';
 
@@ -23,9 +24,25 @@ export function opsRoutes(deps: Deps): Router {
     }
   });
 
-  r.get('/metrics', async (_req, res) => {
+  r.get('/metrics', async (req, res) => {
+    if (!bearerMatches(req, deps.config.metricsToken)) {
+      const why = deps.config.metricsToken
+        ? 'send the metrics token as "Authorization: Bearer <METRICS_TOKEN>"'
+        : 'metrics are off until METRICS_TOKEN is set in the gateway\'s configuration; then send it as "Authorization: Bearer <token>"';
+      res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').set('Cache-Control', 'no-store').json({ error: 'unauthorized', message: `Not signed in: ${why}.` });
+      return;
+    }
     res.set('Cache-Control', 'no-store').type(registry.contentType).send(await registry.metrics());
   });
 
   return r;
+}
+
+/** Whether the request carries the configured bearer token (compared in constant time). */
+function bearerMatches(req: Request, token: string | undefined): boolean {
+  if (!token) return false;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+  if (!m) return false;
+  const digest = (s: string) => crypto.createHash('sha256').update(s).digest();
+  return crypto.timingSafeEqual(digest(m[1]!), digest(token));
 }

@@ -1,11 +1,12 @@
 // The console's home page: live sessions per zone, each zone's rules in short, today's totals.
 import { Router } from 'express';
 import type { Deps } from '../../deps';
+import { shownFigure, type Totals } from '../stats-service';
 
 export function overviewRoutes(deps: Deps): Router {
   const r = Router();
   r.get('/staff', async (_req, res) => {
-    const { counts } = await deps.staff.live.overview();
+    const counts = await deps.staff.live.counts();
     const today = await deps.staff.stats.report(deps.staff.stats.current('day'));
     const zones = [];
     for (const z of deps.config.zones) {
@@ -17,7 +18,8 @@ export function overviewRoutes(deps: Deps): Router {
         today: today.perZone.find((p) => p.zone.id === z.id)?.total,
       });
     }
-    res.render('staff/overview', { zones });
+    // Today's figures follow the small-cell rule like every statistic ("fewer than k").
+    res.render('staff/overview', { zones, shown: (t: Totals, c: Parameters<typeof shownFigure>[1]) => shownFigure(t, c, deps.staff.stats.k) });
   });
   return r;
 }

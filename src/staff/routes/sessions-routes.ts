@@ -1,11 +1,11 @@
-// Live sessions: counts per zone and the list by session code; extend or end a session by its
-// code. Staff see codes, zones and times, never an address or pseudonym.
+// Live sessions: counts per zone and the list by session code, a page at a time; extend or end
+// a session by its code. Staff see codes, zones and times, never an address or pseudonym.
 import { Router, type Response } from 'express';
 import type { Deps } from '../../deps';
 import type { Csrf } from '../../http/csrf';
 import { normaliseCode } from '../../privacy/random';
 import { staffOf } from '../guards';
-import { EXTEND_CHOICES } from '../live-sessions';
+import { EXTEND_CHOICES, PAGE_SIZE } from '../live-sessions';
 
 const NOTICES: Record<string, string> = {
   extended: 'The session was extended.',
@@ -20,26 +20,37 @@ function field(body: unknown, name: string): string {
 export function sessionsRoutes(deps: Deps, csrf: Csrf): Router {
   const r = Router();
 
-  const render = async (res: Response, status: number, locals: { code?: string; error?: string; notice?: string }) => {
-    const { rows, counts } = await deps.staff.live.overview();
+  /** The page: counts, the code looked up (an indexed lookup), and one page of the list. */
+  const render = async (res: Response, status: number, locals: { code?: string; error?: string; notice?: string; at?: { after?: string; before?: string } }) => {
+    const [counts, page] = await Promise.all([deps.staff.live.counts(), deps.staff.live.page(locals.at)]);
     const code = locals.code ? normaliseCode(locals.code) : '';
     const found = code && !locals.error ? await deps.staff.live.find(code) : undefined;
-    const error = locals.error ?? (code && !found ? `No running session has the code ${code}. Check the code on the patron's status page.` : undefined);
-    res.status(error && status === 200 ? 404 : status).render('staff/sessions', {
+    const error =
+      locals.error ??
+      (page.ok ? undefined : page.message) ??
+      (code && !found ? `No running session has the code ${code}. Check the code on the patron's status page.` : undefined);
+    const rows = page.ok ? page.rows : [];
+    res.status(error && status === 200 ? (page.ok ? 404 : 400) : status).render('staff/sessions', {
       rows,
       counts,
       code,
       found,
       error,
       notice: locals.notice,
+      next: page.ok ? page.next : undefined,
+      previous: page.ok ? page.previous : undefined,
+      pageSize: PAGE_SIZE,
       extendChoices: EXTEND_CHOICES,
-      multiGateway: new Set(rows.map((x) => x.gatewayId)).size > 1,
+      multiGateway: rows.some((x) => x.gatewayId !== deps.config.gatewayId),
     });
   };
 
   r.get('/staff/sessions', async (req, res) => {
-    const notice = typeof req.query.notice === 'string' ? NOTICES[req.query.notice] : undefined;
-    await render(res, 200, { code: typeof req.query.code === 'string' ? req.query.code.slice(0, 40) : undefined, notice });
+    const q = req.query;
+    const notice = typeof q.notice === 'string' ? NOTICES[q.notice] : undefined;
+    const cursor = (name: string) => (typeof q[name] === 'string' ? (q[name] as string) : q[name] === undefined ? undefined : '');
+    const at = { after: cursor('after'), before: cursor('before') };
+    await render(res, 200, { code: typeof q.code === 'string' ? q.code.slice(0, 40) : undefined, notice, at });
   });
 
   r.post('/staff/sessions/extend', csrf.protect, csrf.provide, async (req, res) => {

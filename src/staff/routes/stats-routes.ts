@@ -4,7 +4,7 @@ import { Router } from 'express';
 import type { Deps } from '../../deps';
 import { notFound } from '../../http/errors';
 import { param } from '../guards';
-import { COUNTER_LABELS, parsePeriod, reportCsv, type StatsReport } from '../stats-service';
+import { COUNTER_LABELS, parsePeriod, reportCsv, shownFigure, type StatsReport } from '../stats-service';
 import { barChart } from '../svg-chart';
 
 /** The page's charts: a visible caption each, and the SVG (whose own title is for screen readers). */
@@ -44,7 +44,7 @@ export function statsRoutes(deps: Deps): Router {
     const report = await deps.staff.stats.report(period, zone?.id);
     if (csv) {
       const name = `threshold-${period.kind}-${period.value}${zone ? `-${zone.id}` : ''}.csv`;
-      res.type('text/csv; charset=utf-8').attachment(name).send(reportCsv(report));
+      res.type('text/csv; charset=utf-8').attachment(name).send(reportCsv(report, deps.staff.stats.k));
       return;
     }
     res.render('staff/stats', {
@@ -56,6 +56,8 @@ export function statsRoutes(deps: Deps): Router {
       current: deps.staff.stats.current(period.kind),
       links: periodLinks(period.value, deps.staff.stats.current('day').value),
       retentionDays: deps.config.statsRetentionDays,
+      k: deps.staff.stats.k,
+      shown: (t: Parameters<typeof shownFigure>[0], c: Parameters<typeof shownFigure>[1]) => shownFigure(t, c, deps.staff.stats.k),
     });
   });
 

@@ -26,10 +26,11 @@ if (cmd === 'connect') {
   if (body) Object.assign(headers, { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': body.length });
   const started = Date.now();
   const client = target.startsWith('https:') ? https : http;
+  // Bytes of the body so far: a download cut off (the session ended) reports how much got through.
+  let bytes = 0;
   // The test's portal certificate is self-signed; what is checked is who answers, not the chain.
   const req = client.request(target, { method: cmd === 'post' ? 'POST' : 'GET', headers, timeout: TIMEOUT_MS, rejectUnauthorized: false }, (res) => {
     let text = '';
-    let bytes = 0;
     res.setEncoding('utf8');
     res.on('data', (d) => {
       bytes += Buffer.byteLength(d);
@@ -43,7 +44,7 @@ if (cmd === 'connect') {
   });
   req.on('timeout', () => {
     req.destroy();
-    done({ ok: false, error: 'timeout' });
+    done(cmd === 'download' ? { ok: false, error: 'timeout', bytes } : { ok: false, error: 'timeout' });
   });
   req.on('error', (err) => done({ ok: false, error: err.code || err.message }));
   req.end(body);

@@ -1,0 +1,127 @@
+// Bench child side of bench/session-memory.js: runs the server's own periodic jobs (the list
+// main.ts schedules) back to back for a while, measuring the event loop; times the staff
+// Sessions page's store work; puts other gateways' sessions in the shared store.
+const crypto = require('node:crypto');
+const { monitorEventLoopDelay } = require('node:perf_hooks');
+const { clearTimeout, setImmediate, setTimeout } = require('node:timers');
+const { requireDist } = require('./common');
+
+const { periodicJobs } = requireDist('jobs/periodic-jobs');
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
+
+/**
+ * Runs the job named `name` again and again for `ms` (or, for 'none', nothing: the baseline),
+ * with the event-loop delay monitored throughout: its max and p99, and each run's duration.
+ */
+async function jobDuring(running, { name, ms }) {
+  const job = name === 'none' ? undefined : periodicJobs(running.deps).find((j) => j.name === name);
+  if (name !== 'none' && !job) throw new Error(`no job named ${name}`);
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  const cpu = cpuBetweenTurns();
+  // The monitor counts from its first tick: let it tick before the job can hold the loop.
+  await sleep(5);
+  const runs = [];
+  const until = nowMs() + ms;
+  while (nowMs() < until) {
+    if (!job) {
+      await sleep(20);
+      continue;
+    }
+    const started = nowMs();
+    await job.run();
+    runs.push(nowMs() - started);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  // Let the monitor's timer fire once more, so a run that never yielded is counted too.
+  await sleep(5);
+  delay.disable();
+  const heldCpuMs = cpu.stop();
+  return { name, runs: runs.length, firstMs: runs[0] ?? 0, maxRunMs: Math.max(0, ...runs), loopMaxMs: delay.max / 1e6, loopP99Ms: delay.percentile(99) / 1e6, heldCpuMs };
+}
+
+/**
+ * The most CPU the process used between two turns of a 1 ms timer: how long the loop was held
+ * by work, whatever else the machine runs. (Wall-clock delay also counts the time the process
+ * waited for a core; on a shared, busy machine that is most of it.)
+ */
+function cpuBetweenTurns() {
+  let last = process.cpuUsage();
+  let max = 0;
+  let timer;
+  const turn = () => {
+    const used = process.cpuUsage(last);
+    last = process.cpuUsage();
+    max = Math.max(max, (used.user + used.system) / 1000);
+    timer = setTimeout(turn, 1);
+  };
+  timer = setTimeout(turn, 1);
+  return {
+    stop() {
+      clearTimeout(timer);
+      return max;
+    },
+  };
+}
+
+/**
+ * Puts `perGateway` sessions of each of `gateways` other gateways straight into the shared store
+ * (as those gateways would), so the staff page walks and counts across gateways.
+ */
+async function addOtherGateways(running, { gateways, perGateway }) {
+  const { store, clock } = running.deps;
+  const now = clock.now();
+  for (let g = 0; g < gateways; g++) {
+    for (let i = 0; i < perGateway; i += 100) {
+      await Promise.all(
+        Array.from({ length: Math.min(100, perGateway - i) }, (_, k) =>
+          store.putSession({
+            id: crypto.randomBytes(16).toString('base64url'),
+            code: `${String.fromCharCode(75 + g)}${String(i + k).padStart(5, '0')}`,
+            gatewayId: `branch-${g + 2}`,
+            zoneId: 'wifi',
+            day: running.deps.keys.today(),
+            pseudonym: crypto.randomBytes(32).toString('base64url'),
+            sealedAddress: `v1.${crypto.randomBytes(40).toString('base64url')}`,
+            startedAt: now,
+            endsAt: now + 3_600_000 + (i + k) * 10,
+            lastActivityAt: now,
+            via: 'click-through',
+          }),
+        ),
+      );
+    }
+  }
+  return { added: gateways * perGateway };
+}
+
+/**
+ * The store work of the staff Sessions page, `rounds` times: the counts, the first page, a page
+ * deep in the list (after a cursor) and a find by code, each timed.
+ */
+async function staffPage(running, { rounds = 20 }) {
+  const live = running.deps.staff.live;
+  const code = running.deps.sessions.live.values().next().value.record.code;
+  const times = { first: [], deep: [], find: [] };
+  // A cursor a fair way in: ten pages forward, untimed.
+  let deep = (await live.page()).next;
+  for (let i = 0; i < 9 && deep; i++) deep = (await live.page({ after: deep })).next;
+  for (let r = 0; r < rounds; r++) {
+    // The first page and the deep one by turns, each with the counts, as the page asks for them.
+    const which = r % 2 ? 'deep' : 'first';
+    let t = nowMs();
+    await Promise.all([live.counts(), live.page(which === 'deep' && deep ? { after: deep } : {})]);
+    times[which].push(nowMs() - t);
+    t = nowMs();
+    const found = await live.find(code);
+    times.find.push(nowMs() - t);
+    if (!found) throw new Error('staff find by code found nothing');
+  }
+  const sorted = (xs) => [...xs].sort((a, b) => a - b);
+  const summary = (xs) => ({ median: sorted(xs)[Math.floor(xs.length / 2)], max: Math.max(...xs) });
+  return { first: summary(times.first), deep: summary(times.deep), find: summary(times.find), counts: await live.counts() };
+}
+
+module.exports = { jobDuring, addOtherGateways, staffPage };
