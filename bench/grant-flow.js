@@ -16,6 +16,9 @@ const REPEATS = 3;
 const LEVELS = (process.env.BENCH_CONCURRENCY ?? `1,4,${TARGET_CONCURRENCY},64`).split(',').map(Number);
 const STORES = (process.env.BENCH_STORES ?? 'sqlite,redis').split(',');
 const TARGET_P99_MS = 50;
+/** Grants on Redis at RATIO_CONCURRENCY at a time: p99 within this many times SQLite's, same run. */
+const RATIO_CONCURRENCY = 64;
+const TARGET_RATIO = 2;
 
 /** `count` clients from 127.<net>.x.y, `concurrency` of them at a time, each as soon as the last finished. */
 async function flows(port, net, count, concurrency) {
@@ -40,9 +43,12 @@ async function runOnce(label, redis, concurrency) {
     await server.call({ cmd: 'accept-times' });
     const cpuBefore = await server.call({ cmd: 'cpu' });
     const redisCpuBefore = redis ? await redis.cpuSeconds() : 0;
+    const commandsBefore = redis ? await redis.commandsProcessed() : 0;
     const { results, seconds } = await flows(server.port, 10, CLIENTS, concurrency);
     const cpuAfter = await server.call({ cmd: 'cpu' });
     const redisCpuMs = redis ? ((await redis.cpuSeconds()) - redisCpuBefore) * 1000 : 0;
+    // Commands per client (GET / + POST /accept, and the server's periodic jobs meanwhile): the round trips' payload.
+    const redisCommands = redis ? ((await redis.commandsProcessed()) - commandsBefore - 2) / CLIENTS : 0;
     const bad = results.filter((r) => r.status !== 303 || r.location !== '/status');
     if (bad.length) throw new Error(`${label}: ${bad.length} of ${CLIENTS} grants did not answer 303 /status (first: ${bad[0].status} ${bad[0].location})`);
     // Each client is now online: its own probe answers 204 (a sample of them, after the run).
@@ -64,11 +70,12 @@ async function runOnce(label, redis, concurrency) {
       // CPU per client (GET / + POST /accept): barely moved by other load, unlike the timings.
       serverCpuMs: (cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system) / 1000 / CLIENTS,
       redisCpuMs: redisCpuMs / CLIENTS,
+      redisCommands,
     };
     console.log(
       `  ${label.padEnd(6)} ${String(concurrency).padStart(3)} at a time ${out.grantsPerSecond.toFixed(0).padStart(5)} grants/s   POST /accept p50 ${out.p50.toFixed(1)} ms  p99 ${out.p99.toFixed(1)} ms  max ${out.max.toFixed(1)} ms` +
         `  (in server p50 ${out.serverP50.toFixed(1)} p99 ${out.serverP99.toFixed(1)})  CPU/client: server ${out.serverCpuMs.toFixed(2)} ms` +
-        (redis ? `, redis ${out.redisCpuMs.toFixed(2)} ms` : ''),
+        (redis ? `, redis ${out.redisCpuMs.toFixed(2)} ms; ${out.redisCommands.toFixed(1)} Redis commands/client` : ''),
     );
     return out;
   } finally {
@@ -103,6 +110,18 @@ async function main() {
     }
   } finally {
     await redis.stop();
+  }
+  const at = (store) => results.find((r) => r.store === store && r.concurrency === RATIO_CONCURRENCY);
+  const [sq, rd] = [at('sqlite'), at('redis')];
+  if (sq && rd) {
+    const ratio = rd.p99 / sq.p99;
+    const serverRatio = rd.serverP99 / sq.serverP99;
+    const met = ratio <= TARGET_RATIO && serverRatio <= TARGET_RATIO;
+    verdicts.push({ store: 'redis/sqlite', met, ratio, serverRatio });
+    console.log(
+      `  at ${RATIO_CONCURRENCY} at a time: POST /accept p99 sqlite ${sq.p99.toFixed(1)} ms, redis ${rd.p99.toFixed(1)} ms — ratio ${ratio.toFixed(2)}×;` +
+        ` in server p99 sqlite ${sq.serverP99.toFixed(1)} ms, redis ${rd.serverP99.toFixed(1)} ms — ratio ${serverRatio.toFixed(2)}× (target ≤ ${TARGET_RATIO}×): ${met ? 'MET' : 'NOT MET'}`,
+    );
   }
   return { clients: CLIENTS, targetConcurrency: TARGET_CONCURRENCY, results, verdicts };
 }

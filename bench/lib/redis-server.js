@@ -51,6 +51,11 @@ async function startRedis() {
       const info = await client.info('cpu');
       return [...info.matchAll(/^used_cpu_(?:sys|user)(?:_children)?:([\d.]+)/gm)].reduce((a, m) => a + Number(m[1]), 0);
     },
+    /** Commands redis-server has processed so far (INFO stats), to count commands per grant. */
+    async commandsProcessed() {
+      const info = await client.info('stats');
+      return Number(/^total_commands_processed:(\d+)/m.exec(info)[1]);
+    },
     async dbsize() {
       return client.dbsize();
     },

@@ -15,6 +15,7 @@ export const ENV_KEYS = {
   DATA_DIR: { key: 'dataDir', type: 'string' },
   KEYS_DIR: { key: 'keysDir', type: 'string' },
   REDIS_URL: { key: 'redisUrl', type: 'string' },
+  STORE_TIMEOUT_MS: { key: 'storeTimeoutMs', type: 'number' },
   FIREWALL: { key: 'firewall', type: 'string' },
   TZ: { key: 'timezone', type: 'string' },
   LOG_LEVEL: { key: 'logLevel', type: 'string' },

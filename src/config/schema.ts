@@ -101,6 +101,11 @@ export const configSchema = z
     /** A name for this gateway, unique among gateways sharing one Redis. */
     gatewayId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'expected lower-case letters, digits and dashes, at most 32').default('gw1'),
     statsRetentionDays: z.number().int().min(1).max(3650).default(730),
+    /**
+     * Branch autonomy: how long a patron-path store call may take before the store is taken as
+     * away and patrons are admitted from what this gateway knows (docs/multi-branch.md).
+     */
+    storeTimeoutMs: z.number().int().min(100).max(30_000).default(1000),
     /** Every listener cuts a request whose headers and body take longer than this (see src/http/server-timeouts.ts). */
     requestTimeoutSeconds: z.number().int().min(1).max(300).default(20),
     // ---- Staff console ----

@@ -42,6 +42,14 @@ export function wantsJson(req: Request): boolean {
   return req.accepts(['html', 'json']) === 'json';
 }
 
+/** Where the "one moment" page tries again: the same page for GET, the start page after a form. */
+function retryTarget(req: Request): string {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return '/';
+  const url = req.originalUrl;
+  // Only a plain local path goes into the Refresh header.
+  return url.startsWith('/') && !url.startsWith('//') && /^[\x21-\x7e]+$/.test(url) ? url : '/';
+}
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   const english = translator(DEFAULT_LANG);
   return (err, req, res, next) => {
@@ -59,9 +67,19 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.json({ error: { code: appErr?.code ?? 'internal', message, ...(appErr?.fields ? { fields: appErr.fields } : {}) } });
       return;
     }
-    // A surface may bring its own error page (the staff console sets res.locals.errorView).
-    const view = typeof res.locals.errorView === 'string' ? res.locals.errorView : 'errors/error';
-    res.render(view, { title, message, status }, (renderErr, html) => {
+    // A surface may bring its own error page (the staff console sets res.locals.errorView); an
+    // error may bring its page (the "one moment" page, which tries again by itself).
+    const own = typeof res.locals.errorView === 'string' ? res.locals.errorView : undefined;
+    const view = own ?? appErr?.view ?? 'errors/error';
+    const locals: Record<string, unknown> = { title, message, status };
+    const retryAfter = Number(appErr?.headers?.['Retry-After']);
+    if (!own && appErr?.view && retryAfter > 0) {
+      // A page loaded by GET is loaded again; after a form, the page the patron starts from.
+      const retryUrl = typeof res.locals.url === 'function' ? (res.locals.url as (u: string) => string)(retryTarget(req)) : retryTarget(req);
+      res.setHeader('Refresh', `${retryAfter}; url=${retryUrl}`);
+      Object.assign(locals, { refreshSeconds: retryAfter, refreshUrl: retryUrl, retryUrl });
+    }
+    res.render(view, locals, (renderErr, html) => {
       if (renderErr) {
         logger.error({ err: renderErr }, 'error page failed to render');
         res.type('text/plain').send(`${title}\n\n${message}\n`);

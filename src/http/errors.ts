@@ -18,6 +18,8 @@ export interface AppErrorOptions {
   titleKey?: MessageKey;
   /** Values for the placeholders of `key` and `titleKey`. */
   vars?: Record<string, string | number>;
+  /** The page to render for browsers instead of the plain error page (the "one moment" page). */
+  view?: string;
 }
 
 /** An error a person can act on: its message is shown as it is. */
@@ -28,6 +30,7 @@ export class AppError extends Error {
   readonly key?: MessageKey;
   readonly titleKey?: MessageKey;
   readonly vars?: Record<string, string | number>;
+  readonly view?: string;
   constructor(
     readonly status: number,
     readonly code: string,
@@ -43,6 +46,7 @@ export class AppError extends Error {
     this.headers = opts.headers;
     this.key = opts.key;
     this.vars = opts.vars;
+    this.view = opts.view;
   }
 }
 

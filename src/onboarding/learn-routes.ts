@@ -13,7 +13,6 @@ import { escapeHtml } from './markdown';
 import { markQuiz, readAnswers, type QuizResult } from './quiz';
 
 const LESSON_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
-const HOUR_MS = 3_600_000;
 
 export function learnRouter(deps: Deps): Router {
   const router = Router();
@@ -104,11 +103,7 @@ async function placeholderValues(deps: Deps, req: Request, t: Translate): Promis
 async function countView(deps: Deps, req: Request): Promise<void> {
   const zone = deps.sessions.zones.zoneFor(deps.resolveClient(req).ip);
   if (!zone) return;
-  const now = deps.clock.now();
-  try {
-    await deps.store.bumpStats(zone.id, Math.floor(now / HOUR_MS) * HOUR_MS, { learnViews: 1 }, now + deps.config.statsRetentionDays * 86_400_000);
-  } catch (err) {
-    deps.logger.warn({ err }, 'could not count a lesson view');
-  }
+  // Buffered and retried by the session counters while the store is away: it never fails.
+  await deps.sessions.count(zone.id, { learnViews: 1 });
 }
 

@@ -4,7 +4,9 @@
 import { Router } from 'express';
 import type { Deps } from '../deps';
 import type { Csrf } from '../http/csrf';
+import { AppError } from '../http/errors';
 import { patronRateLimit } from '../http/rate-limit';
+import { storeAway } from '../sessions/store-breaker';
 import type { Translate } from '../i18n/translate';
 import { normaliseCode } from '../privacy/random';
 import { renderRefusal } from './patron-routes';
@@ -33,7 +35,11 @@ export function passRouter(deps: Deps, csrf: Csrf): Router {
     const raw = (req.body as Record<string, unknown> | undefined)?.code;
     const typed = typeof raw === 'string' ? raw.slice(0, 40) : '';
     if (!normaliseCode(typed)) return renderSplash(res, info, { passError: t('pass.empty'), passCode: typed }, 400);
-    const result = await deps.staff.passes.redeem(client, typed);
+    // A pass is checked in the shared store: while it is away, the patron gets "one moment".
+    if (deps.sessions.storeAway) throw storeAway();
+    const result = await deps.staff.passes.redeem(client, typed).catch((err: unknown) => {
+      throw err instanceof AppError ? err : storeAway(err);
+    });
     if (result.ok) return res.redirect(303, '/status');
     if (result.reason === 'refused') return renderRefusal(res, result.refusal, deps);
     renderSplash(res, info, { passError: t(`pass.${result.reason}`), passCode: typed }, 400);

@@ -10,12 +10,15 @@ export class PolicyBook {
    * @param now the clock, so a burst of grants reads the store once per `maxAgeMs`
    * @param maxAgeMs how old a policy read may be before `get` asks the store again; a change
    *   made through `set` on this gateway applies at once, one made elsewhere within this time
+   * @param guard runs the store read of `get` (the outage breaker): while the store is away, `get`
+   *   answers the policy last read, however old
    */
   constructor(
     private readonly config: Config,
     private readonly store: Store,
     private readonly now: () => number = Date.now,
     private readonly maxAgeMs = 2000,
+    private readonly guard: <T>(fn: () => Promise<T>) => Promise<T> = (fn) => fn(),
   ) {}
 
   zone(zoneId: string): Zone | undefined {
@@ -26,11 +29,17 @@ export class PolicyBook {
   async get(zoneId: string): Promise<Policy> {
     const hit = this.cache.get(zoneId);
     if (hit && this.now() - hit.readAt < this.maxAgeMs && this.now() >= hit.readAt) return hit.policy;
-    return this.read(zoneId);
+    try {
+      return await this.read(zoneId, this.guard);
+    } catch (err) {
+      // Branch autonomy: the policy last read stays in force while the store is away.
+      if (hit) return hit.policy;
+      throw err;
+    }
   }
 
-  private async read(zoneId: string): Promise<Policy> {
-    const stored = await this.store.getPolicy(zoneId);
+  private async read(zoneId: string, guard: <T>(fn: () => Promise<T>) => Promise<T> = (fn) => fn()): Promise<Policy> {
+    const stored = await guard(() => this.store.getPolicy(zoneId));
     const zone = this.zone(zoneId);
     if (!zone) throw new Error(`unknown zone "${zoneId}"`);
     const policy = stored ?? zone.policy;

@@ -11,7 +11,7 @@ import type { Firewall } from '../firewall/types';
 import type { Logger } from '../logger';
 import type { DayKeyring } from '../privacy/day-keys';
 import { readableCode, type RandomSource } from '../privacy/random';
-import type { SessionRecord, Store } from '../store/types';
+import type { GrantCharge, SessionRecord, StatCounter, Store } from '../store/types';
 import { LiveView, type LiveSession } from './live-view';
 import { PolicyBook } from './policies';
 import { SessionSync, firewallClient } from './session-sync';
@@ -20,6 +20,8 @@ import { SessionStats } from './session-stats';
 import { SessionSweep, bytesLeft } from './session-sweep';
 import { SessionReseal, type ResealResult } from './session-reseal';
 import { SessionChanges } from './session-changes';
+import { StoreBreaker, guardedStore, storeAway } from './store-breaker';
+import { UsageView, WriteThrough } from './write-through';
 
 export interface ClientAddress {
   ip: string;
@@ -44,6 +46,8 @@ export interface SessionServiceDeps {
   clock: Clock;
   random: RandomSource;
   logger: Logger;
+  /** The outage breaker of patron-path store calls (default: storeTimeoutMs, STORE_RETRY_MS). */
+  breaker?: StoreBreaker;
 }
 
 export class SessionService {
@@ -60,14 +64,25 @@ export class SessionService {
   private readonly sweep: SessionSweep;
   private readonly resealer: SessionReseal;
   private readonly changes: SessionChanges;
+  /** Branch autonomy: the store's health on patron paths, grants not yet written, devices' usage as known here. */
+  readonly breaker: StoreBreaker;
+  private readonly unwritten: WriteThrough;
+  private readonly usage = new UsageView();
 
   constructor(private readonly d: SessionServiceDeps) {
     this.zones = new ZoneResolver(d.config.zones);
-    this.policies = new PolicyBook(d.config, d.store, () => d.clock.now());
-    this.sync = new SessionSync(d, this.live, this.pending, this.tally);
-    this.stats = new SessionStats(d.store, d.config, d.clock);
+    this.breaker = d.breaker ?? new StoreBreaker({ logger: d.logger, timeoutMs: d.config.storeTimeoutMs });
+    const guard = <T>(fn: () => Promise<T>): Promise<T> => this.breaker.run(fn);
+    this.policies = new PolicyBook(d.config, d.store, () => d.clock.now(), undefined, guard);
+    this.unwritten = new WriteThrough((g) => guard(() => d.store.grantSession(g.record, g.charge)), d.logger);
+    // Grants kept while the store was away are not in its listing yet: not ended elsewhere.
+    this.sync = new SessionSync(d, this.live, this.pending, this.tally, () => this.unwritten.ids());
+    this.stats = new SessionStats(d.store, d.config, d.clock, guard, d.logger);
+    this.breaker.onBack(() => void this.writeThrough());
     this.changes = new SessionChanges({
       ...d,
+      // Extend, log out, end: bounded waits, and "one moment" (503) while the store is away.
+      store: guardedStore(d.store, this.breaker),
       live: this.live,
       stats: this.stats,
       tally: this.tally,
@@ -104,8 +119,47 @@ export class SessionService {
     const policy = await this.policies.get(zone.id);
     const open = openStatus(policy, this.now, this.d.config.timezone);
     const day = this.d.keys.today();
-    const usedSeconds = await this.d.store.getUsage(day, this.d.keys.pseudonym(day, client.mac ?? client.ip));
+    const usedSeconds = await this.usedSeconds(day, this.d.keys.pseudonym(day, client.mac ?? client.ip));
     return { zone, policy, open, usedSeconds, leftSeconds: allowanceLeft(policy, usedSeconds) };
+  }
+
+  /**
+   * A device's usage of a day: from the store, or while it is away from what this gateway knows
+   * (its last read plus this gateway's own grants since). Grants of other branches made since
+   * the last read are not known here: that is the over-grant docs/multi-branch.md describes.
+   */
+  private async usedSeconds(day: string, pseudonym: string): Promise<number> {
+    const known = this.usage.known(day, pseudonym);
+    try {
+      const stored = await this.breaker.run(() => this.d.store.getUsage(day, pseudonym));
+      // Grants not yet written through are not in the store's total yet.
+      const used = this.unwritten.size ? Math.max(stored, known) : stored;
+      this.usage.remember(day, pseudonym, used);
+      return used;
+    } catch {
+      return known;
+    }
+  }
+
+  /** True while the shared store is away (patron-path calls fail fast). */
+  get storeAway(): boolean {
+    return this.breaker.away;
+  }
+
+  /** How many grants made while the store was away wait to be written through. */
+  get unwrittenGrants(): number {
+    return this.unwritten.size;
+  }
+
+  /** Writes through the grants and counters kept while the store was away (idempotent replays). */
+  async writeThrough(): Promise<void> {
+    await this.unwritten.flush();
+    await this.stats.flush();
+  }
+
+  /** Adds to this hour's counters of a zone (lesson views); never rejects, a failed write is retried. */
+  count(zoneId: string, counts: Partial<Record<StatCounter, number>>): Promise<void> {
+    return this.stats.bump(zoneId, counts);
   }
 
   /** Starts a session for a client, or says why not. A client with a live session gets it back. */
@@ -132,16 +186,16 @@ export class SessionService {
       const open = openStatus(policy, now, this.d.config.timezone);
       const day = this.d.keys.today();
       const pseudonym = this.d.keys.pseudonym(day, client.mac ?? client.ip);
-      const usedSeconds = await this.d.store.getUsage(day, pseudonym);
+      // Independent reads, sent together (one round trip with auto-pipelining): usage and a free code.
+      const [usedSeconds, code] = await Promise.all([this.usedSeconds(day, pseudonym), this.uniqueCode()]);
       const plan = planGrant({ policy: capped(policy, maxSeconds), now, usedSeconds, open });
       if (!plan.ok) {
         await this.stats.bump(zone.id, { [plan.reason === 'closed' ? 'refusedClosed' : 'refusedAllowance']: 1 });
         return { ok: false, reason: plan.reason, zone, open, policy };
       }
-      await this.d.store.addUsage(day, pseudonym, plan.seconds, this.usageExpiry(day));
       const record: SessionRecord = {
         id: crypto.randomUUID().replace(/-/g, ''),
-        code: await this.uniqueCode(),
+        code,
         gatewayId: this.d.config.gatewayId,
         zoneId: zone.id,
         day,
@@ -152,19 +206,40 @@ export class SessionService {
         lastActivityAt: now,
         via,
       };
-      await this.d.store.putSession(record);
+      await this.record(record, { seconds: plan.seconds, expiresAt: this.usageExpiry(day) });
+      this.usage.remember(day, pseudonym, usedSeconds + plan.seconds);
       const session: LiveSession = { record, ip: client.ip, ...(client.mac ? { mac: client.mac } : {}) };
       this.live.set(session);
-      // The counters are independent writes: send them together.
-      await Promise.all([
-        // The time left now, not at the start of the grant: the firewall never outlasts the record.
-        this.d.firewall.allow([firewallClient(session, this.now)]),
-        this.stats.bump(zone.id, { sessionsStarted: 1, ...(via === 'pass' ? { passesRedeemed: 1 } : {}) }),
-        this.stats.raisePeak(zone.id, this.live.heldInZone(zone.id)),
-      ]);
+      // The counters are sent now but not waited for: they never fail a grant (a failed one is
+      // kept and retried), and the patron need not wait a round trip for them. Sent before any
+      // later command on the same connection, so a read after the grant sees them.
+      void this.stats.bump(zone.id, { sessionsStarted: 1, ...(via === 'pass' ? { passesRedeemed: 1 } : {}) });
+      void this.stats.raisePeak(zone.id, this.live.heldInZone(zone.id));
+      // The time left now, not at the start of the grant: the firewall never outlasts the record.
+      await this.d.firewall.allow([firewallClient(session, this.now)]);
       this.tally.count('started');
       return { ok: true, session };
     }
+  }
+
+  /**
+   * Writes a new session with its charge, all or nothing. While the store is away the grant is
+   * kept here and written through when it answers (the same session id: never charged twice).
+   */
+  private async record(record: SessionRecord, charge: GrantCharge): Promise<void> {
+    try {
+      await this.breaker.run(() => this.d.store.grantSession(record, charge));
+    } catch (err) {
+      if (this.unwritten.full) throw storeAway(err);
+      this.unwritten.add({ record, charge });
+    }
+  }
+
+  /** Writes a grant kept while the store was away before the session is changed; else "one moment". */
+  private async settle(id: string): Promise<void> {
+    if (!this.unwritten.has(id)) return;
+    await this.unwritten.flush();
+    if (this.unwritten.has(id)) throw storeAway();
   }
 
   /** Tops a client's session up to a full session length, as its allowance and the hours allow. */
@@ -184,6 +259,7 @@ export class SessionService {
    * patron's top-up (`planExtend`), or staff's `bySeconds` (never past closing time).
    */
   async extendById(id: string, opts: { bySeconds?: number } = {}): Promise<{ ok: true; addedSeconds: number } | Exclude<ExtendResult, { ok: true }>> {
+    await this.settle(id);
     const result = await this.changes.move(id, async (r, now) => {
       const policy = await this.policies.get(r.zoneId);
       const open = openStatus(policy, now, this.d.config.timezone);
@@ -194,7 +270,7 @@ export class SessionService {
       }
       // A pass gives its minutes; only a policy that says so lets a patron add to them.
       if (!mayExtend(policy, r.via)) return { refuse: 'not-allowed' as const };
-      const usedSeconds = await this.d.store.getUsage(r.day, r.pseudonym);
+      const usedSeconds = await this.breaker.run(() => this.d.store.getUsage(r.day, r.pseudonym));
       const plan = planExtend({ policy, now, usedSeconds, open, endsAt: r.endsAt });
       return plan.ok ? plan.endsAt : { refuse: plan.reason };
     });
@@ -204,7 +280,8 @@ export class SessionService {
   }
 
   /** Ends a session: revokes access, refunds unused allowance (not on expiry), counts the minutes. */
-  end(id: string, reason: EndReason): Promise<boolean> {
+  async end(id: string, reason: EndReason): Promise<boolean> {
+    await this.settle(id);
     return this.changes.end(id, reason);
   }
 
@@ -238,13 +315,18 @@ export class SessionService {
   }
 
   /** Brings the live view in step with the store (changes made by staff, the CLI, another process). */
-  reconcile(): Promise<void> {
+  async reconcile(): Promise<void> {
+    await this.writeThrough();
+    // While the store is away there is nothing to reconcile with.
+    if (this.breaker.away) return;
     return this.sync.reconcile();
   }
 
-  /** Periodic work: ends sessions whose time, data or activity ran out; updates the peak. */
-  tick(): Promise<void> {
+  /** Periodic work: writes through what was kept; ends sessions whose time, data or activity ran out; updates the peak. */
+  async tick(): Promise<void> {
     this.live.pruneEnded(this.now);
+    await this.writeThrough();
+    if (this.breaker.away) return;
     return this.sweep.tick();
   }
 
@@ -262,6 +344,7 @@ export class SessionService {
     for (const day of waiting) {
       if (busy.has(day)) continue;
       await this.d.store.purgeDay(day, this.d.config.gatewayId);
+      this.usage.forgetDay(day);
       this.d.keys.purged(day);
       purged.push(day);
     }
@@ -291,7 +374,12 @@ export class SessionService {
   private async uniqueCode(): Promise<string> {
     for (let i = 0; i < 10; i++) {
       const code = readableCode(this.d.random);
-      if (!(await this.d.store.findSessionByCode(code))) return code;
+      try {
+        if (!(await this.breaker.run(() => this.d.store.findSessionByCode(code)))) return code;
+      } catch {
+        // The store is away: a collision in 6 characters of 31 is too unlikely to wait for it.
+        return code;
+      }
     }
     throw new Error('could not find a free session code');
   }

@@ -21,12 +21,15 @@ export class SessionSync {
   /**
    * @param pending grants in flight per address: a session being granted is not in the store
    *   yet, so it must not be taken for one that ended elsewhere
+   * @param unwritten ids of grants made while the store was away and not yet written through:
+   *   likewise not in the store yet
    */
   constructor(
     private readonly d: Pick<SessionServiceDeps, 'config' | 'store' | 'firewall' | 'keys' | 'clock' | 'logger'>,
     private readonly live: LiveView,
     private readonly pending: ReadonlyMap<string, unknown>,
     private readonly tally: SessionEventTally,
+    private readonly unwritten: () => ReadonlySet<string> = () => new Set(),
   ) {
     this.reassert = new SessionReassert(d, live, pending);
   }
@@ -114,7 +117,9 @@ export class SessionSync {
    */
   private async dropUnseen(pass: number): Promise<void> {
     await forEachChunk(this.live.values(), async (chunk) => {
-      const unseen = chunk.filter((s) => s.seenInPass !== pass && !this.pending.has(s.ip));
+      // Grants kept while the store was away are not in it yet: not ended elsewhere either.
+      const unwritten = this.unwritten();
+      const unseen = chunk.filter((s) => s.seenInPass !== pass && !this.pending.has(s.ip) && !unwritten.has(s.record.id));
       const still = await Promise.all(unseen.map((s) => this.d.store.getSession(s.record.id)));
       const now = this.d.clock.now();
       for (const [i, s] of unseen.entries()) {

@@ -4,17 +4,20 @@
 // and the same code runs on Redis Cluster:
 //   {gw:<gatewayId>}:session:<id>   JSON session record              expires endsAt + grace
 //   {gw:<gatewayId>}:sessions       ZSET id → record expiry          expires with its last session
+//   {gw:<gatewayId>}:grants         ZSET ids of grants written → expiry (a replay is a no-op)  likewise
 //   {gw:<gatewayId>}:zone:<zoneId>  ZSET id → record expiry          expires with its last session
 //   {gw:<gatewayId>}:zones          SET zone ids with a zone index   expires with its last session
 //   {gw:<gatewayId>}:probe          time of the last write probe     expires after PROBE_TTL_MS (in the gateway's slot, for /readyz)
 //   {stats}:row:<zoneId>:<hour>     HASH counters + peak             expires at the retention given
 //   {stats}:hours                   ZSET "<zoneId>:<hour>" → hour    expires with its last row
+//   {stats}:op:<opId>               "1": this counter update counted  expires after STATS_OP_KEEP_MS
 //   {cfg}:policy:<zoneId>           JSON policy                      never expires
 // Single keys, each in a slot of its own (never part of a MULTI):
 //   sid:<id>                        "<gatewayId>"                    expires with the session
 //   code:<code>                     "<gatewayId>:<id>"               expires with the session
 //   gateways                        ZSET gatewayId → last expiry     expires with its last session
-//   usage:<day>:<pseudonym>         seconds used (float)             expires at the expiry given
+//   usage:<day>:<pseudonym>         HASH t → seconds used, g:<session id> → seconds charged by that grant
+//                                   (a string total from older versions is converted)   expires at the expiry given
 // Staff console (see the section at the end of this file):
 //   {staff}:account:<username>      JSON staff account               never expires
 //   {staff}:accounts                SET user names                   never expires
@@ -66,6 +69,11 @@ export function gatewayProbeKey(prefix: string, gatewayId: string): string {
 
 /** How long a write probe's key lives. */
 export const PROBE_TTL_MS = 60_000;
+
+/** The ledger of grants written on a gateway: a replayed grant finds its id here and does nothing. */
+export function gatewayGrantsKey(prefix: string, gatewayId: string): string {
+  return `${prefix}${gwTag(gatewayId)}:grants`;
+}
 
 /** The index of a gateway's sessions in one zone (counted by the staff console). */
 export function gatewayZoneKey(prefix: string, gatewayId: string, zoneId: string): string {
@@ -121,6 +129,14 @@ export function statsRowKey(prefix: string, zoneId: string, hour: number): strin
 export function statsIndexKey(prefix: string): string {
   return `${prefix}{stats}:hours`;
 }
+
+/** The marker of one counter update, so a retried update counts once. */
+export function statsOpKey(prefix: string, opId: string): string {
+  return `${prefix}{stats}:op:${opId}`;
+}
+
+/** How long a counter update's marker is kept: retries come within seconds of the store's return. */
+export const STATS_OP_KEEP_MS = 24 * 3_600_000;
 
 /** The member of the stats index for one row. */
 export function statsMember(zoneId: string, hour: number): string {

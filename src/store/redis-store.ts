@@ -3,7 +3,8 @@ import { policySchema, type Policy } from '../config/schema';
 import { systemClock, type Clock } from '../domain/clock';
 import * as K from './redis-keys';
 import { closeRedisClient, createRedisClient, redactRedisUrl, scanKeys, type RedisClient } from './redis-url';
-import { STAT_COUNTERS, emptyCounts, type HourlyStats, type ScanOptions, type SealedChange, type SessionPage, type SessionRecord, type StatCounter, type Store } from './types';
+import { STAT_COUNTERS, emptyCounts, type GrantCharge, type HourlyStats, type ScanOptions, type SealedChange, type SessionPage, type SessionRecord, type StatCounter, type Store } from './types';
+import { ADD_USAGE, BUMP_STATS, CHARGE_GRANT, GET_USAGE, RAISE_PEAK, WRITE_GRANT, runScript } from './redis-scripts';
 import { RedisSessionScan } from './redis-session-scan';
 import { RedisStaffStore } from './redis-staff-store';
 import { exec, extendExpiry } from './redis-tx';
@@ -54,17 +55,6 @@ return 1`;
 
 /** How often a compare-and-set is tried again when a field other than endsAt changed meanwhile. */
 const CAS_TRIES = 5;
-
-/** Raises the peak field of a stats row (KEYS[1]) and indexes the row (KEYS[2]); both under {stats}. */
-const RAISE_PEAK = `
-local cur = redis.call('HGET', KEYS[1], ARGV[1])
-if (not cur) or tonumber(ARGV[2]) > tonumber(cur) then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
-redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
-for i = 1, 2 do
-  redis.call('PEXPIRE', KEYS[i], ARGV[3], 'NX')
-  redis.call('PEXPIRE', KEYS[i], ARGV[3], 'GT')
-end
-return 1`;
 
 /**
  * Keeps everything in Redis, expired by TTLs. Every key is built in `redis-keys.ts`; keys that
@@ -207,6 +197,36 @@ export class RedisStore implements Store {
     if (old && old.code !== s.code && old.gatewayId === s.gatewayId) await this.releaseCode(old);
   }
 
+  /**
+   * One script in the gateway's slot writes the record, its index and the grant ledger (the
+   * commit point); then the charge (one script on the usage key, once per session id) and the
+   * lookups by id, by code and of gateways go out together. A failure after the commit point
+   * rejects, and a retry with the same record completes the rest without charging twice.
+   */
+  async grantSession(s: SessionRecord, charge: GrantCharge): Promise<boolean> {
+    const p = this.prefix;
+    const now = this.clock.now();
+    const exp = K.sessionExpiresAt(s);
+    const ttl = K.ttlMs(exp, now);
+    finite(charge.seconds, 'seconds');
+    const gw = s.gatewayId;
+    const keys = [K.sessionKey(p, gw, s.id), K.gatewaySessionsKey(p, gw), K.gatewayGrantsKey(p, gw), K.gatewayZoneKey(p, gw, s.zoneId), K.gatewayZonesKey(p, gw)];
+    const written = (await runScript(this.client, WRITE_GRANT, keys, [JSON.stringify(s), ttl, exp, s.id, now, s.zoneId])) === 1;
+    const usageTtl = K.ttlMs(charge.expiresAt, now);
+    await Promise.all([
+      runScript(this.client, CHARGE_GRANT, [K.usageKey(p, s.day, s.pseudonym)], [s.id, charge.seconds, usageTtl]),
+      // Lookups of a session that has since ended must not come back: only while it is live.
+      ...(written || s.endsAt > now
+        ? [
+            this.client.set(K.sessionIdKey(p, s.id), s.gatewayId, 'PX', ttl),
+            this.client.set(K.codeKey(p, s.code), K.codeValue(s.gatewayId, s.id), 'PX', ttl),
+            exec(extendExpiry(this.client.multi().zadd(K.gatewaysKey(p), 'GT', exp, s.gatewayId), K.gatewaysKey(p), ttl)),
+          ]
+        : []),
+    ]);
+    return written;
+  }
+
   async getSession(id: string): Promise<SessionRecord | undefined> {
     const gatewayId = await this.client.get(K.sessionIdKey(this.prefix, id));
     if (!gatewayId) return undefined;
@@ -309,13 +329,11 @@ export class RedisStore implements Store {
     finite(deltaSeconds, 'deltaSeconds');
     const key = K.usageKey(this.prefix, day, pseudonym);
     const ttl = K.ttlMs(expiresAt, this.clock.now());
-    const [total] = await exec(this.client.multi().incrbyfloat(key, deltaSeconds).pexpire(key, ttl));
-    return Number(total);
+    return Number(await runScript(this.client, ADD_USAGE, [key], [deltaSeconds, ttl]));
   }
 
   async getUsage(day: string, pseudonym: string): Promise<number> {
-    const v = await this.client.get(K.usageKey(this.prefix, day, pseudonym));
-    return v === null ? 0 : Number(v);
+    return Number(await runScript(this.client, GET_USAGE, [K.usageKey(this.prefix, day, pseudonym)], []));
   }
 
   async getPolicy(zoneId: string): Promise<Policy | undefined> {
@@ -327,22 +345,21 @@ export class RedisStore implements Store {
     await this.client.set(K.policyKey(this.prefix, zoneId), JSON.stringify(policy));
   }
 
-  async bumpStats(zoneId: string, hour: number, counts: Partial<Record<StatCounter, number>>, expiresAt: number): Promise<void> {
-    const row = K.statsRowKey(this.prefix, zoneId, hour);
-    const index = K.statsIndexKey(this.prefix);
+  async bumpStats(zoneId: string, hour: number, counts: Partial<Record<StatCounter, number>>, expiresAt: number, opId?: string): Promise<void> {
+    const p = this.prefix;
+    const keys = [K.statsRowKey(p, zoneId, hour), K.statsIndexKey(p), ...(opId ? [K.statsOpKey(p, opId)] : [])];
     const ttl = K.ttlMs(expiresAt, this.clock.now());
-    let tx = this.client.multi();
     // Only the counters that change: readStats fills the others with zeros.
-    for (const c of STAT_COUNTERS) if (counts[c]) tx = tx.hincrbyfloat(row, c, finite(counts[c] ?? 0, c));
-    tx = tx.zadd(index, hour, K.statsMember(zoneId, hour));
-    await exec(extendExpiry(extendExpiry(tx, row, ttl), index, ttl));
+    const pairs = STAT_COUNTERS.filter((c) => counts[c]).flatMap((c) => [c, finite(counts[c] ?? 0, c)]);
+    const args = [ttl, hour, K.statsMember(zoneId, hour), K.STATS_OP_KEEP_MS, ...pairs];
+    await runScript(this.client, BUMP_STATS, keys, args);
   }
 
   async raisePeak(zoneId: string, hour: number, value: number, expiresAt: number): Promise<void> {
     const keys = [K.statsRowKey(this.prefix, zoneId, hour), K.statsIndexKey(this.prefix)];
     const ttl = K.ttlMs(expiresAt, this.clock.now());
     const args = [K.PEAK_FIELD, finite(value, 'value'), ttl, hour, K.statsMember(zoneId, hour)];
-    await this.client.eval(RAISE_PEAK, keys.length, ...keys, ...args);
+    await runScript(this.client, RAISE_PEAK, keys, args);
   }
 
   async readStats(from: number, to: number, zoneId?: string): Promise<HourlyStats[]> {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { policySchema, type Policy } from '../config/schema';
 import { systemClock, type Clock } from '../domain/clock';
-import { STAT_COUNTERS, SESSION_GRACE_MS, emptyCounts, parseCursor, sessionCursor, type HourlyStats, type ScanOptions, type SealedChange, type SessionPage, type SessionRecord, type StatCounter, type Store } from './types';
+import { STAT_COUNTERS, SESSION_GRACE_MS, emptyCounts, parseCursor, sessionCursor, type GrantCharge, type HourlyStats, type ScanOptions, type SealedChange, type SessionPage, type SessionRecord, type StatCounter, type Store } from './types';
 import { STAFF_SCHEMA, SqliteStaffStore } from './sqlite-staff-store';
 import { SqliteWorkstations, WORKSTATION_TABLES } from './sqlite-workstations';
 
@@ -90,7 +90,7 @@ function prepare(db: Database.Database) {
   const replaceSealed = db.prepare<{ id: string; expected: string; next: string; now: number }>(
     'UPDATE sessions SET sealed_address = @next WHERE id = @id AND sealed_address = @expected AND expires_at > @now',
   );
-  return {
+  const st = {
     putSession: db.prepare(
       `INSERT INTO sessions VALUES (@id, @code, @gatewayId, @zoneId, @day, @pseudonym, @sealedAddress,
          @startedAt, @endsAt, @lastActivityAt, @via, @expiresAt)
@@ -100,6 +100,7 @@ function prepare(db: Database.Database) {
          last_activity_at = excluded.last_activity_at, via = excluded.via, expires_at = excluded.expires_at`,
     ),
     getSession: db.prepare<{ id: string; now: number }, SessionRow>(`${liveSessions} AND id = @id`),
+    hasSession: db.prepare<{ id: string }, { one: number }>('SELECT 1 AS one FROM sessions WHERE id = @id'),
     findByCode: db.prepare<{ code: string; now: number }, SessionRow>(
       `${liveSessions} AND code = @code ORDER BY started_at DESC LIMIT 1`,
     ),
@@ -160,6 +161,16 @@ function prepare(db: Database.Database) {
       changes.map((c) => replaceSealed.run({ id: c.session.id, expected: c.session.sealedAddress, next: c.next, now }).changes === 1),
     ),
     ...scanStatements(db),
+  };
+  return {
+    ...st,
+    // A grant: the session and its charge together; a session id seen before is not charged again.
+    grant: db.transaction((row: Record<string, string | number>, charge: GrantCharge, now: number): boolean => {
+      if (st.hasSession.get({ id: String(row.id) })) return false;
+      st.putSession.run(row);
+      st.addUsage.get({ day: row.day!, pseudonym: row.pseudonym!, delta: charge.seconds, expiresAt: charge.expiresAt, now });
+      return true;
+    }),
   };
 }
 
@@ -254,11 +265,13 @@ export class SqliteStore implements Store {
   }
 
   async putSession(s: SessionRecord): Promise<void> {
-    const { id, code, gatewayId, zoneId, day, pseudonym, sealedAddress, startedAt, endsAt, lastActivityAt, via } = s;
-    this.st().putSession.run({
-      ...{ id, code, gatewayId, zoneId, day, pseudonym, sealedAddress, startedAt, endsAt, lastActivityAt, via },
-      expiresAt: endsAt + SESSION_GRACE_MS,
-    });
+    this.st().putSession.run(sessionParams(s));
+  }
+
+  /** One transaction: the session and its charge are written together, or neither is. */
+  async grantSession(s: SessionRecord, charge: GrantCharge): Promise<boolean> {
+    finite(charge.seconds, 'seconds');
+    return this.st().grant.immediate(sessionParams(s), charge, this.clock.now());
   }
 
   async getSession(id: string): Promise<SessionRecord | undefined> {
@@ -424,6 +437,12 @@ function migrate(db: Database.Database): void {
   for (const c of STAT_COUNTERS.map(column)) {
     if (!have.has(c)) db.exec(`ALTER TABLE hourly_stats ADD COLUMN ${c} INTEGER NOT NULL DEFAULT 0`);
   }
+}
+
+/** A session's columns as named parameters, with its expiry. */
+function sessionParams(s: SessionRecord): Record<string, string | number> {
+  const { id, code, gatewayId, zoneId, day, pseudonym, sealedAddress, startedAt, endsAt, lastActivityAt, via } = s;
+  return { id, code, gatewayId, zoneId, day, pseudonym, sealedAddress, startedAt, endsAt, lastActivityAt, via, expiresAt: endsAt + SESSION_GRACE_MS };
 }
 
 function toSession(r: SessionRow | undefined): SessionRecord | undefined {

@@ -35,6 +35,14 @@ export interface SealedChange {
   next: string;
 }
 
+/** What a grant charges to its device's allowance of the session's day. */
+export interface GrantCharge {
+  /** Seconds granted. */
+  seconds: number;
+  /** When the usage record expires (epoch ms). */
+  expiresAt: number;
+}
+
 /** Aggregate counters kept per zone and hour. No identifier, no per-session row. */
 export const STAT_COUNTERS = [
   'sessionsStarted',
@@ -83,6 +91,14 @@ export interface Store {
    */
   onReconnect?(listener: () => void): void;
 
+  /**
+   * Writes a new session and charges its device's usage of the day together (a grant is all or
+   * nothing: no charge without the session, no session without its indexes). Idempotent by
+   * session id: a replay of a grant already written changes nothing and charges nothing again,
+   * so a grant whose answer was lost (a timeout, an outage) can be written through later.
+   * Resolves true when this call wrote the session, false when it had been written before.
+   */
+  grantSession(session: SessionRecord, charge: GrantCharge): Promise<boolean>;
   /** Inserts or replaces a session; it expires by itself `graceMs` after `endsAt`. */
   putSession(session: SessionRecord): Promise<void>;
   getSession(id: string): Promise<SessionRecord | undefined>;
@@ -135,8 +151,12 @@ export interface Store {
   getPolicy(zoneId: string): Promise<Policy | undefined>;
   setPolicy(zoneId: string, policy: Policy): Promise<void>;
 
-  /** Adds to a zone's counters for an hour. */
-  bumpStats(zoneId: string, hour: number, counts: Partial<Record<StatCounter, number>>, expiresAt: number): Promise<void>;
+  /**
+   * Adds to a zone's counters for an hour. With `opId`, the same update sent again (a retry
+   * after a timeout whose write may have landed) counts once on Redis; SQLite's writes are
+   * synchronous and in-process, so their outcome is never in doubt and it needs no marker.
+   */
+  bumpStats(zoneId: string, hour: number, counts: Partial<Record<StatCounter, number>>, expiresAt: number, opId?: string): Promise<void>;
   /** Raises the hour's peak of concurrent sessions to `value` if it is higher. */
   raisePeak(zoneId: string, hour: number, value: number, expiresAt: number): Promise<void>;
   /** Hourly rows with `from <= hour < to`, for one zone or all, ordered by hour then zone. */

@@ -8,6 +8,7 @@ import { RedisStore } from '../../src/store/redis-store';
 import { createRedisClient, redactRedisUrl, type RedisClient } from '../../src/store/redis-url';
 import { SESSION_GRACE_MS } from '../../src/store/types';
 import { connectTestRedis, deleteKeysWithPrefix, keysWithPrefix, testRedisUrl, uniquePrefix } from '../helpers/redis';
+import { describeGrantContract } from './grant.contract';
 import { describeSessionCasContract } from './session-cas.contract';
 import { describeStoreContract, makeSession } from './store.contract';
 
@@ -25,6 +26,12 @@ afterEach(async () => {
 });
 
 describeStoreContract('redis', async () => {
+  const store = newStore();
+  await store.init();
+  return store;
+});
+
+describeGrantContract('redis', async () => {
   const store = newStore();
   await store.init();
   return store;

@@ -7,6 +7,7 @@ import { ManualClock } from '../../src/domain/clock';
 import { createStore } from '../../src/store/registry';
 import { SqliteStore } from '../../src/store/sqlite-store';
 import { SESSION_GRACE_MS } from '../../src/store/types';
+import { describeGrantContract } from './grant.contract';
 import { describeSessionCasContract } from './session-cas.contract';
 import { describeStoreContract, makeSession } from './store.contract';
 
@@ -23,6 +24,12 @@ afterEach(() => {
 });
 
 describeStoreContract('sqlite', async () => {
+  const store = new SqliteStore({ file: path.join(tempDataDir(), 'data', 'threshold.db') });
+  await store.init();
+  return store;
+});
+
+describeGrantContract('sqlite', async () => {
   const store = new SqliteStore({ file: path.join(tempDataDir(), 'data', 'threshold.db') });
   await store.init();
   return store;
