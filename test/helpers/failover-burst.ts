@@ -116,10 +116,9 @@ async function injectFault(fault: Fault, ha: RedisHa): Promise<void> {
 
 /** How many acknowledged sessions the store does not have, once the gateway had time to re-assert them. */
 async function lostSessions(url: string, acknowledged: number): Promise<number> {
-  const store = new RedisStore({ url });
-  await store.init();
+  const deadline = Date.now() + 30_000;
+  const store = await openStore(url, deadline);
   try {
-    const deadline = Date.now() + 30_000;
     let stored = 0;
     do {
       stored = await store.listSessions(GATEWAY).then((l) => l.length, () => stored);
@@ -129,5 +128,24 @@ async function lostSessions(url: string, acknowledged: number): Promise<number> 
     return Math.max(0, acknowledged - stored);
   } finally {
     await store.close();
+  }
+}
+
+/**
+ * A store client once the store takes one. The gateway admits patrons on its own while the store
+ * is away, so the burst can end before Sentinel has promoted a replica: until then, there is no
+ * master to connect to.
+ */
+async function openStore(url: string, deadline: number): Promise<RedisStore> {
+  for (;;) {
+    const store = new RedisStore({ url });
+    try {
+      await store.init();
+      return store;
+    } catch (err) {
+      await store.close().catch(() => undefined);
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
   }
 }
