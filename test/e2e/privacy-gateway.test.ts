@@ -14,10 +14,9 @@ import type { ChildProcess } from 'node:child_process';
 import { ADDRESS_FORGOTTEN_WITHIN_MS } from '../../src/privacy/day-keys';
 import { KEY_FILE } from '../../src/privacy/key-file';
 import { keysLeft, openWithAny, pseudonymsUnder, sealedValues } from '../helpers/key-audit';
-import { filesUnder, findLeaks, redisContents, type Haystack } from '../helpers/leak-search';
+import { copyWithoutKeys, filesUnder, findLeaks, redisHaystacks, type Haystack } from '../helpers/leak-search';
 import { requireNetnsSupport } from '../helpers/netns';
 import { startPersistentRedis, type PersistentRedis } from '../helpers/persistent-redis';
-import { connectTestRedis } from '../helpers/redis';
 import { ROOT, type ServerProcess } from '../helpers/server-process';
 import { waitFor } from '../helpers/wait';
 import { DeviceLab, SESSION_MINUTES, type Device } from './helpers/device-lab';
@@ -82,17 +81,7 @@ describe.each([
   /** Every byte written: DATA_DIR with KEYS_DIR, Redis's files and keyspace, every output, copies. */
   async function everything(): Promise<Haystack[]> {
     const out = [...filesUnder(dataDir), { where: 'server output', data: outputs.map((o) => o()).join('\n') }, ...extra];
-    if (redis) {
-      await redis.save();
-      out.push(...filesUnder(redis.dir));
-      const c = await connectTestRedis(redis.url);
-      try {
-        out.push(...(await redisContents(c)));
-      } finally {
-        await c.quit();
-      }
-    }
-    return out;
+    return redis ? [...out, ...(await redisHaystacks(redis))] : out;
   }
 
   const keyDays = () => Object.keys((JSON.parse(fs.readFileSync(path.join(keysDir(), KEY_FILE), 'utf8')) as { days: object }).days);
@@ -131,8 +120,7 @@ describe.each([
     // Mid-session: a copy of DATA_DIR without KEYS_DIR (the natural backup) and a `threshold backup`.
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'threshold-copy-'));
     scratch.push(copy);
-    fs.cpSync(dataDir, copy, { recursive: true, filter: (src) => !src.startsWith(keysDir()) });
-    extra.push(...filesUnder(copy).map((h) => ({ ...h, where: `copy of DATA_DIR: ${h.where}` })));
+    extra.push(...copyWithoutKeys(dataDir, keysDir(), copy));
     if (!useRedis) {
       const file = path.join(os.tmpdir(), `threshold-backup-${lab.tag}.db`);
       scratch.push(file);
