@@ -27,7 +27,11 @@ export function createLogger(level: string, destination?: DestinationStream, for
       formatters: { log: (obj) => redactValue(obj) as Record<string, unknown> },
       hooks: {
         logMethod(args, method) {
-          const clean = args.map((a) => (typeof a === 'string' ? redactString(a) : a));
+          // An error logged on its own gives pino its message as the line's text: redacted here,
+          // as the formatter below only sees the error's fields.
+          const [first, ...rest] = args as unknown[];
+          const spread = first instanceof Error && typeof rest[0] !== 'string' ? [{ err: first }, first.message, ...rest] : args;
+          const clean = spread.map((a) => (typeof a === 'string' ? redactString(a) : a));
           return method.apply(this, clean as Parameters<typeof method>);
         },
       },

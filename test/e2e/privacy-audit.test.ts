@@ -10,9 +10,8 @@ import { configSchema } from '../../src/config/schema';
 import { ADDRESS_FORGOTTEN_WITHIN_MS, RESEAL_EVERY_MS } from '../../src/privacy/day-keys';
 import { backupStore } from '../../src/store/backup-cli';
 import { keysLeft, openWithAny, pseudonymsUnder, sealedValues } from '../helpers/key-audit';
-import { filesUnder, findLeaks, redisContents, type Haystack } from '../helpers/leak-search';
+import { copyWithoutKeys, filesUnder, findLeaks, redisHaystacks, type Haystack } from '../helpers/leak-search';
 import { startPersistentRedis, type PersistentRedis } from '../helpers/persistent-redis';
-import { connectTestRedis } from '../helpers/redis';
 import { makeTestApp, Patron, type TestContext } from '../helpers/test-deps';
 
 const hex = (n: number) => n.toString(16).padStart(2, '0');
@@ -63,17 +62,7 @@ describe.each([
   /** Everything written: DATA_DIR (with KEYS_DIR), Redis's files and keyspace, logs, copies taken earlier. */
   async function everything(): Promise<Haystack[]> {
     const out = [...filesUnder(ctx.dataDir), { where: 'logs', data: ctx.logs.join('') }, ...extra];
-    if (redis) {
-      await redis.save();
-      out.push(...filesUnder(redis.dir));
-      const c = await connectTestRedis(redis.url);
-      try {
-        out.push(...(await redisContents(c)));
-      } finally {
-        await c.quit();
-      }
-    }
-    return out;
+    return redis ? [...out, ...(await redisHaystacks(redis))] : out;
   }
 
   const opened = async () => openWithAny(sealedValues(await everything()), keysLeft(path.join(ctx.dataDir, 'keys')).addresses);
@@ -102,8 +91,7 @@ describe.each([
       // Mid-morning, sessions live: a copy of DATA_DIR without KEYS_DIR, and a backup, kept for later.
       const copy = fs.mkdtempSync(path.join(path.dirname(ctx.dataDir), 'threshold-copy-'));
       scratch.push(copy);
-      fs.cpSync(ctx.dataDir, copy, { recursive: true, filter: (src) => !src.startsWith(path.join(ctx.dataDir, 'keys')) });
-      extra.push(...filesUnder(copy).map((h) => ({ ...h, where: `copy of DATA_DIR: ${h.where}` })));
+      extra.push(...copyWithoutKeys(ctx.dataDir, path.join(ctx.dataDir, 'keys'), copy));
       if (!useRedis) {
         const file = path.join(copy, 'backup.db');
         await backupStore(configSchema.parse({ dataDir: ctx.dataDir }), file);

@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ipaddr from 'ipaddr.js';
 import type { RedisClient } from '../../src/store/redis-url';
+import type { PersistentRedis } from './persistent-redis';
+import { connectTestRedis } from './redis';
 
 export interface Haystack {
   where: string;
@@ -101,4 +103,21 @@ export async function redisContents(client: RedisClient): Promise<Haystack[]> {
     out.push({ where: `redis ${key}`, data: key + JSON.stringify(value) });
   }
   return out;
+}
+
+/** Everything a Redis of the test's own holds: a snapshot written now, its files (AOF, RDB, log), its keyspace. */
+export async function redisHaystacks(redis: PersistentRedis): Promise<Haystack[]> {
+  await redis.save();
+  const c = await connectTestRedis(redis.url);
+  try {
+    return [...filesUnder(redis.dir), ...(await redisContents(c))];
+  } finally {
+    await c.quit();
+  }
+}
+
+/** Copies DATA_DIR without KEYS_DIR into `copy`, as an operator's backup would, and reads the copy. */
+export function copyWithoutKeys(dataDir: string, keysDir: string, copy: string): Haystack[] {
+  fs.cpSync(dataDir, copy, { recursive: true, filter: (src) => !src.startsWith(keysDir) });
+  return filesUnder(copy).map((h) => ({ ...h, where: `copy of DATA_DIR: ${h.where}` }));
 }

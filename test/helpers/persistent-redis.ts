@@ -17,7 +17,11 @@ export interface PersistentRedis {
   stop(): Promise<void>;
 }
 
-export async function startPersistentRedis(): Promise<PersistentRedis> {
+/**
+ * @param opts.unixSocket also listen on this Unix socket (outside `dir`): a server process in a
+ *   network namespace reaches it through a relay there, as it cannot reach this loopback
+ */
+export async function startPersistentRedis(opts: { unixSocket?: string } = {}): Promise<PersistentRedis> {
   const binary = findOnPath('redis-server');
   if (!binary) throw new Error(REDIS_MISSING);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'threshold-redis-aof-'));
@@ -26,6 +30,7 @@ export async function startPersistentRedis(): Promise<PersistentRedis> {
   const child: ChildProcess = spawn(binary, [
     '--port', String(port!), '--bind', '127.0.0.1', '--dir', dir, '--daemonize', 'no',
     '--appendonly', 'yes', '--appendfsync', 'always', '--save', '1 1', '--logfile', log,
+    ...(opts.unixSocket ? ['--unixsocket', opts.unixSocket, '--unixsocketperm', '700'] : []),
   ], { stdio: 'ignore' });
   await waitForPong([{ port: port!, child, log }]);
   const url = `redis://127.0.0.1:${port}`;

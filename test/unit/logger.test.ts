@@ -45,3 +45,16 @@ describe('log formats', () => {
     expect(() => logFormatFrom('text')).toThrow('LOG_FORMAT must be "json" (for log shippers) or "pretty" (readable lines), not "text".');
   });
 });
+
+describe('errors in the log', () => {
+  it('when an error is logged on its own, then its message is redacted in the text as well as in the fields', async () => {
+    let text = '';
+    const sink = new Writable({ write: (c, _e, cb) => ((text += String(c)), cb()) });
+    const logger = createLogger('info', sink);
+    logger.error(new Error('connect ECONNREFUSED 10.1.2.3:6379 from aa:bb:cc:dd:ee:ff'));
+    logger.flush();
+    const line = await waitFor(async () => text, (t) => t.includes('\n'));
+    expect(JSON.parse(line)).toMatchObject({ msg: 'connect ECONNREFUSED [redacted]:6379 from [redacted]', err: { message: 'connect ECONNREFUSED [redacted]:6379 from [redacted]' } });
+    for (const a of ADDRESSES) expect(line).not.toContain(a);
+  });
+});
