@@ -10,6 +10,9 @@ import { AppError, patronError } from './http/errors';
 import { createCsrf } from './http/csrf';
 import { languageMiddleware } from './i18n/middleware';
 import { termsFor } from './i18n/terms';
+import { humanWhen } from './i18n/human-time';
+import type { Lang } from './i18n/languages';
+import type { Translate } from './i18n/translate';
 import { learnRouter } from './onboarding/learn-routes';
 import { localTime, formatHhmm } from './domain/local-time';
 import { createProbeHandler } from './portal/probes';
@@ -88,6 +91,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Express {
       const weekday = new Intl.DateTimeFormat(res.locals.lang, { weekday: 'short', timeZone: deps.config.timezone }).format(ms);
       return `${weekday} ${lt.date} ${formatHhmm(lt.minutes)}`;
     };
+    // Patron pages: "today at 09:00", "tomorrow at 10:00", in the patron's language.
+    res.locals.fmtWhen = (ms: number) => humanWhen(res.locals.t as Translate, res.locals.lang as Lang, ms, deps.clock.now(), deps.config.timezone);
     res.locals.path = req.path;
     next();
   });

@@ -3,6 +3,13 @@ import { z } from 'zod';
 import { isValidCidr, isValidIp } from '../domain/subnets';
 import { SUPPORTED, isLang } from '../i18n/languages';
 
+/** Texts by language code (en, es, fr, ar), each at most `max` characters. */
+function languageTexts(max: number) {
+  return z.record(z.string(), z.string().max(max)).superRefine((r, ctx) => {
+    for (const k of Object.keys(r)) if (!isLang(k)) ctx.addIssue({ code: 'custom', path: [k], message: `expected a language code: ${SUPPORTED.join(', ')}` });
+  });
+}
+
 const hhmm = z
   .string()
   .regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'expected a time of day as HH:MM (24-hour clock), for example 09:30');
@@ -37,7 +44,14 @@ export const policySchema = z
     extendPasses: z.boolean().default(false),
     openingHours: openingHoursSchema.default(null),
     closures: z
-      .array(z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD'), reason: z.string().max(200).default('') }))
+      .array(
+        z.object({
+          date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD'),
+          reason: z.string().max(200).default(''),
+          /** The reason in other languages, by language code; `reason` is shown in the rest. */
+          translations: languageTexts(200).optional(),
+        }),
+      )
       .max(366)
       .default([]),
     // --- nftables gateway (issue 3) ---
@@ -119,12 +133,19 @@ export const configSchema = z
     auditRetentionDays: z.number().int().min(1).max(3650).default(365),
     // --- Languages and digital-skills lessons (issue 6) ---
     /** The configured terms in other languages, by language code; `terms` is used for the rest. */
-    termsTranslations: z
-      .record(z.string(), z.string().max(10000))
-      .default({})
-      .superRefine((r, ctx) => {
-        for (const k of Object.keys(r)) if (!isLang(k)) ctx.addIssue({ code: 'custom', path: [k], message: `expected a language code: ${SUPPORTED.join(', ')}` });
-      }),
+    termsTranslations: languageTexts(10000).default({}),
+    /** Who answers for the patrons' data, named on the privacy page (GDPR art. 13). */
+    privacyContact: z
+      .object({
+        /** The data controller; default: the library's name. */
+        controller: z.string().min(1).max(200).optional(),
+        /** An e-mail address, telephone or desk where patrons ask about their data. */
+        contact: z.string().min(1).max(200).optional(),
+        /** Where a patron may complain, e.g. the national data protection authority and its web address. */
+        authority: z.string().min(1).max(300).optional(),
+      })
+      .strict()
+      .default({}),
     /** A directory of extra or replacement lessons, laid out like content/: <lang>/<lesson>.md. */
     contentDir: z.string().min(1).optional(),
     // --- end issue 6 ---

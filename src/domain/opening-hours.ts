@@ -14,8 +14,9 @@ export interface OpenStatus {
   closesAt?: number;
   /** Today's periods as HH:MM strings, for the "library closed" page. */
   todayHours: { open: string; close: string }[];
-  /** Set when today is a dated closure. */
+  /** Set when today is a dated closure with a reason; `closureTranslations` has it in other languages. */
   closureReason?: string;
+  closureTranslations?: Readonly<Record<string, string>>;
   /** Next opening (epoch ms), when closed and one is known within a week. */
   nextOpenAt?: number;
 }
@@ -38,7 +39,8 @@ export function openStatus(policy: Hours, now: number, tz: string): OpenStatus {
   const status: OpenStatus = {
     open: false,
     todayHours: today.map((p) => ({ open: formatHhmm(p.open), close: formatHhmm(p.close) })),
-    ...(closure ? { closureReason: closure.reason || 'closed today' } : {}),
+    ...(closure?.reason ? { closureReason: closure.reason } : {}),
+    ...(closure?.translations ? { closureTranslations: closure.translations } : {}),
   };
   const current = today.find((p) => p.open <= lt.minutes && lt.minutes < p.close);
   if (!current) {

@@ -32,7 +32,6 @@ export const enPrivacy = {
   'privacy.logs': 'The portal\'s logs contain no network address, device address, daily code or session code. Every page is served by the library\'s own gateway: no page here loads anything from another website.',
   'privacy.rights': 'Your rights',
   'privacy.rightsBody': 'You do not have to give any personal information to use this service. If you have questions about privacy, ask library staff; they can explain this notice and how the service works.',
-  'privacy.technical': 'Technical detail: data store {store}, firewall {firewall}.',
   // Published figures, logs and staff records (issue 9).
   'privacy.smallCells':
     'No figure the library publishes (its statistics pages, exports, yearly totals or monitoring) describes fewer than {k} sessions: a smaller figure is withheld and shown as "fewer than {k}", and totals count only the figures shown, so they cannot be subtracted to find one person.',
@@ -41,4 +40,10 @@ export const enPrivacy = {
     'When staff extend or end your session, the staff audit log records which staff member did it and in which network area, to the nearest {precision}: never your session code or anything about your device. It is kept for {retention}. A used access pass is only marked as used: not by which session or when.',
   'privacy.logCounts':
     'The logs have no line per session either: every {period} they give only how many sessions started, were extended and ended, each number only when it is at least {k}.',
+  'privacy.controllerTitle': 'Who is responsible, and how to ask or complain',
+  'privacy.controller': '{controller} is responsible for this service and for the data described here (the data controller).',
+  'privacy.contact': 'For any question about your privacy here, contact {contact}.',
+  'privacy.contactDesk': 'For any question about your privacy here, ask library staff.',
+  'privacy.complaint': 'If you are not satisfied with the answer, you can complain to {authority}.',
+  'privacy.complaintDefault': 'If you are not satisfied with the answer, you can complain to the data protection authority of your country.',
 } as const;

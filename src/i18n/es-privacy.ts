@@ -32,7 +32,6 @@ export const esPrivacy = {
   'privacy.logs': 'Los registros del portal no contienen direcciones de red, direcciones de dispositivo, códigos diarios ni códigos de sesión. Todas las páginas las sirve la propia pasarela de la biblioteca: ninguna página de aquí carga nada de otro sitio web.',
   'privacy.rights': 'Sus derechos',
   'privacy.rightsBody': 'No tiene que dar ningún dato personal para usar este servicio. Si tiene preguntas sobre la privacidad, consulte al personal de la biblioteca: pueden explicarle este aviso y cómo funciona el servicio.',
-  'privacy.technical': 'Detalle técnico: almacenamiento {store}, cortafuegos {firewall}.',
   // Published figures, logs and staff records (issue 9).
   'privacy.smallCells':
     'Ninguna cifra que publica la biblioteca (páginas de estadísticas, exportaciones, totales anuales o supervisión) se refiere a menos de {k} sesiones: una cifra menor se oculta y se muestra como «menos de {k}», y los totales solo suman las cifras mostradas, así que no se pueden restar para encontrar a una persona.',
@@ -41,4 +40,10 @@ export const esPrivacy = {
     'Cuando el personal amplía o termina su sesión, el registro del personal anota quién lo hizo y en qué zona de la red, con una precisión de {precision}: nunca su código de sesión ni nada sobre su dispositivo. Se guarda durante {retention}. Un pase de acceso usado solo se marca como usado, sin decir por qué sesión ni cuándo.',
   'privacy.logCounts':
     'Los registros tampoco tienen una línea por sesión: cada {period} solo indican cuántas sesiones empezaron, se ampliaron y terminaron, cada número solo si llega al menos a {k}.',
+  'privacy.controllerTitle': 'Quién es responsable y cómo preguntar o reclamar',
+  'privacy.controller': '{controller} es responsable de este servicio y de los datos que aquí se describen (responsable del tratamiento).',
+  'privacy.contact': 'Para cualquier pregunta sobre su privacidad aquí, contacte con {contact}.',
+  'privacy.contactDesk': 'Para cualquier pregunta sobre su privacidad aquí, pregunte al personal de la biblioteca.',
+  'privacy.complaint': 'Si no está satisfecho con la respuesta, puede presentar una reclamación ante {authority}.',
+  'privacy.complaintDefault': 'Si no está satisfecho con la respuesta, puede presentar una reclamación ante la autoridad de protección de datos de su país.',
 };

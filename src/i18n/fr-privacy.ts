@@ -32,7 +32,6 @@ export const frPrivacy = {
   'privacy.logs': 'Les journaux du portail ne contiennent ni adresse réseau, ni adresse d’appareil, ni code du jour, ni code de session. Chaque page est servie par la passerelle de la bibliothèque elle-même : aucune page ici ne charge quoi que ce soit depuis un autre site.',
   'privacy.rights': 'Vos droits',
   'privacy.rightsBody': 'Vous n’avez à donner aucune information personnelle pour utiliser ce service. Pour toute question sur la confidentialité, adressez-vous au personnel de la bibliothèque : il peut vous expliquer cette notice et le fonctionnement du service.',
-  'privacy.technical': 'Détail technique : stockage {store}, pare-feu {firewall}.',
   // Published figures, logs and staff records (issue 9).
   'privacy.smallCells':
     'Aucun chiffre publié par la bibliothèque (pages de statistiques, exports, totaux annuels ou supervision) ne porte sur moins de {k} sessions : un chiffre plus petit est masqué et affiché « moins de {k} », et les totaux ne comptent que les chiffres affichés, si bien qu’on ne peut pas les soustraire pour retrouver une personne.',
@@ -41,4 +40,10 @@ export const frPrivacy = {
     'Quand le personnel prolonge ou termine votre session, le journal du personnel note qui l’a fait et dans quelle partie du réseau, à {precision} près : jamais votre code de session ni rien sur votre appareil. Il est conservé {retention}. Un pass d’accès utilisé est seulement marqué comme utilisé, sans dire par quelle session ni quand.',
   'privacy.logCounts':
     'Les journaux n’ont pas non plus de ligne par session : toutes les {period}, ils donnent seulement combien de sessions ont commencé, été prolongées et pris fin, chaque nombre seulement s’il atteint au moins {k}.',
+  'privacy.controllerTitle': 'Qui est responsable, et comment poser une question ou se plaindre',
+  'privacy.controller': '{controller} est responsable de ce service et des données décrites ici (responsable du traitement).',
+  'privacy.contact': 'Pour toute question sur votre vie privée ici, contactez {contact}.',
+  'privacy.contactDesk': 'Pour toute question sur votre vie privée ici, adressez-vous au personnel de la bibliothèque.',
+  'privacy.complaint': 'Si la réponse ne vous satisfait pas, vous pouvez adresser une réclamation à {authority}.',
+  'privacy.complaintDefault': 'Si la réponse ne vous satisfait pas, vous pouvez adresser une réclamation à l’autorité de protection des données de votre pays.',
 };

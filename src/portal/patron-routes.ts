@@ -2,13 +2,14 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../deps';
-import { mayExtend } from '../domain/quota';
+import type { OpenStatus } from '../domain/opening-hours';
 import type { Csrf } from '../http/csrf';
 import { patronError } from '../http/errors';
 import type { GrantResult } from '../sessions/session-service';
 import { formatDuration, type Translate } from '../i18n/translate';
 import { patronRateLimit } from '../http/rate-limit';
 import { renderSplash } from './splash-view';
+import { afterExtend, renderStatus } from './status-view';
 
 const acceptForm = z.object({ _csrf: z.string(), accept: z.literal('yes', { message: 'Tick or press the accept button to agree to the terms.' }) }).strict();
 const actionForm = z.object({ _csrf: z.string() }).strict();
@@ -43,32 +44,16 @@ export function patronRouter(deps: Deps, csrf: Csrf): Router {
     res.redirect(303, '/status');
   });
 
-  router.get('/status', csrf.provide, (req, res) => {
-    const client = deps.resolveClient(req);
-    const session = deps.sessions.lookup(client.ip);
+  router.get('/status', csrf.provide, async (req, res) => {
+    const session = deps.sessions.lookup(deps.resolveClient(req).ip);
     if (!session) return res.redirect(303, '/');
-    const policy = deps.sessions.policies.peek(session.record.zoneId);
-    const left = deps.sessions.secondsLeft(session);
-    const t = res.locals.t as Translate;
-    const notice = typeof req.query.notice === 'string' ? req.query.notice : undefined;
-    res.set('Cache-Control', 'no-store');
-    res.render('portal/status', {
-      left,
-      leftText: formatDuration(t, left),
-      endsAt: session.record.endsAt,
-      code: session.record.code,
-      canExtend: policy ? mayExtend(policy, session.record.via) : false,
-      warning: policy ? left <= policy.warningMinutes * 60 : false,
-      warningSeconds: policy ? policy.warningMinutes * 60 : 0,
-      notice: notice === 'extended' || notice === 'not-extended' ? notice : undefined,
-    });
+    await renderStatus(req, res, deps, session, deps.sessions.policies.peek(session.record.zoneId));
   });
 
   router.post('/extend', limit, csrf.protect, async (req, res) => {
     actionForm.parse(req.body ?? {});
     const result = await deps.sessions.extend(deps.resolveClient(req).ip);
-    if (!result.ok && result.reason === 'no-session') return res.redirect(303, '/');
-    res.redirect(303, `/status?notice=${result.ok ? 'extended' : 'not-extended'}`);
+    res.redirect(303, afterExtend(result));
   });
 
   router.post('/logout', limit, csrf.protect, async (req, res) => {
@@ -82,7 +67,7 @@ export function patronRouter(deps: Deps, csrf: Csrf): Router {
   return router;
 }
 
-function renderClosed(res: Response, open: { todayHours: { open: string; close: string }[]; nextOpenAt?: number; closureReason?: string }, closingSoon = false) {
+function renderClosed(res: Response, open: Pick<OpenStatus, 'todayHours' | 'nextOpenAt' | 'closureReason' | 'closureTranslations'>, closingSoon = false) {
   res.status(403).render('portal/closed', { open, closingSoon });
 }
 

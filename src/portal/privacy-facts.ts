@@ -31,8 +31,10 @@ export interface PrivacyFacts {
   forgotten: string;
   /** How long the aggregate statistics are kept. */
   retention: string;
-  storeKind: string;
-  firewall: string;
+  /** Who answers for the data, from `privacyContact` (the controller defaults to the library). */
+  controller: string;
+  contact?: string;
+  authority?: string;
   // Published figures, logs and staff records (issue 9): the same settings and constants the code uses.
   /** k: the fewest sessions a published figure describes (minCellSessions). */
   minCell: string;
@@ -64,8 +66,9 @@ export async function privacyFacts(deps: Deps, t: Translate): Promise<PrivacyFac
     addressKey: formatDuration(t, ADDRESS_EPOCH_MS / 1000),
     forgotten: formatDuration(t, ADDRESS_FORGOTTEN_WITHIN_MS / 1000),
     retention: t('count.days', { n: deps.config.statsRetentionDays }),
-    storeKind: deps.store.kind,
-    firewall: deps.firewall.name,
+    controller: deps.config.privacyContact.controller ?? deps.config.libraryName,
+    ...(deps.config.privacyContact.contact ? { contact: deps.config.privacyContact.contact } : {}),
+    ...(deps.config.privacyContact.authority ? { authority: deps.config.privacyContact.authority } : {}),
     minCell: String(deps.config.minCellSessions),
     auditRetention: t('count.days', { n: deps.config.auditRetentionDays }),
     auditPrecision: formatDuration(t, AUDIT_TIME_PRECISION_MS / 1000),

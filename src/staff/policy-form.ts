@@ -1,6 +1,7 @@
 // The zone policy form: a policy shown as form fields, and form fields read back into a policy
 // with a message per field a person can act on. The form keeps what was typed on error.
 import { policySchema, WEEKDAYS, type Policy, type Weekday } from '../config/schema';
+import { SUPPORTED, isLang } from '../i18n/languages';
 
 /** The form's fields, as typed (strings); checkboxes are "yes" when ticked. */
 export type PolicyFormValues = Record<string, string>;
@@ -40,7 +41,7 @@ export function policyToForm(p: Policy): PolicyFormValues {
     allowExtend: p.allowExtend ? 'yes' : '',
     extendPasses: p.extendPasses ? 'yes' : '',
     alwaysOpen: p.openingHours === null ? 'yes' : '',
-    closures: p.closures.map((c) => `${c.date} ${c.reason}`.trim()).join('\n'),
+    closures: p.closures.map(closureLine).join('\n'),
     dataMB: p.dataMB === undefined ? '' : String(p.dataMB),
   };
   for (const d of WEEKDAYS) v[hoursField(d)] = (p.openingHours?.[d] ?? []).map((x) => `${x.open}-${x.close}`).join(', ');
@@ -144,17 +145,29 @@ function time(h: string, m: string): string | undefined {
   return `${String(hh).padStart(2, '0')}:${m}`;
 }
 
-/** One closure per line: "2026-12-25 Christmas Day". */
+/** One closure per line: "2026-12-25 Christmas Day", then any translations: " | es: Navidad | fr: Noël". */
+function closureLine(c: Policy['closures'][number]): string {
+  const translations = Object.entries(c.translations ?? {}).map(([lang, text]) => ` | ${lang}: ${text}`);
+  return `${c.date} ${c.reason}`.trim() + translations.join('');
+}
+
 function parseClosures(text: string): Policy['closures'] | string {
   const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
   if (lines.length > 366) return 'At most 366 closures.';
   const out: Policy['closures'] = [];
   for (const [i, line] of lines.entries()) {
-    const m = /^(\d{4}-\d{2}-\d{2})(?:\s+(.*))?$/.exec(line);
+    const [first = '', ...others] = line.split('|').map((part) => part.trim());
+    const m = /^(\d{4}-\d{2}-\d{2})(?:\s+(.*))?$/.exec(first);
     if (!m || !isRealDate(m[1]!)) return `Line ${i + 1}: start each line with a date as YYYY-MM-DD, then the reason ("${line.slice(0, 40)}" could not be read).`;
     const reason = (m[2] ?? '').trim();
-    if (reason.length > 200) return `Line ${i + 1}: keep the reason under 200 characters.`;
-    out.push({ date: m[1]!, reason });
+    const translations: Record<string, string> = {};
+    for (const part of others) {
+      const t = /^([a-z]{2}):\s*(.+)$/.exec(part);
+      if (!t || !isLang(t[1])) return `Line ${i + 1}: after "|", write a language code (${SUPPORTED.join(', ')}), a colon and the reason in that language, for example "| es: Navidad".`;
+      translations[t[1]] = t[2]!;
+    }
+    if ([reason, ...Object.values(translations)].some((r) => r.length > 200)) return `Line ${i + 1}: keep the reason under 200 characters.`;
+    out.push({ date: m[1]!, reason, ...(others.length ? { translations } : {}) });
   }
   return out;
 }

@@ -225,3 +225,25 @@ describe.each(SUPPORTED as Lang[])('patron pages in %s', (lang) => {
     await refusals(lang, check, { axe: true });
   });
 });
+
+describe('examples written left to right inside right-to-left pages', () => {
+  it('when the Arabic passwords lesson shows P@ssw0rd! as a quiz choice and in the text, then it reads P first and ! last', async () => {
+    const o = await open('10.1', 'ar');
+    await o.page.goto(`${served.base}/learn/passwords?lang=ar`);
+    // Where the first and the last character of each "P@ssw0rd!" on the page are drawn.
+    const order = (await o.page.evaluate(`(() => {
+      const out = [];
+      const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const at = n.textContent.indexOf('P@ssw0rd!');
+        if (at < 0) continue;
+        const left = (i) => { const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + 1); return r.getBoundingClientRect().left; };
+        out.push({ where: n.parentElement.tagName.toLowerCase(), firstLeft: left(at), lastLeft: left(at + 8) });
+      }
+      return out;
+    })()`)) as { where: string; firstLeft: number; lastLeft: number }[];
+    expect(order.map((o) => o.where).sort()).toEqual(['code', 'span']);
+    for (const o of order) expect([o.where, o.firstLeft < o.lastLeft]).toEqual([o.where, true]);
+    await close(o);
+  });
+});

@@ -103,7 +103,7 @@ describe('languages', () => {
     expect((await request(ctx.app).get('/somewhere?lang=fr').set('X-Test-Client', '10.1.0.5')).headers.location).toBe('/?lang=fr');
     const accepted = await p.submit('/?lang=fr', '/accept?lang=fr', { accept: 'yes' });
     expect(accepted.headers.location).toBe('/status?lang=fr');
-    expect((await p.submit('/status?lang=fr', '/extend?lang=fr')).headers.location).toBe('/status?notice=not-extended&lang=fr');
+    expect((await p.submit('/status?lang=fr', '/extend?lang=fr')).headers.location).toBe('/status?notice=not-extended&why=full&lang=fr');
     expect((await p.submit('/status?lang=fr', '/logout?lang=fr')).headers.location).toBe('/logged-out?lang=fr');
   });
 

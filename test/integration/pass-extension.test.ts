@@ -29,7 +29,7 @@ describe('extending a session a pass started', () => {
     expect((await captive(ctx)).body['can-extend-session']).toBe(false);
     expect((await patron.page('/status')).text).not.toContain('action="/extend"');
     const res = await patron.submit('/status', '/extend');
-    expect(res.headers.location).toBe('/status?notice=not-extended');
+    expect(res.headers.location).toBe('/status?notice=not-extended&why=not-allowed');
     expect(ctx.deps.sessions.secondsLeft(ctx.deps.sessions.lookup(IP)!)).toBe(3 * 60);
     expect(await ctx.deps.sessions.extend(IP)).toEqual({ ok: false, reason: 'not-allowed' });
   });
@@ -47,7 +47,7 @@ describe('extending a session a pass started', () => {
     ctx.clock.advance(2 * 60_000);
     expect((await captive(ctx)).body['can-extend-session']).toBe(true);
     const res = await patron.submit('/status', '/extend');
-    expect(res.headers.location).toBe('/status?notice=extended');
+    expect(res.headers.location).toBe('/status?notice=extended&added=57');
     expect(ctx.deps.sessions.secondsLeft(ctx.deps.sessions.lookup(IP)!)).toBe(60 * 60);
   });
 });

@@ -62,10 +62,10 @@ describe('patron flow', () => {
     await patron.accept();
     ctx.clock.advance(55 * 60_000);
     const res = await patron.submit('/status', '/extend');
-    expect(res.headers.location).toBe('/status?notice=extended');
+    expect(res.headers.location).toBe('/status?notice=extended&added=55');
     expect(ctx.deps.sessions.secondsLeft(ctx.deps.sessions.lookup('10.0.0.9')!)).toBe(3600);
-    const page = await patron.page('/status?notice=extended');
-    expect(page.text).toContain('Your session was extended.');
+    const page = await patron.page(res.headers.location as string);
+    expect(page.text).toContain('Your session was extended by 55 minutes.');
   });
 
   it('when the daily allowance is used up, then the patron gets the allowance page with when it comes back', async () => {
@@ -89,7 +89,7 @@ describe('patron flow', () => {
     expect(res.status).toBe(403);
     expect(res.text).toContain('The library is closed');
     expect(res.text).toContain('09:00 – 20:00');
-    expect(res.text).toContain('Thu 2026-11-19 10:00');
+    expect(res.text).toContain('Next opening: tomorrow at 10:00.');
   });
 
   it('when the CSRF token is missing, then the patron gets a clear 403 page and no session', async () => {

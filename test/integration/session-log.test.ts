@@ -14,7 +14,7 @@ describe('session log lines', () => {
     const patron = new Patron(ctx.app, '10.40.0.21', 'a4:5e:60:d1:22:21');
     expect((await patron.accept()).status).toBe(303);
     ctx.clock.advance(26 * 60_000);
-    expect((await patron.submit('/status', '/extend')).headers.location).toBe('/status?notice=extended');
+    expect((await patron.submit('/status', '/extend')).headers.location).toBe('/status?notice=extended&added=26');
     expect((await patron.submit('/status', '/logout')).status).toBe(303);
 
     expect(sessionLines(ctx.logs)).toEqual([]);
