@@ -75,6 +75,24 @@ export class AccountService {
     await this.d.audit.record(actor, 'staff.reset-password', username, `reset the password of "${username}"`);
   }
 
+  /**
+   * A staff member changes their own password: the current one is checked as a sign-in is (so
+   * wrong guesses count towards the lockout), then every console session of the account ends.
+   */
+  async changeOwnPassword(username: string, current: string, password: string): Promise<void> {
+    const check = await this.signIn(username, current);
+    if (!check.ok && check.reason === 'locked') {
+      throw fieldError('current', `Too many wrong passwords. Try again in ${Math.ceil(check.retryAfterSeconds / 60)} minutes, or ask an admin to set a new password.`);
+    }
+    if (!check.ok) throw fieldError('current', 'That is not your current password. Type it again.');
+    const pwProblem = passwordProblem(password);
+    if (pwProblem) throw fieldError('password', pwProblem);
+    if (password === current) throw fieldError('password', 'Choose a new password, different from the current one.');
+    await this.staff.putAccount({ ...check.account, passwordHash: await hashPassword(password), updatedAt: this.d.clock.now() });
+    await this.staff.deleteConsoleSessionsOf(username);
+    await this.d.audit.record(username, 'staff.change-password', username, 'changed their own password');
+  }
+
   /** Removes an account and signs it out; the last admin cannot be removed. */
   async remove(actor: string, username: string): Promise<void> {
     const account = await this.staff.getAccount(username);

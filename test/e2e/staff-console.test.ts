@@ -198,6 +198,20 @@ describe('staff console in a browser', () => {
     const res = await sam.goto(`${staffUrl}/staff/policies`);
     expect(res?.status()).toBe(403);
     await look(sam, '14-staff-forbidden');
+
+    // Sam changes their own password, is signed out, and signs in with the new one.
+    await sam.click('a[href="/staff/password"]');
+    await look(sam, '15-own-password');
+    const next = 'sams own new passphrase';
+    await sam.fill('#f-current', PASSWORD);
+    await sam.fill('#f-password', next);
+    await sam.fill('#f-password2', next);
+    await Promise.all([sam.waitForURL(/\/staff\/login\?notice=password-changed/), sam.click('button[type=submit].primary')]);
+    expect(await sam.textContent('main')).toContain('Sign in with the new password.');
+    await look(sam, '16-password-changed');
+    await sam.fill('#f-username', 'sam');
+    await sam.fill('#f-password', next);
+    await Promise.all([sam.waitForURL(`${staffUrl}/staff`), sam.click('button[type=submit].primary')]);
   });
 
   it('when every page has been used, then nothing was requested from another host, no CSP error was raised and axe found no WCAG A/AA problem', async () => {

@@ -34,7 +34,7 @@ export function authRoutes(deps: Deps, csrf: Csrf, opts: { secure: boolean }): R
 
   r.get('/staff/login', async (req, res) => {
     if (currentStaff(res)) return res.redirect(303, safeNext(req.query.next));
-    const notice = req.query.notice === 'signed-out' ? 'You are signed out.' : undefined;
+    const notice = req.query.notice === 'signed-out' ? 'You are signed out.' : req.query.notice === 'password-changed' ? 'Your password was changed and you were signed out everywhere. Sign in with the new password.' : undefined;
     await renderLogin(res, 200, { values: { next: safeNext(req.query.next) }, notice });
   });
 

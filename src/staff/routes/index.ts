@@ -9,6 +9,7 @@ import { accountsRoutes } from './accounts-routes';
 import { auditRoutes } from './audit-routes';
 import { authRoutes } from './auth-routes';
 import { overviewRoutes } from './overview-routes';
+import { ownPasswordRoutes } from './own-password-routes';
 import { passesRoutes } from './passes-routes';
 import { policiesRoutes } from './policies-routes';
 import { sessionsRoutes } from './sessions-routes';
@@ -53,6 +54,7 @@ export function staffRouter(deps: Deps, opts: { secure: boolean }): Router {
   router.use(statsRoutes(deps));
   router.use(policiesRoutes(deps, csrf));
   router.use(accountsRoutes(deps, csrf));
+  router.use(ownPasswordRoutes(deps, csrf));
   router.use(auditRoutes(deps));
   // Public workstations (issue 5): the fleet pages, under /staff/workstations.
   const audit = (res: Response, action: string, target: string, detail: string) => deps.staff.audit.record(staffOf(res).username, action, target, detail);
