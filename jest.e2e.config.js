@@ -5,7 +5,7 @@ module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
-  globalSetup: '<rootDir>/test/helpers/global-setup.ts',
+  globalSetup: '<rootDir>/test/helpers/e2e-global-setup.ts',
   globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
   testTimeout: 120000,
 };

@@ -59,7 +59,6 @@ describe('staff console in a browser', () => {
   }
 
   beforeAll(async () => {
-    process.env.THRESHOLD_REBUILD = '1';
     ensureBuilt(); // the CLI below runs from dist/
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'threshold-staff-e2e-'));
     const [port, staffPort] = [await freePort(), await freePort()];
