@@ -1,8 +1,8 @@
 // What only the Redis store needs for grants: replays after the session ended, counter updates
 // sent twice, usage totals written by older versions, and no CROSSSLOT-prone multi-slot script.
-import { RedisStore } from '../../src/store/redis-store';
-import * as K from '../../src/store/redis-keys';
-import type { RedisClient } from '../../src/store/redis-url';
+import { RedisStore } from '../../src/store/redis/store';
+import * as K from '../../src/store/redis/keys';
+import type { RedisClient } from '../../src/store/redis/connection';
 import { connectTestRedis, deleteKeysWithPrefix, testRedisUrl, uniquePrefix } from '../helpers/redis';
 import { makeSession } from './store.contract';
 

@@ -1,6 +1,6 @@
 // The staff keys in Redis: hash tags for keys written together, TTLs on everything but accounts
 // and secrets, and the rate-limit store shared through Redis.
-import { RedisStore } from '../../src/store/redis-store';
+import { RedisStore } from '../../src/store/redis/store';
 import { connectTestRedis, deleteKeysWithPrefix, keysWithPrefix, testRedisUrl, uniquePrefix } from '../helpers/redis';
 
 const HOUR = 3_600_000;

@@ -1,8 +1,8 @@
 // What only Redis has for workstations: where the keys live (hash tags) and when they expire.
 import crypto from 'node:crypto';
-import { RedisStore } from '../../src/store/redis-store';
+import { RedisStore } from '../../src/store/redis/store';
 import { COMMAND_KEEP_MS, RETIRED_KEEP_MS } from '../../src/store/types';
-import type { RedisClient } from '../../src/store/redis-url';
+import type { RedisClient } from '../../src/store/redis/connection';
 import { connectTestRedis, deleteKeysWithPrefix, keysWithPrefix, testRedisUrl, uniquePrefix } from '../helpers/redis';
 import { makeReport, makeWorkstation } from '../helpers/workstations';
 

@@ -3,8 +3,8 @@
 // how long logins were hurt. Used by the failover e2e test and by bench/failover.js.
 import fs from 'node:fs';
 import { Cluster } from 'ioredis';
-import { RedisStore } from '../../src/store/redis-store';
-import { closeRedisClient } from '../../src/store/redis-url';
+import { RedisStore } from '../../src/store/redis/store';
+import { closeRedisClient } from '../../src/store/redis/connection';
 import { connectTestRedis } from './redis';
 import { sentinelsAcquainted, startCluster, startSentinel, type RedisHa } from './redis-ha';
 import { askNode } from './redis-processes';

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { Cluster } from 'ioredis';
-import { closeRedisClient } from '../../src/store/redis-url';
+import { closeRedisClient } from '../../src/store/redis/connection';
 import { makeStaffApp, type StaffContext } from '../helpers/staff';
 import { connectTestRedis } from '../helpers/redis';
 import { startCluster, type RedisClusterHa } from '../helpers/redis-ha';

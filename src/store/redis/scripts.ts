@@ -1,7 +1,7 @@
 // The Lua scripts of the Redis store's grant path (one round trip each, all keys of a script in
 // one hash-tag slot so they run on Cluster), and how they are sent: EVALSHA, EVAL on NOSCRIPT.
 import crypto from 'node:crypto';
-import type { RedisClient } from './redis-url';
+import type { RedisClient } from './connection';
 
 /** A Lua script and its SHA-1, so it is sent by hash (EVALSHA) once Redis has it. */
 export interface Script {

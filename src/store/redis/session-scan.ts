@@ -1,8 +1,8 @@
 // Walking the Redis sessions a page at a time (Store.scanSessions) and counting them per zone,
 // from the per-gateway indexes alone: no KEYS, no reading of every record, no 100k-element reply.
-import * as K from './redis-keys';
-import type { RedisClient } from './redis-url';
-import { SESSION_GRACE_MS, compareSessions, parseCursor, sessionCursor, type ScanOptions, type SessionPage, type SessionRecord } from './types';
+import * as K from './keys';
+import type { RedisClient } from './connection';
+import { SESSION_GRACE_MS, compareSessions, parseCursor, sessionCursor, type ScanOptions, type SessionPage, type SessionRecord } from '../types';
 
 /** What the index says of a session: enough to order it and to decide whether to read it. */
 interface Stub {

@@ -38,7 +38,7 @@
 //   wstoken:<tokenHash>             "<name>"                         no expiry; retired: with the record
 //   workstations                    ZSET name → record expiry        +inf while active
 //   enrol:<codeHash>                JSON enrolment code              expires at the code's expiry
-import { SESSION_GRACE_MS, type SessionRecord } from './types';
+import { SESSION_GRACE_MS, type SessionRecord } from '../types';
 
 /** The prefix in front of every key unless one is given (tests give a unique one). */
 export const DEFAULT_PREFIX = 'th:';

@@ -1,14 +1,14 @@
 // The Redis store, for library systems where many gateways share one console and one set of policies.
-import { policySchema, type Policy } from '../config/schema';
-import { systemClock, type Clock } from '../domain/clock';
-import * as K from './redis-keys';
-import { closeRedisClient, createRedisClient, redactRedisUrl, scanKeys, type RedisClient } from './redis-url';
-import { STAT_COUNTERS, emptyCounts, type GrantCharge, type HourlyStats, type ScanOptions, type SealedChange, type SessionPage, type SessionRecord, type StatCounter, type Store } from './types';
-import { ADD_USAGE, BUMP_STATS, CHARGE_GRANT, GET_USAGE, RAISE_PEAK, WRITE_GRANT, runScript } from './redis-scripts';
-import { RedisSessionScan } from './redis-session-scan';
-import { RedisStaffStore } from './redis-staff-store';
-import { exec, extendExpiry } from './redis-tx';
-import { RedisWorkstations } from './redis-workstations';
+import { policySchema, type Policy } from '../../config/schema';
+import { systemClock, type Clock } from '../../domain/clock';
+import * as K from './keys';
+import { closeRedisClient, createRedisClient, redactRedisUrl, scanKeys, type RedisClient } from './connection';
+import { STAT_COUNTERS, emptyCounts, type GrantCharge, type HourlyStats, type ScanOptions, type SealedChange, type SessionPage, type SessionRecord, type StatCounter, type Store } from '../types';
+import { ADD_USAGE, BUMP_STATS, CHARGE_GRANT, GET_USAGE, RAISE_PEAK, WRITE_GRANT, runScript } from './scripts';
+import { RedisSessionScan } from './session-scan';
+import { RedisStaffStore } from './staff';
+import { exec, extendExpiry } from './tx';
+import { RedisWorkstations } from './workstations';
 
 /** How long `ping` waits before it reports Redis as down. */
 export const PING_TIMEOUT_MS = 2000;
@@ -57,7 +57,7 @@ return 1`;
 const CAS_TRIES = 5;
 
 /**
- * Keeps everything in Redis, expired by TTLs. Every key is built in `redis-keys.ts`; keys that
+ * Keeps everything in Redis, expired by TTLs. Every key is built in `keys.ts`; keys that
  * change together share a hash tag, so Redis Cluster works too (Redis 7 or later is required).
  * A command waits through a failover or reconnect, but fails after COMMAND_TIMEOUT_MS at most.
  */
