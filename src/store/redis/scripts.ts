@@ -1,7 +1,8 @@
-// The Lua scripts of the Redis store's grant path (one round trip each, all keys of a script in
-// one hash-tag slot so they run on Cluster), and how they are sent: EVALSHA, EVAL on NOSCRIPT.
+// The Lua scripts of the Redis store (sessions, usage, stats), one round trip each with all keys
+// of a script in one hash-tag slot so they run on Cluster, and how they are sent: EVALSHA, EVAL on NOSCRIPT.
 import crypto from 'node:crypto';
 import type { RedisClient } from './connection';
+import { retryTransient } from './transient';
 
 /** A Lua script and its SHA-1, so it is sent by hash (EVALSHA) once Redis has it. */
 export interface Script {
@@ -53,26 +54,21 @@ redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return total`);
 
 /**
- * Charges the grant ARGV[1] (a session id) ARGV[2] seconds on a usage total (KEYS[1]), once: a
- * second call with the same id changes nothing. The TTL is set to ARGV[3] ms. Returns the total.
+ * A whole grant in one slot, all or nothing: the device's usage of the day (KEYS[6]) is charged
+ * once per session id (a `g:<id>` field), and the session is written unless this gateway's
+ * ledger of grants written (KEYS[3], id → expiry) has its id already, so a replay of the same
+ * grant, even after the session ended, writes and charges nothing. Written: the record
+ * (KEYS[1]), the gateway's index (KEYS[2]), the zone index (KEYS[4]) and the set of zones
+ * indexed (KEYS[5]). ARGV: record JSON, TTL ms, expiry score, id, now, zone id, seconds charged,
+ * usage TTL ms. Returns 1 when written, 0 when this grant had been written before.
  */
-export const CHARGE_GRANT = script(`${USAGE_LEGACY}
-usage_hash(KEYS[1])
-if redis.call('HSETNX', KEYS[1], 'g:' .. ARGV[1], ARGV[2]) == 1 then
-  redis.call('HINCRBYFLOAT', KEYS[1], 't', ARGV[2])
-end
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return redis.call('HGET', KEYS[1], 't')`);
-
-/**
- * Writes a new session in its gateway's slot: the record (KEYS[1]), the gateway's index (KEYS[2]),
- * the gateway's ledger of grants written (KEYS[3], id → expiry), which makes a replay of the same
- * grant, even after the session ended, a no-op, and the zone index (KEYS[4]) and the set of zones
- * indexed (KEYS[5]). ARGV: record JSON, TTL ms, expiry score, id, now, zone id. Returns 1 when
- * written, 0 when this grant had been written before.
- */
-export const WRITE_GRANT = script(`
+export const GRANT = script(`${USAGE_LEGACY}
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[5])
+usage_hash(KEYS[6])
+if redis.call('HSETNX', KEYS[6], 'g:' .. ARGV[4], ARGV[7]) == 1 then
+  redis.call('HINCRBYFLOAT', KEYS[6], 't', ARGV[7])
+end
+redis.call('PEXPIRE', KEYS[6], ARGV[8])
 if redis.call('ZADD', KEYS[3], 'NX', ARGV[3], ARGV[4]) == 0 then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
@@ -101,12 +97,50 @@ redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
 ${extendTtls(1, 2, 'ARGV[3]')}
 return 1`);
 
+/** Deletes KEYS[1] only while it still holds ARGV[1] (a code taken over by a newer session stays). */
+export const DEL_IF_EQUALS = script(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`);
+
+/**
+ * Compare-and-set of a session's sealed address, on the one key that holds the record (KEYS[1]):
+ * replaces `"sealedAddress":"ARGV[1]"` with ARGV[2] only while the record still holds ARGV[1],
+ * keeping its TTL. The value is base64url and a dot, so it needs no JSON escaping.
+ */
+export const REPLACE_SEALED = script(`
+local s = redis.call('GET', KEYS[1])
+if not s then return 0 end
+local needle = '"sealedAddress":"' .. ARGV[1] .. '"'
+local i, j = string.find(s, needle, 1, true)
+if not i then return 0 end
+redis.call('SET', KEYS[1], string.sub(s, 1, i - 1) .. '"sealedAddress":"' .. ARGV[2] .. '"' .. string.sub(s, j + 1), 'KEEPTTL')
+return 1`);
+
+/**
+ * Compare-and-set of a session record (KEYS[1]) and its entry in the gateway's index (KEYS[2]),
+ * both in the session's shard: only while the record still reads ARGV[1] is it replaced by
+ * ARGV[2] (TTL ARGV[3] ms, index score ARGV[4]) or, when ARGV[2] is empty, deleted. ARGV[5] is the id.
+ */
+export const SESSION_CAS = script(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] == '' then
+  redis.call('DEL', KEYS[1])
+  redis.call('ZREM', KEYS[2], ARGV[5])
+  return 1
+end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
+redis.call('PEXPIRE', KEYS[2], ARGV[3], 'NX')
+redis.call('PEXPIRE', KEYS[2], ARGV[3], 'GT')
+return 1`);
+
 /** Runs a script by hash, loading it (EVAL) where the node does not have it yet. */
-export async function runScript(client: RedisClient, s: Script, keys: string[], args: (string | number)[]): Promise<unknown> {
-  try {
-    return await client.evalsha(s.sha, keys.length, ...keys, ...args);
-  } catch (err) {
-    if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-    return client.eval(s.lua, keys.length, ...keys, ...args);
-  }
+export function runScript(client: RedisClient, s: Script, keys: string[], args: (string | number)[]): Promise<unknown> {
+  // A slot on the move (a live reshard) refuses it with TRYAGAIN or ASK for a moment: tried again.
+  return retryTransient(async () => {
+    try {
+      return await client.evalsha(s.sha, keys.length, ...keys, ...args);
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+      return client.eval(s.lua, keys.length, ...keys, ...args);
+    }
+  });
 }

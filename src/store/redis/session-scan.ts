@@ -1,6 +1,8 @@
 // Walking the Redis sessions a page at a time (Store.scanSessions) and counting them per zone,
-// from the per-gateway indexes alone: no KEYS, no reading of every record, no 100k-element reply.
+// from the per-gateway indexes of each shard alone: no KEYS, no reading of every record, no
+// 100k-element reply.
 import * as K from './keys';
+import { retryTransient } from './transient';
 import type { RedisClient } from './connection';
 import { SESSION_GRACE_MS, compareSessions, parseCursor, sessionCursor, type ScanOptions, type SessionPage, type SessionRecord } from '../types';
 
@@ -8,7 +10,17 @@ import { SESSION_GRACE_MS, compareSessions, parseCursor, sessionCursor, type Sca
 interface Stub {
   id: string;
   gatewayId: string;
+  shard: number;
   endsAt: number;
+}
+
+/** A place in the walk (a cursor read back): no shard. */
+type Cursor = Omit<Stub, 'shard'>;
+
+/** One gateway's index in one shard. */
+interface Place {
+  gatewayId: string;
+  shard: number;
 }
 
 /** A gateway's index scores a session by its record's expiry (end + grace). */
@@ -29,9 +41,8 @@ export class RedisSessionScan {
     // Live = its record has not expired: end + grace is later than now.
     const min = Math.max(now - SESSION_GRACE_MS, opts.endingAfter ?? -Infinity);
     const gateways = gatewayId !== undefined ? [gatewayId] : await this.liveGateways(now);
-    // Each gateway's first limit + 1 after the cursor hold the walk's first limit + 1 overall.
-    const lists = await Promise.all(gateways.map((gw) => this.walkGateway(gw, at, limit + 1, down, min)));
-    const merged = lists.flat().sort((a, b) => (down ? -1 : 1) * compareSessions(a, b));
+    const places = gateways.flatMap((gw) => K.ALL_SHARDS.map((shard) => ({ gatewayId: gw, shard })));
+    const merged = await this.merge(places, at, limit + 1, down, min);
     const more = merged.length > limit;
     const page = merged.slice(0, limit);
     const last = page[page.length - 1];
@@ -46,27 +57,55 @@ export class RedisSessionScan {
     return { sessions: records, unread, ...(more && last ? { next: sessionCursor(last) } : {}) };
   }
 
-  /** Running sessions per zone: ZCOUNT on each gateway's zone index, never the records. */
+  /** Running sessions per zone: ZCOUNT on each gateway's zone index in each shard, never the records. */
   async countByZone(zoneIds: readonly string[]): Promise<Record<string, number>> {
     const now = this.now();
     const gateways = await this.liveGateways(now);
     const counts = await Promise.all(
       zoneIds.map(async (z) => {
-        const per = await Promise.all(gateways.map((gw) => this.client.zcount(K.gatewayZoneKey(this.prefix, gw, z), `(${score(now)}`, '+inf')));
+        const keys = gateways.flatMap((gw) => K.ALL_SHARDS.map((n) => K.gatewayZoneKey(this.prefix, n, gw, z)));
+        const per = await Promise.all(keys.map((key) => retryTransient(() => this.client.zcount(key, `(${score(now)}`, '+inf'))));
         return [z, per.reduce((a, n) => a + n, 0)] as const;
       }),
     );
     return Object.fromEntries(counts);
   }
 
-  /** Trims expired ids from a gateway's zone indexes (the sweep). */
-  async sweepZones(gatewayId: string, now: number): Promise<void> {
-    const zones = await this.client.smembers(K.gatewayZonesKey(this.prefix, gatewayId));
-    await Promise.all(zones.map((z) => this.client.zremrangebyscore(K.gatewayZoneKey(this.prefix, gatewayId, z), '-inf', now)));
+  /** Trims expired ids from a gateway's indexes in every shard (the sweep). */
+  async sweepGateway(gatewayId: string, now: number): Promise<void> {
+    const p = this.prefix;
+    await Promise.all(
+      K.ALL_SHARDS.map(async (n) => {
+        await retryTransient(() => this.client.zremrangebyscore(K.gatewaySessionsKey(p, n, gatewayId), '-inf', now));
+        const zones = await retryTransient(() => this.client.smembers(K.gatewayZonesKey(p, n, gatewayId)));
+        await Promise.all(zones.map((z) => retryTransient(() => this.client.zremrangebyscore(K.gatewayZoneKey(p, n, gatewayId, z), '-inf', now))));
+      }),
+    );
   }
 
-  private liveGateways(now: number): Promise<string[]> {
-    return this.client.zrangebyscore(K.gatewaysKey(this.prefix), `(${now}`, '+inf');
+  /** The gateways with a session whose record has not expired. */
+  liveGateways(now: number): Promise<string[]> {
+    return retryTransient(() => this.client.zrangebyscore(K.gatewaysKey(this.prefix), `(${now}`, '+inf'));
+  }
+
+  /**
+   * The first `n` sessions of all these indexes after the cursor, in walking order. Each index
+   * is asked first for about its share (twice the even split); only an index whose share ran out
+   * before the n-th session overall is asked again for n, so a page reads about 2n stubs, not
+   * n per index.
+   */
+  private async merge(places: Place[], at: Cursor | undefined, n: number, down: boolean, min: number): Promise<Stub[]> {
+    const order = (a: Stub, b: Stub) => (down ? -1 : 1) * compareSessions(a, b);
+    const share = Math.min(n, Math.ceil((2 * n) / Math.max(1, places.length)) + 4);
+    const lists = await Promise.all(places.map((pl) => this.walkIndex(pl, at, share, down, min)));
+    const cutOf = (all: Stub[]) => all.sort(order)[n - 1];
+    const cut = cutOf(lists.flat());
+    const short = places.map((_, i) => i).filter((i) => lists[i]!.length === share && share < n && (!cut || order(lists[i]![share - 1]!, cut) < 0));
+    if (short.length > 0) {
+      const more = await Promise.all(short.map((i) => this.walkIndex(places[i]!, at, n, down, min)));
+      short.forEach((i, k) => (lists[i] = more[k]!));
+    }
+    return lists.flat().sort(order).slice(0, n);
   }
 
   /**
@@ -74,17 +113,20 @@ export class RedisSessionScan {
    * order. Ids with the same score come in id order, which is the walk's order within a gateway;
    * those at the cursor's own score that it has passed are skipped, a batch at a time.
    */
-  private async walkGateway(gw: string, at: Stub | undefined, n: number, down: boolean, min: number): Promise<Stub[]> {
-    const key = K.gatewaySessionsKey(this.prefix, gw);
+  private async walkIndex(place: Place, at: Cursor | undefined, n: number, down: boolean, min: number): Promise<Stub[]> {
+    const gw = place.gatewayId;
+    const key = K.gatewaySessionsKey(this.prefix, place.shard, gw);
     const floor = `(${score(min)}`;
     const fromCursor = at && (down || at.endsAt > min) ? String(score(at.endsAt)) : undefined;
     const out: Stub[] = [];
     for (let offset = 0; ; ) {
-      const flat = down
-        ? await this.client.zrevrangebyscore(key, fromCursor ?? '+inf', floor, 'WITHSCORES', 'LIMIT', offset, n)
-        : await this.client.zrangebyscore(key, fromCursor ?? floor, '+inf', 'WITHSCORES', 'LIMIT', offset, n);
+      const flat = await retryTransient(() =>
+        down
+          ? this.client.zrevrangebyscore(key, fromCursor ?? '+inf', floor, 'WITHSCORES', 'LIMIT', offset, n)
+          : this.client.zrangebyscore(key, fromCursor ?? floor, '+inf', 'WITHSCORES', 'LIMIT', offset, n),
+      );
       for (let i = 0; i < flat.length; i += 2) {
-        const s = { id: flat[i]!, gatewayId: gw, endsAt: Number(flat[i + 1]) - SESSION_GRACE_MS };
+        const s = { id: flat[i]!, gatewayId: gw, shard: place.shard, endsAt: Number(flat[i + 1]) - SESSION_GRACE_MS };
         const c = at ? compareSessions(s, at) : down ? -1 : 1;
         if ((down ? c < 0 : c > 0) && s.endsAt > min) out.push(s);
       }
@@ -93,18 +135,18 @@ export class RedisSessionScan {
     }
   }
 
-  /** The records of these sessions, one MGET per gateway (its keys share a slot), in order. */
-  private async read(stubs: Stub[]): Promise<SessionRecord[]> {
-    const byGateway = new Map<string, Stub[]>();
+  /** The records of these sessions, one MGET per shard (its keys share a slot), in order. */
+  async read(stubs: readonly Pick<Stub, 'id' | 'shard'>[]): Promise<SessionRecord[]> {
+    const byShard = new Map<number, Pick<Stub, 'id' | 'shard'>[]>();
     for (const s of stubs) {
-      const list = byGateway.get(s.gatewayId);
+      const list = byShard.get(s.shard);
       if (list) list.push(s);
-      else byGateway.set(s.gatewayId, [s]);
+      else byShard.set(s.shard, [s]);
     }
     const found = new Map<string, SessionRecord>();
     await Promise.all(
-      [...byGateway].map(async ([gw, list]) => {
-        const raws = await this.client.mget(list.map((s) => K.sessionKey(this.prefix, gw, s.id)));
+      [...byShard].map(async ([shard, list]) => {
+        const raws = await retryTransient(() => this.client.mget(list.map((s) => K.sessionKey(this.prefix, shard, s.id))));
         for (const raw of raws) {
           if (!raw) continue;
           const r = JSON.parse(raw) as SessionRecord;
