@@ -3,14 +3,14 @@ import { policySchema, type Policy } from '../../config/schema';
 import { systemClock, type Clock } from '../../domain/clock';
 import * as K from './keys';
 import { closeRedisClient, createRedisClient, redactRedisUrl, scanKeys, type RedisClient } from './connection';
-import { STAT_COUNTERS, emptyCounts, type GrantCharge, type HourlyStats, type ScanOptions, type SealedChange, type SessionPage, type SessionRecord, type StatCounter, type Store } from '../types';
-import { ADD_USAGE, BUMP_STATS, GET_USAGE, RAISE_PEAK, runScript } from './scripts';
+import type { GrantCharge, HourlyStats, ScanOptions, SealedChange, SessionPage, SessionRecord, StatCounter, Store } from '../types';
+import { ADD_USAGE, GET_USAGE, runScript } from './scripts';
 import { migrateLayout } from './layout';
 import { RedisSessions, finite } from './sessions';
+import { RedisStats } from './stats';
 import { retryTransient } from './transient';
 import { RedisSessionScan } from './session-scan';
 import { RedisStaffStore } from './staff';
-import { exec } from './tx';
 import { RedisWorkstations } from './workstations';
 
 /** How long `ping` waits before it reports Redis as down. */
@@ -75,7 +75,11 @@ export class RedisStore implements Store {
     this.workstations = new RedisWorkstations(this.client, this.prefix, this.clock);
     this.scan = new RedisSessionScan(this.client, this.prefix, () => this.clock.now());
     this.sessions = new RedisSessions(this.client, this.prefix, this.clock);
+    this.stats = new RedisStats(this.client, this.prefix, this.clock);
   }
+
+  /** Hourly counters per zone. */
+  private readonly stats: RedisStats;
 
   /** Patron sessions: grants, lookups, changes. */
   private readonly sessions: RedisSessions;
@@ -227,43 +231,16 @@ export class RedisStore implements Store {
     await this.client.set(K.policyKey(this.prefix, zoneId), JSON.stringify(policy));
   }
 
-  async bumpStats(zoneId: string, hour: number, counts: Partial<Record<StatCounter, number>>, expiresAt: number, opId?: string): Promise<void> {
-    const p = this.prefix;
-    const keys = [K.statsRowKey(p, zoneId, hour), K.statsIndexKey(p), ...(opId ? [K.statsOpKey(p, opId)] : [])];
-    const ttl = K.ttlMs(expiresAt, this.clock.now());
-    // Only the counters that change: readStats fills the others with zeros.
-    const pairs = STAT_COUNTERS.filter((c) => counts[c]).flatMap((c) => [c, finite(counts[c] ?? 0, c)]);
-    const args = [ttl, hour, K.statsMember(zoneId, hour), K.STATS_OP_KEEP_MS, ...pairs];
-    await runScript(this.client, BUMP_STATS, keys, args);
+  bumpStats(zoneId: string, hour: number, counts: Partial<Record<StatCounter, number>>, expiresAt: number, opId?: string): Promise<void> {
+    return this.stats.bump(zoneId, hour, counts, expiresAt, opId);
   }
 
-  async raisePeak(zoneId: string, hour: number, value: number, expiresAt: number): Promise<void> {
-    const keys = [K.statsRowKey(this.prefix, zoneId, hour), K.statsIndexKey(this.prefix)];
-    const ttl = K.ttlMs(expiresAt, this.clock.now());
-    const args = [K.PEAK_FIELD, finite(value, 'value'), ttl, hour, K.statsMember(zoneId, hour)];
-    await runScript(this.client, RAISE_PEAK, keys, args);
+  raisePeak(zoneId: string, hour: number, value: number, expiresAt: number): Promise<void> {
+    return this.stats.raisePeak(zoneId, hour, value, expiresAt);
   }
 
-  async readStats(from: number, to: number, zoneId?: string): Promise<HourlyStats[]> {
-    const index = K.statsIndexKey(this.prefix);
-    const rows = (await this.client.zrangebyscore(index, from, `(${to}`))
-      .map((m) => ({ member: m, row: K.parseStatsMember(m) }))
-      .filter((r) => r.row !== undefined && (zoneId === undefined || r.row.zoneId === zoneId));
-    if (rows.length === 0) return [];
-    const pipe = this.client.pipeline();
-    for (const r of rows) pipe.hgetall(K.statsRowKey(this.prefix, r.row!.zoneId, r.row!.hour));
-    const hashes = await exec(pipe);
-    const out: HourlyStats[] = [];
-    const stale: string[] = [];
-    rows.forEach((r, i) => {
-      const h = (hashes[i] ?? {}) as Record<string, string>;
-      if (Object.keys(h).length === 0) return void stale.push(r.member);
-      const counts = emptyCounts();
-      for (const c of STAT_COUNTERS) counts[c] = Number(h[c] ?? 0);
-      out.push({ zoneId: r.row!.zoneId, hour: r.row!.hour, counts, peakConcurrent: Number(h[K.PEAK_FIELD] ?? 0) });
-    });
-    if (stale.length > 0) await this.client.zrem(index, ...stale);
-    return out.sort((a, b) => a.hour - b.hour || (a.zoneId < b.zoneId ? -1 : a.zoneId > b.zoneId ? 1 : 0));
+  readStats(from: number, to: number, zoneId?: string): Promise<HourlyStats[]> {
+    return this.stats.read(from, to, zoneId);
   }
 
   /** TTLs expire the records; this only drops ids of expired sessions and rows from the indexes. */
@@ -272,7 +249,7 @@ export class RedisStore implements Store {
     const gateways = await this.client.zrange(K.gatewaysKey(p), '0', '-1');
     await Promise.all(gateways.map((gw) => this.scan.sweepGateway(gw, now)));
     await this.client.zremrangebyscore(K.gatewaysKey(p), '-inf', now);
-    await this.sweepStatsIndex();
+    await this.stats.sweepIndex();
     await this.workstations.sweep(now);
   }
 
@@ -296,25 +273,6 @@ export class RedisStore implements Store {
     // One command per key (usage keys sit in different slots), a batch at a time.
     for (let i = 0; i < keys.length; i += PURGE_PAGE) await Promise.all(keys.slice(i, i + PURGE_PAGE).map((k) => this.client.unlink(k)));
   }
-
-  /** Drops index members of expired stats rows, oldest first, stopping at the first live one. */
-  private async sweepStatsIndex(): Promise<void> {
-    const index = K.statsIndexKey(this.prefix);
-    for (;;) {
-      const members = await this.client.zrange(index, '0', '99');
-      const pipe = this.client.pipeline();
-      for (const m of members) {
-        const r = K.parseStatsMember(m);
-        pipe.exists(r ? K.statsRowKey(this.prefix, r.zoneId, r.hour) : index);
-      }
-      const exists = members.length > 0 ? await exec(pipe) : [];
-      const firstLive = exists.findIndex((e) => e === 1);
-      const stale = members.slice(0, firstLive < 0 ? members.length : firstLive);
-      if (stale.length > 0) await this.client.zrem(index, ...stale);
-      if (firstLive >= 0 || members.length < 100) return;
-    }
-  }
-
 }
 
 function reason(err: unknown, last: Error | undefined): string {
