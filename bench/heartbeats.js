@@ -36,7 +36,7 @@ function load(url, tokens, duration) {
 
 /** Workstations as enrolment leaves them (only token hashes stored); returns their tokens. */
 async function seed(url) {
-  const { RedisStore } = requireDist('store/redis-store');
+  const { RedisStore } = requireDist('store/redis/store');
   const { hashToken } = requireDist('workstations/secrets');
   const store = new RedisStore({ url });
   await store.init();

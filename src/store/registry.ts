@@ -1,7 +1,7 @@
 // Picks the store from the configuration: Redis when a Redis URL is set, else SQLite in DATA_DIR.
 import path from 'node:path';
 import type { Clock } from '../domain/clock';
-import { RedisStore } from './redis-store';
+import { RedisStore } from './redis/store';
 import { SqliteStore } from './sqlite-store';
 import type { Store } from './types';
 

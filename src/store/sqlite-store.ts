@@ -324,7 +324,7 @@ export class SqliteStore implements Store {
     return gone !== undefined && gone.expires_at > this.clock.now();
   }
 
-  async replaceSealedAddress(s: Pick<SessionRecord, 'id' | 'gatewayId' | 'sealedAddress'>, next: string): Promise<boolean> {
+  async replaceSealedAddress(s: Pick<SessionRecord, 'id' | 'gatewayId' | 'pseudonym' | 'sealedAddress'>, next: string): Promise<boolean> {
     return (await this.replaceSealedAddresses([{ session: s, next }]))[0]!;
   }
 

@@ -2,7 +2,7 @@
 // configuration (THRESHOLD_CONFIG unset: the default ./data) says so instead of showing an empty store.
 import fs from 'node:fs';
 import path from 'node:path';
-import { redactRedisUrl } from './redis-url';
+import { redactRedisUrl } from './redis/connection';
 import { SQLITE_FILE } from './registry';
 
 /** The service's configuration file, as deploy/threshold.service sets it. */

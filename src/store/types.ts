@@ -31,7 +31,7 @@ export interface SessionRecord {
 
 /** One compare-and-set of the re-seal job: the record as read, and its new sealed address. */
 export interface SealedChange {
-  session: Pick<SessionRecord, 'id' | 'gatewayId' | 'sealedAddress'>;
+  session: Pick<SessionRecord, 'id' | 'gatewayId' | 'pseudonym' | 'sealedAddress'>;
   next: string;
 }
 
@@ -124,7 +124,7 @@ export interface Store {
    * Compare-and-set of a session's sealed address (the re-seal job): replaces it with `next`
    * only while the stored record still holds `session.sealedAddress`. Resolves true when replaced.
    */
-  replaceSealedAddress(session: Pick<SessionRecord, 'id' | 'gatewayId' | 'sealedAddress'>, next: string): Promise<boolean>;
+  replaceSealedAddress(session: Pick<SessionRecord, 'id' | 'gatewayId' | 'pseudonym' | 'sealedAddress'>, next: string): Promise<boolean>;
   /** `replaceSealedAddress` for many sessions in one go (one transaction or one pipeline); one answer each. */
   replaceSealedAddresses(changes: readonly SealedChange[]): Promise<boolean[]>;
   /**

@@ -1,8 +1,8 @@
 // What only Redis Cluster and Sentinel have: the staff sign-in limiter's scripts on every master,
 // the client's failover options, and a frozen store failing a command in bounded time.
 import { Cluster, Redis } from 'ioredis';
-import { RedisStore } from '../../src/store/redis-store';
-import { closeRedisClient, createRedisClient, type RedisClient } from '../../src/store/redis-url';
+import { RedisStore } from '../../src/store/redis/store';
+import { closeRedisClient, createRedisClient, type RedisClient } from '../../src/store/redis/connection';
 import { connectTestRedis, deleteKeysWithPrefix, testClusterUrl, testSentinelUrl, uniquePrefix } from '../helpers/redis';
 import { freePorts, spawnRedis, stopProcess, waitForPong } from '../helpers/redis-processes';
 import fs from 'node:fs';

@@ -1,8 +1,8 @@
 // What only the Redis store needs for grants: replays after the session ended, counter updates
 // sent twice, usage totals written by older versions, and no CROSSSLOT-prone multi-slot script.
-import { RedisStore } from '../../src/store/redis-store';
-import * as K from '../../src/store/redis-keys';
-import type { RedisClient } from '../../src/store/redis-url';
+import { RedisStore } from '../../src/store/redis/store';
+import * as K from '../../src/store/redis/keys';
+import type { RedisClient } from '../../src/store/redis/connection';
 import { connectTestRedis, deleteKeysWithPrefix, testRedisUrl, uniquePrefix } from '../helpers/redis';
 import { makeSession } from './store.contract';
 
@@ -67,11 +67,15 @@ test('when a usage total was written by an older version as a plain string, then
   await store.close();
 });
 
-test('when a grant is written, then each script touches keys of one slot only (it runs on Cluster)', async () => {
+test('when a grant is written, then its script touches keys of one slot only (it runs on Cluster), and devices spread over every shard', async () => {
   const s = makeSession();
   const p = 'x:';
   const slotTag = (k: string) => /\{[^}]+\}/.exec(k)?.[0];
-  const gw = [K.sessionKey(p, s.gatewayId, s.id), K.gatewaySessionsKey(p, s.gatewayId), K.gatewayGrantsKey(p, s.gatewayId), K.gatewayZoneKey(p, s.gatewayId, s.zoneId), K.gatewayZonesKey(p, s.gatewayId)];
-  expect(new Set(gw.map(slotTag)).size).toBe(1);
+  const n = K.shardOf(s.pseudonym);
+  const gw = s.gatewayId;
+  const grant = [K.sessionKey(p, n, s.id), K.gatewaySessionsKey(p, n, gw), K.gatewayGrantsKey(p, n, gw), K.gatewayZoneKey(p, n, gw, s.zoneId), K.gatewayZonesKey(p, n, gw), K.usageKey(p, s.day, s.pseudonym)];
+  expect(new Set(grant.map(slotTag))).toEqual(new Set([K.shardTag(n)]));
+  const shards = new Set(Array.from({ length: 400 }, (_, i) => K.shardOf(`device-${i}`)));
+  expect(shards.size).toBe(K.SHARDS);
   expect(slotTag(K.statsOpKey(p, 'op'))).toBe(slotTag(K.statsRowKey(p, 'wifi', 0)));
 });

@@ -1,6 +1,6 @@
 // Runs the Store contract (with its staff and workstation parts) against a real Redis Cluster
 // and a real Sentinel set-up, started by the test harness (test/helpers/global-setup.ts).
-import { RedisStore } from '../../src/store/redis-store';
+import { RedisStore } from '../../src/store/redis/store';
 import { deleteKeysWithPrefix, testClusterUrl, testSentinelUrl, uniquePrefix } from '../helpers/redis';
 import { describeStoreContract } from './store.contract';
 

@@ -1,8 +1,8 @@
 // The rate-limit store on Redis: a script load cut off by a closing connection is no error at
 // start and no lasting fault: the next count loads the script again.
-import type { RedisClient } from '../../src/store/redis-url';
-import { createRedisClient } from '../../src/store/redis-url';
-import { ReloadingRedisStore } from '../../src/store/redis-rate-limit';
+import type { RedisClient } from '../../src/store/redis/connection';
+import { createRedisClient } from '../../src/store/redis/connection';
+import { ReloadingRedisStore } from '../../src/store/redis/rate-limit';
 import { connectTestRedis, deleteKeysWithPrefix, testRedisUrl, uniquePrefix } from '../helpers/redis';
 
 const HOUR = 3_600_000;

@@ -1,6 +1,6 @@
 // The staff keys in Redis: hash tags for keys written together, TTLs on everything but accounts
 // and secrets, and the rate-limit store shared through Redis.
-import { RedisStore } from '../../src/store/redis-store';
+import { RedisStore } from '../../src/store/redis/store';
 import { connectTestRedis, deleteKeysWithPrefix, keysWithPrefix, testRedisUrl, uniquePrefix } from '../helpers/redis';
 
 const HOUR = 3_600_000;
@@ -9,7 +9,7 @@ describe('RedisStore staff keys', () => {
   const prefix = uniquePrefix();
   afterAll(() => deleteKeysWithPrefix(prefix));
 
-  it('when every kind of staff record is written, then tags group them and only accounts and secrets never expire', async () => {
+  it('when every kind of staff record is written, then tags group them and only accounts, secrets and the layout version never expire', async () => {
     const store = new RedisStore({ url: testRedisUrl(), prefix });
     await store.init();
     const admin = await connectTestRedis();
@@ -29,6 +29,7 @@ describe('RedisStore staff keys', () => {
       const keys = (await keysWithPrefix(admin, prefix)).map((k) => k.slice(prefix.length));
       expect(keys.sort()).toEqual(
         [
+          '{cfg}:layout',
           '{cfg}:secret:pass-code-hmac',
           '{passes}:batch:b1',
           '{passes}:batch:b1:hashes',
@@ -45,7 +46,7 @@ describe('RedisStore staff keys', () => {
       );
       for (const k of keys) {
         const pttl = await admin.pttl(prefix + k);
-        const forever = k.startsWith('{staff}:account') || k.startsWith('{cfg}:secret');
+        const forever = k.startsWith('{staff}:account') || k.startsWith('{cfg}:secret') || k === '{cfg}:layout';
         expect({ k, expires: pttl > 0 }).toEqual({ k, expires: !forever });
       }
       // The rate limit counts through Redis, so every gateway sees the same count.

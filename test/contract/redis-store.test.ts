@@ -4,8 +4,9 @@ import { Cluster, Redis } from 'ioredis';
 import { policySchema } from '../../src/config/schema';
 import { ManualClock } from '../../src/domain/clock';
 import { createStore } from '../../src/store/registry';
-import { RedisStore } from '../../src/store/redis-store';
-import { createRedisClient, redactRedisUrl, type RedisClient } from '../../src/store/redis-url';
+import { RedisStore } from '../../src/store/redis/store';
+import { createRedisClient, redactRedisUrl, type RedisClient } from '../../src/store/redis/connection';
+import * as K from '../../src/store/redis/keys';
 import { SESSION_GRACE_MS } from '../../src/store/types';
 import { connectTestRedis, deleteKeysWithPrefix, keysWithPrefix, testRedisUrl, uniquePrefix } from '../helpers/redis';
 import { describeGrantContract } from './grant.contract';
@@ -80,16 +81,21 @@ describe('RedisStore', () => {
     // Keys changed together in one MULTI or script carry a tag; the rest are single keys.
     const tagged = rest.filter((k) => /^\{[^}]+\}:/.test(k));
     const single = rest.filter((k) => !/^\{[^}]+\}:/.test(k));
-    expect(new Set(tagged.map((k) => k.slice(0, k.indexOf('}') + 1)))).toEqual(
-      new Set(['{gw:gw1}', '{gw:gw2}', '{stats}', '{cfg}']),
+    const shardTags = new Set(tagged.filter((k) => k.startsWith('{s:')).map((k) => k.slice(0, k.indexOf('}') + 1)));
+    expect(new Set(tagged.map((k) => k.slice(0, k.indexOf('}') + 1)))).toEqual(new Set([...shardTags, '{stats}', '{cfg}']));
+    expect([...shardTags].every((t) => /^\{s:\d+\}$/.test(t))).toBe(true);
+    // In a shard: session records, a device's usage, and each gateway's indexes.
+    const inShard = tagged.filter((k) => k.startsWith('{s:')).map((k) => k.slice(k.indexOf('}') + 2));
+    expect(new Set(inShard.map((k) => (k.startsWith('gw:') ? `gw:${k.split(':')[2]}` : k.split(':')[0])))).toEqual(
+      new Set(['session', 'usage', 'gw:sessions', 'gw:zone', 'gw:zones']),
     );
-    expect(tagged.filter((k) => k.startsWith('{gw:gw1}:')).map((k) => k.split(':')[2])).toEqual(['session', 'sessions', 'zone', 'zones']);
+    expect(new Set(inShard.filter((k) => k.startsWith('gw:')).map((k) => k.split(':')[1]))).toEqual(new Set(['gw1', 'gw2']));
     expect(tagged.filter((k) => k.startsWith('{stats}:')).map((k) => k.split(':')[1]).sort()).toEqual(['hours', 'row']);
-    for (const k of single) expect(k).toMatch(/^(sid:[^:]+|code:[A-Z0-9]+|gateways|usage:\d{4}-\d{2}-\d{2}:[^:]+)$/);
+    for (const k of single) expect(k).toMatch(/^(sid:[^:]+|code:[A-Z0-9]+|gateways)$/);
     expect(single).toContain('code:AAAAAA');
     for (const key of keys) {
       const pttl = await admin.pttl(key);
-      if (key.includes('{cfg}:policy:')) expect(pttl).toBe(-1);
+      if (key.includes('{cfg}:policy:') || key.endsWith('{cfg}:layout')) expect(pttl).toBe(-1);
       else expect({ key, expires: pttl > 0 }).toEqual({ key, expires: true });
     }
   });
@@ -102,7 +108,7 @@ describe('RedisStore', () => {
     try {
       const s = makeSession({ endsAt: Date.now() + 60_000 });
       await store.putSession(s);
-      for (const key of await keysWithPrefix(admin, prefix)) {
+      for (const key of (await keysWithPrefix(admin, prefix)).filter((k) => !k.endsWith('{cfg}:layout'))) {
         const pttl = await admin.pttl(key);
         expect(pttl).toBeGreaterThan(60_000 + SESSION_GRACE_MS - 5_000);
         expect(pttl).toBeLessThanOrEqual(60_000 + SESSION_GRACE_MS);
@@ -139,7 +145,8 @@ describe('RedisStore', () => {
       await store.putSession(makeSession({ endsAt: Date.now() - SESSION_GRACE_MS + 300 }));
       await new Promise((r) => setTimeout(r, 400));
       await store.sweep(Date.now());
-      expect(await admin.zrange(`${prefix}{gw:gw1}:sessions`, '0', '-1')).toEqual([live.id]);
+      const indexes = K.ALL_SHARDS.map((n) => K.gatewaySessionsKey(prefix, n, 'gw1'));
+      expect((await Promise.all(indexes.map((k) => admin.zrange(k, '0', '-1')))).flat()).toEqual([live.id]);
     } finally {
       await store.close();
     }

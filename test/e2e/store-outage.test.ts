@@ -2,7 +2,7 @@
 // real server process (dist/): no patron 5xx, no lost session, no usage counted twice after the
 // write-through. Loopback only (127.31.x.y clients), a redis-server of the test's own.
 import http from 'node:http';
-import { RedisStore } from '../../src/store/redis-store';
+import { RedisStore } from '../../src/store/redis/store';
 import { startOwnRedis, type OwnRedis } from '../helpers/own-redis';
 import { startServer, type ServerProcess } from '../helpers/server-process';
 

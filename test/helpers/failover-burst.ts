@@ -3,8 +3,9 @@
 // how long logins were hurt. Used by the failover e2e test and by bench/failover.js.
 import fs from 'node:fs';
 import { Cluster } from 'ioredis';
-import { RedisStore } from '../../src/store/redis-store';
-import { closeRedisClient } from '../../src/store/redis-url';
+import { RedisStore } from '../../src/store/redis/store';
+import { closeRedisClient } from '../../src/store/redis/connection';
+import { shardTag } from '../../src/store/redis/keys';
 import { connectTestRedis } from './redis';
 import { sentinelsAcquainted, startCluster, startSentinel, type RedisHa } from './redis-ha';
 import { askNode } from './redis-processes';
@@ -97,9 +98,9 @@ export async function runFailover(fault: Fault, opts: { count?: number; concurre
 
 async function injectFault(fault: Fault, ha: RedisHa): Promise<void> {
   if (fault === 'cluster-kill') {
-    // The master of this gateway's slot: the one whose loss hurts its logins.
+    // A master of this gateway's shard slots (shard 0's): the loss of one hurts its logins.
     const admin = (await connectTestRedis(ha.url)) as Cluster;
-    const slot = Number(await admin.cluster('KEYSLOT', `{gw:${GATEWAY}}`));
+    const slot = Number(await admin.cluster('KEYSLOT', shardTag(0)));
     const port = Number(String(admin.slots[slot]?.[0]).split(':')[1]);
     await closeRedisClient(admin);
     ha.procs.find((p) => p.port === port)!.child.kill('SIGKILL');

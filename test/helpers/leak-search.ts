@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ipaddr from 'ipaddr.js';
-import type { RedisClient } from '../../src/store/redis-url';
+import type { RedisClient } from '../../src/store/redis/connection';
 import type { PersistentRedis } from './persistent-redis';
 import { connectTestRedis } from './redis';
 

@@ -1,7 +1,7 @@
 // Test helpers for the Redis the global setup provides: its URL, unique key prefixes, clean-up.
 import crypto from 'node:crypto';
-import { prefixPattern } from '../../src/store/redis-keys';
-import { closeRedisClient, createRedisClient, redactRedisUrl, scanKeys, type RedisClient } from '../../src/store/redis-url';
+import { prefixPattern } from '../../src/store/redis/keys';
+import { closeRedisClient, createRedisClient, redactRedisUrl, scanKeys, type RedisClient } from '../../src/store/redis/connection';
 
 /** The test Redis URL, set by test/helpers/global-setup.ts. */
 export function testRedisUrl(): string {

@@ -1,23 +1,28 @@
 // Every Redis key and expiry Threshold uses, built in this one module.
 //
-// Keys that change together in one MULTI share a hash tag (`{...}`), so they live in one slot
-// and the same code runs on Redis Cluster:
-//   {gw:<gatewayId>}:session:<id>   JSON session record              expires endsAt + grace
-//   {gw:<gatewayId>}:sessions       ZSET id → record expiry          expires with its last session
-//   {gw:<gatewayId>}:grants         ZSET ids of grants written → expiry (a replay is a no-op)  likewise
-//   {gw:<gatewayId>}:zone:<zoneId>  ZSET id → record expiry          expires with its last session
-//   {gw:<gatewayId>}:zones          SET zone ids with a zone index   expires with its last session
-//   {gw:<gatewayId>}:probe          time of the last write probe     expires after PROBE_TTL_MS (in the gateway's slot, for /readyz)
-//   {stats}:row:<zoneId>:<hour>     HASH counters + peak             expires at the retention given
-//   {stats}:hours                   ZSET "<zoneId>:<hour>" → hour    expires with its last row
-//   {stats}:op:<opId>               "1": this counter update counted  expires after STATS_OP_KEEP_MS
-//   {cfg}:policy:<zoneId>           JSON policy                      never expires
-// Single keys, each in a slot of its own (never part of a MULTI):
-//   sid:<id>                        "<gatewayId>"                    expires with the session
-//   code:<code>                     "<gatewayId>:<id>"               expires with the session
-//   gateways                        ZSET gatewayId → last expiry     expires with its last session
-//   usage:<day>:<pseudonym>         HASH t → seconds used, g:<session id> → seconds charged by that grant
-//                                   (a string total from older versions is converted)   expires at the expiry given
+// Keys that change together in one script or MULTI share a hash tag (`{...}`), so they live in
+// one slot and the same code runs on Redis Cluster. A session and its device's usage of the day
+// live in one of SHARDS shard slots, `{s:<n>}` with n chosen from the pseudonym (`shardOf`), so
+// a grant is one script in one slot, and a gateway's keys are spread over SHARDS slots: a live
+// reshard of one slot holds up only the grants that fall in it, and only while it moves.
+//   {s:<n>}:session:<id>               JSON session record            expires endsAt + grace
+//   {s:<n>}:gw:<gatewayId>:sessions    ZSET id → record expiry        expires with its last session
+//   {s:<n>}:gw:<gatewayId>:grants      ZSET ids of grants written → expiry (a replay is a no-op)  likewise
+//   {s:<n>}:gw:<gatewayId>:zone:<zone> ZSET id → record expiry        expires with its last session
+//   {s:<n>}:gw:<gatewayId>:zones       SET zone ids with a zone index expires with its last session
+//   {s:<n>}:gw:<gatewayId>:probe       time of the last write probe   expires after PROBE_TTL_MS (/readyz writes one per shard)
+//   {s:<n>}:usage:<day>:<pseudonym>    HASH t → seconds used, g:<session id> → seconds charged by that grant
+//                                      (a string total from older versions is converted)   expires at the expiry given
+//   {stats}:row:<zoneId>:<hour>        HASH counters + peak           expires at the retention given
+//   {stats}:hours                      ZSET "<zoneId>:<hour>" → hour  expires with its last row
+//   {stats}:op:<opId>                  "1": this counter update counted  expires after STATS_OP_KEEP_MS
+//   {cfg}:policy:<zoneId>              JSON policy                    never expires
+//   {cfg}:layout                       the key layout's version (LAYOUT_VERSION)   never expires
+//   {cfg}:layout-lock                  held by the gateway migrating the layout    expires after LAYOUT_LOCK_MS
+// Single keys, each in a slot of its own (never part of a MULTI), sent with a grant's script:
+//   sid:<id>                           "<n>:<gatewayId>"              expires with the session
+//   code:<code>                        "<n>:<gatewayId>:<id>"         expires with the session
+//   gateways                           ZSET gatewayId → last expiry   expires with its last session
 // Staff console (see the section at the end of this file):
 //   {staff}:account:<username>      JSON staff account               never expires
 //   {staff}:accounts                SET user names                   never expires
@@ -38,7 +43,8 @@
 //   wstoken:<tokenHash>             "<name>"                         no expiry; retired: with the record
 //   workstations                    ZSET name → record expiry        +inf while active
 //   enrol:<codeHash>                JSON enrolment code              expires at the code's expiry
-import { SESSION_GRACE_MS, type SessionRecord } from './types';
+import crypto from 'node:crypto';
+import { SESSION_GRACE_MS, type SessionRecord } from '../types';
 
 /** The prefix in front of every key unless one is given (tests give a unique one). */
 export const DEFAULT_PREFIX = 'th:';
@@ -49,60 +55,99 @@ export function checkPrefix(prefix: string): string {
   return prefix;
 }
 
-/** The hash tag shared by the keys of one gateway's sessions. */
-function gwTag(gatewayId: string): string {
-  return `{gw:${gatewayId}}`;
+/** How many shard slots sessions and usage are spread over. Changing it needs a layout migration. */
+export const SHARDS = 16;
+
+/** The version of this key layout, kept in `layoutKey` (none: the single-slot layout before it). */
+export const LAYOUT_VERSION = '2';
+
+/** How long the layout migration's lock is held at most. */
+export const LAYOUT_LOCK_MS = 120_000;
+
+/** The shard of a device's day (its pseudonym): the same on every gateway and every version. */
+export function shardOf(pseudonym: string): number {
+  return crypto.createHash('sha1').update(pseudonym).digest().readUInt32BE(0) % SHARDS;
 }
 
-export function sessionKey(prefix: string, gatewayId: string, id: string): string {
-  return `${prefix}${gwTag(gatewayId)}:session:${id}`;
+/** Every shard number, 0 to SHARDS - 1. */
+export const ALL_SHARDS: readonly number[] = Array.from({ length: SHARDS }, (_, i) => i);
+
+/** The hash tag of one shard (tests and the reshard drill find its slot with CLUSTER KEYSLOT). */
+export function shardTag(shard: number): string {
+  return `{s:${shard}}`;
 }
 
-export function gatewaySessionsKey(prefix: string, gatewayId: string): string {
-  return `${prefix}${gwTag(gatewayId)}:sessions`;
+export function sessionKey(prefix: string, shard: number, id: string): string {
+  return `${prefix}${shardTag(shard)}:session:${id}`;
 }
 
-/** The key `/readyz` writes: in this gateway's slot, so it fails exactly when the gateway's records would. */
-export function gatewayProbeKey(prefix: string, gatewayId: string): string {
-  return `${prefix}${gwTag(gatewayId)}:probe`;
+/** A gateway's keys within one shard. */
+function gwIn(prefix: string, shard: number, gatewayId: string): string {
+  return `${prefix}${shardTag(shard)}:gw:${gatewayId}`;
+}
+
+export function gatewaySessionsKey(prefix: string, shard: number, gatewayId: string): string {
+  return `${gwIn(prefix, shard, gatewayId)}:sessions`;
+}
+
+/** A key `/readyz` writes, one per shard: together they fail exactly when some of the gateway's records would. */
+export function gatewayProbeKey(prefix: string, shard: number, gatewayId: string): string {
+  return `${gwIn(prefix, shard, gatewayId)}:probe`;
 }
 
 /** How long a write probe's key lives. */
 export const PROBE_TTL_MS = 60_000;
 
 /** The ledger of grants written on a gateway: a replayed grant finds its id here and does nothing. */
-export function gatewayGrantsKey(prefix: string, gatewayId: string): string {
-  return `${prefix}${gwTag(gatewayId)}:grants`;
+export function gatewayGrantsKey(prefix: string, shard: number, gatewayId: string): string {
+  return `${gwIn(prefix, shard, gatewayId)}:grants`;
 }
 
 /** The index of a gateway's sessions in one zone (counted by the staff console). */
-export function gatewayZoneKey(prefix: string, gatewayId: string, zoneId: string): string {
-  return `${prefix}${gwTag(gatewayId)}:zone:${zoneId}`;
+export function gatewayZoneKey(prefix: string, shard: number, gatewayId: string, zoneId: string): string {
+  return `${gwIn(prefix, shard, gatewayId)}:zone:${zoneId}`;
 }
 
 /** The zones a gateway has a zone index for (so the sweep can trim them). */
-export function gatewayZonesKey(prefix: string, gatewayId: string): string {
-  return `${prefix}${gwTag(gatewayId)}:zones`;
+export function gatewayZonesKey(prefix: string, shard: number, gatewayId: string): string {
+  return `${gwIn(prefix, shard, gatewayId)}:zones`;
 }
 
 export function sessionIdKey(prefix: string, id: string): string {
   return `${prefix}sid:${id}`;
 }
 
+/** Where a session is: its shard and gateway (the value of its id key), and its id. */
+export interface SessionRef {
+  shard: number;
+  gatewayId: string;
+  id: string;
+}
+
+/** The value of a session's id key. */
+export function sessionIdValue(shard: number, gatewayId: string): string {
+  return `${shard}:${gatewayId}`;
+}
+
+/** Reads an id key's value back (gateway ids never contain ':'). */
+export function parseSessionIdValue(value: string, id: string): SessionRef | undefined {
+  const m = /^(\d{1,3}):([^:]+)$/.exec(value);
+  return m && Number(m[1]) < SHARDS ? { shard: Number(m[1]), gatewayId: m[2]!, id } : undefined;
+}
+
 export function codeKey(prefix: string, code: string): string {
   return `${prefix}code:${code}`;
 }
 
-/** The value of a code key: which gateway's session, and which session. */
-export function codeValue(gatewayId: string, id: string): string {
-  return `${gatewayId}:${id}`;
+/** The value of a code key: which shard, gateway and session. */
+export function codeValue(shard: number, gatewayId: string, id: string): string {
+  return `${shard}:${gatewayId}:${id}`;
 }
 
-/** Reads a code key's value back; gateway ids never contain ':'. */
-export function parseCodeValue(value: string): { gatewayId: string; id: string } | undefined {
-  const at = value.indexOf(':');
-  if (at <= 0) return undefined;
-  return { gatewayId: value.slice(0, at), id: value.slice(at + 1) };
+/** Reads a code key's value back. */
+export function parseCodeValue(value: string): SessionRef | undefined {
+  const m = /^(\d{1,3}):([^:]+):(.+)$/.exec(value);
+  return m && Number(m[1]) < SHARDS ? { shard: Number(m[1]), gatewayId: m[2]!, id: m[3]! } : undefined;
 }
 
 export function gatewaysKey(prefix: string): string {
@@ -110,13 +155,34 @@ export function gatewaysKey(prefix: string): string {
 }
 
 export function usageKey(prefix: string, day: string, pseudonym: string): string {
-  return `${prefix}usage:${day}:${pseudonym}`;
+  return `${prefix}${shardTag(shardOf(pseudonym))}:usage:${day}:${pseudonym}`;
 }
 
-/** A SCAN pattern matching every usage key of a day. */
+/** A SCAN pattern matching every usage key of a day, in every shard. */
 export function usageDayPattern(prefix: string, day: string): string {
-  return `${globEscape(prefix)}usage:${globEscape(day)}:*`;
+  return `${globEscape(prefix)}{s:*}:usage:${globEscape(day)}:*`;
 }
+
+export function layoutKey(prefix: string): string {
+  return `${prefix}{cfg}:layout`;
+}
+
+export function layoutLockKey(prefix: string): string {
+  return `${prefix}{cfg}:layout-lock`;
+}
+
+/** The keys of the layout before shards (no layout key), read once by the layout migration. */
+export const OLD_LAYOUT = {
+  sessions: (prefix: string, gatewayId: string) => `${prefix}{gw:${gatewayId}}:sessions`,
+  gatewayPattern: (prefix: string, gatewayId: string) => `${globEscape(prefix)}{gw:${globEscape(gatewayId)}}:*`,
+  session: (prefix: string, gatewayId: string, id: string) => `${prefix}{gw:${gatewayId}}:session:${id}`,
+  usagePattern: (prefix: string) => `${globEscape(prefix)}usage:*`,
+  /** The day and pseudonym of an old usage key, or undefined. */
+  parseUsage: (prefix: string, key: string) => {
+    const m = /^usage:(\d{4}-\d{2}-\d{2}):(.+)$/.exec(key.slice(prefix.length));
+    return key.startsWith(prefix) && m ? { day: m[1]!, pseudonym: m[2]! } : undefined;
+  },
+};
 
 export function policyKey(prefix: string, zoneId: string): string {
   return `${prefix}{cfg}:policy:${zoneId}`;

@@ -1,13 +1,13 @@
 // The staff part of the Redis store: accounts, console sessions, sign-in failures, audit log,
-// secrets and access passes, shared by every gateway. Keys are built in redis-keys.ts; keys
+// secrets and access passes, shared by every gateway. Keys are built in keys.ts; keys
 // changed together share a hash tag ({staff}, {passes}), so scripts also run on Redis Cluster.
 import type { Store as RateLimitStore } from 'express-rate-limit';
 import type { RedisReply } from 'rate-limit-redis';
-import { ReloadingRedisStore } from './redis-rate-limit';
-import type { Clock } from '../domain/clock';
-import * as K from './redis-keys';
-import { exec, extendExpiry } from './redis-tx';
-import { sendRoutedCommand, type RedisClient } from './redis-url';
+import { ReloadingRedisStore } from './rate-limit';
+import type { Clock } from '../../domain/clock';
+import * as K from './keys';
+import { exec, extendExpiry } from './tx';
+import { sendRoutedCommand, type RedisClient } from './connection';
 import type {
   AuditEntry,
   ClaimResult,
@@ -17,7 +17,7 @@ import type {
   PassRecord,
   StaffAccount,
   StaffStore,
-} from './staff-types';
+} from '../staff-types';
 
 /** Marks an unused, unexpired pass (KEYS[1]) as used; returns its state or 'ok' with its fields. */
 const CLAIM = `

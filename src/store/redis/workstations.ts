@@ -1,9 +1,9 @@
 // The workstation part of the Redis store. A workstation's record, history and commands share
 // one hash tag, so the scripts that change them together also run on Redis Cluster.
 import crypto from 'node:crypto';
-import type { Clock } from '../domain/clock';
-import * as K from './redis-keys';
-import type { RedisClient } from './redis-url';
+import type { Clock } from '../../domain/clock';
+import * as K from './keys';
+import type { RedisClient } from './connection';
 import {
   COMMAND_HISTORY_LIMIT,
   COMMAND_KEEP_MS,
@@ -17,7 +17,7 @@ import {
   type WorkstationPatch,
   type WorkstationRecord,
   type WorkstationStore,
-} from './workstation-types';
+} from '../workstation-types';
 
 /** Lua: stop (returning 0) unless KEYS[1] is the record of an active workstation. */
 const IF_ACTIVE = `if redis.call('HEXISTS', KEYS[1], 'tokenHash') == 0 or redis.call('HEXISTS', KEYS[1], 'retiredAt') == 1 then return 0 end\n`;

@@ -1,0 +1,146 @@
+// The Lua scripts of the Redis store (sessions, usage, stats), one round trip each with all keys
+// of a script in one hash-tag slot so they run on Cluster, and how they are sent: EVALSHA, EVAL on NOSCRIPT.
+import crypto from 'node:crypto';
+import type { RedisClient } from './connection';
+import { retryTransient } from './transient';
+
+/** A Lua script and its SHA-1, so it is sent by hash (EVALSHA) once Redis has it. */
+export interface Script {
+  readonly lua: string;
+  readonly sha: string;
+}
+
+function script(lua: string): Script {
+  return { lua, sha: crypto.createHash('sha1').update(lua).digest('hex') };
+}
+
+/**
+ * A device's usage of a day is a HASH: field `t` the running total, one `g:<session id>` field per
+ * grant charged, so a replayed grant charges once. A key written by an older Threshold as a plain
+ * string total is turned into the hash first (usage keys live two days: upgrades mid-day work).
+ */
+const USAGE_LEGACY = `
+local function usage_hash(key)
+  if redis.call('TYPE', key).ok == 'string' then
+    local v = redis.call('GET', key)
+    local ttl = redis.call('PTTL', key)
+    redis.call('DEL', key)
+    redis.call('HSET', key, 't', v)
+    if ttl > 0 then redis.call('PEXPIRE', key, ttl) end
+  end
+end
+`;
+
+/** Gives KEYS[from..to] the TTL in `ttlArg` if they have none, else lengthens it (never shortens). */
+function extendTtls(from: number, to: number, ttlArg: string): string {
+  return `for i = ${from}, ${to} do
+  redis.call('PEXPIRE', KEYS[i], ${ttlArg}, 'NX')
+  redis.call('PEXPIRE', KEYS[i], ${ttlArg}, 'GT')
+end`;
+}
+
+/** Reads a device's usage total (KEYS[1]); 0 when there is none. */
+export const GET_USAGE = script(`
+local kind = redis.call('TYPE', KEYS[1]).ok
+if kind == 'string' then return redis.call('GET', KEYS[1]) end
+if kind == 'hash' then return redis.call('HGET', KEYS[1], 't') or '0' end
+return '0'`);
+
+/** Adds ARGV[1] seconds to a usage total (KEYS[1]) and sets its TTL to ARGV[2] ms; returns the total. */
+export const ADD_USAGE = script(`${USAGE_LEGACY}
+usage_hash(KEYS[1])
+local total = redis.call('HINCRBYFLOAT', KEYS[1], 't', ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return total`);
+
+/**
+ * A whole grant in one slot, all or nothing: the device's usage of the day (KEYS[6]) is charged
+ * once per session id (a `g:<id>` field), and the session is written unless this gateway's
+ * ledger of grants written (KEYS[3], id → expiry) has its id already, so a replay of the same
+ * grant, even after the session ended, writes and charges nothing. Written: the record
+ * (KEYS[1]), the gateway's index (KEYS[2]), the zone index (KEYS[4]) and the set of zones
+ * indexed (KEYS[5]). ARGV: record JSON, TTL ms, expiry score, id, now, zone id, seconds charged,
+ * usage TTL ms. Returns 1 when written, 0 when this grant had been written before.
+ */
+export const GRANT = script(`${USAGE_LEGACY}
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[5])
+usage_hash(KEYS[6])
+if redis.call('HSETNX', KEYS[6], 'g:' .. ARGV[4], ARGV[7]) == 1 then
+  redis.call('HINCRBYFLOAT', KEYS[6], 't', ARGV[7])
+end
+redis.call('PEXPIRE', KEYS[6], ARGV[8])
+if redis.call('ZADD', KEYS[3], 'NX', ARGV[3], ARGV[4]) == 0 then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+redis.call('ZADD', KEYS[4], ARGV[3], ARGV[4])
+redis.call('SADD', KEYS[5], ARGV[6])
+${extendTtls(2, 5, 'ARGV[2]')}
+return 1`);
+
+/**
+ * Adds to a stats row (KEYS[1]) and indexes it (KEYS[2]); with an operation marker (KEYS[3]) the
+ * same operation counts once however often it is sent. ARGV: TTL ms, hour, index member, marker
+ * TTL ms, then counter/amount pairs. Returns 1 when counted, 0 when counted before.
+ */
+export const BUMP_STATS = script(`
+if KEYS[3] and not redis.call('SET', KEYS[3], '1', 'NX', 'PX', ARGV[4]) then return 0 end
+for i = 5, #ARGV, 2 do redis.call('HINCRBYFLOAT', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+${extendTtls(1, 2, 'ARGV[1]')}
+return 1`);
+
+/** Raises the peak field of a stats row (KEYS[1]) and indexes the row (KEYS[2]); both under {stats}. */
+export const RAISE_PEAK = script(`
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
+if (not cur) or tonumber(ARGV[2]) > tonumber(cur) then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
+${extendTtls(1, 2, 'ARGV[3]')}
+return 1`);
+
+/** Deletes KEYS[1] only while it still holds ARGV[1] (a code taken over by a newer session stays). */
+export const DEL_IF_EQUALS = script(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`);
+
+/**
+ * Compare-and-set of a session's sealed address, on the one key that holds the record (KEYS[1]):
+ * replaces `"sealedAddress":"ARGV[1]"` with ARGV[2] only while the record still holds ARGV[1],
+ * keeping its TTL. The value is base64url and a dot, so it needs no JSON escaping.
+ */
+export const REPLACE_SEALED = script(`
+local s = redis.call('GET', KEYS[1])
+if not s then return 0 end
+local needle = '"sealedAddress":"' .. ARGV[1] .. '"'
+local i, j = string.find(s, needle, 1, true)
+if not i then return 0 end
+redis.call('SET', KEYS[1], string.sub(s, 1, i - 1) .. '"sealedAddress":"' .. ARGV[2] .. '"' .. string.sub(s, j + 1), 'KEEPTTL')
+return 1`);
+
+/**
+ * Compare-and-set of a session record (KEYS[1]) and its entry in the gateway's index (KEYS[2]),
+ * both in the session's shard: only while the record still reads ARGV[1] is it replaced by
+ * ARGV[2] (TTL ARGV[3] ms, index score ARGV[4]) or, when ARGV[2] is empty, deleted. ARGV[5] is the id.
+ */
+export const SESSION_CAS = script(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] == '' then
+  redis.call('DEL', KEYS[1])
+  redis.call('ZREM', KEYS[2], ARGV[5])
+  return 1
+end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
+redis.call('PEXPIRE', KEYS[2], ARGV[3], 'NX')
+redis.call('PEXPIRE', KEYS[2], ARGV[3], 'GT')
+return 1`);
+
+/** Runs a script by hash, loading it (EVAL) where the node does not have it yet. */
+export function runScript(client: RedisClient, s: Script, keys: string[], args: (string | number)[]): Promise<unknown> {
+  // A slot on the move (a live reshard) refuses it with TRYAGAIN or ASK for a moment: tried again.
+  return retryTransient(async () => {
+    try {
+      return await client.evalsha(s.sha, keys.length, ...keys, ...args);
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+      return client.eval(s.lua, keys.length, ...keys, ...args);
+    }
+  });
+}

@@ -1,0 +1,159 @@
+// Walking the Redis sessions a page at a time (Store.scanSessions) and counting them per zone,
+// from the per-gateway indexes of each shard alone: no KEYS, no reading of every record, no
+// 100k-element reply.
+import * as K from './keys';
+import { retryTransient } from './transient';
+import type { RedisClient } from './connection';
+import { SESSION_GRACE_MS, compareSessions, parseCursor, sessionCursor, type ScanOptions, type SessionPage, type SessionRecord } from '../types';
+
+/** What the index says of a session: enough to order it and to decide whether to read it. */
+interface Stub {
+  id: string;
+  gatewayId: string;
+  shard: number;
+  endsAt: number;
+}
+
+/** A place in the walk (a cursor read back): no shard. */
+type Cursor = Omit<Stub, 'shard'>;
+
+/** One gateway's index in one shard. */
+interface Place {
+  gatewayId: string;
+  shard: number;
+}
+
+/** A gateway's index scores a session by its record's expiry (end + grace). */
+const score = (endsAt: number): number => endsAt + SESSION_GRACE_MS;
+
+export class RedisSessionScan {
+  constructor(
+    private readonly client: RedisClient,
+    private readonly prefix: string,
+    private readonly now: () => number,
+  ) {}
+
+  async scan(gatewayId: string | undefined, cursor: string | undefined, limit: number, opts: ScanOptions = {}): Promise<SessionPage> {
+    const at = cursor === undefined ? undefined : parseCursor(cursor);
+    if (cursor !== undefined && !at) throw new RangeError('not a session cursor');
+    const down = opts.backward === true;
+    const now = this.now();
+    // Live = its record has not expired: end + grace is later than now.
+    const min = Math.max(now - SESSION_GRACE_MS, opts.endingAfter ?? -Infinity);
+    const gateways = gatewayId !== undefined ? [gatewayId] : await this.liveGateways(now);
+    const places = gateways.flatMap((gw) => K.ALL_SHARDS.map((shard) => ({ gatewayId: gw, shard })));
+    const merged = await this.merge(places, at, limit + 1, down, min);
+    const more = merged.length > limit;
+    const page = merged.slice(0, limit);
+    const last = page[page.length - 1];
+    if (down) page.reverse();
+    const unread: string[] = [];
+    const wanted: Stub[] = [];
+    for (const s of page) {
+      if (opts.read && !opts.read(s.id, s.endsAt)) unread.push(s.id);
+      else wanted.push(s);
+    }
+    const records = await this.read(wanted);
+    return { sessions: records, unread, ...(more && last ? { next: sessionCursor(last) } : {}) };
+  }
+
+  /** Running sessions per zone: ZCOUNT on each gateway's zone index in each shard, never the records. */
+  async countByZone(zoneIds: readonly string[]): Promise<Record<string, number>> {
+    const now = this.now();
+    const gateways = await this.liveGateways(now);
+    const counts = await Promise.all(
+      zoneIds.map(async (z) => {
+        const keys = gateways.flatMap((gw) => K.ALL_SHARDS.map((n) => K.gatewayZoneKey(this.prefix, n, gw, z)));
+        const per = await Promise.all(keys.map((key) => retryTransient(() => this.client.zcount(key, `(${score(now)}`, '+inf'))));
+        return [z, per.reduce((a, n) => a + n, 0)] as const;
+      }),
+    );
+    return Object.fromEntries(counts);
+  }
+
+  /** Trims expired ids from a gateway's indexes in every shard (the sweep). */
+  async sweepGateway(gatewayId: string, now: number): Promise<void> {
+    const p = this.prefix;
+    await Promise.all(
+      K.ALL_SHARDS.map(async (n) => {
+        await retryTransient(() => this.client.zremrangebyscore(K.gatewaySessionsKey(p, n, gatewayId), '-inf', now));
+        const zones = await retryTransient(() => this.client.smembers(K.gatewayZonesKey(p, n, gatewayId)));
+        await Promise.all(zones.map((z) => retryTransient(() => this.client.zremrangebyscore(K.gatewayZoneKey(p, n, gatewayId, z), '-inf', now))));
+      }),
+    );
+  }
+
+  /** The gateways with a session whose record has not expired. */
+  liveGateways(now: number): Promise<string[]> {
+    return retryTransient(() => this.client.zrangebyscore(K.gatewaysKey(this.prefix), `(${now}`, '+inf'));
+  }
+
+  /**
+   * The first `n` sessions of all these indexes after the cursor, in walking order. Each index
+   * is asked first for about its share (twice the even split); only an index whose share ran out
+   * before the n-th session overall is asked again for n, so a page reads about 2n stubs, not
+   * n per index.
+   */
+  private async merge(places: Place[], at: Cursor | undefined, n: number, down: boolean, min: number): Promise<Stub[]> {
+    const order = (a: Stub, b: Stub) => (down ? -1 : 1) * compareSessions(a, b);
+    const share = Math.min(n, Math.ceil((2 * n) / Math.max(1, places.length)) + 4);
+    const lists = await Promise.all(places.map((pl) => this.walkIndex(pl, at, share, down, min)));
+    const cutOf = (all: Stub[]) => all.sort(order)[n - 1];
+    const cut = cutOf(lists.flat());
+    const short = places.map((_, i) => i).filter((i) => lists[i]!.length === share && share < n && (!cut || order(lists[i]![share - 1]!, cut) < 0));
+    if (short.length > 0) {
+      const more = await Promise.all(short.map((i) => this.walkIndex(places[i]!, at, n, down, min)));
+      short.forEach((i, k) => (lists[i] = more[k]!));
+    }
+    return lists.flat().sort(order).slice(0, n);
+  }
+
+  /**
+   * Up to `n` of a gateway's sessions after (or, going down, before) the cursor, in walking
+   * order. Ids with the same score come in id order, which is the walk's order within a gateway;
+   * those at the cursor's own score that it has passed are skipped, a batch at a time.
+   */
+  private async walkIndex(place: Place, at: Cursor | undefined, n: number, down: boolean, min: number): Promise<Stub[]> {
+    const gw = place.gatewayId;
+    const key = K.gatewaySessionsKey(this.prefix, place.shard, gw);
+    const floor = `(${score(min)}`;
+    const fromCursor = at && (down || at.endsAt > min) ? String(score(at.endsAt)) : undefined;
+    const out: Stub[] = [];
+    for (let offset = 0; ; ) {
+      const flat = await retryTransient(() =>
+        down
+          ? this.client.zrevrangebyscore(key, fromCursor ?? '+inf', floor, 'WITHSCORES', 'LIMIT', offset, n)
+          : this.client.zrangebyscore(key, fromCursor ?? floor, '+inf', 'WITHSCORES', 'LIMIT', offset, n),
+      );
+      for (let i = 0; i < flat.length; i += 2) {
+        const s = { id: flat[i]!, gatewayId: gw, shard: place.shard, endsAt: Number(flat[i + 1]) - SESSION_GRACE_MS };
+        const c = at ? compareSessions(s, at) : down ? -1 : 1;
+        if ((down ? c < 0 : c > 0) && s.endsAt > min) out.push(s);
+      }
+      if (out.length >= n || flat.length < 2 * n) return out.slice(0, n);
+      offset += flat.length / 2;
+    }
+  }
+
+  /** The records of these sessions, one MGET per shard (its keys share a slot), in order. */
+  async read(stubs: readonly Pick<Stub, 'id' | 'shard'>[]): Promise<SessionRecord[]> {
+    const byShard = new Map<number, Pick<Stub, 'id' | 'shard'>[]>();
+    for (const s of stubs) {
+      const list = byShard.get(s.shard);
+      if (list) list.push(s);
+      else byShard.set(s.shard, [s]);
+    }
+    const found = new Map<string, SessionRecord>();
+    await Promise.all(
+      [...byShard].map(async ([shard, list]) => {
+        const raws = await retryTransient(() => this.client.mget(list.map((s) => K.sessionKey(this.prefix, shard, s.id))));
+        for (const raw of raws) {
+          if (!raw) continue;
+          const r = JSON.parse(raw) as SessionRecord;
+          found.set(r.id, r);
+        }
+      }),
+    );
+    return stubs.flatMap((s) => found.get(s.id) ?? []);
+  }
+}

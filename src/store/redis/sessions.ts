@@ -1,0 +1,212 @@
+// Patron sessions in Redis: a grant in one script, lookups by id and code, compare-and-set
+// changes, and the write probe of /readyz. Each session lives in its device's shard (keys.ts).
+import type { Clock } from '../../domain/clock';
+import type { GrantCharge, SealedChange, SessionRecord } from '../types';
+import type { RedisClient } from './connection';
+import * as K from './keys';
+import { DEL_IF_EQUALS, GRANT, REPLACE_SEALED, SESSION_CAS, runScript } from './scripts';
+import { retryTransient } from './transient';
+import { exec, extendExpiry } from './tx';
+
+/** How often a compare-and-set is tried again when a field other than endsAt changed meanwhile. */
+const CAS_TRIES = 5;
+
+export class RedisSessions {
+  constructor(
+    private readonly client: RedisClient,
+    private readonly prefix: string,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * One script in the device's shard charges the usage and writes the record, the ledger and the
+   * indexes, all or nothing; the lookups by id, by code and of gateways (single keys of their own)
+   * go out in the same round trip. If a lookup fails after the script ran, the call rejects and a
+   * replay of the same record completes it without charging twice.
+   */
+  async grant(s: SessionRecord, charge: GrantCharge): Promise<boolean> {
+    const p = this.prefix;
+    const now = this.clock.now();
+    const exp = K.sessionExpiresAt(s);
+    const ttl = K.ttlMs(exp, now);
+    finite(charge.seconds, 'seconds');
+    const shard = K.shardOf(s.pseudonym);
+    const gw = s.gatewayId;
+    const keys = [
+      K.sessionKey(p, shard, s.id),
+      K.gatewaySessionsKey(p, shard, gw),
+      K.gatewayGrantsKey(p, shard, gw),
+      K.gatewayZoneKey(p, shard, gw, s.zoneId),
+      K.gatewayZonesKey(p, shard, gw),
+      K.usageKey(p, s.day, s.pseudonym),
+    ];
+    const args = [JSON.stringify(s), ttl, exp, s.id, now, s.zoneId, charge.seconds, K.ttlMs(charge.expiresAt, now)];
+    // Lookups of a session that has already ended must not come back: only while it runs.
+    const [written] = await Promise.all([runScript(this.client, GRANT, keys, args).then((r) => r === 1), ...(s.endsAt > now ? [this.writeLookups(s, ttl)] : [])]);
+    // A replay of a grant whose session was ended since: the lookups just written go again.
+    if (!written && s.endsAt > now && !(await this.get(s.id))) await this.dropLookups(s);
+    return written;
+  }
+
+  async put(s: SessionRecord): Promise<void> {
+    const p = this.prefix;
+    const exp = K.sessionExpiresAt(s);
+    const ttl = K.ttlMs(exp, this.clock.now());
+    const shard = K.shardOf(s.pseudonym);
+    const old = await this.get(s.id);
+    const moved = old !== undefined && (old.gatewayId !== s.gatewayId || K.shardOf(old.pseudonym) !== shard);
+    if (moved) await this.delete(s.id);
+    const gw = s.gatewayId;
+    const setKey = K.gatewaySessionsKey(p, shard, gw);
+    const zoneKey = K.gatewayZoneKey(p, shard, gw, s.zoneId);
+    const zonesKey = K.gatewayZonesKey(p, shard, gw);
+    const write = () => {
+      let tx = this.client
+        .multi()
+        .set(K.sessionKey(p, shard, s.id), JSON.stringify(s), 'PX', ttl)
+        .zadd(setKey, exp, s.id)
+        .zadd(zoneKey, exp, s.id)
+        .sadd(zonesKey, s.zoneId);
+      if (old && !moved && old.zoneId !== s.zoneId) tx = tx.zrem(K.gatewayZoneKey(p, shard, gw, old.zoneId), s.id);
+      return exec(extendExpiry(extendExpiry(extendExpiry(tx, setKey, ttl), zoneKey, ttl), zonesKey, ttl));
+    };
+    await Promise.all([retryTransient(write), this.writeLookups(s, ttl)]);
+    if (old && !moved && old.code !== s.code) await this.releaseCode(old);
+  }
+
+  async get(id: string): Promise<SessionRecord | undefined> {
+    const ref = await this.ref(id);
+    return ref && this.read(ref);
+  }
+
+  async findByCode(code: string): Promise<SessionRecord | undefined> {
+    const value = await retryTransient(() => this.client.get(K.codeKey(this.prefix, code)));
+    const ref = value ? K.parseCodeValue(value) : undefined;
+    const s = ref && (await this.read(ref));
+    return s?.code === code ? s : undefined;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const p = this.prefix;
+    const ref = await this.ref(id);
+    const s = ref && (await this.read(ref));
+    if (!ref || !s) {
+      await retryTransient(() => this.client.del(K.sessionIdKey(p, id)));
+      return false;
+    }
+    const tx = () =>
+      exec(
+        this.client
+          .multi()
+          .del(K.sessionKey(p, ref.shard, id))
+          .zrem(K.gatewaySessionsKey(p, ref.shard, ref.gatewayId), id)
+          .zrem(K.gatewayZoneKey(p, ref.shard, ref.gatewayId, s.zoneId), id),
+      );
+    const [results] = await Promise.all([retryTransient(tx), this.dropLookups(s)]);
+    return results[0] === 1;
+  }
+
+  async setEnd(id: string, expectedEndsAt: number, endsAt: number): Promise<SessionRecord | undefined> {
+    finite(endsAt, 'endsAt');
+    const changed = await this.cas(id, expectedEndsAt, (s) => ({ ...s, endsAt }));
+    if (!changed) return undefined;
+    // The single-slot keys only ever lengthen here: they outlive a shortened record harmlessly.
+    const p = this.prefix;
+    const exp = K.sessionExpiresAt(changed);
+    const ttl = K.ttlMs(exp, this.clock.now());
+    await Promise.all([
+      retryTransient(() => this.client.pexpire(K.sessionIdKey(p, id), ttl, 'GT')),
+      retryTransient(() => this.client.pexpire(K.codeKey(p, changed.code), ttl, 'GT')),
+      retryTransient(() => exec(this.client.multi().zadd(K.gatewaysKey(p), 'GT', exp, changed.gatewayId).pexpire(K.gatewaysKey(p), ttl, 'GT'))),
+    ]);
+    return changed;
+  }
+
+  async take(id: string, expectedEndsAt: number): Promise<SessionRecord | undefined> {
+    const taken = await this.cas(id, expectedEndsAt, () => undefined);
+    if (taken) await this.dropLookups(taken);
+    return taken;
+  }
+
+  async replaceSealed(s: Pick<SessionRecord, 'id' | 'pseudonym' | 'sealedAddress'>, next: string): Promise<boolean> {
+    const key = K.sessionKey(this.prefix, K.shardOf(s.pseudonym), s.id);
+    return (await runScript(this.client, REPLACE_SEALED, [key], [s.sealedAddress, next])) === 1;
+  }
+
+  /** One script per record (each on its own key), sent together by auto-pipelining. */
+  replaceSealedMany(changes: readonly SealedChange[]): Promise<boolean[]> {
+    return Promise.all(changes.map((c) => this.replaceSealed(c.session, c.next)));
+  }
+
+  /** Writes a key in each of the gateway's shard slots: fails when any of its records would. */
+  async probe(gatewayId: string): Promise<void> {
+    const at = String(this.clock.now());
+    await Promise.all(K.ALL_SHARDS.map((n) => this.client.set(K.gatewayProbeKey(this.prefix, n, gatewayId), at, 'PX', K.PROBE_TTL_MS)));
+  }
+
+  /**
+   * Replaces (or, when `next` gives undefined, deletes) a session record in one Lua script that
+   * checks the record is still the one read, so no other change slips in between. Resolves the
+   * record written (or the one deleted), or undefined when the session is gone or no longer ends
+   * at `expectedEndsAt`.
+   */
+  private async cas(id: string, expectedEndsAt: number, next: (s: SessionRecord) => SessionRecord | undefined): Promise<SessionRecord | undefined> {
+    finite(expectedEndsAt, 'expectedEndsAt');
+    const ref = await this.ref(id);
+    if (!ref) return undefined;
+    const keys = [K.sessionKey(this.prefix, ref.shard, id), K.gatewaySessionsKey(this.prefix, ref.shard, ref.gatewayId)];
+    for (let i = 0; i < CAS_TRIES; i++) {
+      const raw = await retryTransient(() => this.client.get(keys[0]!));
+      const current = parseSession(raw);
+      if (!raw || !current || current.endsAt !== expectedEndsAt) return undefined;
+      const changed = next(current);
+      const exp = changed ? K.sessionExpiresAt(changed) : 0;
+      const args = [raw, changed ? JSON.stringify(changed) : '', K.ttlMs(exp, this.clock.now()), exp, id];
+      if ((await runScript(this.client, SESSION_CAS, keys, args)) === 1) return changed ?? current;
+    }
+    return undefined;
+  }
+
+  /** Where a session is, from its id key. */
+  private async ref(id: string): Promise<K.SessionRef | undefined> {
+    const value = await retryTransient(() => this.client.get(K.sessionIdKey(this.prefix, id)));
+    return value ? K.parseSessionIdValue(value, id) : undefined;
+  }
+
+  private async read(ref: K.SessionRef): Promise<SessionRecord | undefined> {
+    return parseSession(await retryTransient(() => this.client.get(K.sessionKey(this.prefix, ref.shard, ref.id))));
+  }
+
+  /** The lookups by id, by code and of live gateways, one command each (each key a slot of its own). */
+  private async writeLookups(s: SessionRecord, ttl: number): Promise<void> {
+    const p = this.prefix;
+    const shard = K.shardOf(s.pseudonym);
+    const exp = K.sessionExpiresAt(s);
+    await Promise.all([
+      retryTransient(() => this.client.set(K.sessionIdKey(p, s.id), K.sessionIdValue(shard, s.gatewayId), 'PX', ttl)),
+      retryTransient(() => this.client.set(K.codeKey(p, s.code), K.codeValue(shard, s.gatewayId, s.id), 'PX', ttl)),
+      retryTransient(() => exec(extendExpiry(this.client.multi().zadd(K.gatewaysKey(p), 'GT', exp, s.gatewayId), K.gatewaysKey(p), ttl))),
+    ]);
+  }
+
+  private async dropLookups(s: SessionRecord): Promise<void> {
+    const value = K.codeValue(K.shardOf(s.pseudonym), s.gatewayId, s.id);
+    await Promise.all([
+      retryTransient(() => this.client.del(K.sessionIdKey(this.prefix, s.id))),
+      runScript(this.client, DEL_IF_EQUALS, [K.codeKey(this.prefix, s.code)], [value]),
+    ]);
+  }
+
+  private releaseCode(s: SessionRecord): Promise<unknown> {
+    return runScript(this.client, DEL_IF_EQUALS, [K.codeKey(this.prefix, s.code)], [K.codeValue(K.shardOf(s.pseudonym), s.gatewayId, s.id)]);
+  }
+}
+
+export function parseSession(raw: string | null | undefined): SessionRecord | undefined {
+  return raw ? (JSON.parse(raw) as SessionRecord) : undefined;
+}
+
+export function finite(n: number, what: string): number {
+  if (!Number.isFinite(n)) throw new RangeError(`${what} must be a finite number, got ${n}`);
+  return n;
+}
