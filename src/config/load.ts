@@ -21,6 +21,7 @@ export const ENV_KEYS = {
   LOG_LEVEL: { key: 'logLevel', type: 'string' },
   LOG_FORMAT: { key: 'logFormat', type: 'string' },
   LIBRARY_NAME: { key: 'libraryName', type: 'string' },
+  WIFI_NAME: { key: 'wifiName', type: 'string' },
   PORTAL_URL: { key: 'portalUrl', type: 'string' },
   GATEWAY_ID: { key: 'gatewayId', type: 'string' },
   LAN_INTERFACES: { key: 'lanInterfaces', type: 'list' },

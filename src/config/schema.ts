@@ -85,6 +85,8 @@ export const zoneSchema = z
 export const configSchema = z
   .object({
     libraryName: z.string().min(1).max(120).default('Your Library'),
+    /** The Wi-Fi network's name (SSID) patrons join, printed on passes. */
+    wifiName: z.string().min(1).max(32).optional(),
     terms: z
       .string()
       .max(10000)

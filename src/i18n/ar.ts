@@ -112,6 +112,8 @@ export const ar: Catalog = {
   'status.cannotExtend.notAllowed': 'لا يمكن تمديد الجلسات على هذه الشبكة.',
   'noZone.title': 'هذا الجهاز ليس على شبكة المكتبة',
   'noZone.help': 'ألا يزال لا يعمل؟ اطلب المساعدة من موظفي المكتبة.',
+  'passCard.how': 'اتصل بشبكة Wi-Fi «{network}»، وافتح أي صفحة ويب، واكتب هذا الرمز. يصلح مرة واحدة فقط.',
+  'passCard.howNoNetwork': 'اتصل بشبكة Wi-Fi الخاصة بالمكتبة، وافتح أي صفحة ويب، واكتب هذا الرمز. يصلح مرة واحدة فقط.',
   ...arPrivacy,
   ...arLearn,
 };

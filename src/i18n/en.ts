@@ -110,6 +110,8 @@ export const en = {
   'status.cannotExtend.notAllowed': 'Sessions on this network cannot be extended.',
   'noZone.title': "This device is not on the library's network",
   'noZone.help': 'Still not working? Ask library staff for help.',
+  'passCard.how': 'Join the Wi-Fi network “{network}”, open any web page and type this code. It works once.',
+  'passCard.howNoNetwork': 'Join the library’s Wi-Fi, open any web page and type this code. It works once.',
   ...enPrivacy,
   ...enLearn,
 } as const;

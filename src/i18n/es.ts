@@ -111,6 +111,8 @@ export const es: Catalog = {
   'status.cannotExtend.notAllowed': 'Las sesiones de esta red no se pueden prolongar.',
   'noZone.title': 'Este dispositivo no está en la red de la biblioteca',
   'noZone.help': '¿Sigue sin funcionar? Pida ayuda al personal de la biblioteca.',
+  'passCard.how': 'Conéctese a la red wifi «{network}», abra cualquier página web y escriba este código. Sirve una sola vez.',
+  'passCard.howNoNetwork': 'Conéctese al wifi de la biblioteca, abra cualquier página web y escriba este código. Sirve una sola vez.',
   ...esPrivacy,
   ...esLearn,
 };

@@ -111,6 +111,8 @@ export const fr: Catalog = {
   'status.cannotExtend.notAllowed': 'Les sessions de ce réseau ne peuvent pas être prolongées.',
   'noZone.title': 'Cet appareil n’est pas sur le réseau de la bibliothèque',
   'noZone.help': 'Cela ne marche toujours pas ? Demandez de l’aide au personnel de la bibliothèque.',
+  'passCard.how': 'Connectez-vous au réseau Wi-Fi « {network} », ouvrez n’importe quelle page web et tapez ce code. Il ne sert qu’une fois.',
+  'passCard.howNoNetwork': 'Connectez-vous au Wi-Fi de la bibliothèque, ouvrez n’importe quelle page web et tapez ce code. Il ne sert qu’une fois.',
   ...frPrivacy,
   ...frLearn,
 };

@@ -140,6 +140,10 @@ describe('staff console in a browser', () => {
     await staff.emulateMedia({ media: 'print' });
     await staff.screenshot({ path: `${shots}/06-pass-sheet-print.png`, fullPage: true });
     await staff.emulateMedia({ media: 'screen' });
+    // The codes also come as a CSV file, downloaded from the page itself (nothing is kept to fetch).
+    const [download] = await Promise.all([staff.waitForEvent('download'), staff.click('a[download]')]);
+    const csv = fs.readFileSync((await download.path())!, 'utf8');
+    expect(csv.trim().split('\r\n').slice(1).map((l) => l.split(',')[0])).toEqual(codes);
 
     // In the pass-required zone, a wrong code is refused with the code kept; a right one works once.
     const student = await open({ 'X-Test-Client': '10.99.0.7' });

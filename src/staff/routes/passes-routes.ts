@@ -4,7 +4,9 @@ import { Router, type Response } from 'express';
 import type { Deps } from '../../deps';
 import type { Csrf } from '../../http/csrf';
 import { addDays, localDate, zonedTime } from '../../domain/local-time';
+import type { Policy } from '../../config/schema';
 import { param, staffOf } from '../guards';
+import { passCardText, passCodesCsv } from '../pass-card';
 
 export const MAX_PASSES_PER_BATCH = 200;
 /** How far ahead a batch may stay valid. */
@@ -23,12 +25,22 @@ export function passesRoutes(deps: Deps, csrf: Csrf): Router {
   const tz = deps.config.timezone;
   const today = () => localDate(deps.clock.now(), tz);
 
+  /** The zones that take passes now, with their policies. */
+  const passZones = async () => {
+    const out: { name: string; policy: Policy }[] = [];
+    for (const z of deps.config.zones) {
+      const policy = await deps.sessions.policies.get(z.id);
+      if (policy.accessMode === 'pass') out.push({ name: z.name, policy });
+    }
+    return out;
+  };
+
   const render = async (res: Response, status: number, values: Values, errors: Record<string, string> = {}, notice?: string) => {
     const batches = await deps.staff.passes.list();
     const now = deps.clock.now();
-    const passZones = [];
-    for (const z of deps.config.zones) if ((await deps.sessions.policies.get(z.id)).accessMode === 'pass') passZones.push(z.name);
-    res.status(status).render('staff/passes', { batches, values, errors, notice, now, passZones, max: MAX_PASSES_PER_BATCH, today: today() });
+    const zones = await passZones();
+    const { sessionCap } = passCardText(deps.config, zones.map((z) => z.policy), 0);
+    res.status(status).render('staff/passes', { batches, values, errors, notice, now, passZones: zones.map((z) => z.name), sessionCap, max: MAX_PASSES_PER_BATCH, today: today() });
   };
 
   const defaults = (): Values => ({ count: '10', minutes: '60', validUntil: addDays(today(), 7) });
@@ -56,7 +68,9 @@ export function passesRoutes(deps: Deps, csrf: Csrf): Router {
     // Valid through the whole of the chosen day, library time.
     const validUntil = zonedTime(addDays(values.validUntil, 1), 0, tz);
     const { batch, codes } = await deps.staff.passes.createBatch(staffOf(res).username, { count, minutes, validUntil });
-    res.render('staff/pass-sheet', { batch, codes, lastDay: values.validUntil });
+    const card = passCardText(deps.config, (await passZones()).map((z) => z.policy), batch.minutes);
+    const csv = `data:text/csv;charset=utf-8,${encodeURIComponent(passCodesCsv(codes, card.minutes, values.validUntil))}`;
+    res.render('staff/pass-sheet', { batch, codes, lastDay: values.validUntil, card, csv });
   });
 
   r.post('/staff/passes/:batchId/revoke', csrf.protect, async (req, res) => {

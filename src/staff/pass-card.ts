@@ -1,0 +1,28 @@
+// What a printed pass promises: the minutes a patron will really get (a pass never gives more
+// than the longest session of the zones that take passes), the Wi-Fi network to join, and how to
+// use it in every language of the portal (a patron may not read the desk's language).
+import type { Config, Policy } from '../config/schema';
+import { LANGUAGES, SUPPORTED, type Lang } from '../i18n/languages';
+import { translator } from '../i18n/translate';
+
+export interface PassCardText {
+  /** The minutes each pass gives, at most; below the batch's minutes when a zone's session is shorter. */
+  minutes: number;
+  /** The zones that take passes now, and the longest session among them (undefined when none). */
+  sessionCap?: number;
+  how: { lang: Lang; dir: 'ltr' | 'rtl'; text: string }[];
+}
+
+export function passCardText(config: Pick<Config, 'wifiName'>, passPolicies: Pick<Policy, 'sessionMinutes'>[], minutes: number): PassCardText {
+  const sessionCap = passPolicies.length ? Math.max(...passPolicies.map((p) => p.sessionMinutes)) : undefined;
+  const how = SUPPORTED.map((lang) => {
+    const t = translator(lang);
+    return { lang, dir: LANGUAGES[lang].dir, text: config.wifiName ? t('passCard.how', { network: config.wifiName }) : t('passCard.howNoNetwork') };
+  });
+  return { minutes: sessionCap === undefined ? minutes : Math.min(minutes, sessionCap), ...(sessionCap === undefined ? {} : { sessionCap }), how };
+}
+
+/** The codes as CSV, for libraries that print cards elsewhere. */
+export function passCodesCsv(codes: string[], minutes: number, lastDay: string): string {
+  return ['code,minutes,valid_until', ...codes.map((c) => `${c},${minutes},${lastDay}`)].join('\r\n') + '\r\n';
+}
