@@ -10,6 +10,7 @@ import { AppError, notFound } from '../http/errors';
 import { FLEET_STATES, type FleetEntry } from '../workstations/fleet-view';
 import { COMMAND_KINDS, workstationNameSchema } from '../workstations/protocol';
 import { DEFAULT_CODE_TTL_MINUTES } from '../workstations/workstation-service';
+import { confirmation, needsConfirmation } from './fleet-confirm';
 import { COMMAND_LABELS, FAILURE_LABELS, FLAG_LABELS, STATE_LABELS, fleetFormat } from './fleet-format';
 
 export interface FleetGuards {
@@ -24,7 +25,7 @@ type Fields = Record<string, string>;
 
 const codeForm = z.object({ _csrf: z.string().optional(), zone: z.string().max(64).default(''), ttl: z.string().max(10).default('') }).strict();
 const commandForm = z
-  .object({ _csrf: z.string().optional(), zone: z.string().max(64).optional(), kind: z.string().max(32).default(''), message: z.string().max(2000).default('') })
+  .object({ _csrf: z.string().optional(), zone: z.string().max(64).optional(), kind: z.string().max(32).default(''), message: z.string().max(2000).default(''), confirm: z.literal('yes').optional() })
   .strict();
 const retireForm = z.object({ _csrf: z.string().optional(), confirm: z.string().optional() }).strict();
 const NOTICES = ['sent', 'retired'] as const;
@@ -36,6 +37,8 @@ export function fleetRouter(deps: Deps, guards: FleetGuards, opts: { base?: stri
   const audit = guards.audit ?? (async () => undefined);
   const zones = deps.config.zones.map((z) => ({ id: z.id, name: z.name }));
   const zoneName = (id: string) => zones.find((z) => z.id === id)?.name ?? id;
+  // PC commands and enrolment default to the first kiosk zone: that is where the PCs are.
+  const pcZone = (deps.config.zones.find((z) => z.kind === 'kiosk') ?? deps.config.zones[0])?.id;
   // Every route: the staff guard first, then forms and what the views need.
   const page: RequestHandler[] = [guards.requireStaff, express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 }), (_req, res, next) => {
     const now = deps.clock.now();
@@ -63,9 +66,9 @@ export function fleetRouter(deps: Deps, guards: FleetGuards, opts: { base?: stri
       zoneFilter: zoneFilter ?? '',
       created: undefined,
       codeErrors: {},
-      codeInput: { zone: zoneFilter ?? zones[0]?.id, ttl: String(DEFAULT_CODE_TTL_MINUTES) },
+      codeInput: { zone: zoneFilter ?? pcZone, ttl: String(DEFAULT_CODE_TTL_MINUTES) },
       commandErrors: {},
-      commandInput: { zone: zoneFilter ?? zones[0]?.id, kind: '', message: '' },
+      commandInput: { zone: zoneFilter ?? pcZone, kind: '', message: '' },
       notice: undefined,
       ...extra,
     });
@@ -114,7 +117,15 @@ export function fleetRouter(deps: Deps, guards: FleetGuards, opts: { base?: stri
     const kind = COMMAND_KINDS.find((k) => k === form.kind);
     if (!kind) errors.kind = 'Choose a command.';
     let sent = 0;
-    if (kind && !errors.zone) {
+    if (kind && !errors.zone && form.confirm !== 'yes') {
+      const problem = deps.workstations.commandProblem(kind, form.message);
+      if (problem) Object.assign(errors, problem);
+      else {
+        const entries = await deps.workstations.overview(form.zone);
+        return res.render('staff/fleet-confirm', { confirm: confirmation({ kind, message: form.message, target: { zone: form.zone!, zoneName: zoneName(form.zone!) }, entries, base }) });
+      }
+    }
+    if (kind && !Object.keys(errors).length) {
       try {
         sent = await deps.workstations.send({ zoneId: form.zone! }, kind, form.message);
       } catch (err) {
@@ -136,7 +147,15 @@ export function fleetRouter(deps: Deps, guards: FleetGuards, opts: { base?: stri
     const form = commandForm.parse(req.body ?? {});
     const kind = COMMAND_KINDS.find((k) => k === form.kind);
     let errors: Fields = kind ? {} : { kind: 'Choose a command.' };
-    if (kind) {
+    if (kind && form.confirm !== 'yes' && needsConfirmation(kind, 'one')) {
+      const problem = deps.workstations.commandProblem(kind, form.message);
+      if (problem) errors = problem;
+      else {
+        const { entry } = await deps.workstations.detail(name);
+        return res.render('staff/fleet-confirm', { confirm: confirmation({ kind, message: form.message, target: { name }, entries: [entry as FleetEntry], base }) });
+      }
+    }
+    if (kind && !Object.keys(errors).length) {
       try {
         await deps.workstations.send({ name }, kind, form.message);
       } catch (err) {

@@ -167,12 +167,18 @@ export class WorkstationService {
     this.d.logger.info({ event: 'workstation.retire', workstation: name }, 'workstation retired');
   }
 
+  /** What is wrong with a command as staff wrote it, by form field; undefined when it can be sent. */
+  commandProblem(kind: CommandKind, message?: string): Record<string, string> | undefined {
+    const text = message?.trim() ?? '';
+    if (kind === 'message' && (text.length === 0 || text.length > MAX_MESSAGE_LENGTH)) return { message: `Write the message to show, at most ${MAX_MESSAGE_LENGTH} characters.` };
+    return undefined;
+  }
+
   /** Queues a command for one workstation or every active one of a zone; returns how many got it. */
   async send(target: { name: string } | { zoneId: string }, kind: CommandKind, message?: string): Promise<number> {
     const text = message?.trim() ?? '';
-    if (kind === 'message' && (text.length === 0 || text.length > MAX_MESSAGE_LENGTH)) {
-      throw badRequest(`Write the message to show, at most ${MAX_MESSAGE_LENGTH} characters.`, { fields: { message: `Write the message to show, at most ${MAX_MESSAGE_LENGTH} characters.` } });
-    }
+    const problem = this.commandProblem(kind, message);
+    if (problem) throw badRequest(Object.values(problem).join(' '), { fields: problem });
     const names =
       'name' in target
         ? [target.name]

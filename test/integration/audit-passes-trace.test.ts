@@ -58,7 +58,7 @@ describe.each([
     ctx.clock.advance(7_777);
     await staff.submit(`/staff/sessions?code=${sessions[0]!.code}`, '/staff/sessions/extend', { code: sessions[0]!.code, minutes: '15' });
     ctx.clock.advance(3_333);
-    for (const s of sessions) await staff.submit(`/staff/sessions?code=${s.code}`, '/staff/sessions/end', { code: s.code });
+    for (const s of sessions) await staff.submit(`/staff/sessions?code=${s.code}`, '/staff/sessions/end', { code: s.code, confirm: 'yes' });
     expect(PATRONS.map((p) => ctx.deps.sessions.lookup(p.ip))).toEqual([undefined, undefined]);
 
     const entries = await ctx.deps.staff.audit.list(50);

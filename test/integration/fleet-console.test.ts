@@ -50,7 +50,7 @@ describe('fleet pages in the staff console', () => {
     const created = await staff.submit('/staff/workstations', '/staff/workstations/codes', { zone: 'kiosks', ttl: '15' });
     expect(created.status).toBe(200);
     expect(created.text).toMatch(/enrol-code">[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}</);
-    expect((await staff.submit('/staff/workstations/kiosk-01', '/staff/workstations/kiosk-01/commands', { kind: 'lock', message: '' })).status).toBe(303);
+    expect((await staff.submit('/staff/workstations/kiosk-01', '/staff/workstations/kiosk-01/commands', { kind: 'lock', message: '', confirm: 'yes' })).status).toBe(303);
     expect((await staff.submit('/staff/workstations/kiosk-01', '/staff/workstations/kiosk-01/retire', { confirm: 'yes' })).status).toBe(303);
 
     const audit = await ctx.deps.staff.audit.list(10);
@@ -72,7 +72,7 @@ describe('fleet pages in the staff console', () => {
     const code = ctx.deps.sessions.lookup(KIOSK_IP)!.record.code;
 
     const staff = await signedIn(ctx, 'sam', 'staff');
-    const ended = await staff.submit(`/staff/sessions?code=${code}`, '/staff/sessions/end', { code });
+    const ended = await staff.submit(`/staff/sessions?code=${code}`, '/staff/sessions/end', { code, confirm: 'yes' });
     expect(ended.status).toBe(303);
     expect((await agent(token).get('/session')).body.session).toEqual({ live: false, ended: { reason: 'staff' } });
   });

@@ -109,7 +109,10 @@ describe('staff fleet pages', () => {
 
   it('when staff send a command to a zone, then every workstation of that zone gets it and the page says how many', async () => {
     await fleet();
-    const res = await staff.submit('/staff/workstations', '/staff/workstations/commands', { zone: 'kiosks', kind: 'lock', message: '' });
+    const asked = await staff.submit('/staff/workstations', '/staff/workstations/commands', { zone: 'kiosks', kind: 'lock', message: '' });
+    expect(asked.status).toBe(200);
+    expect(await ctx.deps.store.workstations.listCommands('pc-free')).toEqual([]);
+    const res = await staff.submit('/staff/workstations', '/staff/workstations/commands', { zone: 'kiosks', kind: 'lock', message: '', confirm: 'yes' });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/staff/workstations?zone=kiosks&notice=sent&count=3');
     expect((await staff.page(res.headers.location!)).text).toContain('Command sent to 3 workstations.');
@@ -134,7 +137,7 @@ describe('staff fleet pages', () => {
 
   it('when staff send a command to one workstation, then it shows as pending on its page', async () => {
     await fleet();
-    const res = await staff.submit('/staff/workstations/pc-use', '/staff/workstations/pc-use/commands', { kind: 'end-session', message: '' });
+    const res = await staff.submit('/staff/workstations/pc-use', '/staff/workstations/pc-use/commands', { kind: 'end-session', message: '', confirm: 'yes' });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/staff/workstations/pc-use?notice=sent');
     const page = await staff.page(res.headers.location!);

@@ -71,7 +71,7 @@ describe('privacy claims about published figures, logs and staff records', () =>
     await new Patron(ctx.app, '10.91.2.1').accept();
     const code = ctx.deps.sessions.lookup('10.91.2.1')!.record.code;
     const staff = await signedIn(ctx, 'sam', 'staff');
-    await staff.submit(`/staff/sessions?code=${code}`, '/staff/sessions/end', { code });
+    await staff.submit(`/staff/sessions?code=${code}`, '/staff/sessions/end', { code, confirm: 'yes' });
     const [entry] = (await ctx.deps.staff.audit.list(10)).filter((e) => e.action === 'session.end');
     expect(entry).toMatchObject({ target: 'wifi', at: Date.parse('2026-11-18T10:00:00Z') });
     expect(JSON.stringify(entry)).not.toContain(code);

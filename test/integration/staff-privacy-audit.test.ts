@@ -63,7 +63,7 @@ describe.each([
     }
     const [first, second] = PATRONS.map((p) => ctx.deps.sessions.lookup(p.ip)!.record.code);
     await staff.submit(`/staff/sessions?code=${first}`, '/staff/sessions/extend', { code: first!, minutes: '15' });
-    await staff.submit(`/staff/sessions?code=${second}`, '/staff/sessions/end', { code: second! });
+    await staff.submit(`/staff/sessions?code=${second}`, '/staff/sessions/end', { code: second!, confirm: 'yes' });
     await staff.get('/staff/stats/day/2026-11-18.csv');
     await ctx.deps.sessions.tick();
 

@@ -145,13 +145,25 @@ describe('live sessions', () => {
     ctx = await makeStaffApp();
     const code = await online(ctx, CLIENTS[0]!);
     const staff = await signedIn(ctx, 'sam', 'staff');
-    const res = await staff.submit(`/staff/sessions?code=${code}`, '/staff/sessions/end', { code });
+    const res = await staff.submit(`/staff/sessions?code=${code}`, '/staff/sessions/end', { code, confirm: 'yes' });
     expect(res.headers.location).toBe('/staff/sessions?notice=ended');
     expect(ctx.deps.sessions.lookup(CLIENTS[0]!.ip)).toBeUndefined();
     expect(await ctx.deps.firewall.list()).toEqual([]);
     expect(await ctx.deps.store.listSessions()).toEqual([]);
-    const again = await staff.submit('/staff/sessions', '/staff/sessions/end', { code });
+    const again = await staff.submit('/staff/sessions', '/staff/sessions/end', { code, confirm: 'yes' });
     expect(again.status).toBe(404);
+  });
+
+  it('when "end" is sent without the confirmation ticked, then nothing ends and the page says to tick it', async () => {
+    ctx = await makeStaffApp();
+    const code = await online(ctx, CLIENTS[0]!);
+    const staff = await signedIn(ctx, 'sam', 'staff');
+    const page = (await staff.get(`/staff/sessions?code=${code}`)).text;
+    expect(page).toContain('<input type="checkbox" id="end-confirm" name="confirm" value="yes" required>');
+    const res = await staff.submit(`/staff/sessions?code=${code}`, '/staff/sessions/end', { code });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('Tick &#34;Yes, end it&#34; to confirm');
+    expect(ctx.deps.sessions.lookup(CLIENTS[0]!.ip)).toBeDefined();
   });
 });
 
@@ -201,7 +213,7 @@ describe('live sessions across gateways (Redis)', () => {
     expect(other.sessions.secondsLeft(other.sessions.lookup('10.60.0.21')!)).toBe(30 * 60);
     expect((await other.firewall.list())[0]!.expiresInSeconds).toBe(30 * 60);
 
-    const ended = await staff.submit(`/staff/sessions?code=${code}`, '/staff/sessions/end', { code });
+    const ended = await staff.submit(`/staff/sessions?code=${code}`, '/staff/sessions/end', { code, confirm: 'yes' });
     expect(ended.status).toBe(303);
     await other.sessions.reconcile();
     expect(other.sessions.lookup('10.60.0.21')).toBeUndefined();

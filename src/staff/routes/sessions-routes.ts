@@ -66,6 +66,7 @@ export function sessionsRoutes(deps: Deps, csrf: Csrf): Router {
 
   r.post('/staff/sessions/end', csrf.protect, csrf.provide, async (req, res) => {
     const code = field(req.body, 'code');
+    if (field(req.body, 'confirm') !== 'yes') return render(res, 400, { code, error: 'Tick "Yes, end it" to confirm: the patron goes offline at once.' });
     const result = await deps.staff.live.end(staffOf(res).username, code);
     if (!result.ok) return render(res, 404, { code, error: result.message });
     res.redirect(303, '/staff/sessions?notice=ended');
