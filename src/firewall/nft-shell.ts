@@ -103,8 +103,10 @@ export class NftShell implements NftRunner {
     this.child = undefined;
     if (c && !c.exited) {
       const gone = new Promise((r) => c.proc.once('close', r));
+      // Held while it goes, so a caller awaiting close() is not left behind by a Node that exits.
+      const hold = setInterval(() => undefined, 1000);
       c.proc.kill('SIGTERM');
-      await gone;
+      await gone.finally(() => clearInterval(hold));
     }
   }
 
