@@ -21,9 +21,6 @@ import { patronRouter } from './portal/patron-routes';
 import { privacyRouter } from './portal/privacy-route';
 import { splashUrl } from './portal/urls';
 import { passRouter } from './portal/pass-routes';
-import { staffRouter } from './staff/routes';
-import { opsRoutes } from './staff/routes/ops-routes';
-import { agentApiRouter } from './agent-api/agent-routes';
 import { AGENT_API_BASE } from './workstations/protocol';
 
 export const ROOT = path.join(__dirname, '..');
@@ -50,7 +47,11 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Express {
 
   // Public workstations (issue 5): JSON for agents, with its own headers, body limit and rate
   // limits, ahead of the pages' middleware (heartbeats are the hottest path).
-  if (surfaces.includes('agent')) app.use(AGENT_API_BASE, agentApiRouter(deps));
+  // Each surface's routes (and what they need) are loaded only by an app that serves it.
+  if (surfaces.includes('agent')) {
+    const { agentApiRouter } = require('./agent-api/agent-routes') as typeof import('./agent-api/agent-routes');
+    app.use(AGENT_API_BASE, agentApiRouter(deps));
+  }
 
   if (surfaces.includes('portal')) {
     const probes = createProbeHandler(deps.sessions, deps.resolveClient, splashUrl(deps.config));
@@ -118,6 +119,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Express {
   }
   // ---- Staff console ----
   if (surfaces.includes('staff')) {
+    const { opsRoutes } = require('./staff/routes/ops-routes') as typeof import('./staff/routes/ops-routes');
+    const { staffRouter } = require('./staff/routes') as typeof import('./staff/routes');
     app.use(opsRoutes(deps));
     app.use(staffRouter(deps, { secure: Boolean(opts.secure) }));
   }

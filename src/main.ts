@@ -54,7 +54,10 @@ export async function serve(config: Config, logger: Logger = createLogger(config
 
   // ---- Staff console: its own listener, loopback by default (STAFF_HOST, STAFF_PORT) ----
   const staffTls = config.tlsCert && config.tlsKey ? { cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) } : undefined;
-  const staffApp = createApp(deps, { surfaces: ['staff'], secure: Boolean(staffTls) });
+  // Built at the console's first request: a gateway whose staff never open it does not hold
+  // the console's routes, views and their libraries.
+  let staffAppBuilt: ReturnType<typeof createApp> | undefined;
+  const staffApp = (req: http.IncomingMessage, res: http.ServerResponse) => (staffAppBuilt ??= createApp(deps, { surfaces: ['staff'], secure: Boolean(staffTls) }))(req, res);
   const staffServer = staffTls ? https.createServer({ ...serverOptions(timeouts), ...staffTls }, staffApp) : http.createServer(serverOptions(timeouts), staffApp);
   servers.push(await listen(staffServer, config.staffPort, config.staffHost, timeouts));
   const staffUrl = `${staffTls ? 'https' : 'http'}://${displayHost(config.staffHost)}:${config.staffPort}`;

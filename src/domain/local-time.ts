@@ -32,15 +32,29 @@ export interface LocalTime {
   seconds: number;
 }
 
+/**
+ * Recent answers by zone and whole second (the formatter's resolution, so a cached answer is
+ * exact). formatToParts costs tens of microseconds and a login asks for the same few moments
+ * a dozen times (CSRF day, pseudonym day, opening hours, midnight).
+ */
+const recent = new Map<string, LocalTime>();
+const RECENT_MAX = 256;
+
 export function localTime(ms: number, tz: string): LocalTime {
+  const key = `${tz}|${Math.floor(ms / 1000)}`;
+  const hit = recent.get(key);
+  if (hit) return { ...hit };
   const parts: Record<string, string> = {};
   for (const p of formatter(tz).formatToParts(new Date(ms))) parts[p.type] = p.value;
-  return {
+  const lt: LocalTime = {
     date: `${parts.year}-${parts.month}-${parts.day}`,
     weekday: (parts.weekday ?? 'Mon').toLowerCase().slice(0, 3) as Weekday,
     minutes: Number(parts.hour) * 60 + Number(parts.minute),
     seconds: Number(parts.second),
   };
+  if (recent.size >= RECENT_MAX) recent.clear();
+  recent.set(key, lt);
+  return { ...lt };
 }
 
 /** The local date (YYYY-MM-DD) of a moment. */

@@ -1,6 +1,7 @@
-// Coalesces firewall changes into batches: changes asked for within a few milliseconds of each
-// other, or while the previous batch is being applied, go to the kernel together in one nft
-// process. Each caller waits for the batch that carries its change.
+// Coalesces firewall changes into batches: a change asked for while nothing is being applied
+// leaves at once (with whatever arrived in the same turn of the event loop); changes asked for
+// while a batch is being applied wait for it and go to the kernel together in the next one.
+// Each caller waits for the batch that carries its change.
 
 /** A change to one client; the last change asked for a key in a batch wins. */
 export interface BatchChange<Op> {
@@ -9,14 +10,18 @@ export interface BatchChange<Op> {
 }
 
 export interface BatcherOptions<Op> {
-  /** Applies one batch (one nft process); rejects when the kernel refused it. */
+  /** Applies one batch (one nft transaction); rejects when the kernel refused it. */
   apply(ops: Op[]): Promise<void>;
-  /** How long the first change of a batch waits for others to join it (DEFAULT_WINDOW_MS). */
+  /**
+   * How long the first change of a batch waits for others to join it (DEFAULT_WINDOW_MS). A
+   * window made sense when each batch cost a process; on the long-lived channel a batch costs
+   * a line, and the time one batch takes to apply is window enough for the next.
+   */
   windowMs?: number;
 }
 
-/** Long enough for a burst to gather, short enough not to be noticed behind a button press. */
-export const DEFAULT_WINDOW_MS = 20;
+/** No wait: a login on an idle gateway is not held back for others that may never come. */
+export const DEFAULT_WINDOW_MS = 0;
 
 interface Waiter {
   resolve(): void;
@@ -35,12 +40,13 @@ export class Batcher<Op> {
   private next: Pending<Op> | undefined;
   private running = false;
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
   private current: Promise<void> | undefined;
   private batches = 0;
 
   constructor(private readonly opts: BatcherOptions<Op>) {}
 
-  /** How many batches were applied (each is one nft process). */
+  /** How many batches were applied (each is one nft transaction). */
   get applied(): number {
     return this.batches;
   }
@@ -69,16 +75,21 @@ export class Batcher<Op> {
   }
 
   /**
-   * A batch leaves once its first change has waited the window and the previous batch is done:
-   * under load, batches are at least a window apart and grow instead of multiplying.
+   * A batch leaves once its first change has waited the window (if any) and the previous batch
+   * is done: under load, batches grow instead of multiplying. With no window it leaves on the
+   * next turn of the loop, so changes asked for in the same turn (one staff action's revokes,
+   * requests read in one go) share it.
    */
   private schedule(): void {
-    if (this.running || this.timer || !this.next) return;
+    if (this.running || this.timer || this.immediate || !this.next) return;
     const delay = Math.max(0, this.next.since + (this.opts.windowMs ?? DEFAULT_WINDOW_MS) - performance.now());
-    this.timer = setTimeout(() => {
+    const go = () => {
       this.timer = undefined;
+      this.immediate = undefined;
       void this.flush();
-    }, delay);
+    };
+    if (delay > 0) this.timer = setTimeout(go, delay);
+    else this.immediate = setImmediate(go);
   }
 
   private async flush(): Promise<void> {

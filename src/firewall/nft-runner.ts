@@ -10,6 +10,8 @@ export interface NftRunner {
   run(args: string[], stdin?: string): Promise<string>;
   /** How many nft processes were started so far. */
   readonly processes: number;
+  /** Ends what the runner keeps running (a long-lived nft); pending commands finish first. */
+  close?(): Promise<void>;
 }
 
 /** A failed nft command: the command, the kernel's words, and (when known) how to fix it. */
@@ -79,7 +81,7 @@ export class SpawnNftRunner implements NftRunner {
   }
 }
 
-function hintFor(stderr: string, prefix?: readonly string[]): string | undefined {
+export function hintFor(stderr: string, prefix?: readonly string[]): string | undefined {
   if (/Operation not permitted|you must be root/i.test(stderr)) return NO_NET_ADMIN;
   // `ip netns exec` or `env` report a missing binary on stderr with exit code 127/255.
   if (prefix?.length && /No such file or directory/.test(stderr) && /\bnft\b/.test(stderr) && !/Error:/.test(stderr)) return NFT_MISSING;
@@ -91,12 +93,23 @@ function hintFor(stderr: string, prefix?: readonly string[]): string | undefined
  * which may hold a client's address, and this message can reach a log.
  */
 function summarise(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const raw = stderr.split('\n');
+  const lines = raw.map((l) => l.trim()).filter(Boolean);
   const errors = lines.filter((l) => /Error:/.test(l)).map((l) => l.replace(/^\/dev\/stdin:[\d:-]+:\s*/, ''));
-  const failing = lines.find((l, i) => /Error:/.test(lines[i - 1] ?? '') && !/Error:|^\^/.test(l));
+  const at = raw.findIndex((l, i) => /Error:/.test(raw[i - 1] ?? '') && l.trim() && !/Error:|^\s*\^/.test(l));
+  const failing = at >= 0 ? statementAt(raw[at]!, raw[at + 1]) : undefined;
   const statement = failing ? ` (in "${redactString(failing).split(/\s+/).slice(0, 5).join(' ')} …")` : '';
   const said = errors.length ? [...new Set(errors)].slice(0, 3).join('; ') : lines.slice(0, 3).join('; ');
   return redactString(said) + statement;
+}
+
+/** The statement the carets under a line point at: a batch on one line holds many, joined by ";". */
+function statementAt(line: string, carets?: string): string {
+  const col = carets && /^\s*\^/.test(carets) ? carets.indexOf('^') : -1;
+  if (col < 0 || !line.includes(';')) return line.trim();
+  const start = line.lastIndexOf(';', col) + 1;
+  const end = line.indexOf(';', col);
+  return line.slice(start, end < 0 ? undefined : end).trim();
 }
 
 /** True when this process holds CAP_NET_ADMIN (bit 12 of the effective set). */

@@ -1,13 +1,15 @@
 // The nftables firewall: Threshold's own table `inet threshold`, clients let through in sets
 // whose element timeouts are the time left (the kernel ends access even if Threshold is down),
-// per-element counters for idle time and data allowances, changes batched through `nft -f -`.
+// per-element counters for idle time and data allowances, changes batched through one
+// long-lived `nft -i` (nft-shell.ts).
 import fs from 'node:fs';
 import ipaddr from 'ipaddr.js';
 import type { Clock } from '../domain/clock';
 import type { Logger } from '../logger';
 import { Batcher } from './nft-batcher';
 import { elementsScript, parseTableListing, type ClientOp, type Counter, type KernelClient, type UpdateMode } from './nft-elements';
-import { hasNetAdmin, INCOMPATIBLE_TABLE, NftError, NO_NET_ADMIN, SpawnNftRunner, type NftRunner } from './nft-runner';
+import { hasNetAdmin, INCOMPATIBLE_TABLE, NftError, NO_NET_ADMIN, type NftRunner } from './nft-runner';
+import { NftShell } from './nft-shell';
 import { gardenScript, templateScript, type ZoneCap } from './nft-template';
 import { resolveGarden, systemResolve, type Resolve } from './walled-garden';
 import type { Firewall, FirewallClient, FirewallEntry } from './types';
@@ -25,12 +27,12 @@ export interface NftablesOptions {
   caps?: readonly ZoneCap[];
   /** The table's name in the inet family. */
   table?: string;
-  /** Runs nft; by default a child process, inside `prefix` when given. */
+  /** Runs nft; by default one long-lived `nft -i` child, inside `prefix` when given. */
   runner?: NftRunner;
   /** e.g. ["ip", "netns", "exec", "gw"]: run every nft inside a network namespace. */
   prefix?: readonly string[];
   resolve?: Resolve;
-  /** How long a change waits for others to share its batch. */
+  /** How long a change waits for others to share its batch (default: none, see nft-batcher.ts). */
   batchWindowMs?: number;
   /** Force how timeouts are updated instead of detecting what the kernel does. */
   updateMode?: UpdateMode;
@@ -53,7 +55,7 @@ export class NftablesFirewall implements Firewall {
   constructor(private readonly o: NftablesOptions) {
     if (!o.lanInterfaces.length) throw new Error('the nftables firewall needs the LAN interfaces patrons are on: set LAN_INTERFACES, e.g. "wlan0,eth1"');
     this.table = o.table ?? 'threshold';
-    this.runner = o.runner ?? new SpawnNftRunner({ prefix: o.prefix });
+    this.runner = o.runner ?? new NftShell({ prefix: o.prefix });
     this.batcher = new Batcher<ClientOp>({ apply: (ops) => this.apply(ops), windowMs: o.batchWindowMs });
   }
 
@@ -62,7 +64,7 @@ export class NftablesFirewall implements Firewall {
     return this.mode;
   }
 
-  /** nft processes started so far (batching keeps this a small fraction of the changes). */
+  /** nft processes started so far (the long-lived child, and one-offs for very large batches). */
   get nftProcesses(): number {
     return this.runner.processes;
   }
@@ -121,9 +123,10 @@ export class NftablesFirewall implements Firewall {
     if (script !== before) await this.runner.run(['-f', '-'], script);
   }
 
-  /** Waits for changes in flight. The table stays: the kernel keeps enforcing the timeouts. */
+  /** Waits for changes in flight, then ends the nft child. The table stays: the kernel keeps enforcing the timeouts. */
   async close(): Promise<void> {
     await this.batcher.drain();
+    await this.runner.close?.();
   }
 
   private async applyTemplate(extra: string): Promise<void> {

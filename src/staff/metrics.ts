@@ -1,13 +1,15 @@
 // Prometheus metrics for the staff listener: a Registry per app (no global default registry),
 // aggregate figures only — counts per zone, never a session, address or code, and no count
 // finer than the small-cell rule allows (live counts rounded down to a multiple of k).
-import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { Deps } from '../deps';
 import { localDate, zonedTime } from '../domain/local-time';
 import { STAT_COUNTERS } from '../store/types';
 import { publishedLiveCount } from './small-cells';
 
+/** Builds the registry; prom-client (12 MiB) is loaded here, on the first scrape, not at start. */
 export function createMetrics(deps: Deps): Registry {
+  const { Gauge, Registry, collectDefaultMetrics } = require('prom-client') as typeof import('prom-client');
   const registers = [new Registry()];
   const [register] = registers as [Registry];
   collectDefaultMetrics({ register });

@@ -1,5 +1,6 @@
 // Staff passwords and user names: argon2id hashing and the rules a person is told about.
-import { hash, verify } from '@node-rs/argon2';
+/** argon2 (a native module) is loaded at the first sign-in or new password, not at start. */
+const argon2 = () => require('@node-rs/argon2') as typeof import('@node-rs/argon2');
 
 /**
  * argon2id (the library's default algorithm) with OWASP's recommended minimum: 19 MiB, two
@@ -27,13 +28,13 @@ export function passwordProblem(password: string): string | undefined {
 }
 
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, ARGON2);
+  return argon2().hash(password, ARGON2);
 }
 
 /** True when the password matches the hash; false (never a throw) on a malformed hash. */
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
   try {
-    return await verify(passwordHash, password);
+    return await argon2().verify(passwordHash, password);
   } catch {
     return false;
   }

@@ -1,8 +1,6 @@
 // Picks the store from the configuration: Redis when a Redis URL is set, else SQLite in DATA_DIR.
 import path from 'node:path';
 import type { Clock } from '../domain/clock';
-import { RedisStore } from './redis/store';
-import { SqliteStore } from './sqlite-store';
 import type { Store } from './types';
 
 /** The SQLite file's name inside DATA_DIR. */
@@ -17,8 +15,11 @@ export function createStore(
   opts: { prefix?: string; clock?: Clock } = {},
 ): Store {
   const clock = opts.clock !== undefined ? { clock: opts.clock } : {};
+  // Each backend is loaded only when chosen: ioredis alone costs a gateway on SQLite 18 MiB.
   if (config.redisUrl) {
+    const { RedisStore } = require('./redis/store') as typeof import('./redis/store');
     return new RedisStore({ url: config.redisUrl, ...clock, ...(opts.prefix !== undefined && { prefix: opts.prefix }) });
   }
+  const { SqliteStore } = require('./sqlite-store') as typeof import('./sqlite-store');
   return new SqliteStore({ file: path.join(config.dataDir, SQLITE_FILE), ...clock });
 }

@@ -4,11 +4,11 @@ import { Batcher } from '../../src/firewall/nft-batcher';
 
 type Op = { ip: string; what: string };
 
-function recorder(fail?: (ops: Op[]) => boolean, windowMs = 2) {
+function recorder(fail?: (ops: Op[]) => boolean, windowMs: number | 'default' = 2) {
   const batches: Op[][] = [];
   const starts: number[] = [];
   const batcher = new Batcher<Op>({
-    windowMs,
+    ...(windowMs === 'default' ? {} : { windowMs }),
     apply: async (ops) => {
       batches.push(ops);
       starts.push(performance.now());
@@ -50,6 +50,30 @@ describe('Batcher', () => {
     expect(batches.length).toBeLessThanOrEqual(Math.min(windows, 99));
     // A 20 ms window; Node's timers may fire up to a couple of milliseconds early by performance.now().
     for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(17);
+  });
+
+  it('when nothing is being applied, then a lone change leaves on the next turn of the loop, without a window', async () => {
+    const { batches, submit } = recorder(undefined, 'default');
+    const done = submit('10.0.0.1', 'allow');
+    await new Promise((r) => setImmediate(r));
+    expect(batches).toEqual([[{ ip: '10.0.0.1', what: 'allow' }]]);
+    await done;
+  });
+
+  it('when changes arrive while a batch is applied and there is no window, then they all go together in the next one', async () => {
+    const { batches, submit } = recorder(undefined, 'default');
+    const first = submit('10.0.0.1', 'allow');
+    await new Promise((r) => setImmediate(r)); // the first batch is now running
+    const later: Promise<void>[] = [];
+    for (let i = 0; i < 10; i++) {
+      later.push(submit(`10.0.1.${i}`, 'allow'));
+      await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all([first, ...later]);
+    // On a loaded machine the first batch may end while the ten arrive: never more batches than changes, never a batch per change.
+    expect(batches[0]).toHaveLength(1);
+    expect(batches.flat()).toHaveLength(11);
+    expect(batches.length).toBeLessThan(11);
   });
 
   it('when one client changes twice in a batch, then only the last change is applied', async () => {

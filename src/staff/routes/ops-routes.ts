@@ -3,11 +3,13 @@
 import crypto from 'node:crypto';
 import { Router, type Request } from 'express';
 import type { Deps } from '../../deps';
+import type { Registry } from 'prom-client';
 import { createMetrics } from '../metrics';
 
 export function opsRoutes(deps: Deps): Router {
   const r = Router();
-  const registry = createMetrics(deps);
+  // Made for the first scrape that is let in: a gateway nobody monitors never loads prom-client.
+  let registry: Registry | undefined;
 
   r.get('/healthz', (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ status: 'ok' });
@@ -33,6 +35,7 @@ export function opsRoutes(deps: Deps): Router {
       res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').set('Cache-Control', 'no-store').json({ error: 'unauthorized', message: `Not signed in: ${why}.` });
       return;
     }
+    registry ??= createMetrics(deps);
     res.set('Cache-Control', 'no-store').type(registry.contentType).send(await registry.metrics());
   });
 
