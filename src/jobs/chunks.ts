@@ -46,30 +46,31 @@ export function nextChunkSize(size: number, tookMs: number, sliceMs: number, max
 
 /**
  * Calls `each` on the items a chunk at a time, yielding to the event loop after every chunk;
- * each chunk is sized to take about `sliceMs` (see nextChunkSize). Works on a live Map iterator
- * too: entries deleted meanwhile are skipped, added ones visited. Resolves with the yields made.
+ * each chunk is sized to take about `sliceMs` (see nextChunkSize). Where some items may cost far
+ * more than others (a session that ends writes to the store), `each` checks the slicer it is
+ * given between them; a chunk that had to yield inside makes the next one half as large.
+ * Works on a live Map iterator too: entries deleted meanwhile are skipped, added ones visited.
+ * Resolves with the yields made.
  */
-export async function forEachChunk<T>(items: Iterable<T>, each: (chunk: T[]) => Promise<void> | void, pace: Pace = {}): Promise<number> {
+export async function forEachChunk<T>(items: Iterable<T>, each: (chunk: T[], slicer: Slicer) => Promise<void> | void, pace: Pace = {}): Promise<number> {
   const sliceMs = pace.sliceMs ?? SLICE_MS;
   const max = pace.max ?? MAX_CHUNK;
   const now = pace.now ?? systemNow;
-  const pause = pace.pause ?? yieldToLoop;
+  const slicer = new Slicer(sliceMs, now, pace.pause ?? yieldToLoop);
   let size = Math.min(FIRST_CHUNK, max);
   let chunk: T[] = [];
-  let yields = 0;
-  let started = now();
   for (const item of items) {
     chunk.push(item);
     if (chunk.length < size) continue;
-    await each(chunk);
-    size = nextChunkSize(chunk.length, now() - started, sliceMs, max);
+    const before = slicer.yields;
+    const started = now();
+    await each(chunk, slicer);
+    size = slicer.yields > before ? Math.max(MIN_CHUNK, Math.floor(chunk.length / 2)) : nextChunkSize(chunk.length, now() - started, sliceMs, max);
     chunk = [];
-    await pause();
-    yields++;
-    started = now();
+    await slicer.yieldNow();
   }
-  if (chunk.length) await each(chunk);
-  return yields;
+  if (chunk.length) await each(chunk, slicer);
+  return slicer.yields;
 }
 
 /**
@@ -93,7 +94,11 @@ export class Slicer {
   }
 
   async maybeYield(): Promise<void> {
-    if (!this.due()) return;
+    if (this.due()) await this.yieldNow();
+  }
+
+  /** Yields whatever the time, and starts a new slice. */
+  async yieldNow(): Promise<void> {
     this.yields++;
     await this.pause();
     this.started = this.now();
