@@ -1,7 +1,8 @@
 // Bench 3: the server at 10k, 50k and 100k live sessions, with SQLite and with Redis: its memory
 // (RSS and heap after GC, peak RSS), and each periodic job (the list main.ts schedules; the
 // server's own schedule is off, so each window holds one job alone) run back to back while the
-// event loop is watched (the longest stretch it was held, in wall time and in CPU time) and a
+// event loop is watched (the longest stretch it was held, in wall time and in the main thread's
+// CPU time, each also without the GC pauses inside it: bench/lib/slice-monitor.js) and a
 // logged-in client probes /generate_204 (autocannon at a fixed rate on loopback), beside the same
 // probe with no job running, in the same run (the ratio says what the job adds, whatever the
 // machine's load); with Redis, a PING from another client meanwhile. And the staff Sessions page's store work, across
@@ -55,7 +56,7 @@ async function pingDuring(url, ms) {
 /** One job's report line: its runs, the longest stretch it held the loop, the probe against the baseline. */
 function jobLine(job, probed, baseline) {
   const what = job.name === 'none' ? 'no job (baseline)' : `${job.name} ×${job.runs} (first ${Math.round(job.firstMs)} ms, longest ${Math.round(job.maxRunMs)} ms)`;
-  const held = `loop held ≤ ${job.sliceWallMs.toFixed(1)} ms wall, ${job.sliceCpuMs.toFixed(1)} ms CPU; delay max ${job.loopMaxMs.toFixed(1)} ms`;
+  const held = `loop held ≤ ${job.sliceWallMs.toFixed(1)} ms wall, ${job.sliceCpuMs.toFixed(1)} ms CPU (${job.sliceCpuNoGcMs.toFixed(1)} outside GC, GC pause ≤ ${job.gcMaxMs.toFixed(1)})`;
   const ratio = job.name === 'none' ? '' : ` = ${(probed.p99 / baseline.p99).toFixed(2)}× baseline`;
   return `${what.padEnd(50)} ${held}; probe p50 ${probed.p50} ms, p99 ${probed.p99} ms${ratio}`;
 }
