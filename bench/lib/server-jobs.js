@@ -2,68 +2,69 @@
 // main.ts schedules) back to back for a while, measuring the event loop; times the staff
 // Sessions page's store work; puts other gateways' sessions in the shared store.
 const crypto = require('node:crypto');
-const { monitorEventLoopDelay } = require('node:perf_hooks');
-const { clearTimeout, setImmediate, setTimeout } = require('node:timers');
+const { setImmediate, setTimeout } = require('node:timers');
 const { requireDist } = require('./common');
+const { watchSlices } = require('./slice-monitor');
 
 const { periodicJobs } = requireDist('jobs/periodic-jobs');
+const { ADDRESS_EPOCH_MS } = requireDist('privacy/day-keys');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 
 /**
+ * Moves the keyring one address epoch on, as five minutes would, so that every run of the key
+ * rotation job re-seals every live session (the most work it ever does).
+ */
+function nextEpoch(keys) {
+  keys.benchEpochs = (keys.benchEpochs ?? 0) + 1;
+  if (keys.benchEpoch) return;
+  keys.benchEpoch = true;
+  keys.epoch = function epoch() {
+    const id = `e${Math.floor(Date.now() / ADDRESS_EPOCH_MS) + this.benchEpochs}`;
+    if (!this.epochKeys.has(id)) {
+      this.epochKeys.set(id, this.random.bytes(32));
+      this.save();
+    }
+    return id;
+  };
+}
+
+/**
  * Runs the job named `name` again and again for `ms` (or, for 'none', nothing: the baseline),
- * with the event-loop delay monitored throughout: its max and p99, and each run's duration.
+ * watching the event loop throughout (bench/lib/slice-monitor.js): the longest stretch it was
+ * held (wall and CPU), its delay, and each run's duration.
  */
 async function jobDuring(running, { name, ms }) {
   const job = name === 'none' ? undefined : periodicJobs(running.deps).find((j) => j.name === name);
   if (name !== 'none' && !job) throw new Error(`no job named ${name}`);
-  const delay = monitorEventLoopDelay({ resolution: 1 });
-  delay.enable();
-  const cpu = cpuBetweenTurns();
-  // The monitor counts from its first tick: let it tick before the job can hold the loop.
+  const watch = watchSlices();
+  // Let the watch tick before the job can hold the loop.
   await sleep(5);
-  const runs = [];
+  let runs = 0;
+  let firstMs = 0;
+  let maxRunMs = 0;
   const until = nowMs() + ms;
   while (nowMs() < until) {
     if (!job) {
       await sleep(20);
       continue;
     }
+    if (name === 'key rotation') nextEpoch(running.deps.keys);
     const started = nowMs();
     await job.run();
-    runs.push(nowMs() - started);
+    const took = nowMs() - started;
+    if (runs++ === 0) firstMs = took;
+    maxRunMs = Math.max(maxRunMs, took);
     await new Promise((resolve) => setImmediate(resolve));
   }
-  // Let the monitor's timer fire once more, so a run that never yielded is counted too.
   await sleep(5);
-  delay.disable();
-  const heldCpuMs = cpu.stop();
-  return { name, runs: runs.length, firstMs: runs[0] ?? 0, maxRunMs: Math.max(0, ...runs), loopMaxMs: delay.max / 1e6, loopP99Ms: delay.percentile(99) / 1e6, heldCpuMs };
+  return { name, runs, firstMs, maxRunMs, ...watch.stop() };
 }
 
-/**
- * The most CPU the process used between two turns of a 1 ms timer: how long the loop was held
- * by work, whatever else the machine runs. (Wall-clock delay also counts the time the process
- * waited for a core; on a shared, busy machine that is most of it.)
- */
-function cpuBetweenTurns() {
-  let last = process.cpuUsage();
-  let max = 0;
-  let timer;
-  const turn = () => {
-    const used = process.cpuUsage(last);
-    last = process.cpuUsage();
-    max = Math.max(max, (used.user + used.system) / 1000);
-    timer = setTimeout(turn, 1);
-  };
-  timer = setTimeout(turn, 1);
-  return {
-    stop() {
-      clearTimeout(timer);
-      return max;
-    },
-  };
+/** The names of the periodic jobs, in the order main.ts schedules them. */
+function jobNames(running) {
+  return periodicJobs(running.deps).map((j) => j.name);
 }
 
 /**
@@ -124,4 +125,4 @@ async function staffPage(running, { rounds = 20 }) {
   return { first: summary(times.first), deep: summary(times.deep), find: summary(times.find), counts: await live.counts() };
 }
 
-module.exports = { jobDuring, addOtherGateways, staffPage };
+module.exports = { jobDuring, jobNames, addOtherGateways, staffPage };

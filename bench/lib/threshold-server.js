@@ -1,7 +1,7 @@
 // Bench child: the real Threshold server (dist/main.js serve()) on loopback, driven over IPC:
 // grant sessions in-process, report memory, run its periodic jobs, stop. Forked by the benchmarks, never run by hand.
 const { requireDist } = require('./common');
-const { addOtherGateways, jobDuring, staffPage } = require('./server-jobs');
+const { addOtherGateways, jobDuring, jobNames, staffPage } = require('./server-jobs');
 
 const { serve } = requireDist('main');
 const { configSchema } = requireDist('config/schema');
@@ -71,6 +71,9 @@ async function main() {
     logLevel: env.BENCH_LOG_LEVEL ?? 'info',
     ...(env.BENCH_REDIS_URL ? { redisUrl: env.BENCH_REDIS_URL } : {}),
   });
+  // BENCH_NO_SCHEDULE: the periodic jobs are not scheduled; the bench runs each one itself, so
+  // each window measures one job alone (main.ts calls scheduleJobs through the module object).
+  if (env.BENCH_NO_SCHEDULE) requireDist('jobs/periodic-jobs').scheduleJobs = () => () => {};
   // Logs go to this process's stdout, which the bench points at a file: the real cost, kept.
   const running = await serve(config, createLogger(config.logLevel));
   const takeAcceptTimes = timeAccepts(running.servers);
@@ -89,6 +92,7 @@ async function main() {
       if (msg.cmd === 'grant') result = await grantMany(running, msg);
       else if (msg.cmd === 'memory') result = memory();
       else if (msg.cmd === 'job-during') result = await jobDuring(running, msg);
+      else if (msg.cmd === 'job-names') result = jobNames(running);
       else if (msg.cmd === 'other-gateways') result = await addOtherGateways(running, msg);
       else if (msg.cmd === 'staff-page') result = await staffPage(running, msg);
       else if (msg.cmd === 'accept-times') result = takeAcceptTimes();

@@ -1,5 +1,5 @@
 // Client elements in the nftables sets: the nft statements that let clients through or stop
-// them, and the parsing of `nft -j list table` back into entries.
+// them (reading them back from `nft -j list table` is in nft-listing.ts).
 import { SET, type Family } from './nft-template';
 
 export interface Counter {
@@ -62,65 +62,4 @@ class Grouped {
   lines(verb: string): string[] {
     return [...this.bySet].map(([set, els]) => `${verb} ${set} { ${els.join(', ')} }`);
   }
-}
-
-/** What the kernel holds for one allowed client. */
-export interface KernelClient {
-  ip: string;
-  family: Family;
-  expiresInSeconds: number;
-  counter?: Counter;
-  mac?: string;
-}
-
-interface NftElem {
-  val?: unknown;
-  expires?: number;
-  timeout?: number;
-  counter?: { packets?: number; bytes?: number };
-}
-
-/** Parses `nft -j list table inet <table>` into the allowed clients, with their MAC when bound. */
-export function parseTableListing(json: string, normalise: (ip: string) => string): { clients: KernelClient[]; sets: string[] } {
-  const doc = JSON.parse(json) as { nftables?: Record<string, unknown>[] };
-  const sets = new Map<string, unknown[]>();
-  for (const item of doc.nftables ?? []) {
-    const set = item.set as { name?: string; elem?: unknown[] } | undefined;
-    if (set?.name) sets.set(set.name, set.elem ?? []);
-  }
-  const clients: KernelClient[] = [];
-  for (const f of [4, 6] as Family[]) {
-    const macs = new Map<string, string>();
-    for (const raw of sets.get(SET.pairs(f)) ?? []) {
-      const e = elemOf(raw);
-      const concat = (e.val as { concat?: unknown[] } | undefined)?.concat;
-      if (Array.isArray(concat) && typeof concat[0] === 'string' && typeof concat[1] === 'string') {
-        macs.set(normalise(concat[0]), concat[1].toLowerCase());
-      }
-    }
-    const bound = new Set<string>();
-    for (const raw of sets.get(SET.bound(f)) ?? []) {
-      const e = elemOf(raw);
-      if (typeof e.val === 'string') bound.add(normalise(e.val));
-    }
-    for (const raw of sets.get(SET.allowed(f)) ?? []) {
-      const e = elemOf(raw);
-      if (typeof e.val !== 'string') continue;
-      const ip = normalise(e.val);
-      const mac = bound.has(ip) ? macs.get(ip) : undefined;
-      clients.push({
-        ip,
-        family: f,
-        expiresInSeconds: e.expires ?? e.timeout ?? 0,
-        ...(e.counter ? { counter: { packets: e.counter.packets ?? 0, bytes: e.counter.bytes ?? 0 } } : {}),
-        ...(mac ? { mac } : {}),
-      });
-    }
-  }
-  return { clients, sets: [...sets.keys()] };
-}
-
-function elemOf(raw: unknown): NftElem {
-  if (raw && typeof raw === 'object' && 'elem' in raw) return (raw as { elem: NftElem }).elem;
-  return { val: raw };
 }

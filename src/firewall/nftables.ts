@@ -7,7 +7,9 @@ import ipaddr from 'ipaddr.js';
 import type { Clock } from '../domain/clock';
 import type { Logger } from '../logger';
 import { Batcher } from './nft-batcher';
-import { elementsScript, parseTableListing, type ClientOp, type Counter, type KernelClient, type UpdateMode } from './nft-elements';
+import { elementsScript, type ClientOp, type Counter, type UpdateMode } from './nft-elements';
+import { parseTableListing, type KernelClient } from './nft-listing';
+import { forEachChunk } from '../jobs/chunks';
 import { hasNetAdmin, INCOMPATIBLE_TABLE, NftError, NO_NET_ADMIN, type NftRunner } from './nft-runner';
 import { NftShell } from './nft-shell';
 import { gardenScript, templateScript, type ZoneCap } from './nft-template';
@@ -108,10 +110,13 @@ export class NftablesFirewall implements Firewall {
     }
     const counters = new Map<string, Counter>();
     const out: FirewallEntry[] = [];
-    for (const c of clients) {
-      if (c.counter) counters.set(c.ip, c.counter);
-      out.push({ ip: c.ip, ...(c.mac ? { mac: c.mac } : {}), expiresInSeconds: c.expiresInSeconds, ...(c.counter ? { bytes: c.counter.bytes } : {}) });
-    }
+    // In chunks: 100,000 clients are too many for one go of the event loop.
+    await forEachChunk(clients, (chunk) => {
+      for (const c of chunk) {
+        if (c.counter) counters.set(c.ip, c.counter);
+        out.push({ ip: c.ip, ...(c.mac ? { mac: c.mac } : {}), expiresInSeconds: c.expiresInSeconds, ...(c.counter ? { bytes: c.counter.bytes } : {}) });
+      }
+    });
     this.counters = counters;
     return out;
   }

@@ -1,26 +1,106 @@
 // Doing a lot of small work without freezing the gateway: walk in chunks and let the event loop
 // run (probes, grants, Redis replies) between them. Every periodic job goes through here.
+//
+// A chunk is sized by time, not by a fixed count: each one holds about SLICE_MS of work at the
+// pace the last one ran, so the limit holds on a fast machine, a slow one and a busy one alike.
+import { performance } from 'node:perf_hooks';
 
-/** Items handled between two yields: small enough that a chunk takes well under a millisecond or two. */
+/** Records per store page (scanSessions), so a page's reply and parse stay small. */
 export const CHUNK = 500;
+/** Work between two turns of the event loop, in ms of real time (the target is 20 ms; this leaves room for GC). */
+export const SLICE_MS = 6;
+/** The first chunk of a walk, before its pace is known. */
+export const FIRST_CHUNK = 64;
+/** Never fewer than this per chunk (a slow store must still make progress). */
+export const MIN_CHUNK = 8;
+/** Never more than this per chunk, however cheap the items. */
+export const MAX_CHUNK = 8192;
+
+/** How a walk is paced; the clock and the pause are injected by tests. */
+export interface Pace {
+  /** Work per chunk (ms). */
+  sliceMs?: number;
+  /** At most this many items per chunk. */
+  max?: number;
+  /** Milliseconds, monotonic (default: performance.now). */
+  now?: () => number;
+  /** Gives the event loop a turn (default: setImmediate). */
+  pause?: () => Promise<void>;
+}
 
 /** Lets everything waiting on the event loop run before going on. */
 export function yieldToLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+const systemNow = (): number => performance.now();
+
 /**
- * Calls `each` on the items a chunk at a time, yielding to the event loop after every chunk.
- * Works on a live Map iterator too: entries deleted meanwhile are skipped, added ones visited.
+ * The next chunk's size: as many items as fit in `sliceMs` at the pace the last chunk ran, at
+ * most twice the last (a cheap stretch says little about the next one), within MIN..max.
  */
-export async function forEachChunk<T>(items: Iterable<T>, each: (chunk: T[]) => Promise<void> | void, size = CHUNK): Promise<void> {
+export function nextChunkSize(size: number, tookMs: number, sliceMs: number, max = MAX_CHUNK): number {
+  const fit = tookMs > 0 ? Math.floor((size * sliceMs) / tookMs) : size * 2;
+  return Math.max(MIN_CHUNK, Math.min(fit, size * 2, max));
+}
+
+/**
+ * Calls `each` on the items a chunk at a time, yielding to the event loop after every chunk;
+ * each chunk is sized to take about `sliceMs` (see nextChunkSize). Where some items may cost far
+ * more than others (a session that ends writes to the store), `each` checks the slicer it is
+ * given between them; a chunk that had to yield inside makes the next one half as large.
+ * Works on a live Map iterator too: entries deleted meanwhile are skipped, added ones visited.
+ * Resolves with the yields made.
+ */
+export async function forEachChunk<T>(items: Iterable<T>, each: (chunk: T[], slicer: Slicer) => Promise<void> | void, pace: Pace = {}): Promise<number> {
+  const sliceMs = pace.sliceMs ?? SLICE_MS;
+  const max = pace.max ?? MAX_CHUNK;
+  const now = pace.now ?? systemNow;
+  const slicer = new Slicer(sliceMs, now, pace.pause ?? yieldToLoop);
+  let size = Math.min(FIRST_CHUNK, max);
   let chunk: T[] = [];
   for (const item of items) {
     chunk.push(item);
     if (chunk.length < size) continue;
-    await each(chunk);
+    const before = slicer.yields;
+    const started = now();
+    await each(chunk, slicer);
+    size = slicer.yields > before ? Math.max(MIN_CHUNK, Math.floor(chunk.length / 2)) : nextChunkSize(chunk.length, now() - started, sliceMs, max);
     chunk = [];
-    await yieldToLoop();
+    await slicer.yieldNow();
   }
-  if (chunk.length) await each(chunk);
+  if (chunk.length) await each(chunk, slicer);
+  return slicer.yields;
+}
+
+/**
+ * Yields to the event loop once the current slice has run `sliceMs`: for loops whose cost per
+ * step is not known in advance (each step checks `maybeYield`).
+ */
+export class Slicer {
+  private started: number;
+  yields = 0;
+  constructor(
+    private readonly sliceMs = SLICE_MS,
+    private readonly now: () => number = systemNow,
+    private readonly pause: () => Promise<void> = yieldToLoop,
+  ) {
+    this.started = now();
+  }
+
+  /** True once the current slice has run its time. */
+  due(): boolean {
+    return this.now() - this.started >= this.sliceMs;
+  }
+
+  async maybeYield(): Promise<void> {
+    if (this.due()) await this.yieldNow();
+  }
+
+  /** Yields whatever the time, and starts a new slice. */
+  async yieldNow(): Promise<void> {
+    this.yields++;
+    await this.pause();
+    this.started = this.now();
+  }
 }

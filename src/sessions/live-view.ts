@@ -38,9 +38,30 @@ export class LiveView {
     return this.byId.get(id);
   }
 
+  /**
+   * One copy of each value that many sessions repeat (their day, gateway, zone, how they began):
+   * a record read from the store brings its own copy of each, about 130 bytes a session.
+   */
+  private readonly repeated = new Map<string, string>();
+
+  private shared(value: string): string {
+    const known = this.repeated.get(value);
+    if (known !== undefined) return known;
+    // A new day each day: the table is started afresh now and then, never grows without bound.
+    if (this.repeated.size >= 256) this.repeated.clear();
+    this.repeated.set(value, value);
+    return value;
+  }
+
   /** Adds or replaces a session; a session that ended here is never added again (returns false). */
   set(s: LiveSession): boolean {
     if (this.ended.has(s.record.id)) return false;
+    const r = s.record;
+    // The same values, one copy each (the record is this view's from here on).
+    r.day = this.shared(r.day);
+    r.gatewayId = this.shared(r.gatewayId);
+    r.zoneId = this.shared(r.zoneId);
+    r.via = this.shared(r.via) as typeof r.via;
     const old = this.byId.get(s.record.id);
     if (old && old.ip !== s.ip) this.byIp.delete(old.ip);
     if (old) this.bump(old.record.zoneId, -1);

@@ -1,13 +1,11 @@
 // The re-seal job (forward secrecy): moves this gateway's live sessions to the current address
 // epoch, then destroys every address key no live record uses. Once a session has ended, the key
 // that sealed its last record is gone within one epoch and one run (ADDRESS_FORGOTTEN_WITHIN_MS).
-import { performance } from 'node:perf_hooks';
+import { SLICE_MS, forEachChunk } from '../jobs/chunks';
 import type { LiveSession, LiveView } from './live-view';
 import type { SessionServiceDeps } from './session-service';
 
-/** Work runs in slices this long (ms) with a turn of the event loop between them. */
-export const RESEAL_SLICE_MS = 5;
-/** At most this many records per compare-and-set batch. */
+/** At most this many records per compare-and-set batch (one transaction or one pipeline). */
 export const RESEAL_CHUNK = 200;
 
 export interface ResealResult {
@@ -17,33 +15,11 @@ export interface ResealResult {
   destroyed: string[];
 }
 
-/** Yields to the event loop when the current slice has run `sliceMs` (real time, not the domain clock). */
-export class Slicer {
-  private started = performance.now();
-  yields = 0;
-  constructor(
-    private readonly sliceMs = RESEAL_SLICE_MS,
-    private readonly pause: () => Promise<void> = () => new Promise((r) => setImmediate(r)),
-  ) {}
-
-  /** True once the current slice has run its time. */
-  due(): boolean {
-    return performance.now() - this.started >= this.sliceMs;
-  }
-
-  async maybeYield(): Promise<void> {
-    if (!this.due()) return;
-    this.yields++;
-    await this.pause();
-    this.started = performance.now();
-  }
-}
-
 export class SessionReseal {
   constructor(
     private readonly d: Pick<SessionServiceDeps, 'store' | 'keys' | 'clock'>,
     private readonly live: LiveView,
-    private readonly sliceMs = RESEAL_SLICE_MS,
+    private readonly sliceMs = SLICE_MS,
   ) {}
 
   /**
@@ -52,28 +28,22 @@ export class SessionReseal {
    * sent as one transaction (SQLite) or one pipeline (Redis) per chunk.
    */
   async run(): Promise<ResealResult> {
-    const slicer = new Slicer(this.sliceMs);
     const current = this.d.keys.epoch();
     const now = this.d.clock.now();
     const inUse = new Set<string>();
     let resealed = 0;
-    let chunk: LiveSession[] = [];
-    const flush = async () => {
+    await forEachChunk(this.due(current, now), async (chunk) => {
       resealed += await this.resealChunk(chunk, current, now, inUse);
-      chunk = [];
-    };
-    for (const s of this.live.all()) {
-      const r = s.record;
-      // An ended session's key may go: a restart revokes it without its address.
-      if (r.endsAt <= now || this.d.keys.epochOf(r.day, r.sealedAddress) === current) continue;
-      chunk.push(s);
-      if (chunk.length >= RESEAL_CHUNK || slicer.due()) {
-        await flush();
-        await slicer.maybeYield();
-      }
-    }
-    if (chunk.length) await flush();
+    }, { sliceMs: this.sliceMs, max: RESEAL_CHUNK });
     return { resealed, destroyed: this.d.keys.destroyEpochs(inUse) };
+  }
+
+  /** The live sessions still sealed under an older epoch (an ended one's key may go: a restart revokes it without its address). */
+  private *due(current: string, now: number): Generator<LiveSession> {
+    for (const s of this.live.values()) {
+      const r = s.record;
+      if (r.endsAt > now && this.d.keys.epochOf(r.day, r.sealedAddress) !== current) yield s;
+    }
   }
 
   /** Re-seals a chunk; a record written meanwhile is tried once more against what the store holds. */

@@ -9,6 +9,7 @@ import { allowanceLeft, mayExtend, planExtend, planGrant, shortenedEnd, type Ref
 import { ZoneResolver } from '../domain/zones';
 import type { Firewall } from '../firewall/types';
 import type { Logger } from '../logger';
+import { CHUNK, yieldToLoop } from '../jobs/chunks';
 import type { DayKeyring } from '../privacy/day-keys';
 import { readableCode, type RandomSource } from '../privacy/random';
 import type { GrantCharge, SessionRecord, StatCounter, Store } from '../store/types';
@@ -338,8 +339,7 @@ export class SessionService {
     this.d.keys.prune();
     const waiting = this.d.keys.toPurge();
     if (!waiting.length) return [];
-    const now = this.now;
-    const busy = new Set((await this.d.store.listSessions(this.d.config.gatewayId)).filter((s) => s.endsAt > now).map((s) => s.day));
+    const busy = await this.daysOfRunningSessions();
     const purged: string[] = [];
     for (const day of waiting) {
       if (busy.has(day)) continue;
@@ -349,6 +349,19 @@ export class SessionService {
       purged.push(day);
     }
     return purged;
+  }
+
+  /** The days this gateway's running sessions began on, from the store a page at a time (never one read of all). */
+  private async daysOfRunningSessions(): Promise<Set<string>> {
+    const days = new Set<string>();
+    let cursor: string | undefined;
+    do {
+      const page = await this.d.store.scanSessions(this.d.config.gatewayId, cursor, CHUNK, { endingAfter: this.now });
+      for (const s of page.sessions) days.add(s.day);
+      cursor = page.next;
+      await yieldToLoop();
+    } while (cursor);
+    return days;
   }
 
   /** Forward secrecy: re-seals live sessions under the current address epoch, destroys unused keys. */

@@ -34,12 +34,17 @@ export class SessionSweep {
     // Each zone's policy once per tick (read as a grant would), not once per session.
     const policies = new Map<string, Policy | undefined>();
     for (const zone of this.d.config.zones) policies.set(zone.id, await this.policies.get(zone.id));
-    await forEachChunk(this.live.values(), async (chunk) => {
+    await forEachChunk(this.live.values(), async (chunk, slicer) => {
       for (const s of chunk) {
         // Decided without awaiting (no promise per session), so a chunk stays short.
         const reason = this.verdict(s, now, counters.get(s.ip), policies.get(s.record.zoneId));
-        if (reason) await this.end(s.record.id, reason);
-        else running.set(s.record.zoneId, (running.get(s.record.zoneId) ?? 0) + 1);
+        if (!reason) {
+          running.set(s.record.zoneId, (running.get(s.record.zoneId) ?? 0) + 1);
+          continue;
+        }
+        // An end writes to the store and the firewall: at closing time every session ends at once.
+        await this.end(s.record.id, reason);
+        await slicer.maybeYield();
       }
     });
     for (const zone of this.d.config.zones) {

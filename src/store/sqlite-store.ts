@@ -226,6 +226,11 @@ export class SqliteStore implements Store {
     try {
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       db.pragma('journal_mode = WAL');
+      // With WAL, NORMAL syncs at checkpoints instead of on every commit: a commit no longer
+      // waits on the disk inside the event loop. The database stays consistent on a crash or a
+      // power cut; a power cut (not a crash of the process) can lose the last commits since the
+      // last checkpoint (docs/benchmarks.md, "SQLite and the disk").
+      db.pragma('synchronous = NORMAL');
       db.pragma('secure_delete = ON');
       db.transaction(() => migrate(db)).immediate();
       this.statements = prepare(db);

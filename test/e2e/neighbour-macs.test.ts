@@ -52,7 +52,7 @@ describe('the MAC of every new session, through the real gateway', () => {
 
     // The kernel holds each address to its device's MAC.
     const macOf = lab.macOf();
-    const kernel = lab.kernelClients().map((c) => [c.ip, c.mac ?? 'no MAC']);
+    const kernel = (await lab.kernelClients()).map((c) => [c.ip, c.mac ?? 'no MAC']);
     expect(kernel.sort()).toEqual([...macOf].sort());
 
     // The records, as the server wrote them (read once it has stopped).

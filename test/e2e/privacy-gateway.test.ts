@@ -110,7 +110,7 @@ describe.each([
     // ---- Day 0: every device signs in; the kernel holds each address to its MAC ----
     await serve(0);
     await signIn(lab.devices);
-    expect(lab.kernelClients().map((c) => [c.ip, c.mac]).sort()).toEqual([...lab.macOf()].sort());
+    expect((await lab.kernelClients()).map((c) => [c.ip, c.mac]).sort()).toEqual([...lab.macOf()].sort());
     // Every session is counted under its device's MAC-bound pseudonym, and nothing else.
     const day0 = pseudonymsUnder(keysLeft(keysDir()).days, macs);
     const stored = (await everything()).map((h) => (typeof h.data === 'string' ? h.data : h.data.toString('latin1'))).join('\n');

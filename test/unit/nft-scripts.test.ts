@@ -1,9 +1,7 @@
 // The nft scripts Threshold writes and the listings it reads, without a kernel (the e2e suite
 // applies them to a real one).
-import { elementsScript, parseTableListing } from '../../src/firewall/nft-elements';
+import { elementsScript } from '../../src/firewall/nft-elements';
 import { gardenScript, templateScript } from '../../src/firewall/nft-template';
-
-const norm = (ip: string) => ip;
 
 describe('templateScript', () => {
   const script = templateScript({
@@ -97,26 +95,5 @@ describe('elementsScript', () => {
     const s = elementsScript('threshold', [{ kind: 'allow', family: 4, ip: '10.0.0.1', timeoutSeconds: 60, counter: { packets: 3, bytes: 900 } }], 'recreate');
     expect(s).toContain('delete element inet threshold allowed4 { 10.0.0.1 }');
     expect(s).toMatch(/add element inet threshold allowed4 \{ 10\.0\.0\.1 counter packets 3 bytes 900 timeout 60s \}\n$/);
-  });
-});
-
-describe('parseTableListing', () => {
-  it('when the kernel lists the table, then clients come back with time left, bytes and the MAC they are bound to', () => {
-    const json = JSON.stringify({
-      nftables: [
-        { metainfo: { version: '1.0.6' } },
-        { set: { name: 'allowed4', elem: [{ elem: { val: '10.0.0.1', timeout: 60, expires: 42, counter: { packets: 2, bytes: 300 } } }, { elem: { val: '10.0.0.2', timeout: 60, expires: 7 } }] } },
-        { set: { name: 'bound4', elem: [{ elem: { val: '10.0.0.1', timeout: 60, expires: 42 } }] } },
-        { set: { name: 'pairs4', elem: [{ elem: { val: { concat: ['10.0.0.1', '02:AA:00:00:00:01'] }, timeout: 60, expires: 42 } }, { elem: { val: { concat: ['10.0.0.2', '02:00:00:00:00:02'] } } }] } },
-        { set: { name: 'allowed6', elem: ['2001:db8::5'] } },
-        { chain: { name: 'from_lan' } },
-      ],
-    });
-    expect(parseTableListing(json, norm).clients).toEqual([
-      { ip: '10.0.0.1', family: 4, expiresInSeconds: 42, counter: { packets: 2, bytes: 300 }, mac: '02:aa:00:00:00:01' },
-      // A pair without the address being bound (left from an old grant) does not make it bound.
-      { ip: '10.0.0.2', family: 4, expiresInSeconds: 7 },
-      { ip: '2001:db8::5', family: 6, expiresInSeconds: 0 },
-    ]);
   });
 });

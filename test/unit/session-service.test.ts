@@ -1,6 +1,7 @@
 // Sessions with an injected clock: midnight, closing time, a policy change while sessions run,
 // an exhausted allowance, restarts and the destruction of day keys.
 import { policySchema } from '../../src/config/schema';
+import { CHUNK } from '../../src/jobs/chunks';
 import { SessionService } from '../../src/sessions/session-service';
 import { makeTestApp, type TestContext } from '../helpers/test-deps';
 
@@ -117,5 +118,17 @@ describe('SessionService', () => {
     expect(ctx.deps.keys.toPurge()).toEqual([]);
     expect(await ctx.deps.store.getUsage('2026-11-18', g.session.record.pseudonym)).toBe(0);
     expect(await ctx.deps.store.listSessions()).toEqual([]);
+  });
+
+  it('when a past day waits to be purged, then the sessions still running are found a page at a time, never in one read of all', async () => {
+    ctx = await makeTestApp({ now: '2026-11-18T23:30:00Z' });
+    for (let n = 1; n <= 5; n++) if (!(await ctx.deps.sessions.grant(client(10 + n))).ok) throw new Error('not granted');
+    ctx.clock.set(Date.parse('2026-11-19T00:00:30Z'));
+    const all = jest.spyOn(ctx.deps.store, 'listSessions');
+    const pages = jest.spyOn(ctx.deps.store, 'scanSessions');
+    expect(await ctx.deps.sessions.pruneKeys()).toEqual([]);
+    expect(all).not.toHaveBeenCalled();
+    expect(pages).toHaveBeenCalled();
+    for (const [, , limit] of pages.mock.calls) expect(limit).toBeLessThanOrEqual(CHUNK);
   });
 });

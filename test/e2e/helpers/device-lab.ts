@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { normaliseIp } from '../../../src/domain/subnets';
-import { parseTableListing, type KernelClient } from '../../../src/firewall/nft-elements';
+import { parseTableListing, type KernelClient } from '../../../src/firewall/nft-listing';
 import { Netns, sh, suffix } from '../../helpers/netns';
 import { startServer, type ServerProcess } from '../../helpers/server-process';
 
@@ -116,14 +116,14 @@ export class DeviceLab {
   }
 
   /** What the kernel lets through now: each allowed address, with the MAC it is held to. */
-  kernelClients(): KernelClient[] {
+  async kernelClients(): Promise<KernelClient[]> {
     let listing: string;
     try {
       listing = this.gateway.exec('nft', ['-j', 'list', 'table', 'inet', 'threshold']);
     } catch {
       return [];
     }
-    return parseTableListing(listing, normaliseIp).clients;
+    return (await parseTableListing(listing, normaliseIp)).clients;
   }
 
   /** The device each address belongs to, as address → MAC. */

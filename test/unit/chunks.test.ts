@@ -1,0 +1,110 @@
+// The walk every periodic job goes through: chunks sized by time on an injected clock (each item
+// "costs" a fixed time, nothing is timed), a turn of the event loop after each chunk.
+import { FIRST_CHUNK, MIN_CHUNK, Slicer, forEachChunk, nextChunkSize } from '../../src/jobs/chunks';
+
+/** A clock that the items move on: `cost` ms per item handled. */
+function costedWalk(cost: (item: number) => number) {
+  let t = 0;
+  const chunks: { size: number; ms: number }[] = [];
+  let yields = 0;
+  return {
+    now: () => t,
+    pause: async () => {
+      yields++;
+    },
+    each: (chunk: number[]) => {
+      const before = t;
+      for (const item of chunk) t += cost(item);
+      chunks.push({ size: chunk.length, ms: t - before });
+    },
+    chunks,
+    yields: () => yields,
+  };
+}
+
+describe('forEachChunk', () => {
+  it('when items cost the same, then every chunk after the first holds at most the slice and the walk yields after each', async () => {
+    const w = costedWalk(() => 0.05);
+    const items = Array.from({ length: 20_000 }, (_, i) => i);
+    const yields = await forEachChunk(items, w.each, { sliceMs: 5, now: w.now, pause: w.pause });
+    expect(w.chunks[0]!.size).toBe(FIRST_CHUNK);
+    expect(w.chunks.reduce((n, c) => n + c.size, 0)).toBe(20_000);
+    for (const c of w.chunks) expect(c.ms).toBeLessThanOrEqual(5 + 1e-9);
+    // 20,000 × 0.05 ms is 1,000 ms of work: at least 200 slices of 5 ms.
+    expect(yields).toBeGreaterThanOrEqual(200);
+    expect(yields).toBe(w.yields());
+    expect(yields).toBe(w.chunks.length - 1);
+  });
+
+  it('when items become dearer midway, then the next chunk shrinks to the slice at the new cost', async () => {
+    const w = costedWalk((i) => (i < 5_000 ? 0.01 : 0.5));
+    const items = Array.from({ length: 8_000 }, (_, i) => i);
+    await forEachChunk(items, w.each, { sliceMs: 5, now: w.now, pause: w.pause });
+    // One chunk straddles the change (each checks the slicer between dear items, see below);
+    // after the next, every chunk is back within the slice.
+    const straddle = w.chunks.findIndex((c) => c.ms > 5 + 1e-9);
+    expect(straddle).toBeGreaterThan(0);
+    for (const c of w.chunks.slice(straddle + 2)) expect(c.ms).toBeLessThanOrEqual(5 + 1e-9);
+    expect(w.chunks[straddle + 2]!.size).toBe(10);
+  });
+
+  it('when the handler checks the slicer between dear items, then no stretch between two turns holds more than the slice and one item', async () => {
+    let t = 0;
+    let lastTurn = 0;
+    let longest = 0;
+    const pause = async () => {
+      longest = Math.max(longest, t - lastTurn);
+      lastTurn = t;
+    };
+    // Cheap, then every item dear (a closing time: every session ends at once).
+    const cost = (i: number) => (i < 3_000 ? 0.01 : 2);
+    await forEachChunk(Array.from({ length: 4_000 }, (_, i) => i), async (chunk, slicer) => {
+      for (const i of chunk) {
+        t += cost(i);
+        await slicer.maybeYield();
+      }
+    }, { sliceMs: 5, now: () => t, pause });
+    expect(longest).toBeLessThanOrEqual(5 + 2);
+  });
+
+  it('when items are free, then chunks grow by doubling up to the limit given', async () => {
+    const w = costedWalk(() => 0);
+    await forEachChunk(Array.from({ length: 5_000 }, (_, i) => i), w.each, { max: 1000, now: w.now, pause: w.pause });
+    expect(w.chunks.slice(0, 5).map((c) => c.size)).toEqual([64, 128, 256, 512, 1000]);
+  });
+
+  it('when the store is slow, then chunks never shrink below the minimum', () => {
+    expect(nextChunkSize(64, 1_000, 5)).toBe(MIN_CHUNK);
+  });
+
+  it('when the walk is on a live Map, then entries deleted meanwhile are skipped and all others visited', async () => {
+    const map = new Map(Array.from({ length: 300 }, (_, i) => [i, i] as const));
+    const seen: number[] = [];
+    await forEachChunk(map.keys(), (chunk) => {
+      for (const k of chunk) {
+        seen.push(k);
+        map.delete(k + 100);
+      }
+    }, { pause: async () => {} });
+    expect(seen).not.toContain(299);
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+});
+
+describe('Slicer', () => {
+  it('when a slice has run its time, then it yields once and starts a new slice', async () => {
+    let t = 0;
+    let pauses = 0;
+    const slicer = new Slicer(5, () => t, async () => {
+      pauses++;
+    });
+    t = 4;
+    await slicer.maybeYield();
+    expect(pauses).toBe(0);
+    t = 5;
+    await slicer.maybeYield();
+    await slicer.maybeYield();
+    expect(pauses).toBe(1);
+    expect(slicer.yields).toBe(1);
+  });
+});
