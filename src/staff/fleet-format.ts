@@ -25,7 +25,7 @@ export const COMMAND_LABELS: Record<CommandKind, string> = {
   shutdown: 'Shut down',
   message: 'Show a message',
   'out-of-order': 'Mark out of order',
-  'in-service': 'Back in service',
+  'in-service': 'Unlock and back in service',
 };
 
 export const FAILURE_LABELS: Record<FailureReason, string> = {
