@@ -32,10 +32,22 @@ export const SET = {
   bound: (f: Family) => `bound${f}`,
   /** The address + MAC pairs of bound clients. */
   pairs: (f: Family) => `pairs${f}`,
+  /**
+   * Addresses seen from the MAC of a device let through that are not let through themselves (a
+   * privacy address, a new lease): the kernel notes them, Threshold admits them to the device's
+   * session (src/sessions/device-addresses.ts).
+   */
+  arrivals: (f: Family) => `arrivals${f}`,
   garden: (f: Family) => `garden${f}`,
   capUp: (f: Family) => `capup${f}`,
   capDown: (f: Family) => `capdown${f}`,
 } as const;
+
+/** The MACs of devices let through, with the time their session has left ("devices" is an nft keyword). */
+export const MACS_SET = 'allowed_macs';
+/** How many new addresses the kernel notes at a time; how long one is kept unless admitted. */
+export const ARRIVALS_SIZE = 4096;
+export const ARRIVALS_TIMEOUT_SECONDS = 30;
 
 const FAMILIES: Family[] = [4, 6];
 const ADDR = { 4: 'ipv4_addr', 6: 'ipv6_addr' } as const;
@@ -46,12 +58,13 @@ const CHAINS = ['nat_prerouting', 'capture', 'filter_forward', 'from_lan', 'to_l
 export function templateScript(o: TemplateOptions): string {
   const t = `inet ${o.table}`;
   const lan = `{ ${o.lanInterfaces.map((i) => JSON.stringify(i)).join(', ')} }`;
-  const out: string[] = [`add table ${t}`];
+  const out: string[] = [`add table ${t}`, `add set ${t} ${MACS_SET} { type ether_addr; flags timeout; }`];
   for (const f of FAMILIES) {
     out.push(
       `add set ${t} ${SET.allowed(f)} { type ${ADDR[f]}; flags timeout; counter; }`,
       `add set ${t} ${SET.bound(f)} { type ${ADDR[f]}; flags timeout; }`,
       `add set ${t} ${SET.pairs(f)} { type ${ADDR[f]} . ether_addr; flags timeout; }`,
+      `add set ${t} ${SET.arrivals(f)} { type ${ADDR[f]} . ether_addr; size ${ARRIVALS_SIZE}; flags dynamic,timeout; timeout ${ARRIVALS_TIMEOUT_SECONDS}s; }`,
       `add set ${t} ${SET.garden(f)} { type ${ADDR[f]}; flags interval; auto-merge; }`,
       `add set ${t} ${SET.capUp(f)} { type ${ADDR[f]}; size 65536; flags dynamic,timeout; timeout 1m; }`,
       `add set ${t} ${SET.capDown(f)} { type ${ADDR[f]}; size 65536; flags dynamic,timeout; timeout 1m; }`,
@@ -77,6 +90,12 @@ export function templateScript(o: TemplateOptions): string {
     rule('nat_prerouting', `${IP[f]} saddr @${SET.bound(f)} ${IP[f]} saddr . ether saddr != @${SET.pairs(f)} goto capture`);
     rule('nat_prerouting', `${IP[f]} saddr @${SET.allowed(f)} return`);
   }
+  // A new address of a device let through (its first packet of each connection passes here):
+  // noted for Threshold to admit to the device's session. Addresses bound to another MAC were
+  // sent to capture above and are never noted; unspecified and link-local sources are not
+  // addresses a session can use.
+  rule('nat_prerouting', `meta nfproto ipv4 ether saddr @${MACS_SET} ip saddr != 0.0.0.0 add @${SET.arrivals(4)} { ip saddr . ether saddr }`);
+  rule('nat_prerouting', `meta nfproto ipv6 ether saddr @${MACS_SET} ip6 saddr != { ::, fe80::/10 } add @${SET.arrivals(6)} { ip6 saddr . ether saddr }`);
   rule('nat_prerouting', 'goto capture');
   for (const f of FAMILIES) rule('capture', `${IP[f]} daddr @${SET.garden(f)} return`);
   rule('capture', `tcp dport 80 redirect to :${o.portalPort}`);

@@ -6,11 +6,11 @@ import ipaddr from 'ipaddr.js';
 import type { Clock } from '../domain/clock';
 import type { Logger } from '../logger';
 import { Batcher } from './nft-batcher';
-import { elementsScript, parseTableListing, type ClientOp, type Counter, type KernelClient, type UpdateMode } from './nft-elements';
+import { elementsScript, parseArrivals, parseTableListing, type ClientOp, type Counter, type KernelClient, type UpdateMode } from './nft-elements';
 import { hasNetAdmin, INCOMPATIBLE_TABLE, NftError, NO_NET_ADMIN, SpawnNftRunner, type NftRunner } from './nft-runner';
-import { gardenScript, templateScript, type ZoneCap } from './nft-template';
+import { gardenScript, SET, templateScript, type ZoneCap } from './nft-template';
 import { resolveGarden, systemResolve, type Resolve } from './walled-garden';
-import type { Firewall, FirewallClient, FirewallEntry } from './types';
+import type { Arrival, Firewall, FirewallClient, FirewallEntry } from './types';
 
 export interface NftablesOptions {
   logger: Logger;
@@ -111,6 +111,16 @@ export class NftablesFirewall implements Firewall {
       out.push({ ip: c.ip, ...(c.mac ? { mac: c.mac } : {}), expiresInSeconds: c.expiresInSeconds, ...(c.counter ? { bytes: c.counter.bytes } : {}) });
     }
     this.counters = counters;
+    return out;
+  }
+
+  /** The new addresses the kernel noted from devices let through (two small sets, read whole). */
+  async arrivals(): Promise<Arrival[]> {
+    const normalise = (ip: string) => ipaddr.parse(ip).toString();
+    const out: Arrival[] = [];
+    for (const f of [4, 6] as const) {
+      out.push(...parseArrivals(await this.runner.run(['-j', 'list', 'set', 'inet', this.table, SET.arrivals(f)]), normalise));
+    }
     return out;
   }
 

@@ -1,6 +1,6 @@
 // The nft scripts Threshold writes and the listings it reads, without a kernel (the e2e suite
 // applies them to a real one).
-import { elementsScript, parseTableListing } from '../../src/firewall/nft-elements';
+import { elementsScript, parseArrivals, parseTableListing, type ClientOp } from '../../src/firewall/nft-elements';
 import { gardenScript, templateScript } from '../../src/firewall/nft-template';
 
 const norm = (ip: string) => ip;
@@ -26,6 +26,17 @@ describe('templateScript', () => {
     expect(script).toContain('add set inet threshold allowed4 { type ipv4_addr; flags timeout; counter; }');
     expect(script).toContain('add set inet threshold allowed6 { type ipv6_addr; flags timeout; counter; }');
     expect(script).toContain('add set inet threshold pairs4 { type ipv4_addr . ether_addr; flags timeout; }');
+  });
+
+  it('when a device let through sends from an address that is not, then the kernel notes it (never an address bound to another MAC)', () => {
+    const nat = script.split('\n').filter((l) => l.startsWith('add rule inet threshold nat_prerouting '));
+    const noted = nat.findIndex((l) => l.includes('add @arrivals6'));
+    expect(nat[noted]).toContain('ether saddr @allowed_macs ip6 saddr != { ::, fe80::/10 } add @arrivals6 { ip6 saddr . ether saddr }');
+    // After the checks that capture a bound address used from another MAC and return those let through.
+    expect(noted).toBeGreaterThan(nat.findIndex((l) => l.includes('!= @pairs6 goto capture')));
+    expect(noted).toBeGreaterThan(nat.findIndex((l) => l.includes('ip6 saddr @allowed6 return')));
+    expect(nat[nat.length - 1]).toMatch(/goto capture$/);
+    expect(script).toContain('add set inet threshold arrivals4 { type ipv4_addr . ether_addr; size 4096; flags dynamic,timeout; timeout 30s; }');
   });
 
   it('when built, then only LAN traffic is touched and port 80 of everyone else goes to the portal', () => {
@@ -69,20 +80,28 @@ describe('templateScript', () => {
 });
 
 describe('elementsScript', () => {
+  const allow = (family: 4 | 6, ip: string, mac: string, timeoutSeconds: number): ClientOp => ({ kind: 'allow', family, ip, mac, timeoutSeconds });
+
   it('when clients are allowed, then each set gets one statement with every element and its timeout', () => {
-    const s = elementsScript(
-      'threshold',
-      [
-        { kind: 'allow', family: 4, ip: '10.0.0.1', mac: '02:00:00:00:00:01', timeoutSeconds: 60 },
-        { kind: 'allow', family: 4, ip: '10.0.0.2', mac: '02:00:00:00:00:02', timeoutSeconds: 90.2 },
-      ],
-      'update',
-    );
+    const s = elementsScript('threshold', [allow(4, '10.0.0.1', '02:00:00:00:00:01', 60), allow(4, '10.0.0.2', '02:00:00:00:00:02', 90.2)], 'update');
     expect(s).toBe(
       'add element inet threshold allowed4 { 10.0.0.1 timeout 60s, 10.0.0.2 timeout 91s }\n' +
         'add element inet threshold bound4 { 10.0.0.1 timeout 60s, 10.0.0.2 timeout 91s }\n' +
-        'add element inet threshold pairs4 { 10.0.0.1 . 02:00:00:00:00:01 timeout 60s, 10.0.0.2 . 02:00:00:00:00:02 timeout 91s }\n',
+        'add element inet threshold pairs4 { 10.0.0.1 . 02:00:00:00:00:01 timeout 60s, 10.0.0.2 . 02:00:00:00:00:02 timeout 91s }\n' +
+        'add element inet threshold allowed_macs { 02:00:00:00:00:01 timeout 60s, 02:00:00:00:00:02 timeout 91s }\n',
     );
+  });
+
+  it('when two addresses of one device are allowed, then its MAC is written once, with the last time asked for', () => {
+    const s = elementsScript('threshold', [allow(4, '10.0.0.1', '02:00:00:00:00:01', 60), allow(6, 'fd00::1', '02:00:00:00:00:01', 59)], 'update');
+    expect(s).toContain('add element inet threshold allowed_macs { 02:00:00:00:00:01 timeout 59s }\n');
+    expect(s).toContain('add element inet threshold pairs6 { fd00::1 . 02:00:00:00:00:01 timeout 59s }\n');
+  });
+
+  it('when a device is revoked with its MAC, then the MAC goes too, so its new addresses are no longer noted', () => {
+    const s = elementsScript('threshold', [{ kind: 'revoke', family: 6, ip: 'fd00::1', mac: '02:00:00:00:00:01' }], 'update');
+    expect(s).toContain('add element inet threshold allowed_macs { 02:00:00:00:00:01 timeout 1s }\n');
+    expect(s).toContain('delete element inet threshold allowed_macs { 02:00:00:00:00:01 }\n');
   });
 
   it('when a client is revoked, then each delete is preceded by an add, so a missing element cannot fail the batch', () => {
@@ -97,6 +116,16 @@ describe('elementsScript', () => {
     const s = elementsScript('threshold', [{ kind: 'allow', family: 4, ip: '10.0.0.1', timeoutSeconds: 60, counter: { packets: 3, bytes: 900 } }], 'recreate');
     expect(s).toContain('delete element inet threshold allowed4 { 10.0.0.1 }');
     expect(s).toMatch(/add element inet threshold allowed4 \{ 10\.0\.0\.1 counter packets 3 bytes 900 timeout 60s \}\n$/);
+  });
+});
+
+describe('parseArrivals', () => {
+  it('when the kernel lists an arrivals set, then each noted address comes back with its MAC', () => {
+    const json = JSON.stringify({
+      nftables: [{ metainfo: {} }, { set: { name: 'arrivals6', elem: [{ elem: { val: { concat: ['fd00::5', '02:AA:00:00:00:01'] }, expires: 20 } }] } }],
+    });
+    expect(parseArrivals(json, norm)).toEqual([{ ip: 'fd00::5', mac: '02:aa:00:00:00:01' }]);
+    expect(parseArrivals(JSON.stringify({ nftables: [{ set: { name: 'arrivals4' } }] }), norm)).toEqual([]);
   });
 });
 
