@@ -82,21 +82,23 @@ export function templateScript(o: TemplateOptions): string {
   const rule = (chain: string, body: string) => out.push(`add rule ${t} ${chain} ${body}`);
 
   // Capture: port 80 of anyone not let through goes to the portal; so do ports 80 and 443 of
-  // the gateway itself, so http(s)://<portal host>/ works for everyone.
+  // the gateway itself, so http(s)://<portal host>/ works for everyone. Every lookup that finds
+  // a client in `allowed` adds the packet to its counter, so this chain only asks `allowed` in
+  // the negative (a miss counts nothing): a device's requests to the portal or the gateway's DNS
+  // are neither data used nor activity (they kept a silent phone from ever going idle).
   rule('nat_prerouting', `iifname != ${lan} return`);
+  // A new address of a device let through (the first packet of each of its connections passes
+  // here): noted for Threshold to admit to the device's session, which refuses an address that
+  // another session holds. Unspecified and link-local sources are not addresses a session uses.
+  rule('nat_prerouting', `ether saddr @${MACS_SET} ip saddr != 0.0.0.0 ip saddr != @${SET.allowed(4)} add @${SET.arrivals(4)} { ip saddr . ether saddr }`);
+  rule('nat_prerouting', `ether saddr @${MACS_SET} ip6 saddr != { ::, fe80::/10 } ip6 saddr != @${SET.allowed(6)} add @${SET.arrivals(6)} { ip6 saddr . ether saddr }`);
   rule('nat_prerouting', `fib daddr type local tcp dport 80 redirect to :${o.portalPort}`);
   if (o.portalHttpsPort) rule('nat_prerouting', `fib daddr type local tcp dport 443 redirect to :${o.portalHttpsPort}`);
+  rule('nat_prerouting', 'fib daddr type local return');
   for (const f of FAMILIES) {
     rule('nat_prerouting', `${IP[f]} saddr @${SET.bound(f)} ${IP[f]} saddr . ether saddr != @${SET.pairs(f)} goto capture`);
-    rule('nat_prerouting', `${IP[f]} saddr @${SET.allowed(f)} return`);
+    rule('nat_prerouting', `${IP[f]} saddr != @${SET.allowed(f)} goto capture`);
   }
-  // A new address of a device let through (its first packet of each connection passes here):
-  // noted for Threshold to admit to the device's session. Addresses bound to another MAC were
-  // sent to capture above and are never noted; unspecified and link-local sources are not
-  // addresses a session can use.
-  rule('nat_prerouting', `meta nfproto ipv4 ether saddr @${MACS_SET} ip saddr != 0.0.0.0 add @${SET.arrivals(4)} { ip saddr . ether saddr }`);
-  rule('nat_prerouting', `meta nfproto ipv6 ether saddr @${MACS_SET} ip6 saddr != { ::, fe80::/10 } add @${SET.arrivals(6)} { ip6 saddr . ether saddr }`);
-  rule('nat_prerouting', 'goto capture');
   for (const f of FAMILIES) rule('capture', `${IP[f]} daddr @${SET.garden(f)} return`);
   rule('capture', `tcp dport 80 redirect to :${o.portalPort}`);
 

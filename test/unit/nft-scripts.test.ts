@@ -28,15 +28,18 @@ describe('templateScript', () => {
     expect(script).toContain('add set inet threshold pairs4 { type ipv4_addr . ether_addr; flags timeout; }');
   });
 
-  it('when a device let through sends from an address that is not, then the kernel notes it (never an address bound to another MAC)', () => {
-    const nat = script.split('\n').filter((l) => l.startsWith('add rule inet threshold nat_prerouting '));
-    const noted = nat.findIndex((l) => l.includes('add @arrivals6'));
-    expect(nat[noted]).toContain('ether saddr @allowed_macs ip6 saddr != { ::, fe80::/10 } add @arrivals6 { ip6 saddr . ether saddr }');
-    // After the checks that capture a bound address used from another MAC and return those let through.
-    expect(noted).toBeGreaterThan(nat.findIndex((l) => l.includes('!= @pairs6 goto capture')));
-    expect(noted).toBeGreaterThan(nat.findIndex((l) => l.includes('ip6 saddr @allowed6 return')));
-    expect(nat[nat.length - 1]).toMatch(/goto capture$/);
+  const natRules = () => script.split('\n').filter((l) => l.startsWith('add rule inet threshold nat_prerouting ')).map((l) => l.slice('add rule inet threshold nat_prerouting '.length));
+
+  it('when a device let through sends from an address that is not, then the kernel notes it', () => {
+    expect(natRules()).toContain('ether saddr @allowed_macs ip6 saddr != { ::, fe80::/10 } ip6 saddr != @allowed6 add @arrivals6 { ip6 saddr . ether saddr }');
     expect(script).toContain('add set inet threshold arrivals4 { type ipv4_addr . ether_addr; size 4096; flags dynamic,timeout; timeout 30s; }');
+  });
+
+  it('when a packet is captured or not, then the counted set is only asked in the negative (requests to the portal are not data used)', () => {
+    const asked = natRules().filter((r) => /@allowed[46]/.test(r));
+    expect(asked.length).toBe(4);
+    for (const r of asked) expect(r).toMatch(/saddr != @allowed[46]/);
+    expect(natRules()).toContain('ip6 saddr != @allowed6 goto capture');
   });
 
   it('when built, then only LAN traffic is touched and port 80 of everyone else goes to the portal', () => {
