@@ -41,4 +41,10 @@ export const esPrivacy = {
     'Cuando el personal amplía o termina su sesión, el registro del personal anota quién lo hizo y en qué zona de la red, con una precisión de {precision}: nunca su código de sesión ni nada sobre su dispositivo. Se guarda durante {retention}. Un pase de acceso usado solo se marca como usado, sin decir por qué sesión ni cuándo.',
   'privacy.logCounts':
     'Los registros tampoco tienen una línea por sesión: cada {period} solo indican cuántas sesiones empezaron, se ampliaron y terminaron, cada número solo si llega al menos a {k}.',
+  // One device, one session; private (changing) MAC addresses.
+  'privacy.devicesTitle': 'Las direcciones de su dispositivo y las direcciones Wi-Fi privadas',
+  'privacy.devicesAddresses': 'Todas las direcciones de red que su dispositivo usa aquí (IPv4 e IPv6, incluidas las direcciones temporales que tome después) comparten una sola sesión y un solo tiempo diario, y terminan juntas.',
+  'privacy.devicesPrivateMac': 'Muchos teléfonos y portátiles usan una dirección de hardware (MAC) privada para cada red Wi-Fi, y algunos la cambian de vez en cuando. Cuando la suya cambia, el portal ve un dispositivo nuevo: vuelve a ver la página de bienvenida, con un tiempo diario nuevo.',
+  'privacy.devicesNoLink': 'Nada relaciona la nueva dirección de hardware con la anterior, tampoco para el personal de la biblioteca ni para el operador: el tiempo usado con la anterior no se puede encontrar a partir de la nueva, y la sesión anterior termina cuando se acaba su tiempo.',
+  'privacy.devicesStaff': 'El personal puede ayudarle con el código de sesión que aparece en su pantalla: puede añadir tiempo a una sesión o terminarla, sin saber nada de su dispositivo.',
 };
