@@ -118,8 +118,14 @@ export class NftablesFirewall implements Firewall {
   async arrivals(): Promise<Arrival[]> {
     const normalise = (ip: string) => ipaddr.parse(ip).toString();
     const out: Arrival[] = [];
-    for (const f of [4, 6] as const) {
-      out.push(...parseArrivals(await this.runner.run(['-j', 'list', 'set', 'inet', this.table, SET.arrivals(f)]), normalise));
+    try {
+      for (const f of [4, 6] as const) {
+        out.push(...parseArrivals(await this.runner.run(['-j', 'list', 'set', 'inet', this.table, SET.arrivals(f)]), normalise));
+      }
+    } catch (err) {
+      // The table is gone (a host firewall reload): list() puts it back; nothing to learn until then.
+      if (err instanceof NftError && /No such file or directory/.test(err.stderr)) return [];
+      throw err;
     }
     return out;
   }

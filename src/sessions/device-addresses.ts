@@ -3,6 +3,7 @@
 // same allowance and end with it. The kernel notes them (nftables' arrivals sets); this takes them in.
 import type { ZoneResolver } from '../domain/zones';
 import type { Firewall, FirewallClient } from '../firewall/types';
+import { forEachChunk } from '../jobs/chunks';
 import type { LiveSession, LiveView } from './live-view';
 import { firewallClients } from './session-sync';
 
@@ -25,12 +26,21 @@ export class DeviceAddresses {
   async learn(): Promise<number> {
     if (!this.firewall.arrivals || !this.live.hasDevices) return 0;
     const seen = await this.firewall.arrivals();
+    const taken: [LiveSession, string][] = [];
+    // Up to 8,192 noted addresses: in chunks, like every job's walk.
+    await forEachChunk(seen, (chunk) => {
+      const now = this.now();
+      for (const { ip, mac } of chunk) {
+        const s = this.live.forMac(mac, now);
+        if (s && this.take(s, ip)) taken.push([s, ip]);
+      }
+    });
+    // Only sessions still live, and sent with no await before the firewall has them: a session
+    // that ended during the walk revoked its addresses already, and must not be let through again.
     const now = this.now();
-    const admit: FirewallClient[] = [];
-    for (const { ip, mac } of seen) {
-      const s = this.live.forMac(mac, now);
-      if (s && this.take(s, ip)) admit.push(...firewallClients({ ...s, ip, more: [] }, now));
-    }
+    const admit: FirewallClient[] = taken
+      .filter(([s]) => this.live.byIdOf(s.record.id) === s && s.record.endsAt > now)
+      .flatMap(([s, ip]) => firewallClients({ ...s, ip, more: [] }, now));
     if (admit.length) await this.firewall.allow(admit);
     return admit.length;
   }
