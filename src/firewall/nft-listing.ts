@@ -189,3 +189,19 @@ function skipSpace(json: string, i: number): number {
   while (i < json.length && /\s/.test(json[i]!)) i++;
   return i;
 }
+
+/** Parses `nft -j list set` of an arrivals set (at most a few thousand entries) into address + MAC pairs. */
+export function parseArrivals(json: string, normalise: (ip: string) => string): { ip: string; mac: string }[] {
+  const doc = JSON.parse(json) as { nftables?: Record<string, unknown>[] };
+  const out: { ip: string; mac: string }[] = [];
+  for (const item of doc.nftables ?? []) {
+    const set = item.set as { elem?: unknown[] } | undefined;
+    for (const raw of set?.elem ?? []) {
+      const concat = (elemOf(raw).val as { concat?: unknown[] } | undefined)?.concat;
+      if (Array.isArray(concat) && typeof concat[0] === 'string' && typeof concat[1] === 'string') {
+        out.push({ ip: normalise(concat[0]), mac: concat[1].toLowerCase() });
+      }
+    }
+  }
+  return out;
+}

@@ -32,10 +32,22 @@ export const SET = {
   bound: (f: Family) => `bound${f}`,
   /** The address + MAC pairs of bound clients. */
   pairs: (f: Family) => `pairs${f}`,
+  /**
+   * Addresses seen from the MAC of a device let through that are not let through themselves (a
+   * privacy address, a new lease): the kernel notes them, Threshold admits them to the device's
+   * session (src/sessions/device-addresses.ts).
+   */
+  arrivals: (f: Family) => `arrivals${f}`,
   garden: (f: Family) => `garden${f}`,
   capUp: (f: Family) => `capup${f}`,
   capDown: (f: Family) => `capdown${f}`,
 } as const;
+
+/** The MACs of devices let through, with the time their session has left ("devices" is an nft keyword). */
+export const MACS_SET = 'allowed_macs';
+/** How many new addresses the kernel notes at a time; how long one is kept unless admitted. */
+export const ARRIVALS_SIZE = 4096;
+export const ARRIVALS_TIMEOUT_SECONDS = 30;
 
 const FAMILIES: Family[] = [4, 6];
 const ADDR = { 4: 'ipv4_addr', 6: 'ipv6_addr' } as const;
@@ -46,12 +58,13 @@ const CHAINS = ['nat_prerouting', 'capture', 'filter_forward', 'from_lan', 'to_l
 export function templateScript(o: TemplateOptions): string {
   const t = `inet ${o.table}`;
   const lan = `{ ${o.lanInterfaces.map((i) => JSON.stringify(i)).join(', ')} }`;
-  const out: string[] = [`add table ${t}`];
+  const out: string[] = [`add table ${t}`, `add set ${t} ${MACS_SET} { type ether_addr; flags timeout; }`];
   for (const f of FAMILIES) {
     out.push(
       `add set ${t} ${SET.allowed(f)} { type ${ADDR[f]}; flags timeout; counter; }`,
       `add set ${t} ${SET.bound(f)} { type ${ADDR[f]}; flags timeout; }`,
       `add set ${t} ${SET.pairs(f)} { type ${ADDR[f]} . ether_addr; flags timeout; }`,
+      `add set ${t} ${SET.arrivals(f)} { type ${ADDR[f]} . ether_addr; size ${ARRIVALS_SIZE}; flags dynamic,timeout; timeout ${ARRIVALS_TIMEOUT_SECONDS}s; }`,
       `add set ${t} ${SET.garden(f)} { type ${ADDR[f]}; flags interval; auto-merge; }`,
       `add set ${t} ${SET.capUp(f)} { type ${ADDR[f]}; size 65536; flags dynamic,timeout; timeout 1m; }`,
       `add set ${t} ${SET.capDown(f)} { type ${ADDR[f]}; size 65536; flags dynamic,timeout; timeout 1m; }`,
@@ -69,15 +82,23 @@ export function templateScript(o: TemplateOptions): string {
   const rule = (chain: string, body: string) => out.push(`add rule ${t} ${chain} ${body}`);
 
   // Capture: port 80 of anyone not let through goes to the portal; so do ports 80 and 443 of
-  // the gateway itself, so http(s)://<portal host>/ works for everyone.
+  // the gateway itself, so http(s)://<portal host>/ works for everyone. Every lookup that finds
+  // a client in `allowed` adds the packet to its counter, so this chain only asks `allowed` in
+  // the negative (a miss counts nothing): a device's requests to the portal or the gateway's DNS
+  // are neither data used nor activity (they kept a silent phone from ever going idle).
   rule('nat_prerouting', `iifname != ${lan} return`);
+  // A new address of a device let through (the first packet of each of its connections passes
+  // here): noted for Threshold to admit to the device's session, which refuses an address that
+  // another session holds. Unspecified and link-local sources are not addresses a session uses.
+  rule('nat_prerouting', `ether saddr @${MACS_SET} ip saddr != 0.0.0.0 ip saddr != @${SET.allowed(4)} add @${SET.arrivals(4)} { ip saddr . ether saddr }`);
+  rule('nat_prerouting', `ether saddr @${MACS_SET} ip6 saddr != { ::, fe80::/10 } ip6 saddr != @${SET.allowed(6)} add @${SET.arrivals(6)} { ip6 saddr . ether saddr }`);
   rule('nat_prerouting', `fib daddr type local tcp dport 80 redirect to :${o.portalPort}`);
   if (o.portalHttpsPort) rule('nat_prerouting', `fib daddr type local tcp dport 443 redirect to :${o.portalHttpsPort}`);
+  rule('nat_prerouting', 'fib daddr type local return');
   for (const f of FAMILIES) {
     rule('nat_prerouting', `${IP[f]} saddr @${SET.bound(f)} ${IP[f]} saddr . ether saddr != @${SET.pairs(f)} goto capture`);
-    rule('nat_prerouting', `${IP[f]} saddr @${SET.allowed(f)} return`);
+    rule('nat_prerouting', `${IP[f]} saddr != @${SET.allowed(f)} goto capture`);
   }
-  rule('nat_prerouting', 'goto capture');
   for (const f of FAMILIES) rule('capture', `${IP[f]} daddr @${SET.garden(f)} return`);
   rule('capture', `tcp dport 80 redirect to :${o.portalPort}`);
 

@@ -8,13 +8,13 @@ import type { Clock } from '../domain/clock';
 import type { Logger } from '../logger';
 import { Batcher } from './nft-batcher';
 import { elementsScript, type ClientOp, type Counter, type UpdateMode } from './nft-elements';
-import { parseTableListing, type KernelClient } from './nft-listing';
+import { parseArrivals, parseTableListing, type KernelClient } from './nft-listing';
 import { forEachChunk } from '../jobs/chunks';
 import { hasNetAdmin, INCOMPATIBLE_TABLE, NftError, NO_NET_ADMIN, type NftRunner } from './nft-runner';
 import { NftShell } from './nft-shell';
-import { gardenScript, templateScript, type ZoneCap } from './nft-template';
+import { gardenScript, SET, templateScript, type ZoneCap } from './nft-template';
 import { resolveGarden, systemResolve, type Resolve } from './walled-garden';
-import type { Firewall, FirewallClient, FirewallEntry } from './types';
+import type { Arrival, Firewall, FirewallClient, FirewallEntry } from './types';
 
 export interface NftablesOptions {
   logger: Logger;
@@ -118,6 +118,22 @@ export class NftablesFirewall implements Firewall {
       }
     });
     this.counters = counters;
+    return out;
+  }
+
+  /** The new addresses the kernel noted from devices let through (two small sets, read whole). */
+  async arrivals(): Promise<Arrival[]> {
+    const normalise = (ip: string) => ipaddr.parse(ip).toString();
+    const out: Arrival[] = [];
+    try {
+      for (const f of [4, 6] as const) {
+        out.push(...parseArrivals(await this.runner.run(['-j', 'list', 'set', 'inet', this.table, SET.arrivals(f)]), normalise));
+      }
+    } catch (err) {
+      // The table is gone (a host firewall reload): list() puts it back; nothing to learn until then.
+      if (err instanceof NftError && /No such file or directory/.test(err.stderr)) return [];
+      throw err;
+    }
     return out;
   }
 

@@ -10,6 +10,12 @@ export interface FirewallClient {
   timeoutSeconds: number;
 }
 
+/** A new address of a device let through, as the backend saw it. */
+export interface Arrival {
+  ip: string;
+  mac: string;
+}
+
 /** What the firewall currently lets through. */
 export interface FirewallEntry {
   ip: string;
@@ -34,6 +40,12 @@ export interface Firewall {
   /** Stops letting clients through; unknown clients are ignored. */
   revoke(clients: Pick<FirewallClient, 'ip' | 'mac'>[]): Promise<void>;
   list(): Promise<FirewallEntry[]>;
+  /**
+   * Addresses the backend saw from the MAC of a client let through that are not let through
+   * themselves (an IPv6 privacy address, a new lease), where the backend notes them. Revoking a
+   * client with its MAC ends the device: its new addresses are no longer noted.
+   */
+  arrivals?(): Promise<Arrival[]>;
   /** Periodic upkeep where the backend has some (re-resolving walled-garden host names). */
   refresh?(): Promise<void>;
   /** Waits for changes in flight; what the kernel enforces stays. */

@@ -46,4 +46,10 @@ export const enPrivacy = {
   'privacy.contactDesk': 'For any question about your privacy here, ask library staff.',
   'privacy.complaint': 'If you are not satisfied with the answer, you can complain to {authority}.',
   'privacy.complaintDefault': 'If you are not satisfied with the answer, you can complain to the data protection authority of your country.',
+  // One device, one session; private (changing) MAC addresses.
+  'privacy.devicesTitle': 'Your device\'s addresses, and private Wi-Fi addresses',
+  'privacy.devicesAddresses': 'All the network addresses your device uses here (IPv4 and IPv6, including temporary addresses it takes later) share one session and one daily allowance, and they end together.',
+  'privacy.devicesPrivateMac': 'Many phones and laptops use a private hardware (MAC) address for each Wi-Fi network, and some change it from time to time. When yours changes, the portal sees a new device: you get the welcome page again, with a new daily allowance.',
+  'privacy.devicesNoLink': 'Nothing links the new hardware address to the old one, for library staff or the operator either: the time used under the old one cannot be found from the new one, and the old session ends when its time is up.',
+  'privacy.devicesStaff': 'Staff can help with the session code shown on your screen: they can add time to a session or end it, without learning anything about your device.',
 } as const;

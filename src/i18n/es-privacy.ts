@@ -46,4 +46,10 @@ export const esPrivacy = {
   'privacy.contactDesk': 'Para cualquier pregunta sobre su privacidad aquí, pregunte al personal de la biblioteca.',
   'privacy.complaint': 'Si no está satisfecho con la respuesta, puede presentar una reclamación ante {authority}.',
   'privacy.complaintDefault': 'Si no está satisfecho con la respuesta, puede presentar una reclamación ante la autoridad de protección de datos de su país.',
+  // One device, one session; private (changing) MAC addresses.
+  'privacy.devicesTitle': 'Las direcciones de su dispositivo y las direcciones Wi-Fi privadas',
+  'privacy.devicesAddresses': 'Todas las direcciones de red que su dispositivo usa aquí (IPv4 e IPv6, incluidas las direcciones temporales que tome después) comparten una sola sesión y un solo tiempo diario, y terminan juntas.',
+  'privacy.devicesPrivateMac': 'Muchos teléfonos y portátiles usan una dirección de hardware (MAC) privada para cada red Wi-Fi, y algunos la cambian de vez en cuando. Cuando la suya cambia, el portal ve un dispositivo nuevo: vuelve a ver la página de bienvenida, con un tiempo diario nuevo.',
+  'privacy.devicesNoLink': 'Nada relaciona la nueva dirección de hardware con la anterior, tampoco para el personal de la biblioteca ni para el operador: el tiempo usado con la anterior no se puede encontrar a partir de la nueva, y la sesión anterior termina cuando se acaba su tiempo.',
+  'privacy.devicesStaff': 'El personal puede ayudarle con el código de sesión que aparece en su pantalla: puede añadir tiempo a una sesión o terminarla, sin saber nada de su dispositivo.',
 };

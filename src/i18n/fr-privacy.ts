@@ -46,4 +46,10 @@ export const frPrivacy = {
   'privacy.contactDesk': 'Pour toute question sur votre vie privée ici, adressez-vous au personnel de la bibliothèque.',
   'privacy.complaint': 'Si la réponse ne vous satisfait pas, vous pouvez adresser une réclamation à {authority}.',
   'privacy.complaintDefault': 'Si la réponse ne vous satisfait pas, vous pouvez adresser une réclamation à l’autorité de protection des données de votre pays.',
+  // One device, one session; private (changing) MAC addresses.
+  'privacy.devicesTitle': 'Les adresses de votre appareil, et les adresses Wi-Fi privées',
+  'privacy.devicesAddresses': 'Toutes les adresses réseau que votre appareil utilise ici (IPv4 et IPv6, y compris les adresses temporaires qu’il prend ensuite) partagent une même session et un même temps quotidien, et prennent fin ensemble.',
+  'privacy.devicesPrivateMac': 'Beaucoup de téléphones et d’ordinateurs portables utilisent une adresse matérielle (MAC) privée pour chaque réseau Wi-Fi, et certains la changent de temps en temps. Quand la vôtre change, le portail voit un nouvel appareil : la page d’accueil s’affiche de nouveau, avec un nouveau temps quotidien.',
+  'privacy.devicesNoLink': 'Rien ne relie la nouvelle adresse matérielle à l’ancienne, pas même pour le personnel de la bibliothèque ou l’exploitant : le temps utilisé sous l’ancienne ne peut pas être retrouvé à partir de la nouvelle, et l’ancienne session prend fin quand son temps est écoulé.',
+  'privacy.devicesStaff': 'Le personnel peut vous aider avec le code de session affiché sur votre écran : il peut ajouter du temps à une session ou y mettre fin, sans rien apprendre sur votre appareil.',
 };

@@ -3,6 +3,7 @@
 import type { Deps } from '../deps';
 import type { Logger } from '../logger';
 import { RESEAL_EVERY_MS } from '../privacy/day-keys';
+import { LEARN_EVERY_MS } from '../sessions/device-addresses';
 import { LOG_SUMMARY_MINUTES } from '../sessions/session-log';
 
 /** One periodic job. `run` must yield to the event loop as it goes (see chunks.ts). */
@@ -18,6 +19,8 @@ export function periodicJobs(deps: Pick<Deps, 'sessions' | 'store' | 'firewall' 
   return [
     // Sessions whose time, data or activity ran out; the hour's peak.
     { name: 'session tick', everyMs: 5_000, run: () => deps.sessions.tick() },
+    // A device's new addresses (IPv6, privacy addresses, a new lease) join its session.
+    { name: 'device addresses', everyMs: LEARN_EVERY_MS, run: async () => void (await deps.sessions.learnAddresses()) },
     {
       // Policies and sessions changed elsewhere (staff console, CLI, other gateways); firewall gaps.
       name: 'reconcile',

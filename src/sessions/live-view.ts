@@ -4,17 +4,31 @@ import type { SessionRecord } from '../store/types';
 
 export interface LiveSession {
   record: SessionRecord;
+  /** The address the session was granted on (sealed in the record). */
   ip: string;
   mac?: string;
+  /**
+   * The device's other addresses let through with it (IPv6 and privacy addresses, a new
+   * lease), learned from the kernel. Memory and kernel only, never stored: after a restart they
+   * are read back from the firewall or learned again.
+   */
+  more?: string[];
   /** Last byte count the firewall reported, to notice activity. */
   lastBytes?: number;
   /** The reconcile pass that last found this session in the store (see SessionSync). */
   seenInPass?: number;
 }
 
+/** Every address a session holds: the one it was granted on, then those learned since. */
+export function addressesOf(s: Pick<LiveSession, 'ip' | 'more'>): string[] {
+  return s.more?.length ? [s.ip, ...s.more] : [s.ip];
+}
+
 export class LiveView {
   private readonly byIp = new Map<string, LiveSession>();
   private readonly byId = new Map<string, LiveSession>();
+  /** Sessions by device MAC: one device, one session, whatever its addresses. */
+  private readonly byMac = new Map<string, LiveSession>();
   /** Sessions held per zone (ended ones included until swept), so a grant need not scan. */
   private readonly perZone = new Map<string, number>();
   /**
@@ -32,6 +46,30 @@ export class LiveView {
   /** The session holding an address, ended or not (until it is deleted). */
   holder(ip: string): LiveSession | undefined {
     return this.byIp.get(ip);
+  }
+
+  /** The live session of a device, if it has one that has not ended at `now`. */
+  forMac(mac: string, now: number): LiveSession | undefined {
+    const s = this.byMac.get(mac);
+    return s && s.record.endsAt > now ? s : undefined;
+  }
+
+  /** The session held to a MAC, ended or not (until it is deleted). */
+  macHolder(mac: string): LiveSession | undefined {
+    return this.byMac.get(mac);
+  }
+
+  /** True when some session is held to a MAC (so there are device addresses to learn). */
+  get hasDevices(): boolean {
+    return this.byMac.size > 0;
+  }
+
+  /** Lets a session hold another address of its device; false when the address is held already. */
+  attach(s: LiveSession, ip: string): boolean {
+    if (this.byIp.has(ip) || this.byId.get(s.record.id) !== s) return false;
+    s.more = [...(s.more ?? []), ip];
+    this.byIp.set(ip, s);
+    return true;
   }
 
   byIdOf(id: string): LiveSession | undefined {
@@ -63,10 +101,15 @@ export class LiveView {
     r.zoneId = this.shared(r.zoneId);
     r.via = this.shared(r.via) as typeof r.via;
     const old = this.byId.get(s.record.id);
-    if (old && old.ip !== s.ip) this.byIp.delete(old.ip);
-    if (old) this.bump(old.record.zoneId, -1);
+    if (old) {
+      // The same session taken in again (a record changed elsewhere): its learned addresses stay.
+      if (old.more && !s.more && old.mac === s.mac) s.more = old.more;
+      this.unindex(old);
+      this.bump(old.record.zoneId, -1);
+    }
     this.bump(s.record.zoneId, 1);
-    this.byIp.set(s.ip, s);
+    for (const ip of addressesOf(s)) this.byIp.set(ip, s);
+    if (s.mac) this.byMac.set(s.mac, s);
     this.byId.set(s.record.id, s);
     return true;
   }
@@ -91,8 +134,13 @@ export class LiveView {
     if (!s) return undefined;
     this.byId.delete(id);
     this.bump(s.record.zoneId, -1);
-    if (this.byIp.get(s.ip) === s) this.byIp.delete(s.ip);
+    this.unindex(s);
     return s;
+  }
+
+  private unindex(s: LiveSession): void {
+    for (const ip of addressesOf(s)) if (this.byIp.get(ip) === s) this.byIp.delete(ip);
+    if (s.mac && this.byMac.get(s.mac) === s) this.byMac.delete(s.mac);
   }
 
   all(): LiveSession[] {

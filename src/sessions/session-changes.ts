@@ -7,7 +7,7 @@ import type { LiveView } from './live-view';
 import type { EndReason, SessionServiceDeps } from './session-service';
 import type { SessionEventTally } from './session-log';
 import type { SessionStats } from './session-stats';
-import { firewallClient } from './session-sync';
+import { firewallClients, revokedClients } from './session-sync';
 
 /** Compare-and-set rounds before giving up; each lost round means another change won. */
 const MAX_ROUNDS = 20;
@@ -118,14 +118,14 @@ export class SessionChanges {
     const s = this.d.live.byIdOf(after.id);
     if (!s || s.record.endsAt !== before.endsAt) return Promise.resolve();
     s.record = { ...after, lastActivityAt: s.record.lastActivityAt };
-    return this.d.firewall.allow([firewallClient(s, this.d.clock.now())]);
+    return this.d.firewall.allow(firewallClients(s, this.d.clock.now()));
   }
 
-  /** Ends a session in the live view for good and revokes its address, unless a newer session holds it. */
+  /** Ends a session in the live view for good and revokes its addresses, all together, except those a newer session holds. */
   private drop(record: SessionRecord): Promise<void> {
     const s = this.d.live.end(record.id, record.endsAt + SESSION_GRACE_MS + ENDED_MARGIN_MS);
-    if (!s || this.d.live.holder(s.ip)) return Promise.resolve();
-    return this.d.firewall.revoke([{ ip: s.ip, mac: s.mac }]);
+    const gone = s ? revokedClients(s, this.d.live) : [];
+    return gone.length ? this.d.firewall.revoke(gone) : Promise.resolve();
   }
 
   /** The store no longer has the session (ended elsewhere, or expired): drop it here too. */

@@ -15,7 +15,8 @@ import { readableCode, type RandomSource } from '../privacy/random';
 import type { GrantCharge, SessionRecord, StatCounter, Store } from '../store/types';
 import { LiveView, type LiveSession } from './live-view';
 import { PolicyBook } from './policies';
-import { SessionSync, firewallClient } from './session-sync';
+import { SessionSync, firewallClients } from './session-sync';
+import { DeviceAddresses } from './device-addresses';
 import { SessionEventTally } from './session-log';
 import { SessionStats } from './session-stats';
 import { SessionSweep, bytesLeft } from './session-sweep';
@@ -69,6 +70,7 @@ export class SessionService {
   readonly breaker: StoreBreaker;
   private readonly unwritten: WriteThrough;
   private readonly usage = new UsageView();
+  private readonly devices: DeviceAddresses;
 
   constructor(private readonly d: SessionServiceDeps) {
     this.zones = new ZoneResolver(d.config.zones);
@@ -94,6 +96,7 @@ export class SessionService {
     });
     this.sweep = new SessionSweep(d, this.live, this.policies, this.stats, (id, reason) => this.end(id, reason));
     this.resealer = new SessionReseal(d, this.live);
+    this.devices = new DeviceAddresses(d.firewall, this.live, this.zones, () => d.clock.now());
   }
 
   private get now(): number {
@@ -165,7 +168,8 @@ export class SessionService {
 
   /** Starts a session for a client, or says why not. A client with a live session gets it back. */
   async grant(client: ClientAddress, via: SessionRecord['via'] = 'click-through', maxSeconds?: number): Promise<GrantResult> {
-    const existing = this.lookup(client.ip);
+    // One device, one session: a device online from another address gets its session here too.
+    const existing = this.lookup(client.ip) ?? (await this.devices.adopt(client));
     if (existing) return { ok: true, session: existing };
     const inFlight = this.pending.get(client.ip);
     if (inFlight) return inFlight;
@@ -217,7 +221,7 @@ export class SessionService {
       void this.stats.bump(zone.id, { sessionsStarted: 1, ...(via === 'pass' ? { passesRedeemed: 1 } : {}) });
       void this.stats.raisePeak(zone.id, this.live.heldInZone(zone.id));
       // The time left now, not at the start of the grant: the firewall never outlasts the record.
-      await this.d.firewall.allow([firewallClient(session, this.now)]);
+      await this.d.firewall.allow(firewallClients(session, this.now));
       this.tally.count('started');
       return { ok: true, session };
     }
@@ -367,6 +371,11 @@ export class SessionService {
   /** Forward secrecy: re-seals live sessions under the current address epoch, destroys unused keys. */
   reseal(): Promise<ResealResult> {
     return this.resealer.run();
+  }
+
+  /** Lets the new addresses the firewall saw from devices with a session through with it. Returns how many. */
+  learnAddresses(): Promise<number> {
+    return this.devices.learn();
   }
 
   /** Lets through again live sessions the firewall lost (a host firewall reload). Returns how many. */

@@ -3,7 +3,7 @@
 import type { Policy } from '../config/schema';
 import { isIdle } from '../domain/quota';
 import { forEachChunk } from '../jobs/chunks';
-import type { LiveSession, LiveView } from './live-view';
+import { addressesOf, type LiveSession, type LiveView } from './live-view';
 import type { PolicyBook } from './policies';
 import type { EndReason, SessionServiceDeps } from './session-service';
 import type { SessionStats } from './session-stats';
@@ -12,6 +12,16 @@ import type { SessionStats } from './session-stats';
 export function bytesLeft(policy: Pick<Policy, 'dataMB'> | undefined, used: number): number | undefined {
   const mb = policy?.dataMB;
   return mb === undefined ? undefined : Math.max(0, mb * 1_000_000 - used);
+}
+
+/** A device's bytes: the sum over every address of its session (undefined where nothing counts). */
+export function deviceBytes(s: LiveSession, counters: ReadonlyMap<string, number>): number | undefined {
+  let total: number | undefined;
+  for (const ip of addressesOf(s)) {
+    const n = counters.get(ip);
+    if (n !== undefined) total = (total ?? 0) + n;
+  }
+  return total;
 }
 
 export class SessionSweep {
@@ -37,7 +47,7 @@ export class SessionSweep {
     await forEachChunk(this.live.values(), async (chunk, slicer) => {
       for (const s of chunk) {
         // Decided without awaiting (no promise per session), so a chunk stays short.
-        const reason = this.verdict(s, now, counters.get(s.ip), policies.get(s.record.zoneId));
+        const reason = this.verdict(s, now, deviceBytes(s, counters), policies.get(s.record.zoneId));
         if (!reason) {
           running.set(s.record.zoneId, (running.get(s.record.zoneId) ?? 0) + 1);
           continue;

@@ -4,14 +4,24 @@
 import type { FirewallClient } from '../firewall/types';
 import { SESSION_GRACE_MS, type SessionRecord } from '../store/types';
 import { CHUNK, forEachChunk, yieldToLoop } from '../jobs/chunks';
-import type { LiveSession, LiveView } from './live-view';
+import { addressesOf, type LiveSession, type LiveView } from './live-view';
 import { SessionReassert } from './session-reassert';
 import type { ClientAddress, SessionServiceDeps } from './session-service';
 import type { SessionEventTally } from './session-log';
 
-/** The firewall entry of a live session: its address, zone and the time it has left. */
-export function firewallClient(s: LiveSession, now: number): FirewallClient {
-  return { ip: s.ip, mac: s.mac, zoneId: s.record.zoneId, timeoutSeconds: Math.ceil((s.record.endsAt - now) / 1000) };
+/** The firewall entries of a live session: each of its addresses, its zone and the time it has left. */
+export function firewallClients(s: LiveSession, now: number): FirewallClient[] {
+  const timeoutSeconds = Math.ceil((s.record.endsAt - now) / 1000);
+  return addressesOf(s).map((ip) => ({ ip, mac: s.mac, zoneId: s.record.zoneId, timeoutSeconds }));
+}
+
+/** What to revoke when a session ends: its addresses no newer session holds, with the device's MAC. */
+export function revokedClients(s: LiveSession, live: Pick<LiveView, 'holder' | 'macHolder'>): { ip: string; mac?: string }[] {
+  // Another session of the same device (granted before sessions were per device) keeps its MAC.
+  const mac = s.mac && !live.macHolder(s.mac) ? s.mac : undefined;
+  return addressesOf(s)
+    .filter((ip) => !live.holder(ip))
+    .map((ip) => ({ ip, ...(mac ? { mac } : {}) }));
 }
 
 export class SessionSync {
@@ -55,12 +65,18 @@ export class SessionSync {
     const all = this.live.all();
     const now = this.d.clock.now();
     const alive = all.filter((s) => s.record.endsAt > now);
-    // The kernel may still let through clients whose sessions ended while Threshold was down.
+    // The kernel may still let through clients whose sessions ended while Threshold was down;
+    // the other addresses of a live device are its own again.
     const keep = new Set(alive.map((s) => s.ip));
-    const stale = (await this.d.firewall.list()).filter((e) => !keep.has(e.ip));
-    if (stale.length) await this.d.firewall.revoke(stale.map((e) => ({ ip: e.ip, ...(e.mac ? { mac: e.mac } : {}) })));
+    const stale = (await this.d.firewall.list()).filter((e) => {
+      if (keep.has(e.ip)) return false;
+      const device = e.mac ? this.live.forMac(e.mac, now) : undefined;
+      return !(device && this.live.attach(device, e.ip));
+    });
+    // A stale address's MAC is forgotten only when no live session is held to it.
+    if (stale.length) await this.d.firewall.revoke(stale.map((e) => ({ ip: e.ip, ...(e.mac && !this.live.forMac(e.mac, now) ? { mac: e.mac } : {}) })));
     if (alive.length) {
-      await this.d.firewall.allow(alive.map((s) => firewallClient(s, now)));
+      await this.d.firewall.allow(alive.flatMap((s) => firewallClients(s, now)));
     }
     this.d.logger.info({ event: 'sessions.restored', count: alive.length }, 'sessions restored');
   }
@@ -125,9 +141,10 @@ export class SessionSync {
       for (const [i, s] of unseen.entries()) {
         if (still[i] || this.live.byIdOf(s.record.id) !== s) continue;
         if (!this.live.end(s.record.id, now + SESSION_GRACE_MS)) continue;
-        // Another session (a newer grant) holds the address now: its access stays.
-        if (this.live.holder(s.ip)) continue;
-        await this.d.firewall.revoke([{ ip: s.ip, mac: s.mac }]);
+        // Another session (a newer grant) holds an address now: its access stays.
+        const gone = revokedClients(s, this.live);
+        if (!gone.length) continue;
+        await this.d.firewall.revoke(gone);
         this.tally.count('ended');
       }
     });
@@ -143,7 +160,7 @@ export class SessionSync {
     const now = this.d.clock.now();
     if (!fresh || !s || fresh.endsAt === s.record.endsAt || fresh.endsAt <= now) return;
     s.record = { ...fresh, lastActivityAt: s.record.lastActivityAt };
-    await this.d.firewall.allow([firewallClient(s, now)]);
+    await this.d.firewall.allow(firewallClients(s, now));
   }
 
   /**
@@ -156,7 +173,10 @@ export class SessionSync {
     await forEachChunk(await this.d.firewall.list(), (entries) => entries.forEach((e) => held.add(e.ip)));
     const missing: FirewallClient[] = [];
     await forEachChunk(this.live.values(), (chunk) => {
-      for (const s of chunk) if (s.record.endsAt > now && !held.has(s.ip) && !this.pending.has(s.ip)) missing.push(firewallClient(s, now));
+      for (const s of chunk) {
+        if (s.record.endsAt <= now || this.pending.has(s.ip)) continue;
+        missing.push(...firewallClients(s, now).filter((c) => !held.has(c.ip)));
+      }
     });
     if (!missing.length) return 0;
     await this.d.firewall.allow(missing);

@@ -118,6 +118,23 @@ describe('NftablesFirewall', () => {
     expect(err.message).not.toContain('10.9.0.7');
   });
 
+  it("when a device is let through, then its MAC has the session's time in the kernel, goes with a revoke, and arrivals read empty (also with the table gone)", async () => {
+    const ns = makeNs();
+    const fw = backend(ns);
+    await fw.init();
+    const mac = '02:00:00:00:09:07';
+    await fw.allow([
+      { ip: '10.9.0.7', mac, zoneId: 'wifi', timeoutSeconds: 600 },
+      { ip: '2001:db8:9::7', mac, zoneId: 'wifi', timeoutSeconds: 600 },
+    ]);
+    expect(ns.exec('nft', ['list', 'set', 'inet', 'threshold', 'allowed_macs'])).toMatch(/02:00:00:00:09:07 timeout 10m/);
+    expect(await fw.arrivals()).toEqual([]);
+    await fw.revoke([{ ip: '10.9.0.7', mac }, { ip: '2001:db8:9::7', mac }]);
+    expect(ns.exec('nft', ['list', 'set', 'inet', 'threshold', 'allowed_macs'])).not.toContain(mac);
+    ns.exec('nft', ['delete table inet threshold']);
+    expect(await fw.arrivals()).toEqual([]);
+  });
+
   it('when an address is not an address, then allow throws without repeating it', async () => {
     const ns = makeNs();
     const fw = backend(ns);

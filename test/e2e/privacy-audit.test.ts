@@ -15,12 +15,15 @@ import { startPersistentRedis, type PersistentRedis } from '../helpers/persisten
 import { makeTestApp, Patron, type TestContext } from '../helpers/test-deps';
 
 const hex = (n: number) => n.toString(16).padStart(2, '0');
-/** Twelve devices: IPv4 with a MAC, IPv6 with a MAC, and one IPv4 without a MAC. */
+/**
+ * Twelve devices: IPv4 with a MAC, IPv6 with a MAC, and one IPv4 without a MAC. Each with a MAC
+ * also uses an IPv6 privacy address, which joins its session (one device, one session).
+ */
 const DEVICES = Array.from({ length: 12 }, (_, i) => ({
   ip: i % 4 === 3 ? `2001:db8:91::${(i + 1).toString(16)}` : `10.91.0.${10 + i}`,
-  ...(i === 11 ? {} : { mac: `a4:5e:60:d1:${hex(i)}:${hex(0x30 + i * 7)}` }),
+  ...(i === 11 ? {} : { mac: `a4:5e:60:d1:${hex(i)}:${hex(0x30 + i * 7)}`, privacy: `2001:db8:91:0:a1b2:c3d4:e5f6:${hex(i)}` }),
 }));
-const IDENTIFIERS = DEVICES.flatMap((d) => [d.ip, ...(d.mac ? [d.mac] : [])]);
+const IDENTIFIERS = DEVICES.flatMap((d) => [d.ip, ...(d.mac && d.privacy ? [d.mac, d.privacy] : [])]);
 /** Every address an attacker would try for the IPv4 subnet, and the MACs known. */
 const GUESSES = [...Array.from({ length: 256 }, (_, i) => `10.91.0.${i}`), ...DEVICES.map((d) => d.mac ?? d.ip)];
 /** Which devices come on each of the four days (some return, some do not). */
@@ -75,12 +78,17 @@ describe.each([
     for (let day = 0; day < 4; day++) {
       await runUntil(at(day, 9));
       const patrons = COMING[day]!.map((i) => new Patron(ctx.app, DEVICES[i]!.ip, DEVICES[i]!.mac));
-      for (const p of patrons) {
+      for (const [k, p] of patrons.entries()) {
         expect((await p.accept()).status).toBe(303);
+        // The same device from its privacy address: its session, not a second one.
+        const privacy = DEVICES[COMING[day]![k]!]!.privacy;
+        if (privacy) expect((await new Patron(ctx.app, privacy, p.mac).accept()).status).toBe(303);
         ctx.clock.advance(30_000);
       }
-      const today = new Set((await ctx.deps.store.listSessions()).filter((s) => s.day === dayName(day)).map((s) => s.pseudonym));
+      const sessions = (await ctx.deps.store.listSessions()).filter((s) => s.day === dayName(day));
+      const today = new Set(sessions.map((s) => s.pseudonym));
       expect(today.size).toBe(patrons.length);
+      expect(sessions.length).toBe(patrons.length);
       pseudonymsOf.push(today);
 
       // Linking: no key left on disk gives any device a pseudonym it had on an earlier day.

@@ -1,6 +1,7 @@
-// A noop firewall that also reports byte counters the test sets, like nftables' element counters.
+// A noop firewall that also reports byte counters the test sets, like nftables' element counters,
+// and the new addresses of devices the test says the kernel noted, like nftables' arrivals sets.
 import { NoopFirewall } from '../../src/firewall/noop';
-import type { FirewallEntry } from '../../src/firewall/types';
+import type { Arrival, FirewallEntry } from '../../src/firewall/types';
 
 export class CountingFirewall extends NoopFirewall {
   private readonly bytes = new Map<string, number>();
@@ -8,6 +9,17 @@ export class CountingFirewall extends NoopFirewall {
   /** What the kernel would have counted for a client so far. */
   setBytes(ip: string, n: number): void {
     this.bytes.set(ip, n);
+  }
+
+  private noted: Arrival[] = [];
+
+  /** An address the kernel saw from a device's MAC without letting it through. */
+  noteArrival(ip: string, mac: string): void {
+    this.noted.push({ ip, mac });
+  }
+
+  async arrivals(): Promise<Arrival[]> {
+    return this.noted;
   }
 
   override async list(): Promise<FirewallEntry[]> {

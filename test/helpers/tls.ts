@@ -1,5 +1,5 @@
-// A throwaway certificate authority and a server certificate for 127.0.0.1, ::1 and localhost, made
-// with openssl in a temp directory, so tests run the agent over real, verified HTTPS.
+// A throwaway certificate authority and a server certificate for 127.0.0.1, ::1 and localhost (and
+// any other names given), made with openssl in a temp directory, so tests run over real, verified HTTPS.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,7 +14,8 @@ export interface TestTls {
   cleanup(): void;
 }
 
-export function makeTestTls(): TestTls {
+/** @param names more DNS names and IP addresses the server certificate is valid for */
+export function makeTestTls(names: readonly string[] = []): TestTls {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'threshold-tls-'));
   const f = (name: string) => path.join(dir, name);
   const openssl = (...args: string[]) => {
@@ -29,7 +30,8 @@ export function makeTestTls(): TestTls {
     '-subj', '/CN=Threshold test CA', '-keyout', f('ca.key'), '-out', f('ca.pem'));
   openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=localhost',
     '-keyout', f('server.key'), '-out', f('server.csr'));
-  fs.writeFileSync(f('san.ext'), 'subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost\n');
+  const more = names.map((n) => (/^[\d.]+$|:/.test(n) ? `IP:${n}` : `DNS:${n}`));
+  fs.writeFileSync(f('san.ext'), `subjectAltName=${['IP:127.0.0.1', 'IP:::1', 'DNS:localhost', ...more].join(',')}\n`);
   openssl('x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial',
     '-days', '2', '-extfile', f('san.ext'), '-out', f('server.pem'));
   return {

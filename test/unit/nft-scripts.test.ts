@@ -1,7 +1,10 @@
 // The nft scripts Threshold writes and the listings it reads, without a kernel (the e2e suite
 // applies them to a real one).
-import { elementsScript } from '../../src/firewall/nft-elements';
+import { elementsScript, type ClientOp } from '../../src/firewall/nft-elements';
+import { parseArrivals } from '../../src/firewall/nft-listing';
 import { gardenScript, templateScript } from '../../src/firewall/nft-template';
+
+const norm = (ip: string) => ip;
 
 describe('templateScript', () => {
   const script = templateScript({
@@ -24,6 +27,20 @@ describe('templateScript', () => {
     expect(script).toContain('add set inet threshold allowed4 { type ipv4_addr; flags timeout; counter; }');
     expect(script).toContain('add set inet threshold allowed6 { type ipv6_addr; flags timeout; counter; }');
     expect(script).toContain('add set inet threshold pairs4 { type ipv4_addr . ether_addr; flags timeout; }');
+  });
+
+  const natRules = () => script.split('\n').filter((l) => l.startsWith('add rule inet threshold nat_prerouting ')).map((l) => l.slice('add rule inet threshold nat_prerouting '.length));
+
+  it('when a device let through sends from an address that is not, then the kernel notes it', () => {
+    expect(natRules()).toContain('ether saddr @allowed_macs ip6 saddr != { ::, fe80::/10 } ip6 saddr != @allowed6 add @arrivals6 { ip6 saddr . ether saddr }');
+    expect(script).toContain('add set inet threshold arrivals4 { type ipv4_addr . ether_addr; size 4096; flags dynamic,timeout; timeout 30s; }');
+  });
+
+  it('when a packet is captured or not, then the counted set is only asked in the negative (requests to the portal are not data used)', () => {
+    const asked = natRules().filter((r) => /@allowed[46]/.test(r));
+    expect(asked.length).toBe(4);
+    for (const r of asked) expect(r).toMatch(/saddr != @allowed[46]/);
+    expect(natRules()).toContain('ip6 saddr != @allowed6 goto capture');
   });
 
   it('when built, then only LAN traffic is touched and port 80 of everyone else goes to the portal', () => {
@@ -67,20 +84,28 @@ describe('templateScript', () => {
 });
 
 describe('elementsScript', () => {
+  const allow = (family: 4 | 6, ip: string, mac: string, timeoutSeconds: number): ClientOp => ({ kind: 'allow', family, ip, mac, timeoutSeconds });
+
   it('when clients are allowed, then each set gets one statement with every element and its timeout', () => {
-    const s = elementsScript(
-      'threshold',
-      [
-        { kind: 'allow', family: 4, ip: '10.0.0.1', mac: '02:00:00:00:00:01', timeoutSeconds: 60 },
-        { kind: 'allow', family: 4, ip: '10.0.0.2', mac: '02:00:00:00:00:02', timeoutSeconds: 90.2 },
-      ],
-      'update',
-    );
+    const s = elementsScript('threshold', [allow(4, '10.0.0.1', '02:00:00:00:00:01', 60), allow(4, '10.0.0.2', '02:00:00:00:00:02', 90.2)], 'update');
     expect(s).toBe(
       'add element inet threshold allowed4 { 10.0.0.1 timeout 60s, 10.0.0.2 timeout 91s }\n' +
         'add element inet threshold bound4 { 10.0.0.1 timeout 60s, 10.0.0.2 timeout 91s }\n' +
-        'add element inet threshold pairs4 { 10.0.0.1 . 02:00:00:00:00:01 timeout 60s, 10.0.0.2 . 02:00:00:00:00:02 timeout 91s }\n',
+        'add element inet threshold pairs4 { 10.0.0.1 . 02:00:00:00:00:01 timeout 60s, 10.0.0.2 . 02:00:00:00:00:02 timeout 91s }\n' +
+        'add element inet threshold allowed_macs { 02:00:00:00:00:01 timeout 60s, 02:00:00:00:00:02 timeout 91s }\n',
     );
+  });
+
+  it('when two addresses of one device are allowed, then its MAC is written once, with the last time asked for', () => {
+    const s = elementsScript('threshold', [allow(4, '10.0.0.1', '02:00:00:00:00:01', 60), allow(6, 'fd00::1', '02:00:00:00:00:01', 59)], 'update');
+    expect(s).toContain('add element inet threshold allowed_macs { 02:00:00:00:00:01 timeout 59s }\n');
+    expect(s).toContain('add element inet threshold pairs6 { fd00::1 . 02:00:00:00:00:01 timeout 59s }\n');
+  });
+
+  it('when a device is revoked with its MAC, then the MAC goes too, so its new addresses are no longer noted', () => {
+    const s = elementsScript('threshold', [{ kind: 'revoke', family: 6, ip: 'fd00::1', mac: '02:00:00:00:00:01' }], 'update');
+    expect(s).toContain('add element inet threshold allowed_macs { 02:00:00:00:00:01 timeout 1s }\n');
+    expect(s).toContain('delete element inet threshold allowed_macs { 02:00:00:00:00:01 }\n');
   });
 
   it('when a client is revoked, then each delete is preceded by an add, so a missing element cannot fail the batch', () => {
@@ -95,5 +120,15 @@ describe('elementsScript', () => {
     const s = elementsScript('threshold', [{ kind: 'allow', family: 4, ip: '10.0.0.1', timeoutSeconds: 60, counter: { packets: 3, bytes: 900 } }], 'recreate');
     expect(s).toContain('delete element inet threshold allowed4 { 10.0.0.1 }');
     expect(s).toMatch(/add element inet threshold allowed4 \{ 10\.0\.0\.1 counter packets 3 bytes 900 timeout 60s \}\n$/);
+  });
+});
+
+describe('parseArrivals', () => {
+  it('when the kernel lists an arrivals set, then each noted address comes back with its MAC', () => {
+    const json = JSON.stringify({
+      nftables: [{ metainfo: {} }, { set: { name: 'arrivals6', elem: [{ elem: { val: { concat: ['fd00::5', '02:AA:00:00:00:01'] }, expires: 20 } }] } }],
+    });
+    expect(parseArrivals(json, norm)).toEqual([{ ip: 'fd00::5', mac: '02:aa:00:00:00:01' }]);
+    expect(parseArrivals(JSON.stringify({ nftables: [{ set: { name: 'arrivals4' } }] }), norm)).toEqual([]);
   });
 });

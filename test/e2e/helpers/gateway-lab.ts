@@ -23,11 +23,26 @@ export interface NetResult {
 }
 
 export class Client {
-  constructor(readonly ns: Netns) {}
+  /** @param env settings for net-client.js (NET_CLIENT_FROM, NET_CLIENT_CA, NET_CLIENT_DNS) */
+  constructor(
+    readonly ns: Netns,
+    private readonly env: Record<string, string> = {},
+  ) {}
+
+  /** The same device sending from another of its addresses. */
+  from(source: string): Client {
+    return new Client(this.ns, { ...this.env, NET_CLIENT_FROM: source });
+  }
+
+  /** The same device verifying HTTPS against `caFile` and resolving names with the DNS server at `dns`. */
+  trusting(caFile: string, dns: string): Client {
+    return new Client(this.ns, { ...this.env, NET_CLIENT_CA: caFile, NET_CLIENT_DNS: dns });
+  }
 
   private run(args: string[]): Promise<NetResult> {
+    const env = { ...process.env, ...this.env };
     return new Promise((resolve, reject) => {
-      execFile('ip', ['netns', 'exec', this.ns.name, process.execPath, path.join(__dirname, 'net-client.js'), ...args], (err, stdout) => {
+      execFile('ip', ['netns', 'exec', this.ns.name, process.execPath, path.join(__dirname, 'net-client.js'), ...args], { env }, (err, stdout) => {
         if (err) reject(err);
         else resolve(JSON.parse(stdout) as NetResult);
       });
