@@ -44,7 +44,16 @@ export const policySchema = z
     /** Data per session, in megabytes (1 MB = 1,000,000 bytes); the session ends when it is used. Needs a firewall that counts bytes. */
     dataMB: z.number().int().min(1).max(10_000_000).optional(),
   })
-  .strict();
+  .strict()
+  // Rules across fields: the same whether the policy comes from the config file or the console.
+  .superRefine((p, ctx) => {
+    if (p.dailyMinutes < p.sessionMinutes) {
+      ctx.addIssue({ code: 'custom', path: ['dailyMinutes'], message: 'The daily allowance must be at least one session long.' });
+    }
+    if (p.warningMinutes >= p.sessionMinutes) {
+      ctx.addIssue({ code: 'custom', path: ['warningMinutes'], message: 'The warning must come before the end: use fewer minutes than the session length.' });
+    }
+  });
 
 export const zoneSchema = z
   .object({

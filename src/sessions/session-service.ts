@@ -5,7 +5,7 @@ import type { Config, Policy, Zone } from '../config/schema';
 import type { Clock } from '../domain/clock';
 import { addDays, nextMidnight, zonedTime } from '../domain/local-time';
 import { openStatus, type OpenStatus } from '../domain/opening-hours';
-import { allowanceLeft, mayExtend, planExtend, planGrant, shortenedEnd, type Refusal } from '../domain/quota';
+import { allowanceLeft, mayExtend, planExtend, planGrant, planStaffExtend, shortenedEnd, type Refusal } from '../domain/quota';
 import { ZoneResolver } from '../domain/zones';
 import type { Firewall } from '../firewall/types';
 import type { Logger } from '../logger';
@@ -32,7 +32,7 @@ export type EndReason = 'logout' | 'expired' | 'staff' | 'idle' | 'data';
 
 export type GrantResult =
   | { ok: true; session: LiveSession }
-  | { ok: false; reason: Refusal | 'no-zone'; zone?: Zone; open?: OpenStatus; policy?: Policy };
+  | { ok: false; reason: Refusal | 'no-zone' | 'pass-required'; zone?: Zone; open?: OpenStatus; policy?: Policy };
 
 export type ExtendResult =
   | { ok: true; session: LiveSession; addedSeconds: number }
@@ -184,6 +184,8 @@ export class SessionService {
       const now = this.now;
       const policy = await this.policies.get(zone.id);
       const open = openStatus(policy, now, this.d.config.timezone);
+      // A zone that requires a pass is entered with a pass, never by accepting the terms.
+      if (policy.accessMode === 'pass' && via !== 'pass') return { ok: false, reason: 'pass-required', zone, open, policy };
       const day = this.d.keys.today();
       const pseudonym = this.d.keys.pseudonym(day, client.mac ?? client.ip);
       // Independent reads, sent together (one round trip with auto-pipelining): usage and a free code.
@@ -264,9 +266,8 @@ export class SessionService {
       const policy = await this.policies.get(r.zoneId);
       const open = openStatus(policy, now, this.d.config.timezone);
       if (opts.bySeconds !== undefined) {
-        let endsAt = r.endsAt + opts.bySeconds * 1000;
-        if (open.closesAt !== undefined) endsAt = Math.min(endsAt, open.closesAt);
-        return endsAt - r.endsAt >= 1000 ? endsAt : { refuse: 'closed' as const };
+        const plan = planStaffExtend(r.endsAt, opts.bySeconds, open);
+        return plan.ok ? plan.endsAt : { refuse: plan.reason };
       }
       // A pass gives its minutes; only a policy that says so lets a patron add to them.
       if (!mayExtend(policy, r.via)) return { refuse: 'not-allowed' as const };

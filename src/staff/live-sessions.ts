@@ -2,6 +2,7 @@
 // sharing the store; extend or end a session by its code. No address or pseudonym leaves here.
 import type { Config } from '../config/schema';
 import type { Clock } from '../domain/clock';
+import { STAFF_EXTEND_MINUTES } from '../domain/quota';
 import { normaliseCode } from '../privacy/random';
 import type { SessionService } from '../sessions/session-service';
 import { parseCursor, sessionCursor, type SessionRecord, type Store } from '../store/types';
@@ -44,7 +45,7 @@ export interface LiveSessionsDeps {
 }
 
 /** Extensions staff may give, in minutes. */
-export const EXTEND_CHOICES = [15, 30, 60] as const;
+export const EXTEND_CHOICES = STAFF_EXTEND_MINUTES;
 
 export class LiveSessions {
   constructor(private readonly d: LiveSessionsDeps) {}

@@ -65,12 +65,6 @@ export function parsePolicyForm(v: PolicyFormValues): PolicyFormResult {
       errors[name] = `Enter the ${rule.what} as a whole number of minutes from ${rule.min} to ${rule.max}.`;
     } else nums[name] = n;
   }
-  if (nums.sessionMinutes !== undefined && nums.dailyMinutes !== undefined && nums.dailyMinutes < nums.sessionMinutes) {
-    errors.dailyMinutes = 'The daily allowance must be at least one session long.';
-  }
-  if (nums.sessionMinutes !== undefined && nums.warningMinutes !== undefined && nums.warningMinutes >= nums.sessionMinutes) {
-    errors.warningMinutes = 'The warning must come before the end: use fewer minutes than the session length.';
-  }
   const accessMode = v.accessMode === 'pass' ? 'pass' : v.accessMode === 'click-through' ? 'click-through' : undefined;
   if (!accessMode) errors.accessMode = 'Choose how patrons get online: by accepting the terms, or with a pass.';
 
@@ -109,7 +103,7 @@ export function parsePolicyForm(v: PolicyFormValues): PolicyFormResult {
     ...(dataMB !== undefined ? { dataMB } : {}),
   });
   if (!checked.success) {
-    // The checks above cover the schema; this is the backstop, field by field.
+    // The rules across fields (daily ≥ session, warning < session) are the schema's; field by field.
     for (const issue of checked.error.issues) {
       const [top, day] = issue.path.map(String);
       errors[top === 'openingHours' && day ? hoursField(day as Weekday) : (top ?? 'form')] = issue.message;
