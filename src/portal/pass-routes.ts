@@ -4,6 +4,7 @@
 import { Router } from 'express';
 import type { Deps } from '../deps';
 import type { Csrf } from '../http/csrf';
+import { DomainError } from '../domain/errors';
 import { AppError } from '../http/errors';
 import { formValues } from '../http/forms';
 import { patronRateLimit } from '../http/rate-limit';
@@ -38,7 +39,7 @@ export function passRouter(deps: Deps, csrf: Csrf): Router {
     // A pass is checked in the shared store: while it is away, the patron gets "one moment".
     if (deps.sessions.storeAway) throw storeAway();
     const result = await deps.staff.passes.redeem(client, typed).catch((err: unknown) => {
-      throw err instanceof AppError ? err : storeAway(err);
+      throw err instanceof AppError || err instanceof DomainError ? err : storeAway(err);
     });
     if (result.ok) return res.redirect(303, '/status');
     if (result.reason === 'refused') return renderRefusal(res, result.refusal, deps);

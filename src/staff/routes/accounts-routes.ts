@@ -3,7 +3,8 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../../deps';
 import type { Csrf } from '../../http/csrf';
-import { AppError, notFound } from '../../http/errors';
+import { DomainError } from '../../domain/errors';
+import { notFound } from '../../http/errors';
 import { fieldErrors, formValues } from '../../http/forms';
 import { param, staffOf } from '../guards';
 import { passwordsDiffer, passwordsMatch } from '../passwords';
@@ -34,7 +35,7 @@ async function withFields(render: (errors: Record<string, string>) => Promise<vo
     await action();
     return true;
   } catch (err) {
-    if (err instanceof AppError && err.fields) {
+    if (err instanceof DomainError && err.fields) {
       await render(err.fields);
       return false;
     }

@@ -3,6 +3,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../../deps';
 import type { Csrf } from '../../http/csrf';
+import { DomainError } from '../../domain/errors';
 import { AppError } from '../../http/errors';
 import { fieldErrors, formValues } from '../../http/forms';
 import { STAFF_COOKIE } from '../console-sessions';
@@ -94,7 +95,7 @@ export function authRoutes(deps: Deps, csrf: Csrf, opts: { secure: boolean }): R
       await deps.staff.accounts.add('setup', values.username, 'admin', password);
     } catch (err) {
       deps.staff.setup.restore(token);
-      if (err instanceof AppError && err.fields) return res.status(400).render('staff/setup', { values, errors: err.fields });
+      if (err instanceof DomainError && err.fields) return res.status(400).render('staff/setup', { values, errors: err.fields });
       throw err;
     }
     await signInAs(req, res, values.username);
