@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { Clock } from '../domain/clock';
 import { RedisStore } from './redis-store';
-import { SqliteStore } from './sqlite-store';
+import { SqliteStore } from './sqlite/sqlite-store';
 import type { Store } from './types';
 
 /** The SQLite file's name inside DATA_DIR. */

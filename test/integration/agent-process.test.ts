@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../../src/logger';
 import { cryptoRandom } from '../../src/privacy/random';
-import { SqliteStore } from '../../src/store/sqlite-store';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { WorkstationService } from '../../src/workstations/workstation-service';
 import { freePort, ROOT, startServer, type ServerProcess } from '../helpers/server-process';
 import { makeTestTls, type TestTls } from '../helpers/tls';
