@@ -1,7 +1,7 @@
 // Who is asking: the client's address as the socket sees it, and its MAC where the kernel knows it.
 import type { IncomingMessage } from 'node:http';
 import { normaliseIp } from '../domain/subnets';
-import type { ClientAddress } from '../sessions/session-service';
+import type { ClientAddress } from '../sessions/session-types';
 import type { NeighbourTable } from '../firewall/neighbours';
 
 /**

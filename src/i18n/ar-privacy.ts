@@ -1,5 +1,6 @@
 // Arabic strings of the privacy notice (/privacy); part of the catalogue in ar.ts.
-export const arPrivacy = {
+import type { PrivacyCatalog } from './catalogue';
+export const arPrivacy: PrivacyCatalog = {
   'privacy.title': 'إشعار الخصوصية',
   'privacy.lead': 'تقدّم {library} الإنترنت مجانًا من دون تتبّع أي أحد. تُنشأ هذه الصفحة من الإعدادات التي تعمل بها هذه البوابة الآن.',
   'privacy.keptTitle': 'ما نحتفظ به، وإلى متى',

@@ -1,4 +1,5 @@
 // English strings of the privacy notice (/privacy); part of the catalogue in en.ts.
+import type { Messages } from './message';
 export const enPrivacy = {
   'privacy.title': 'Privacy notice',
   'privacy.lead': '{library} gives free internet access without tracking anyone. This page is generated from the settings this portal is running with right now.',
@@ -41,4 +42,4 @@ export const enPrivacy = {
     'When staff extend or end your session, the staff audit log records which staff member did it and in which network area, to the nearest {precision}: never your session code or anything about your device. It is kept for {retention}. A used access pass is only marked as used: not by which session or when.',
   'privacy.logCounts':
     'The logs have no line per session either: every {period} they give only how many sessions started, were extended and ended, each number only when it is at least {k}.',
-} as const;
+} as const satisfies Messages;

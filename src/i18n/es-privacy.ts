@@ -1,5 +1,6 @@
 // Spanish strings of the privacy notice (/privacy); part of the catalogue in es.ts.
-export const esPrivacy = {
+import type { PrivacyCatalog } from './catalogue';
+export const esPrivacy: PrivacyCatalog = {
   'privacy.title': 'Aviso de privacidad',
   'privacy.lead': '{library} ofrece acceso gratuito a internet sin rastrear a nadie. Esta página se genera a partir de la configuración con la que funciona este portal ahora mismo.',
   'privacy.keptTitle': 'Qué guardamos y durante cuánto tiempo',

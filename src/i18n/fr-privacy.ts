@@ -1,5 +1,6 @@
 // French strings of the privacy notice (/privacy); part of the catalogue in fr.ts.
-export const frPrivacy = {
+import type { PrivacyCatalog } from './catalogue';
+export const frPrivacy: PrivacyCatalog = {
   'privacy.title': 'Notice de confidentialité',
   'privacy.lead': '{library} offre un accès gratuit à internet sans pister personne. Cette page est produite à partir des réglages avec lesquels ce portail fonctionne en ce moment.',
   'privacy.keptTitle': 'Ce que nous conservons, et pendant combien de temps',

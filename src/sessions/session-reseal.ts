@@ -3,7 +3,7 @@
 // that sealed its last record is gone within one epoch and one run (ADDRESS_FORGOTTEN_WITHIN_MS).
 import { performance } from 'node:perf_hooks';
 import type { LiveSession, LiveView } from './live-view';
-import type { SessionServiceDeps } from './session-service';
+import type { SessionServiceDeps } from './session-types';
 
 /** Work runs in slices this long (ms) with a turn of the event loop between them. */
 export const RESEAL_SLICE_MS = 5;

@@ -1,54 +1,26 @@
 // Patron sessions: grant, extend, end and expire. Keeping the firewall in step with the store
 // is session-sync.ts, the periodic sweep session-sweep.ts, the counters session-stats.ts.
 import crypto from 'node:crypto';
-import type { Config, Policy, Zone } from '../config/schema';
-import type { Clock } from '../domain/clock';
+import type { Policy, Zone } from '../config/schema';
 import { addDays, nextMidnight, zonedTime } from '../domain/local-time';
 import { openStatus, type OpenStatus } from '../domain/opening-hours';
-import { allowanceLeft, mayExtend, planExtend, planGrant, planStaffExtend, shortenedEnd, type Refusal } from '../domain/quota';
+import { allowanceLeft, mayExtend, planExtend, planGrant, planStaffExtend, shortenedEnd } from '../domain/quota';
 import { ZoneResolver } from '../domain/zones';
-import type { Firewall } from '../firewall/types';
-import type { Logger } from '../logger';
-import type { DayKeyring } from '../privacy/day-keys';
-import { readableCode, type RandomSource } from '../privacy/random';
-import type { GrantCharge, SessionRecord, StatCounter, Store } from '../store/types';
+import { readableCode } from '../privacy/random';
+import type { GrantCharge, SessionRecord, StatCounter } from '../store/types';
 import { LiveView, type LiveSession } from './live-view';
 import { PolicyBook } from './policies';
 import { SessionSync, firewallClient } from './session-sync';
 import { SessionEventTally } from './session-log';
 import { SessionStats } from './session-stats';
 import { SessionSweep, bytesLeft } from './session-sweep';
+import type { ClientAddress, EndReason, ExtendResult, GrantResult, SessionServiceDeps } from './session-types';
 import { SessionReseal, type ResealResult } from './session-reseal';
 import { SessionChanges } from './session-changes';
 import { StoreBreaker, guardedStore, storeAway } from './store-breaker';
 import { UsageView, WriteThrough } from './write-through';
 
-export interface ClientAddress {
-  ip: string;
-  mac?: string;
-}
-
-export type EndReason = 'logout' | 'expired' | 'staff' | 'idle' | 'data';
-
-export type GrantResult =
-  | { ok: true; session: LiveSession }
-  | { ok: false; reason: Refusal | 'no-zone' | 'pass-required'; zone?: Zone; open?: OpenStatus; policy?: Policy };
-
-export type ExtendResult =
-  | { ok: true; session: LiveSession; addedSeconds: number }
-  | { ok: false; reason: Refusal | 'not-allowed' | 'already-full' | 'no-session' };
-
-export interface SessionServiceDeps {
-  config: Config;
-  store: Store;
-  firewall: Firewall;
-  keys: DayKeyring;
-  clock: Clock;
-  random: RandomSource;
-  logger: Logger;
-  /** The outage breaker of patron-path store calls (default: storeTimeoutMs, STORE_RETRY_MS). */
-  breaker?: StoreBreaker;
-}
+export type { ClientAddress, EndReason, ExtendResult, GrantResult, SessionServiceDeps } from './session-types';
 
 export class SessionService {
   readonly live = new LiveView();
