@@ -1,6 +1,7 @@
 // The configuration schema: every setting, its default and what it must be.
 import { z } from 'zod';
 import { isValidCidr, isValidIp } from '../domain/subnets';
+import { en } from '../i18n/en';
 import { SUPPORTED, isLang } from '../i18n/languages';
 
 const hhmm = z
@@ -83,10 +84,8 @@ export const configSchema = z
     terms: z
       .string()
       .max(10000)
-      .default(
-        'Use this network lawfully and with respect for others. Do not try to harm the network or other people. ' +
-          'Access is free, anonymous and time-limited. Staff may end a session that breaks these terms.',
-      ),
+      // The built-in terms: the English message, which is translated like any other page text.
+      .default(en['terms.default']),
     port: z.number().int().min(1).max(65535).default(8080),
     host: z.string().default('0.0.0.0'),
     httpsPort: z.number().int().min(1).max(65535).optional(),

@@ -10,7 +10,8 @@ import { createLogger } from '../../src/logger';
 import { cryptoRandom } from '../../src/privacy/random';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { WorkstationService } from '../../src/workstations/workstation-service';
-import { freePort, ROOT, startServer, type ServerProcess } from '../helpers/server-process';
+import { freePort } from '../helpers/ports';
+import { ROOT, startServer, type ServerProcess } from '../helpers/server-process';
 import { makeTestTls, type TestTls } from '../helpers/tls';
 
 const CLI = path.join(ROOT, 'dist', 'cli.js');

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { policySchema, type Policy } from '../../config/schema';
 import { systemClock, type Clock } from '../../domain/clock';
 import { STAT_COUNTERS, SESSION_GRACE_MS, emptyCounts, parseCursor, sessionCursor, type GrantCharge, type HourlyStats, type ScanOptions, type SealedChange, type SessionPage, type SessionRecord, type StatCounter, type Store } from '../types';
+import { finite } from '../finite';
 import { column, migrate } from './migrations';
 import { prepare, type SessionRow } from './statements';
 import { SqliteStaffStore } from './staff-store';
@@ -275,9 +276,4 @@ function toSession(r: SessionRow | undefined): SessionRecord | undefined {
 /** Runs a chunked delete until a chunk comes back short, letting the event loop run in between. */
 async function inChunks(run: () => number): Promise<void> {
   while (run() >= DELETE_CHUNK) await new Promise((r) => setImmediate(r));
-}
-
-function finite(n: number, what: string): number {
-  if (!Number.isFinite(n)) throw new RangeError(`${what} must be a finite number, got ${n}`);
-  return n;
 }
