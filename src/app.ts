@@ -45,7 +45,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Express {
   app.set('view cache', true);
   app.set('trust proxy', false);
 
-  // Public workstations (issue 5): JSON for agents, with its own headers, body limit and rate
+  // Public workstations: JSON for agents, with its own headers, body limit and rate
   // limits, ahead of the pages' middleware (heartbeats are the hottest path).
   if (surfaces.includes('agent')) app.use(AGENT_API_BASE, agentApiRouter(deps));
 
@@ -111,7 +111,6 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Express {
     app.use(learnRouter(deps));
     app.use(patronRouter(deps, csrf));
   }
-  // ---- Staff console ----
   if (surfaces.includes('staff')) {
     app.use(opsRoutes(deps));
     app.use(staffRouter(deps, { secure: Boolean(opts.secure) }));

@@ -27,7 +27,7 @@ export async function buildDeps(config: Config, logger: Logger, overrides: Parti
   await firewall.init();
   const keys = overrides.keys ?? new DayKeyring(keysDirOf(config), clock, config.timezone, random, config.dataDir);
   const sessions = overrides.sessions ?? new SessionService({ config, store, firewall, keys, clock, random, logger });
-  // Public workstations (issue 5).
+  // Public workstations.
   const version = (require('../package.json') as { version: string }).version;
   const workstations = overrides.workstations ?? new WorkstationService({ store, clock, random, logger, zones: config.zones, version });
   const kiosks = overrides.kiosks ?? new KioskSessions({ sessions, store, clock, statsRetentionDays: config.statsRetentionDays });
@@ -42,7 +42,6 @@ export async function buildDeps(config: Config, logger: Logger, overrides: Parti
     sessions,
     resolveClient: overrides.resolveClient ?? socketClientResolver(new ProcNeighbourTable()),
     csrfSecret: overrides.csrfSecret ?? crypto.randomBytes(32).toString('base64url'),
-    // ---- Staff console ----
     staff: overrides.staff ?? createStaffServices({ config, store, clock, random, logger, sessions }),
     // Built-in lessons first; the library's own directory adds lessons or replaces them.
     learn: overrides.learn ?? loadLessonLibrary([BUILTIN_CONTENT_DIR, ...(config.contentDir ? [config.contentDir] : [])], logger),

@@ -25,12 +25,10 @@ export interface Deps {
   resolveClient: ClientResolver;
   /** Signs CSRF tokens; random per start unless given. */
   csrfSecret: string;
-  // ---- Staff console ----
   /** Staff accounts, console sessions, audit log, passes, live sessions and statistics. */
   staff: StaffServices;
   /** The digital-skills lessons, read once at start. */
   learn: LessonLibrary;
-  // ---- Public workstations (issue 5) ----
   workstations: WorkstationService;
   /** Kiosk session state for agents, by the request's source address. */
   kiosks: KioskSessions;

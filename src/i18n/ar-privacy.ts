@@ -34,7 +34,7 @@ export const arPrivacy: PrivacyCatalog = {
   'privacy.rights': 'حقوقك',
   'privacy.rightsBody': 'لست مضطرًا إلى تقديم أي معلومات شخصية لاستخدام هذه الخدمة. إذا كانت لديك أسئلة عن الخصوصية، فاسأل موظفي المكتبة؛ يمكنهم شرح هذا الإشعار وطريقة عمل الخدمة.',
   'privacy.technical': 'تفاصيل تقنية: مخزن البيانات {store}، وجدار الحماية {firewall}.',
-  // Published figures, logs and staff records (issue 9).
+  // Published figures, logs and staff records.
   'privacy.smallCells':
     'لا يتعلق أي رقم تنشره المكتبة (صفحات الإحصاءات أو ملفات التصدير أو المجاميع السنوية أو المراقبة) بأقل من {k} جلسات: يُحجب الرقم الأصغر ويظهر «أقل من {k}»، ولا تجمع المجاميع إلا الأرقام المعروضة، فلا يمكن طرحها للوصول إلى شخص بعينه.',
   'privacy.auditTitle': 'عندما يساعدك الموظفون',

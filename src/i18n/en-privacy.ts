@@ -34,7 +34,7 @@ export const enPrivacy = {
   'privacy.rights': 'Your rights',
   'privacy.rightsBody': 'You do not have to give any personal information to use this service. If you have questions about privacy, ask library staff; they can explain this notice and how the service works.',
   'privacy.technical': 'Technical detail: data store {store}, firewall {firewall}.',
-  // Published figures, logs and staff records (issue 9).
+  // Published figures, logs and staff records.
   'privacy.smallCells':
     'No figure the library publishes (its statistics pages, exports, yearly totals or monitoring) describes fewer than {k} sessions: a smaller figure is withheld and shown as "fewer than {k}", and totals count only the figures shown, so they cannot be subtracted to find one person.',
   'privacy.auditTitle': 'When staff help you',

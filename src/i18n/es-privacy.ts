@@ -34,7 +34,7 @@ export const esPrivacy: PrivacyCatalog = {
   'privacy.rights': 'Sus derechos',
   'privacy.rightsBody': 'No tiene que dar ningún dato personal para usar este servicio. Si tiene preguntas sobre la privacidad, consulte al personal de la biblioteca: pueden explicarle este aviso y cómo funciona el servicio.',
   'privacy.technical': 'Detalle técnico: almacenamiento {store}, cortafuegos {firewall}.',
-  // Published figures, logs and staff records (issue 9).
+  // Published figures, logs and staff records.
   'privacy.smallCells':
     'Ninguna cifra que publica la biblioteca (páginas de estadísticas, exportaciones, totales anuales o supervisión) se refiere a menos de {k} sesiones: una cifra menor se oculta y se muestra como «menos de {k}», y los totales solo suman las cifras mostradas, así que no se pueden restar para encontrar a una persona.',
   'privacy.auditTitle': 'Cuando el personal le ayuda',

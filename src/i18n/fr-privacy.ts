@@ -34,7 +34,7 @@ export const frPrivacy: PrivacyCatalog = {
   'privacy.rights': 'Vos droits',
   'privacy.rightsBody': 'Vous n’avez à donner aucune information personnelle pour utiliser ce service. Pour toute question sur la confidentialité, adressez-vous au personnel de la bibliothèque : il peut vous expliquer cette notice et le fonctionnement du service.',
   'privacy.technical': 'Détail technique : stockage {store}, pare-feu {firewall}.',
-  // Published figures, logs and staff records (issue 9).
+  // Published figures, logs and staff records.
   'privacy.smallCells':
     'Aucun chiffre publié par la bibliothèque (pages de statistiques, exports, totaux annuels ou supervision) ne porte sur moins de {k} sessions : un chiffre plus petit est masqué et affiché « moins de {k} », et les totaux ne comptent que les chiffres affichés, si bien qu’on ne peut pas les soustraire pour retrouver une personne.',
   'privacy.auditTitle': 'Quand le personnel vous aide',

@@ -33,7 +33,7 @@ export interface PrivacyFacts {
   retention: string;
   storeKind: string;
   firewall: string;
-  // Published figures, logs and staff records (issue 9): the same settings and constants the code uses.
+  // Published figures, logs and staff records: the same settings and constants the code uses.
   /** k: the fewest sessions a published figure describes (minCellSessions). */
   minCell: string;
   /** How long the staff audit log is kept (auditRetentionDays). */

@@ -71,7 +71,7 @@ export class SessionService {
     return this.d.clock.now();
   }
 
-  // ---- Public workstations (issue 5): who is told that a session ended, and why ----
+  // Public workstations: who is told that a session ended, and why.
   private readonly endListeners: ((record: SessionRecord, reason: EndReason) => void)[] = [];
 
   /** Calls `listener` after each session this service ends (the agent API tells kiosks why). */

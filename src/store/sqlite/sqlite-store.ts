@@ -32,7 +32,7 @@ export class SqliteStore implements Store {
 
   private readonly clock: Clock;
   readonly staff: SqliteStaffStore;
-  // Public workstations (issue 5).
+  // Public workstations.
   readonly workstations: SqliteWorkstations;
 
   /** `clock` decides what has expired (default: the system clock); tests may inject theirs. */
