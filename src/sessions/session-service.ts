@@ -1,12 +1,11 @@
 // Patron sessions: grant, extend, end and expire. Keeping the firewall in step with the store
 // is session-sync.ts, the periodic sweep session-sweep.ts, the counters session-stats.ts.
-import crypto from 'node:crypto';
 import type { Policy, Zone } from '../config/schema';
 import { addDays, nextMidnight, zonedTime } from '../domain/local-time';
 import { openStatus, type OpenStatus } from '../domain/opening-hours';
 import { allowanceLeft, mayExtend, planExtend, planGrant, planStaffExtend, shortenedEnd } from '../domain/quota';
 import { ZoneResolver } from '../domain/zones';
-import { readableCode } from '../privacy/random';
+import { randomUuid, readableCode } from '../privacy/random';
 import type { GrantCharge, SessionRecord, StatCounter } from '../store/types';
 import { LiveView, type LiveSession } from './live-view';
 import { PolicyBook } from './policies';
@@ -49,7 +48,7 @@ export class SessionService {
     this.unwritten = new WriteThrough((g) => guard(() => d.store.grantSession(g.record, g.charge)), d.logger);
     // Grants kept while the store was away are not in its listing yet: not ended elsewhere.
     this.sync = new SessionSync(d, this.live, this.pending, this.tally, () => this.unwritten.ids());
-    this.stats = new SessionStats(d.store, d.config, d.clock, guard, d.logger);
+    this.stats = new SessionStats(d.store, d.config, d.clock, guard, d.logger, d.random);
     this.breaker.onBack(() => void this.writeThrough());
     this.changes = new SessionChanges({
       ...d,
@@ -168,7 +167,7 @@ export class SessionService {
         return { ok: false, reason: plan.reason, zone, open, policy };
       }
       const record: SessionRecord = {
-        id: crypto.randomUUID().replace(/-/g, ''),
+        id: randomUuid(this.d.random).replace(/-/g, ''),
         code,
         gatewayId: this.d.config.gatewayId,
         zoneId: zone.id,

@@ -1,12 +1,11 @@
 // Public workstations, server side: enrolment codes, enrolment, token checks, health reports,
 // staff commands and their acknowledgements, retiring. Used by the agent API, the staff fleet
 // pages and the `threshold workstation` command.
-import crypto from 'node:crypto';
 import type { Zone } from '../config/schema';
 import type { Clock } from '../domain/clock';
 import { DomainError, invalidInput, notFound } from '../domain/errors';
 import type { Logger } from '../logger';
-import type { RandomSource } from '../privacy/random';
+import { randomUuid, type RandomSource } from '../privacy/random';
 import { pendingOldestFirst, type Store, type WorkstationCommand, type WorkstationMode, type WorkstationRecord } from '../store/types';
 import { fleetEntry, type FleetEntry } from './fleet-view';
 import {
@@ -180,7 +179,7 @@ export class WorkstationService {
     const createdAt = this.d.clock.now();
     let sent = 0;
     for (const workstation of names) {
-      const cmd: WorkstationCommand = { id: crypto.randomUUID(), workstation, kind, status: 'pending', createdAt, ...(kind === 'message' && { message: text }) };
+      const cmd: WorkstationCommand = { id: randomUuid(this.d.random), workstation, kind, status: 'pending', createdAt, ...(kind === 'message' && { message: text }) };
       if (await this.ws.queueCommand(cmd)) sent++;
     }
     if ('name' in target && sent === 0) throw notFound(`There is no enrolled workstation named "${target.name}".`);
