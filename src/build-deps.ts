@@ -15,7 +15,7 @@ import { SessionService } from './sessions/session-service';
 import { createStore } from './store/registry';
 import { createStaffServices } from './staff/services';
 import { BUILTIN_CONTENT_DIR, loadLessonLibrary } from './onboarding/lesson-library';
-import { KioskSessions } from './workstations/kiosk-sessions';
+import { KioskState } from './workstations/kiosk-state';
 import { WorkstationService } from './workstations/workstation-service';
 
 export async function buildDeps(config: Config, logger: Logger, overrides: Partial<Deps> & { clock?: Clock } = {}): Promise<Deps> {
@@ -30,7 +30,7 @@ export async function buildDeps(config: Config, logger: Logger, overrides: Parti
   // Public workstations.
   const version = (require('../package.json') as { version: string }).version;
   const workstations = overrides.workstations ?? new WorkstationService({ store, clock, random, logger, zones: config.zones, version });
-  const kiosks = overrides.kiosks ?? new KioskSessions({ sessions, store, clock, statsRetentionDays: config.statsRetentionDays });
+  const kiosks = overrides.kiosks ?? new KioskState({ sessions, store, clock, statsRetentionDays: config.statsRetentionDays });
   return {
     config,
     store,

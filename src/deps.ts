@@ -10,7 +10,7 @@ import type { SessionService } from './sessions/session-service';
 import type { Store } from './store/types';
 import type { StaffServices } from './staff/services';
 import type { LessonLibrary } from './onboarding/lesson-library';
-import type { KioskSessions } from './workstations/kiosk-sessions';
+import type { KioskState } from './workstations/kiosk-state';
 import type { WorkstationService } from './workstations/workstation-service';
 
 export interface Deps {
@@ -31,5 +31,5 @@ export interface Deps {
   learn: LessonLibrary;
   workstations: WorkstationService;
   /** Kiosk session state for agents, by the request's source address. */
-  kiosks: KioskSessions;
+  kiosks: KioskState;
 }

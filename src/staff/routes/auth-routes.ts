@@ -6,7 +6,7 @@ import type { Csrf } from '../../http/csrf';
 import { DomainError } from '../../domain/errors';
 import { AppError } from '../../http/errors';
 import { fieldErrors, formValues } from '../../http/forms';
-import { STAFF_COOKIE } from '../console-sessions';
+import { STAFF_COOKIE } from '../staff-sign-ins';
 import { currentStaff, safeNext } from '../guards';
 import { loginRateLimit } from '../login-rate-limit';
 import { passwordsDiffer, passwordsMatch } from '../passwords';

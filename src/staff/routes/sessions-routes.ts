@@ -7,7 +7,7 @@ import type { Csrf } from '../../http/csrf';
 import { fieldErrors, formValues } from '../../http/forms';
 import { normaliseCode } from '../../privacy/random';
 import { staffOf } from '../guards';
-import { EXTEND_CHOICES, PAGE_SIZE } from '../live-sessions';
+import { EXTEND_CHOICES, PAGE_SIZE } from '../session-list';
 
 const NOTICES: Record<string, string> = {
   extended: 'The session was extended.',
