@@ -8,4 +8,6 @@ module.exports = {
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
   testTimeout: 20000,
+  // Coverage (`npx jest --coverage`) counts every source file, entry points (main.ts, cli.ts) included.
+  collectCoverageFrom: ['<rootDir>/src/**/*.ts'],
 };

@@ -15,7 +15,7 @@ const WARMUP_S = 5;
 
 async function main() {
   console.log(`# workstation agent footprint — ${machine()}`);
-  const { SqliteStore } = requireDist('store/sqlite-store');
+  const { SqliteStore } = requireDist('store/sqlite/sqlite-store');
   const server = await startThreshold();
   const store = new SqliteStore({ file: path.join(server.dataDir, 'threshold.db') });
   await store.init();

@@ -15,7 +15,7 @@ const N = Number(process.env.BENCH_SESSIONS || 20000);
 const TARGET_MS = 20;
 
 async function measure(sliceMs) {
-  const { SqliteStore } = requireDist('store/sqlite-store');
+  const { SqliteStore } = requireDist('store/sqlite/sqlite-store');
   const { DayKeyring, ADDRESS_EPOCH_MS } = requireDist('privacy/day-keys');
   const { SessionReseal } = requireDist('sessions/session-reseal');
   const { LiveView } = requireDist('sessions/live-view');

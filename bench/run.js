@@ -56,7 +56,7 @@ async function main() {
         `staff page ${page.toFixed(1)} ms (target < 100: ${page < 100 ? 'MET' : 'NOT MET'})`,
     );
   }
-  // Public workstations (issue 5).
+  // Public workstations.
   const hb = out['heartbeats.js'];
   const agent = out['agent-footprint.js'];
   console.log(`heartbeats (Redis): ${Math.round(hb.heartbeatsPerSecond)}/s, server CPU ${hb.cpuPerHeartbeatMs.toFixed(3)} ms each (target ≥ ${hb.target}/s: ${hb.met ? 'MET' : 'NOT MET'})`);

@@ -8,7 +8,7 @@
 // machine's load); with Redis, a PING from another client meanwhile. And the staff Sessions page's store work, across
 // gateways. Sessions are granted inside the server process (deps.sessions.grant), each with its
 // own IPv4 address and MAC. Run alone with `node bench/session-memory.js` (after a build).
-// Targets (issue 10): no job holds the loop > 20 ms; probe p99 < 10 ms while a job runs; RSS at
+// Targets: no job holds the loop > 20 ms; probe p99 < 10 ms while a job runs; RSS at
 // 100k ≤ 200 MiB (an aim); the staff page < 100 ms.
 const autocannon = require('autocannon');
 const { setTimeout } = require('node:timers');

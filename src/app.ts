@@ -45,7 +45,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Express {
   app.set('view cache', true);
   app.set('trust proxy', false);
 
-  // Public workstations (issue 5): JSON for agents, with its own headers, body limit and rate
+  // Public workstations: JSON for agents, with its own headers, body limit and rate
   // limits, ahead of the pages' middleware (heartbeats are the hottest path).
   // Each surface's routes (and what they need) are loaded only by an app that serves it.
   if (surfaces.includes('agent')) {
@@ -117,7 +117,6 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Express {
     app.use(learnRouter(deps));
     app.use(patronRouter(deps, csrf));
   }
-  // ---- Staff console ----
   if (surfaces.includes('staff')) {
     const { opsRoutes } = require('./staff/routes/ops-routes') as typeof import('./staff/routes/ops-routes');
     const { staffRouter } = require('./staff/routes') as typeof import('./staff/routes');

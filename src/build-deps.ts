@@ -15,7 +15,7 @@ import { SessionService } from './sessions/session-service';
 import { createStore } from './store/registry';
 import { createStaffServices } from './staff/services';
 import { BUILTIN_CONTENT_DIR, loadLessonLibrary } from './onboarding/lesson-library';
-import { KioskSessions } from './workstations/kiosk-sessions';
+import { KioskState } from './workstations/kiosk-state';
 import { WorkstationService } from './workstations/workstation-service';
 
 export async function buildDeps(config: Config, logger: Logger, overrides: Partial<Deps> & { clock?: Clock } = {}): Promise<Deps> {
@@ -27,10 +27,10 @@ export async function buildDeps(config: Config, logger: Logger, overrides: Parti
   await firewall.init();
   const keys = overrides.keys ?? new DayKeyring(keysDirOf(config), clock, config.timezone, random, config.dataDir);
   const sessions = overrides.sessions ?? new SessionService({ config, store, firewall, keys, clock, random, logger });
-  // Public workstations (issue 5).
+  // Public workstations.
   const version = (require('../package.json') as { version: string }).version;
   const workstations = overrides.workstations ?? new WorkstationService({ store, clock, random, logger, zones: config.zones, version });
-  const kiosks = overrides.kiosks ?? new KioskSessions({ sessions, store, clock, statsRetentionDays: config.statsRetentionDays });
+  const kiosks = overrides.kiosks ?? new KioskState({ sessions, store, clock, statsRetentionDays: config.statsRetentionDays });
   return {
     config,
     store,
@@ -42,7 +42,6 @@ export async function buildDeps(config: Config, logger: Logger, overrides: Parti
     sessions,
     resolveClient: overrides.resolveClient ?? socketClientResolver(new ProcNeighbourTable()),
     csrfSecret: overrides.csrfSecret ?? crypto.randomBytes(32).toString('base64url'),
-    // ---- Staff console ----
     staff: overrides.staff ?? createStaffServices({ config, store, clock, random, logger, sessions }),
     // Built-in lessons first; the library's own directory adds lessons or replaces them.
     learn: overrides.learn ?? loadLessonLibrary([BUILTIN_CONTENT_DIR, ...(config.contentDir ? [config.contentDir] : [])], logger),

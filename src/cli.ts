@@ -45,7 +45,7 @@ configCmd
     console.log(`Configuration OK: ${config.zones.length} zone(s) [${config.zones.map((z) => z.id).join(', ')}], store ${config.redisUrl ? 'redis' : 'sqlite in ' + config.dataDir}, firewall ${config.firewall}, time zone ${config.timezone}.`);
   });
 
-// ---- Staff console: `threshold staff add|reset-password|list` ----
+// Staff console: `threshold staff add|reset-password|list`.
 registerStaffCommands(program, () => loadStoreOrExit());
 
 function loadOrExit(file?: string) {
@@ -77,7 +77,6 @@ function loadStoreOrExit() {
   return config;
 }
 
-// --- nftables gateway (issue 3) ---
 program
   .command('firewall')
   .description('the gateway firewall')
@@ -89,7 +88,7 @@ program
     process.stdout.write(await nftStartScript(config));
   });
 
-// Public workstations (issue 5): codes and retiring on the gateway, the agent on the PCs.
+// Public workstations: codes and retiring on the gateway, the agent on the PCs.
 registerWorkstationCommands(program, () => loadStoreOrExit());
 registerAgentCommands(program);
 // Issue 9: a backup of the store, never of the keys.

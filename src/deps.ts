@@ -10,7 +10,7 @@ import type { SessionService } from './sessions/session-service';
 import type { Store } from './store/types';
 import type { StaffServices } from './staff/services';
 import type { LessonLibrary } from './onboarding/lesson-library';
-import type { KioskSessions } from './workstations/kiosk-sessions';
+import type { KioskState } from './workstations/kiosk-state';
 import type { WorkstationService } from './workstations/workstation-service';
 
 export interface Deps {
@@ -25,13 +25,11 @@ export interface Deps {
   resolveClient: ClientResolver;
   /** Signs CSRF tokens; random per start unless given. */
   csrfSecret: string;
-  // ---- Staff console ----
   /** Staff accounts, console sessions, audit log, passes, live sessions and statistics. */
   staff: StaffServices;
   /** The digital-skills lessons, read once at start. */
   learn: LessonLibrary;
-  // ---- Public workstations (issue 5) ----
   workstations: WorkstationService;
   /** Kiosk session state for agents, by the request's source address. */
-  kiosks: KioskSessions;
+  kiosks: KioskState;
 }

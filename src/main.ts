@@ -28,7 +28,7 @@ export async function serve(config: Config, logger: Logger = createLogger(config
   await deps.store.sweep(deps.clock.now());
 
   const probes = createProbeHandler(deps.sessions, deps.resolveClient, splashUrl(config));
-  // Public workstations (issue 5): the agent API rides on the portal's HTTPS listener, which the
+  // Public workstations: the agent API rides on the portal's HTTPS listener, which the
   // kiosks reach directly (their session is matched by source address). Plain HTTP would expose
   // the bearer tokens on the LAN, so it is there only when AGENT_OVER_HTTP=true (development, tests).
   const agentOnHttp: Surface[] = config.agentOverHttp ? ['agent'] : [];
@@ -52,7 +52,7 @@ export async function serve(config: Config, logger: Logger = createLogger(config
     logger.info({ port: config.httpsPort }, `portal (HTTPS, RFC 8908 API, agent API) listening on port ${config.httpsPort}`);
   }
 
-  // ---- Staff console: its own listener, loopback by default (STAFF_HOST, STAFF_PORT) ----
+  // Staff console: its own listener, loopback by default (STAFF_HOST, STAFF_PORT).
   const staffTls = config.tlsCert && config.tlsKey ? { cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) } : undefined;
   // Built at the console's first request: a gateway whose staff never open it does not hold
   // the console's routes, views and their libraries.

@@ -2,7 +2,7 @@
 // percentiles, and the machine line every report starts with.
 const { fork } = require('node:child_process');
 const fs = require('node:fs');
-const net = require('node:net');
+const { registerTs } = require('./ts-require');
 const os = require('node:os');
 const path = require('node:path');
 const { setTimeout, clearTimeout } = require('node:timers');
@@ -47,16 +47,9 @@ function tempDir(label) {
   return dir;
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
+// One implementation of free ports for tests and benches: test/helpers/ports.ts.
+registerTs();
+const { freePort } = require('../../test/helpers/ports.ts');
 
 /** Kills a child we started (by its pid) when the bench exits, if it is still running. */
 function killOnExit(child) {

@@ -5,14 +5,15 @@ import express, { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps';
 import type { WorkstationCommand, WorkstationRecord } from '../store/types';
 import type { DeliveredCommand, HeartbeatAnswer, SessionAnswer } from '../workstations/protocol';
-import { WindowCounter, addressKey } from './rate-limits';
+import { addressKeyer } from '../http/client';
+import { WindowCounter } from './rate-limits';
 
 /** Bodies are small: a heartbeat carries at most 20 reports of a few hundred bytes. */
 const BODY_LIMIT = '32kb';
 
 export function agentApiRouter(deps: Deps): Router {
   const router = Router();
-  const byAddress = addressKey(deps.resolveClient);
+  const byAddress = addressKeyer(deps.resolveClient);
   // Mounted before the pages' middleware (helmet's page headers mean nothing to an agent).
   router.use((_req, res, next) => {
     res.set({ 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });

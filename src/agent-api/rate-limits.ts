@@ -2,10 +2,7 @@
 // general limiter on the heartbeat path (the hottest one), and it can count only failures, so
 // many good requests in flight at once from one address are never held back. Source addresses
 // are counted under a keyed hash, so no raw address is held.
-import crypto from 'node:crypto';
-import type { Request } from 'express';
 import type { Clock } from '../domain/clock';
-import type { ClientResolver } from '../http/client';
 import { tooManyRequests } from '../http/errors';
 
 export class WindowCounter {
@@ -50,10 +47,4 @@ export class WindowCounter {
     for (const [k, w] of this.windows) if (w.resetAt <= now) this.windows.delete(k);
     while (this.windows.size > this.maxKeys) this.windows.delete(this.windows.keys().next().value!);
   }
-}
-
-/** A limiter key for the request's source address: an HMAC under a key that lives only in memory. */
-export function addressKey(resolveClient: ClientResolver): (req: Request) => string {
-  const secret = crypto.randomBytes(32);
-  return (req) => crypto.createHmac('sha256', secret).update(resolveClient(req).ip).digest('base64url');
 }

@@ -1,6 +1,7 @@
 // The configuration schema: every setting, its default and what it must be.
 import { z } from 'zod';
 import { isValidCidr, isValidIp } from '../domain/subnets';
+import { en } from '../i18n/en';
 import { SUPPORTED, isLang } from '../i18n/languages';
 
 /** Texts by language code (en, es, fr, ar), each at most `max` characters. */
@@ -54,11 +55,19 @@ export const policySchema = z
       )
       .max(366)
       .default([]),
-    // --- nftables gateway (issue 3) ---
     /** Data per session, in megabytes (1 MB = 1,000,000 bytes); the session ends when it is used. Needs a firewall that counts bytes. */
     dataMB: z.number().int().min(1).max(10_000_000).optional(),
   })
-  .strict();
+  .strict()
+  // Rules across fields: the same whether the policy comes from the config file or the console.
+  .superRefine((p, ctx) => {
+    if (p.dailyMinutes < p.sessionMinutes) {
+      ctx.addIssue({ code: 'custom', path: ['dailyMinutes'], message: 'The daily allowance must be at least one session long.' });
+    }
+    if (p.warningMinutes >= p.sessionMinutes) {
+      ctx.addIssue({ code: 'custom', path: ['warningMinutes'], message: 'The warning must come before the end: use fewer minutes than the session length.' });
+    }
+  });
 
 export const zoneSchema = z
   .object({
@@ -68,7 +77,6 @@ export const zoneSchema = z
       .array(z.string().refine(isValidCidr, 'expected a subnet in CIDR form, for example 10.10.0.0/16 or 2001:db8::/64'))
       .min(1),
     policy: policySchema.default(() => policySchema.parse({})),
-    // --- nftables gateway (issue 3) ---
     /** Per-client bandwidth cap in megabits per second, enforced by nftables. */
     bandwidth: z
       .object({
@@ -90,10 +98,8 @@ export const configSchema = z
     terms: z
       .string()
       .max(10000)
-      .default(
-        'Use this network lawfully and with respect for others. Do not try to harm the network or other people. ' +
-          'Access is free, anonymous and time-limited. Staff may end a session that breaks these terms.',
-      ),
+      // The built-in terms: the English message, which is translated like any other page text.
+      .default(en['terms.default']),
     port: z.number().int().min(1).max(65535).default(8080),
     host: z.string().default('0.0.0.0'),
     httpsPort: z.number().int().min(1).max(65535).optional(),
@@ -124,7 +130,6 @@ export const configSchema = z
     storeTimeoutMs: z.number().int().min(100).max(30_000).default(1000),
     /** Every listener cuts a request whose headers and body take longer than this (see src/http/server-timeouts.ts). */
     requestTimeoutSeconds: z.number().int().min(1).max(300).default(20),
-    // ---- Staff console ----
     /** The staff console's own listener; keep it off the patrons' network. */
     staffPort: z.number().int().min(1).max(65535).default(8081),
     /** Loopback by default: open it to the staff network deliberately (or put a proxy in front). */
@@ -133,7 +138,6 @@ export const configSchema = z
     staffSessionIdleMinutes: z.number().int().min(1).max(1440).default(30),
     /** How long the audit log of staff actions is kept. */
     auditRetentionDays: z.number().int().min(1).max(3650).default(365),
-    // --- Languages and digital-skills lessons (issue 6) ---
     /** The configured terms in other languages, by language code; `terms` is used for the rest. */
     termsTranslations: languageTexts(10000).default({}),
     /** Who answers for the patrons' data, named on the privacy page (GDPR art. 13). */
@@ -150,12 +154,10 @@ export const configSchema = z
       .default({}),
     /** A directory of extra or replacement lessons, laid out like content/: <lang>/<lesson>.md. */
     contentDir: z.string().min(1).optional(),
-    // --- end issue 6 ---
     zones: z
       .array(zoneSchema)
       .min(1)
       .default(() => [zoneSchema.parse({ id: 'wifi', name: 'Wi-Fi', subnets: ['0.0.0.0/0', '::/0'] })]),
-    // --- nftables gateway (issue 3) ---
     /** The network interfaces patrons are on (the nftables firewall controls traffic to and from them). */
     lanInterfaces: z
       .array(z.string().regex(/^[A-Za-z0-9_.@-]{1,15}$/, 'expected a network interface name such as wlan0 or br-lan (at most 15 characters)'))
@@ -166,9 +168,8 @@ export const configSchema = z
       .array(z.string().refine(isGardenEntry, 'expected an IP address, a subnet such as 192.0.2.0/24, or a host name such as catalogue.library.example'))
       .max(256)
       .default([]),
-    // Public workstations (issue 5): the agent API is on the HTTPS listener; plain HTTP only for development.
+    // Public workstations: the agent API is on the HTTPS listener; plain HTTP only for development.
     agentOverHttp: z.union([z.boolean(), z.stringbool()], { error: 'expected true or false' }).default(false),
-    // --- Published figures and gateway-local keys (issue 9) ---
     /** k: no published figure (statistics page, CSV, chart, /metrics) describes fewer sessions than this. */
     minCellSessions: z.number().int().min(2, 'expected at least 2: a figure about one session singles a patron out').max(100).default(5),
     /** The bearer token /metrics asks for; without it /metrics answers 401 to everyone. */

@@ -54,6 +54,21 @@ export function planExtend(
   return { ok: true, addedSeconds, endsAt: endsAt + addedSeconds * 1000 };
 }
 
+/** Extensions staff may give a running session, in minutes. */
+export const STAFF_EXTEND_MINUTES = [15, 30, 60] as const;
+
+export type StaffExtendPlan = { ok: true; endsAt: number } | { ok: false; reason: 'closed' };
+
+/**
+ * Plans an extension staff give: the minutes chosen, added to the session's end, never past
+ * closing time. Unlike the patron's top-up it may go beyond one session length.
+ */
+export function planStaffExtend(endsAt: number, bySeconds: number, open: OpenStatus): StaffExtendPlan {
+  let target = endsAt + bySeconds * 1000;
+  if (open.closesAt !== undefined) target = Math.min(target, open.closesAt);
+  return target - endsAt >= 1000 ? { ok: true, endsAt: target } : { ok: false, reason: 'closed' };
+}
+
 /**
  * The end a running session gets when staff change the policy and choose to shorten running
  * sessions: no later than its start plus the new session length, nor than closing time.

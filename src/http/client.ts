@@ -1,7 +1,8 @@
 // Who is asking: the client's address as the socket sees it, and its MAC where the kernel knows it.
+import crypto from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { normaliseIp } from '../domain/subnets';
-import type { ClientAddress } from '../sessions/session-service';
+import type { ClientAddress } from '../sessions/session-types';
 import type { NeighbourTable } from '../firewall/neighbours';
 
 /**
@@ -27,4 +28,12 @@ export function headerClientResolver(fallback: ClientResolver = socketClientReso
     const [ip, mac] = h.split(',').map((s) => s.trim());
     return mac ? { ip: ip!, mac } : { ip: ip! };
   };
+}
+
+/**
+ * A limiter key for a request's source address: an HMAC of the address under `key` (by default
+ * random, held only in this process's memory), so a limiter's memory holds no raw address.
+ */
+export function addressKeyer(resolveClient: ClientResolver, key: crypto.BinaryLike = crypto.randomBytes(32)): (req: IncomingMessage) => string {
+  return (req) => crypto.createHmac('sha256', key).update(resolveClient(req).ip).digest('base64url');
 }

@@ -2,16 +2,18 @@
 import type { ErrorRequestHandler, Request } from 'express';
 import { ZodError } from 'zod';
 import type { Logger } from '../logger';
-import { AppError, patronError } from './errors';
+import { DomainError } from '../domain/errors';
+import { AppError, fromDomainError, patronError } from './errors';
+import { fieldErrors } from './forms';
 import { translator, type Translate } from '../i18n/translate';
 import { DEFAULT_LANG } from '../i18n/languages';
 
 /** Turns errors thrown by libraries (body parsers, CSRF, schemas) into AppErrors. */
 export function toAppError(err: unknown): AppError | undefined {
   if (err instanceof AppError) return err;
+  if (err instanceof DomainError) return fromDomainError(err);
   if (err instanceof ZodError) {
-    const fields: Record<string, string> = {};
-    for (const i of err.issues) fields[i.path.join('.') || 'body'] = i.message;
+    const fields = fieldErrors(err.issues, (path) => path.map(String).join('.') || 'body');
     const details = Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; ');
     return patronError(400, 'invalid_input', 'error.invalidInput', { fields, vars: { details } });
   }

@@ -1,4 +1,5 @@
 // The one family of errors routes throw; the error middleware turns them into pages or JSON.
+import type { DomainError, FailureKind } from '../domain/errors';
 import type { MessageKey } from '../i18n/en';
 import { translator } from '../i18n/translate';
 
@@ -60,6 +61,25 @@ export const forbidden = (message: string, opts?: AppErrorOptions) => new AppErr
 export const notFound = (message: string, opts?: AppErrorOptions) => new AppError(404, 'not_found', message, opts);
 export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
   new AppError(429, 'too_many_requests', message, { headers: { 'Retry-After': String(retryAfterSeconds) } });
+
+/** The status of each kind of failure a service reports. */
+const STATUS: Record<FailureKind, number> = { invalid: 400, unauthenticated: 401, refused: 403, 'not-found': 404, conflict: 409, unavailable: 503 };
+
+/** A service's error as HTTP: its kind's status, and the headers its details call for. */
+export function fromDomainError(err: DomainError): AppError {
+  const headers: Record<string, string> = {};
+  if (err.challenge) headers['WWW-Authenticate'] = err.challenge;
+  if (err.retryAfterSeconds !== undefined) headers['Retry-After'] = String(err.retryAfterSeconds);
+  return new AppError(STATUS[err.kind], err.code, err.message, {
+    fields: err.fields,
+    headers: Object.keys(headers).length ? headers : undefined,
+    key: err.key,
+    titleKey: err.titleKey,
+    // A part away for a moment: browsers get the "one moment" page, which tries again.
+    view: err.kind === 'unavailable' ? 'portal/wait' : undefined,
+    cause: err.cause,
+  });
+}
 
 function statusTitleKey(status: number): MessageKey {
   switch (status) {

@@ -1,24 +1,22 @@
 // Rate limits for patron actions. Clients are counted under a keyed hash of their address, so
 // even the limiter's memory holds no raw address.
-import crypto from 'node:crypto';
 import { rateLimit } from 'express-rate-limit';
 import type { RequestHandler } from 'express';
 import { patronError } from './errors';
 import type { MessageKey } from '../i18n/en';
-import type { ClientResolver } from './client';
+import { addressKeyer, type ClientResolver } from './client';
 
 export function patronRateLimit(
   resolveClient: ClientResolver,
   opts: { limit: number; windowMs: number; skipSuccessfulRequests?: boolean; messageKey?: MessageKey },
 ): RequestHandler {
-  const key = crypto.randomBytes(32);
   return rateLimit({
     windowMs: opts.windowMs,
     limit: opts.limit,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     skipSuccessfulRequests: opts.skipSuccessfulRequests ?? false,
-    keyGenerator: (req) => crypto.createHmac('sha256', key).update(resolveClient(req).ip).digest('base64url'),
+    keyGenerator: addressKeyer(resolveClient),
     handler: (_req, _res, next) =>
       next(patronError(429, 'too_many_requests', opts.messageKey ?? 'error.rateLimited', { headers: { 'Retry-After': String(Math.ceil(opts.windowMs / 1000)) } })),
     validate: false,

@@ -1,5 +1,6 @@
 // Arabic strings of the digital-skills lessons (/learn); part of the catalogue in ar.ts.
-export const arLearn = {
+import type { LearnCatalog } from './catalogue';
+export const arLearn: LearnCatalog = {
   'learn.title': 'تعلّم المهارات الرقمية',
   'learn.lead': 'دروس قصيرة وعملية لتستخدم الإنترنت بأمان وثقة. اقرأها على مهلك، قبل الاتصال أو بعده. ينتهي كل درس ببضعة أسئلة لتتحقّق ممّا تعلّمته.',
   'learn.private': 'لا تسجّل المكتبة الدروس التي تقرؤها ولا إجاباتك. إذا سمح متصفحك بذلك، يُحفظ تقدّمك على هذا الجهاز فقط.',

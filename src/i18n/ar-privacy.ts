@@ -1,5 +1,6 @@
 // Arabic strings of the privacy notice (/privacy); part of the catalogue in ar.ts.
-export const arPrivacy = {
+import type { PrivacyCatalog } from './catalogue';
+export const arPrivacy: PrivacyCatalog = {
   'privacy.title': 'إشعار الخصوصية',
   'privacy.lead': 'تقدّم {library} الإنترنت مجانًا من دون تتبّع أي أحد. تُنشأ هذه الصفحة من الإعدادات التي تعمل بها هذه البوابة الآن.',
   'privacy.keptTitle': 'ما نحتفظ به، وإلى متى',
@@ -32,7 +33,7 @@ export const arPrivacy = {
   'privacy.logs': 'لا تحتوي سجلات البوابة على أي عنوان شبكة أو عنوان جهاز أو رمز يومي أو رمز جلسة. كل صفحة تقدّمها بوابة المكتبة نفسها: لا تحمّل أي صفحة هنا شيئًا من موقع آخر.',
   'privacy.rights': 'حقوقك',
   'privacy.rightsBody': 'لست مضطرًا إلى تقديم أي معلومات شخصية لاستخدام هذه الخدمة. إذا كانت لديك أسئلة عن الخصوصية، فاسأل موظفي المكتبة؛ يمكنهم شرح هذا الإشعار وطريقة عمل الخدمة.',
-  // Published figures, logs and staff records (issue 9).
+  // Published figures, logs and staff records.
   'privacy.smallCells':
     'لا يتعلق أي رقم تنشره المكتبة (صفحات الإحصاءات أو ملفات التصدير أو المجاميع السنوية أو المراقبة) بأقل من {k} جلسات: يُحجب الرقم الأصغر ويظهر «أقل من {k}»، ولا تجمع المجاميع إلا الأرقام المعروضة، فلا يمكن طرحها للوصول إلى شخص بعينه.',
   'privacy.auditTitle': 'عندما يساعدك الموظفون',

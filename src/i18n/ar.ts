@@ -2,7 +2,7 @@
 // Arabic are rendered right to left (dir="rtl"); digits stay Western, as on the clock and codes.
 import { arLearn } from './ar-learn';
 import { arPrivacy } from './ar-privacy';
-import type { Catalog } from './translate';
+import type { Catalog } from './catalogue';
 
 export const ar: Catalog = {
   'site.skip': 'انتقل إلى المحتوى الرئيسي',

@@ -1,4 +1,5 @@
 // English strings of the digital-skills lessons (/learn); part of the catalogue in en.ts.
+import type { Messages } from './message';
 export const enLearn = {
   'learn.title': 'Learn digital skills',
   'learn.lead': 'Short, practical lessons for using the internet safely and with confidence. Read them at your own pace, before or after you get online. Each one ends with a few questions to check what you have learned.',
@@ -29,4 +30,4 @@ export const enLearn = {
   'learn.promoTitle': 'Learn the basics',
   'learn.promoBody': 'Short lessons on safe Wi-Fi, passwords, scams, e-mail and your rights online. You can read them now, with or without a session.',
   'learn.promoLink': 'Start learning',
-} as const;
+} as const satisfies Messages;

@@ -1,4 +1,5 @@
 // English strings of the privacy notice (/privacy); part of the catalogue in en.ts.
+import type { Messages } from './message';
 export const enPrivacy = {
   'privacy.title': 'Privacy notice',
   'privacy.lead': '{library} gives free internet access without tracking anyone. This page is generated from the settings this portal is running with right now.',
@@ -32,7 +33,7 @@ export const enPrivacy = {
   'privacy.logs': 'The portal\'s logs contain no network address, device address, daily code or session code. Every page is served by the library\'s own gateway: no page here loads anything from another website.',
   'privacy.rights': 'Your rights',
   'privacy.rightsBody': 'You do not have to give any personal information to use this service. If you have questions about privacy, ask library staff; they can explain this notice and how the service works.',
-  // Published figures, logs and staff records (issue 9).
+  // Published figures, logs and staff records.
   'privacy.smallCells':
     'No figure the library publishes (its statistics pages, exports, yearly totals or monitoring) describes fewer than {k} sessions: a smaller figure is withheld and shown as "fewer than {k}", and totals count only the figures shown, so they cannot be subtracted to find one person.',
   'privacy.auditTitle': 'When staff help you',
@@ -52,4 +53,4 @@ export const enPrivacy = {
   'privacy.devicesPrivateMac': 'Many phones and laptops use a private hardware (MAC) address for each Wi-Fi network, and some change it from time to time. When yours changes, the portal sees a new device: you get the welcome page again, with a new daily allowance.',
   'privacy.devicesNoLink': 'Nothing links the new hardware address to the old one, for library staff or the operator either: the time used under the old one cannot be found from the new one, and the old session ends when its time is up.',
   'privacy.devicesStaff': 'Staff can help with the session code shown on your screen: they can add time to a session or end it, without learning anything about your device.',
-} as const;
+} as const satisfies Messages;

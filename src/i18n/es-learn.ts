@@ -1,5 +1,6 @@
 // Spanish strings of the digital-skills lessons (/learn); part of the catalogue in es.ts.
-export const esLearn = {
+import type { LearnCatalog } from './catalogue';
+export const esLearn: LearnCatalog = {
   'learn.title': 'Aprender competencias digitales',
   'learn.lead': 'Lecciones breves y prácticas para usar internet con seguridad y confianza. Léalas a su ritmo, antes o después de conectarse. Cada una termina con unas preguntas para comprobar lo que ha aprendido.',
   'learn.private': 'La biblioteca no registra qué lecciones lee ni cómo responde. Si su navegador lo permite, su progreso se guarda solo en este dispositivo.',

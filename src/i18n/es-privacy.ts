@@ -1,5 +1,6 @@
 // Spanish strings of the privacy notice (/privacy); part of the catalogue in es.ts.
-export const esPrivacy = {
+import type { PrivacyCatalog } from './catalogue';
+export const esPrivacy: PrivacyCatalog = {
   'privacy.title': 'Aviso de privacidad',
   'privacy.lead': '{library} ofrece acceso gratuito a internet sin rastrear a nadie. Esta página se genera a partir de la configuración con la que funciona este portal ahora mismo.',
   'privacy.keptTitle': 'Qué guardamos y durante cuánto tiempo',
@@ -32,7 +33,7 @@ export const esPrivacy = {
   'privacy.logs': 'Los registros del portal no contienen direcciones de red, direcciones de dispositivo, códigos diarios ni códigos de sesión. Todas las páginas las sirve la propia pasarela de la biblioteca: ninguna página de aquí carga nada de otro sitio web.',
   'privacy.rights': 'Sus derechos',
   'privacy.rightsBody': 'No tiene que dar ningún dato personal para usar este servicio. Si tiene preguntas sobre la privacidad, consulte al personal de la biblioteca: pueden explicarle este aviso y cómo funciona el servicio.',
-  // Published figures, logs and staff records (issue 9).
+  // Published figures, logs and staff records.
   'privacy.smallCells':
     'Ninguna cifra que publica la biblioteca (páginas de estadísticas, exportaciones, totales anuales o supervisión) se refiere a menos de {k} sesiones: una cifra menor se oculta y se muestra como «menos de {k}», y los totales solo suman las cifras mostradas, así que no se pueden restar para encontrar a una persona.',
   'privacy.auditTitle': 'Cuando el personal le ayuda',

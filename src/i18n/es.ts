@@ -1,7 +1,7 @@
 // Spanish strings for every patron-facing page, keyed like en.ts. Formal "usted" throughout.
 import { esLearn } from './es-learn';
 import { esPrivacy } from './es-privacy';
-import type { Catalog } from './translate';
+import type { Catalog } from './catalogue';
 
 export const es: Catalog = {
   'site.skip': 'Ir al contenido principal',

@@ -1,5 +1,6 @@
 // French strings of the digital-skills lessons (/learn); part of the catalogue in fr.ts.
-export const frLearn = {
+import type { LearnCatalog } from './catalogue';
+export const frLearn: LearnCatalog = {
   'learn.title': 'Apprendre le numérique',
   'learn.lead': 'De courtes leçons pratiques pour utiliser internet en sécurité et en confiance. Lisez-les à votre rythme, avant ou après votre connexion. Chacune se termine par quelques questions pour vérifier ce que vous avez retenu.',
   'learn.private': 'La bibliothèque n’enregistre ni les leçons que vous lisez ni vos réponses. Si votre navigateur le permet, votre progression est gardée sur cet appareil uniquement.',

@@ -1,5 +1,6 @@
 // French strings of the privacy notice (/privacy); part of the catalogue in fr.ts.
-export const frPrivacy = {
+import type { PrivacyCatalog } from './catalogue';
+export const frPrivacy: PrivacyCatalog = {
   'privacy.title': 'Notice de confidentialité',
   'privacy.lead': '{library} offre un accès gratuit à internet sans pister personne. Cette page est produite à partir des réglages avec lesquels ce portail fonctionne en ce moment.',
   'privacy.keptTitle': 'Ce que nous conservons, et pendant combien de temps',
@@ -32,7 +33,7 @@ export const frPrivacy = {
   'privacy.logs': 'Les journaux du portail ne contiennent ni adresse réseau, ni adresse d’appareil, ni code du jour, ni code de session. Chaque page est servie par la passerelle de la bibliothèque elle-même : aucune page ici ne charge quoi que ce soit depuis un autre site.',
   'privacy.rights': 'Vos droits',
   'privacy.rightsBody': 'Vous n’avez à donner aucune information personnelle pour utiliser ce service. Pour toute question sur la confidentialité, adressez-vous au personnel de la bibliothèque : il peut vous expliquer cette notice et le fonctionnement du service.',
-  // Published figures, logs and staff records (issue 9).
+  // Published figures, logs and staff records.
   'privacy.smallCells':
     'Aucun chiffre publié par la bibliothèque (pages de statistiques, exports, totaux annuels ou supervision) ne porte sur moins de {k} sessions : un chiffre plus petit est masqué et affiché « moins de {k} », et les totaux ne comptent que les chiffres affichés, si bien qu’on ne peut pas les soustraire pour retrouver une personne.',
   'privacy.auditTitle': 'Quand le personnel vous aide',

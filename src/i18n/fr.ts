@@ -1,7 +1,7 @@
 // French strings for every patron-facing page, keyed like en.ts. « vous » throughout.
 import { frLearn } from './fr-learn';
 import { frPrivacy } from './fr-privacy';
-import type { Catalog } from './translate';
+import type { Catalog } from './catalogue';
 
 export const fr: Catalog = {
   'site.skip': 'Aller au contenu principal',

@@ -8,7 +8,7 @@ import { translator } from './translate';
 export function termsFor(config: Config, lang: Lang): string {
   const own = config.termsTranslations[lang];
   if (own) return own;
-  // The configuration's default terms are the English message, word for word (a test checks it).
+  // The configuration's default terms are the English message.
   if (config.terms === en['terms.default']) return translator(lang)('terms.default');
   return config.terms;
 }

@@ -1,19 +1,13 @@
 // Looks up a message in the patron's language, chooses its plural form and fills in its
 // {placeholders}; a message missing in a language falls back to English.
-import { en, type MessageKey } from './en';
+import type { Catalog, Message, MessageKey } from './catalogue';
+import { en } from './en';
 import { es } from './es';
 import { fr } from './fr';
 import { ar } from './ar';
 import { DEFAULT_LANG, type Lang } from './languages';
 
-/** One form per plural category the language uses (Intl.PluralRules); `other` always. */
-export type PluralForms = Readonly<Partial<Record<Intl.LDMLPluralRule, string>> & { other: string }>;
-
-/** A message is a string, or plural forms chosen by the number in its `n` placeholder. */
-export type Message = string | PluralForms;
-
-/** A language's messages, keyed like the English ones. A missing key falls back to English. */
-export type Catalog = Partial<Record<MessageKey, Message>>;
+export type { Catalog, Message, PluralForms } from './catalogue';
 
 export const CATALOGS: Readonly<Record<Lang, Catalog>> = { en, es, fr, ar };
 

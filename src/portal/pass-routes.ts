@@ -4,7 +4,9 @@
 import { Router } from 'express';
 import type { Deps } from '../deps';
 import type { Csrf } from '../http/csrf';
+import { DomainError } from '../domain/errors';
 import { AppError } from '../http/errors';
+import { formValues } from '../http/forms';
 import { patronRateLimit } from '../http/rate-limit';
 import { storeAway } from '../sessions/store-breaker';
 import type { Translate } from '../i18n/translate';
@@ -32,13 +34,12 @@ export function passRouter(deps: Deps, csrf: Csrf): Router {
     if (!info) return res.status(403).render('portal/no-zone');
     if (info.policy.accessMode !== 'pass') return res.redirect(303, '/');
     const t = res.locals.t as Translate;
-    const raw = (req.body as Record<string, unknown> | undefined)?.code;
-    const typed = typeof raw === 'string' ? raw.slice(0, 40) : '';
+    const typed = formValues(req.body, { code: { max: 40 } }).code;
     if (!normaliseCode(typed)) return renderSplash(res, info, { passError: t('pass.empty'), passCode: typed }, 400);
     // A pass is checked in the shared store: while it is away, the patron gets "one moment".
     if (deps.sessions.storeAway) throw storeAway();
     const result = await deps.staff.passes.redeem(client, typed).catch((err: unknown) => {
-      throw err instanceof AppError ? err : storeAway(err);
+      throw err instanceof AppError || err instanceof DomainError ? err : storeAway(err);
     });
     if (result.ok) return res.redirect(303, '/status');
     if (result.reason === 'refused') return renderRefusal(res, result.refusal, deps);

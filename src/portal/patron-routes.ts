@@ -32,13 +32,12 @@ export function patronRouter(deps: Deps, csrf: Csrf): Router {
     if (!parsed.success) throw patronError(400, 'bad_request', 'error.acceptMissing');
     // Fresh: the grant seals the MAC, so a neighbour-table miss is re-read first.
     const client = deps.resolveClient(req, { fresh: true });
-    // A zone that requires a pass is entered through the pass form (/redeem), never by a click.
-    const zone = deps.sessions.zones.zoneFor(client.ip);
-    if (zone && !deps.sessions.lookup(client.ip) && (await deps.sessions.policies.get(zone.id)).accessMode === 'pass') {
+    const result = await deps.sessions.grant(client);
+    if (!result.ok && result.reason === 'pass-required') {
+      // The pass form (/redeem) is on the same page: show it with the reason.
       const info = await deps.sessions.describe(client);
       if (info) return renderSplash(res, info, { passError: (res.locals.t as Translate)('pass.required') }, 400);
     }
-    const result = await deps.sessions.grant(client);
     if (!result.ok) return renderRefusal(res, result, deps);
     // A full page load (not a fragment), so iOS's mini-browser shows "Done".
     res.redirect(303, '/status');
@@ -72,7 +71,7 @@ function renderClosed(res: Response, open: Pick<OpenStatus, 'todayHours' | 'next
 }
 
 export function renderRefusal(res: Response, result: Exclude<GrantResult, { ok: true }>, deps: Deps) {
-  if (result.reason === 'no-zone') return res.status(403).render('portal/no-zone');
+  if (result.reason === 'no-zone' || result.reason === 'pass-required') return res.status(403).render('portal/no-zone');
   if (result.reason === 'closed') return renderClosed(res, result.open ?? { todayHours: [] }, Boolean(result.open?.open));
   const t = res.locals.t as Translate;
   return res.status(403).render('portal/exhausted', {

@@ -35,7 +35,7 @@ export interface PrivacyFacts {
   controller: string;
   contact?: string;
   authority?: string;
-  // Published figures, logs and staff records (issue 9): the same settings and constants the code uses.
+  // Published figures, logs and staff records: the same settings and constants the code uses.
   /** k: the fewest sessions a published figure describes (minCellSessions). */
   minCell: string;
   /** How long the staff audit log is kept (auditRetentionDays). */

@@ -4,7 +4,7 @@
 // atomic step decided, so a session that ended is never let through again.
 import { SESSION_GRACE_MS, type SessionRecord } from '../store/types';
 import type { LiveView } from './live-view';
-import type { EndReason, SessionServiceDeps } from './session-service';
+import type { EndReason, SessionServiceDeps } from './session-types';
 import type { SessionEventTally } from './session-log';
 import type { SessionStats } from './session-stats';
 import { firewallClients, revokedClients } from './session-sync';

@@ -2,7 +2,7 @@
 // sessions the store no longer has (a write acknowledged by a master that was then demoted is
 // dropped), from its in-process live view, in small chunks so probes never wait behind it.
 import type { LiveView } from './live-view';
-import type { SessionServiceDeps } from './session-service';
+import type { SessionServiceDeps } from './session-types';
 
 /** Sessions looked up (and written back where missing) per chunk. */
 const CHUNK = 100;

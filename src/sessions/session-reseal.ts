@@ -3,7 +3,7 @@
 // that sealed its last record is gone within one epoch and one run (ADDRESS_FORGOTTEN_WITHIN_MS).
 import { SLICE_MS, forEachChunk } from '../jobs/chunks';
 import type { LiveSession, LiveView } from './live-view';
-import type { SessionServiceDeps } from './session-service';
+import type { SessionServiceDeps } from './session-types';
 
 /** At most this many records per compare-and-set batch (one transaction or one pipeline). */
 export const RESEAL_CHUNK = 200;

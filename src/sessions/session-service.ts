@@ -1,18 +1,13 @@
 // Patron sessions: grant, extend, end and expire. Keeping the firewall in step with the store
 // is session-sync.ts, the periodic sweep session-sweep.ts, the counters session-stats.ts.
-import crypto from 'node:crypto';
-import type { Config, Policy, Zone } from '../config/schema';
-import type { Clock } from '../domain/clock';
+import type { Policy, Zone } from '../config/schema';
 import { addDays, nextMidnight, zonedTime } from '../domain/local-time';
 import { openStatus, type OpenStatus } from '../domain/opening-hours';
-import { allowanceLeft, mayExtend, planExtend, planGrant, shortenedEnd, type Refusal } from '../domain/quota';
+import { allowanceLeft, mayExtend, planExtend, planGrant, planStaffExtend, shortenedEnd } from '../domain/quota';
 import { ZoneResolver } from '../domain/zones';
-import type { Firewall } from '../firewall/types';
-import type { Logger } from '../logger';
 import { CHUNK, yieldToLoop } from '../jobs/chunks';
-import type { DayKeyring } from '../privacy/day-keys';
-import { readableCode, type RandomSource } from '../privacy/random';
-import type { GrantCharge, SessionRecord, StatCounter, Store } from '../store/types';
+import { randomUuid, readableCode } from '../privacy/random';
+import type { GrantCharge, SessionRecord, StatCounter } from '../store/types';
 import { LiveView, type LiveSession } from './live-view';
 import { PolicyBook } from './policies';
 import { SessionSync, firewallClients } from './session-sync';
@@ -20,37 +15,13 @@ import { DeviceAddresses } from './device-addresses';
 import { SessionEventTally } from './session-log';
 import { SessionStats } from './session-stats';
 import { SessionSweep, bytesLeft } from './session-sweep';
+import type { ClientAddress, EndReason, ExtendResult, GrantResult, SessionServiceDeps } from './session-types';
 import { SessionReseal, type ResealResult } from './session-reseal';
 import { SessionChanges } from './session-changes';
 import { StoreBreaker, guardedStore, storeAway } from './store-breaker';
 import { UsageView, WriteThrough } from './write-through';
 
-export interface ClientAddress {
-  ip: string;
-  mac?: string;
-}
-
-export type EndReason = 'logout' | 'expired' | 'staff' | 'idle' | 'data';
-
-export type GrantResult =
-  | { ok: true; session: LiveSession }
-  | { ok: false; reason: Refusal | 'no-zone'; zone?: Zone; open?: OpenStatus; policy?: Policy };
-
-export type ExtendResult =
-  | { ok: true; session: LiveSession; addedSeconds: number }
-  | { ok: false; reason: Refusal | 'not-allowed' | 'already-full' | 'no-session' };
-
-export interface SessionServiceDeps {
-  config: Config;
-  store: Store;
-  firewall: Firewall;
-  keys: DayKeyring;
-  clock: Clock;
-  random: RandomSource;
-  logger: Logger;
-  /** The outage breaker of patron-path store calls (default: storeTimeoutMs, STORE_RETRY_MS). */
-  breaker?: StoreBreaker;
-}
+export type { ClientAddress, EndReason, ExtendResult, GrantResult, SessionServiceDeps } from './session-types';
 
 export class SessionService {
   readonly live = new LiveView();
@@ -80,7 +51,7 @@ export class SessionService {
     this.unwritten = new WriteThrough((g) => guard(() => d.store.grantSession(g.record, g.charge)), d.logger);
     // Grants kept while the store was away are not in its listing yet: not ended elsewhere.
     this.sync = new SessionSync(d, this.live, this.pending, this.tally, () => this.unwritten.ids());
-    this.stats = new SessionStats(d.store, d.config, d.clock, guard, d.logger);
+    this.stats = new SessionStats(d.store, d.config, d.clock, guard, d.logger, d.random);
     this.breaker.onBack(() => void this.writeThrough());
     this.changes = new SessionChanges({
       ...d,
@@ -103,7 +74,7 @@ export class SessionService {
     return this.d.clock.now();
   }
 
-  // ---- Public workstations (issue 5): who is told that a session ended, and why ----
+  // Public workstations: who is told that a session ended, and why.
   private readonly endListeners: ((record: SessionRecord, reason: EndReason) => void)[] = [];
 
   /** Calls `listener` after each session this service ends (the agent API tells kiosks why). */
@@ -189,6 +160,8 @@ export class SessionService {
       const now = this.now;
       const policy = await this.policies.get(zone.id);
       const open = openStatus(policy, now, this.d.config.timezone);
+      // A zone that requires a pass is entered with a pass, never by accepting the terms.
+      if (policy.accessMode === 'pass' && via !== 'pass') return { ok: false, reason: 'pass-required', zone, open, policy };
       const day = this.d.keys.today();
       const pseudonym = this.d.keys.pseudonym(day, client.mac ?? client.ip);
       // Independent reads, sent together (one round trip with auto-pipelining): usage and a free code.
@@ -199,7 +172,7 @@ export class SessionService {
         return { ok: false, reason: plan.reason, zone, open, policy };
       }
       const record: SessionRecord = {
-        id: crypto.randomUUID().replace(/-/g, ''),
+        id: randomUuid(this.d.random).replace(/-/g, ''),
         code,
         gatewayId: this.d.config.gatewayId,
         zoneId: zone.id,
@@ -269,9 +242,8 @@ export class SessionService {
       const policy = await this.policies.get(r.zoneId);
       const open = openStatus(policy, now, this.d.config.timezone);
       if (opts.bySeconds !== undefined) {
-        let endsAt = r.endsAt + opts.bySeconds * 1000;
-        if (open.closesAt !== undefined) endsAt = Math.min(endsAt, open.closesAt);
-        return endsAt - r.endsAt >= 1000 ? endsAt : { refuse: 'closed' as const };
+        const plan = planStaffExtend(r.endsAt, opts.bySeconds, open);
+        return plan.ok ? plan.endsAt : { refuse: plan.reason };
       }
       // A pass gives its minutes; only a policy that says so lets a patron add to them.
       if (!mayExtend(policy, r.via)) return { refuse: 'not-allowed' as const };

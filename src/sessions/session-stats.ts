@@ -1,7 +1,7 @@
 // The aggregate counters sessions feed: per zone and hour, kept for statsRetentionDays. A counter
 // write never fails a grant: one that fails is kept and sent again with the same operation id,
 // so it counts exactly once (the store ignores an id it has seen), however often it is retried.
-import crypto from 'node:crypto';
+import { cryptoRandom, randomUuid, type RandomSource } from '../privacy/random';
 import type { Config } from '../config/schema';
 import type { Clock } from '../domain/clock';
 import type { Logger } from '../logger';
@@ -38,6 +38,7 @@ export class SessionStats {
     private readonly clock: Clock,
     private readonly guard: Guard = (fn) => fn(),
     private readonly logger?: Logger,
+    private readonly random: RandomSource = cryptoRandom,
   ) {}
 
   /** Adds to this hour's counters of a zone; zero and negative counts are left out. Never rejects. */
@@ -45,7 +46,7 @@ export class SessionStats {
     const positive = Object.fromEntries(Object.entries(counts).filter(([, n]) => (n ?? 0) > 0));
     if (!Object.keys(positive).length) return;
     const now = this.clock.now();
-    const update: Update = { opId: crypto.randomUUID(), zoneId, hour: hourOf(now), counts: positive, expiresAt: this.expiry(now) };
+    const update: Update = { opId: randomUuid(this.random), zoneId, hour: hourOf(now), counts: positive, expiresAt: this.expiry(now) };
     if (!(await this.send(update))) this.keep(update);
   }
 

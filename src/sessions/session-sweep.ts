@@ -5,7 +5,7 @@ import { isIdle } from '../domain/quota';
 import { forEachChunk } from '../jobs/chunks';
 import { addressesOf, type LiveSession, type LiveView } from './live-view';
 import type { PolicyBook } from './policies';
-import type { EndReason, SessionServiceDeps } from './session-service';
+import type { EndReason, SessionServiceDeps } from './session-types';
 import type { SessionStats } from './session-stats';
 
 /** Bytes left of a zone's data allowance after `used`, or undefined when the zone has none. */

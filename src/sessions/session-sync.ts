@@ -6,7 +6,7 @@ import { SESSION_GRACE_MS, type SessionRecord } from '../store/types';
 import { CHUNK, forEachChunk, yieldToLoop } from '../jobs/chunks';
 import { addressesOf, type LiveSession, type LiveView } from './live-view';
 import { SessionReassert } from './session-reassert';
-import type { ClientAddress, SessionServiceDeps } from './session-service';
+import type { ClientAddress, SessionServiceDeps } from './session-types';
 import type { SessionEventTally } from './session-log';
 
 /** The firewall entries of a live session: each of its addresses, its zone and the time it has left. */

@@ -1,7 +1,8 @@
 // The outage breaker on patron paths: a bounded wait for the shared store, then fail fast while
 // it is away, so a stopped, frozen or failing-over store never makes a patron wait seconds.
 import { performance } from 'node:perf_hooks';
-import { patronError, type AppError } from '../http/errors';
+import { DomainError } from '../domain/errors';
+import { translator } from '../i18n/translate';
 import type { Logger } from '../logger';
 import type { Store } from '../store/types';
 
@@ -12,19 +13,19 @@ export const STORE_RETRY_MS = 2000;
 /** What the "one moment" page asks a browser to wait before it tries again, in seconds. */
 export const RETRY_AFTER_SECONDS = 5;
 
-/** The error a patron sees while the store is away: 503, Retry-After, the "one moment" page. */
-export function storeAway(cause?: unknown): AppError {
-  return patronError(503, 'store_unavailable', 'wait.message', {
+/** The error a patron sees while the store is away (the "one moment" page, with when to try again). */
+export function storeAway(cause?: unknown): DomainError {
+  return new DomainError('unavailable', 'store_unavailable', translator('en')('wait.message'), {
+    key: 'wait.message',
     titleKey: 'wait.title',
-    headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
-    view: 'portal/wait',
+    retryAfterSeconds: RETRY_AFTER_SECONDS,
     cause,
   });
 }
 
 /** True for the error `storeAway` makes (and for nothing else). */
 export function isStoreAway(err: unknown): boolean {
-  return (err as AppError | undefined)?.code === 'store_unavailable';
+  return err instanceof DomainError && err.code === 'store_unavailable';
 }
 
 export interface StoreBreakerOptions {

@@ -1,7 +1,7 @@
 // Staff accounts: adding, resetting passwords, removing, and signing in with a temporary
 // lockout after repeated failures. Used by the console, the first-run setup page and the CLI.
 import type { Clock } from '../domain/clock';
-import { AppError } from '../http/errors';
+import { DomainError, invalidInput, notFound } from '../domain/errors';
 import type { StaffAccount, StaffRole } from '../store/staff-types';
 import type { Store } from '../store/types';
 import type { AuditLog } from './audit-log';
@@ -23,9 +23,9 @@ export interface AccountServiceDeps {
   audit: AuditLog;
 }
 
-/** A form problem: a 400 with a message per field. */
-export function fieldError(field: string, message: string): AppError {
-  return new AppError(400, 'invalid_input', message, { fields: { [field]: message } });
+/** A form problem: a message for one field. */
+export function fieldError(field: string, message: string): DomainError {
+  return invalidInput({ [field]: message });
 }
 
 export class AccountService {
@@ -66,7 +66,7 @@ export class AccountService {
   /** Sets a new password, ends the account's console sessions and lifts any lockout. */
   async resetPassword(actor: string, username: string, password: string): Promise<void> {
     const account = await this.staff.getAccount(username);
-    if (!account) throw new AppError(404, 'not_found', `There is no account named "${username}".`);
+    if (!account) throw notFound(`There is no account named "${username}".`);
     const pwProblem = passwordProblem(password);
     if (pwProblem) throw fieldError('password', pwProblem);
     await this.staff.putAccount({ ...account, passwordHash: await hashPassword(password), updatedAt: this.d.clock.now() });
@@ -96,10 +96,10 @@ export class AccountService {
   /** Removes an account and signs it out; the last admin cannot be removed. */
   async remove(actor: string, username: string): Promise<void> {
     const account = await this.staff.getAccount(username);
-    if (!account) throw new AppError(404, 'not_found', `There is no account named "${username}".`);
+    if (!account) throw notFound(`There is no account named "${username}".`);
     if (account.role === 'admin') {
       const admins = (await this.staff.listAccounts()).filter((a) => a.role === 'admin');
-      if (admins.length <= 1) throw new AppError(409, 'last_admin', 'This is the only admin account. Add another admin before removing it.');
+      if (admins.length <= 1) throw new DomainError('conflict', 'last_admin', 'This is the only admin account. Add another admin before removing it.');
     }
     await this.staff.deleteAccount(username);
     await this.staff.deleteConsoleSessionsOf(username);

@@ -6,7 +6,8 @@ import express, { Router, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../deps';
 import type { Csrf } from '../http/csrf';
-import { AppError, notFound } from '../http/errors';
+import { DomainError } from '../domain/errors';
+import { notFound } from '../http/errors';
 import { FLEET_STATES, type FleetEntry } from '../workstations/fleet-view';
 import { COMMAND_KINDS, workstationNameSchema } from '../workstations/protocol';
 import { DEFAULT_CODE_TTL_MINUTES } from '../workstations/workstation-service';
@@ -182,8 +183,8 @@ export function fleetRouter(deps: Deps, guards: FleetGuards, opts: { base?: stri
   return router;
 }
 
-/** A form's field errors from a service's AppError; anything else is not a form problem. */
+/** A form's field errors from a service's invalid-input error; anything else is not a form problem. */
 function fieldsOf(err: unknown): Fields {
-  if (err instanceof AppError && err.status === 400 && err.fields) return err.fields;
+  if (err instanceof DomainError && err.kind === 'invalid' && err.fields) return err.fields;
   throw err;
 }

@@ -5,7 +5,7 @@ import type { Deps } from '../deps';
 import { AppError, forbidden } from '../http/errors';
 import { wantsJson } from '../http/error-handler';
 import type { StaffRole } from '../store/staff-types';
-import { STAFF_COOKIE } from './console-sessions';
+import { STAFF_COOKIE } from './staff-sign-ins';
 
 /** The signed-in staff member, in res.locals.staff. */
 export interface StaffUser {

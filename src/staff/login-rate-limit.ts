@@ -2,10 +2,10 @@
 // address (never the raw address). The hash key is random, made per process and held only in
 // this gateway's memory: the shared Redis holds the counts but never the key, so no one who can
 // read Redis can try addresses against them and recover which staff computer signed in.
-import crypto from 'node:crypto';
 import { rateLimit } from 'express-rate-limit';
 import type { RequestHandler } from 'express';
 import type { Deps } from '../deps';
+import { addressKeyer } from '../http/client';
 import { tooManyRequests } from '../http/errors';
 
 /** Failed attempts a client may make per window. */
@@ -26,7 +26,7 @@ export function loginRateLimit(deps: Deps, name: string): RequestHandler {
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     ...(store ? { store } : {}),
-    keyGenerator: (req) => crypto.createHmac('sha256', hashKey).update(deps.resolveClient(req).ip).digest('base64url'),
+    keyGenerator: addressKeyer(deps.resolveClient, hashKey),
     handler: (_req, _res, next) =>
       next(tooManyRequests(`Too many failed attempts from this computer. Wait ${LOGIN_WINDOW_MS / 60_000} minutes and try again.`, LOGIN_WINDOW_MS / 1000)),
     validate: false,

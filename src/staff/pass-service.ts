@@ -7,7 +7,7 @@ import type { ClientAddress, GrantResult, SessionService } from '../sessions/ses
 import type { LiveSession } from '../sessions/live-view';
 import type { PassBatch, PassBatchSummary } from '../store/staff-types';
 import type { Store } from '../store/types';
-import { AppError } from '../http/errors';
+import { notFound } from '../domain/errors';
 import type { AuditLog } from './audit-log';
 
 /** Characters in a pass code: 10 of a 31-letter alphabet, about 49 bits. */
@@ -83,7 +83,7 @@ export class PassService {
 
   async revoke(actor: string, batchId: string): Promise<number> {
     if (!(await this.list()).some((b) => b.id === batchId)) {
-      throw new AppError(404, 'not_found', 'There is no such batch of passes (it may have expired). Reload the passes page.');
+      throw notFound('There is no such batch of passes (it may have expired). Reload the passes page.');
     }
     const n = await this.d.store.staff.revokePassBatch(batchId);
     await this.d.audit.record(actor, 'passes.revoke', batchId, `revoked ${n} unused passes`);

@@ -39,3 +39,7 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
     return false;
   }
 }
+
+/** The rule of a new password typed twice, for the forms that ask for one: the two must match. */
+export const passwordsMatch = (v: { password: string; password2: string }): boolean => v.password === v.password2;
+export const passwordsDiffer = () => ({ path: ['password2'], message: 'The two passwords are not the same. Type the same password twice.' });

@@ -1,6 +1,8 @@
 // The zone policy form: a policy shown as form fields, and form fields read back into a policy
 // with a message per field a person can act on. The form keeps what was typed on error.
+import { z } from 'zod';
 import { policySchema, WEEKDAYS, type Policy, type Weekday } from '../config/schema';
+import { fieldErrors, formText, formTick, formValues, formWholeNumber } from '../http/forms';
 import { SUPPORTED, isLang } from '../i18n/languages';
 
 /** The form's fields, as typed (strings); checkboxes are "yes" when ticked. */
@@ -19,13 +21,6 @@ export const WEEKDAY_NAMES: Record<Weekday, string> = {
   sat: 'Saturday',
   sun: 'Sunday',
 };
-
-const NUMBER_FIELDS = {
-  sessionMinutes: { min: 1, max: 1440, what: 'session length' },
-  dailyMinutes: { min: 1, max: 1440, what: 'daily allowance' },
-  idleMinutes: { min: 0, max: 1440, what: 'idle timeout' },
-  warningMinutes: { min: 0, max: 120, what: 'warning time' },
-} as const;
 
 /** The field name of a weekday's opening hours. */
 export const hoursField = (d: Weekday) => `hours_${d}`;
@@ -47,77 +42,106 @@ export function policyToForm(p: Policy): PolicyFormValues {
   for (const d of WEEKDAYS) v[hoursField(d)] = (p.openingHours?.[d] ?? []).map((x) => `${x.open}-${x.close}`).join(', ');
   return v;
 }
+/** A policy field's range, as the policy schema states it (the form does not restate it). */
+function rangeOf(key: 'sessionMinutes' | 'dailyMinutes' | 'idleMinutes' | 'warningMinutes' | 'dataMB'): { min: number; max: number } {
+  const n = policySchema.shape[key].unwrap();
+  return { min: n.minValue ?? 0, max: n.maxValue ?? Number.MAX_SAFE_INTEGER };
+}
+
+function minutesField(key: 'sessionMinutes' | 'dailyMinutes' | 'idleMinutes' | 'warningMinutes', what: string) {
+  const { min, max } = rangeOf(key);
+  return formWholeNumber(min, max, `Enter the ${what} as a whole number of minutes from ${min} to ${max}.`);
+}
+
+const data = rangeOf('dataMB');
+/** The data allowance is optional: empty means none. */
+const dataField = formWholeNumber(data.min, data.max, `Enter the data per session as a whole number of megabytes from ${data.min} to ${data.max}, or leave it empty for no limit.`, { optional: true });
+
+const dayFields = Object.fromEntries(
+  WEEKDAYS.map((d) => [
+    hoursField(d),
+    formText(Infinity).transform((text, ctx) => {
+      const parsed = parseDayHours(text);
+      if (typeof parsed !== 'string') return parsed;
+      ctx.addIssue({ code: 'custom', message: `${WEEKDAY_NAMES[d]}: ${parsed}` });
+      return z.NEVER;
+    }),
+  ]),
+) as Record<string, z.ZodType<{ open: string; close: string }[], unknown>>;
+
+/** The form's fields read into policy values; "always open" leaves the hours unread. */
+const policyForm = z.preprocess(
+  (v) => {
+    const values = { ...(v as PolicyFormValues) };
+    if (values.alwaysOpen === 'yes') for (const d of WEEKDAYS) values[hoursField(d)] = '';
+    return values;
+  },
+  z
+    .object({
+      accessMode: z.enum(['click-through', 'pass'], { error: 'Choose how patrons get online: by accepting the terms, or with a pass.' }),
+      sessionMinutes: minutesField('sessionMinutes', 'session length'),
+      dailyMinutes: minutesField('dailyMinutes', 'daily allowance'),
+      idleMinutes: minutesField('idleMinutes', 'idle timeout'),
+      warningMinutes: minutesField('warningMinutes', 'warning time'),
+      allowExtend: formTick,
+      extendPasses: formTick,
+      alwaysOpen: formTick,
+      shortenRunning: formTick,
+      closures: formText(Infinity).transform((text, ctx) => {
+        const parsed = parseClosures(text);
+        if (typeof parsed !== 'string') return parsed;
+        ctx.addIssue({ code: 'custom', message: parsed });
+        return z.NEVER;
+      }),
+      dataMB: dataField,
+      ...dayFields,
+    })
+    .refine((v) => v.alwaysOpen || WEEKDAYS.some((d) => ((v as Record<string, unknown>)[hoursField(d)] as unknown[]).length > 0), {
+      path: ['alwaysOpen'],
+      message: 'With no hours on any day the zone would always be closed. Tick "Always open", or enter the hours.',
+      // Judged once every day's hours could be read.
+      when: (payload) => payload.issues.every((i) => !String(i.path?.[0]).startsWith('hours_')),
+    }),
+);
+
+/** The field a policy issue belongs to: a day's hours are the day's field. */
+const policyField = (path: PropertyKey[]) => {
+  const [top, day] = path.map(String);
+  return top === 'openingHours' && day ? hoursField(day as Weekday) : (top ?? 'form');
+};
 
 /** Only the form's own fields, as strings (anything else sent is dropped). */
 export function pickFormValues(body: unknown): PolicyFormValues {
-  const b = (body ?? {}) as Record<string, unknown>;
-  const names = ['accessMode', ...Object.keys(NUMBER_FIELDS), 'allowExtend', 'extendPasses', 'alwaysOpen', 'closures', 'shortenRunning', 'dataMB', ...WEEKDAYS.map(hoursField)];
-  return Object.fromEntries(names.map((n) => [n, typeof b[n] === 'string' ? (b[n] as string) : '']));
+  const names: string[] = ['accessMode', 'sessionMinutes', 'dailyMinutes', 'idleMinutes', 'warningMinutes', 'allowExtend', 'extendPasses', 'alwaysOpen', 'closures', 'shortenRunning', 'dataMB', ...WEEKDAYS.map(hoursField)];
+  return formValues(body, Object.fromEntries(names.map((n) => [n, { max: Infinity }])));
 }
 
 /** Reads the form back into a policy, or says what is wrong with each field. */
 export function parsePolicyForm(v: PolicyFormValues): PolicyFormResult {
-  const errors: Record<string, string> = {};
-  const nums: Partial<Record<keyof typeof NUMBER_FIELDS, number>> = {};
-  for (const [name, rule] of Object.entries(NUMBER_FIELDS) as [keyof typeof NUMBER_FIELDS, (typeof NUMBER_FIELDS)[keyof typeof NUMBER_FIELDS]][]) {
-    const raw = (v[name] ?? '').trim();
-    const n = Number(raw);
-    if (!/^\d+$/.test(raw) || n < rule.min || n > rule.max) {
-      errors[name] = `Enter the ${rule.what} as a whole number of minutes from ${rule.min} to ${rule.max}.`;
-    } else nums[name] = n;
-  }
-  if (nums.sessionMinutes !== undefined && nums.dailyMinutes !== undefined && nums.dailyMinutes < nums.sessionMinutes) {
-    errors.dailyMinutes = 'The daily allowance must be at least one session long.';
-  }
-  if (nums.sessionMinutes !== undefined && nums.warningMinutes !== undefined && nums.warningMinutes >= nums.sessionMinutes) {
-    errors.warningMinutes = 'The warning must come before the end: use fewer minutes than the session length.';
-  }
-  const accessMode = v.accessMode === 'pass' ? 'pass' : v.accessMode === 'click-through' ? 'click-through' : undefined;
-  if (!accessMode) errors.accessMode = 'Choose how patrons get online: by accepting the terms, or with a pass.';
-
+  const form = policyForm.safeParse(v);
+  if (!form.success) return { ok: false, errors: fieldErrors(form.error.issues) };
+  const f = form.data as z.infer<typeof policyForm> & Record<string, { open: string; close: string }[]>;
   let openingHours: Policy['openingHours'] = null;
-  if (v.alwaysOpen !== 'yes') {
+  if (!f.alwaysOpen) {
     const week: Partial<Record<Weekday, { open: string; close: string }[]>> = {};
-    for (const d of WEEKDAYS) {
-      const parsed = parseDayHours(v[hoursField(d)] ?? '');
-      if (typeof parsed === 'string') errors[hoursField(d)] = `${WEEKDAY_NAMES[d]}: ${parsed}`;
-      else if (parsed.length > 0) week[d] = parsed;
-    }
-    if (Object.keys(week).length === 0 && !WEEKDAYS.some((d) => errors[hoursField(d)])) {
-      errors.alwaysOpen = 'With no hours on any day the zone would always be closed. Tick "Always open", or enter the hours.';
-    }
+    for (const d of WEEKDAYS) if (f[hoursField(d)]!.length > 0) week[d] = f[hoursField(d)];
     openingHours = week;
   }
-
-  const closures = parseClosures(v.closures ?? '');
-  if (typeof closures === 'string') errors.closures = closures;
-
-  // The data allowance is optional: empty means none.
-  const rawData = (v.dataMB ?? '').trim();
-  const dataMB = rawData === '' ? undefined : Number(rawData);
-  if (dataMB !== undefined && (!/^\d+$/.test(rawData) || dataMB < 1 || dataMB > 10_000_000)) {
-    errors.dataMB = 'Enter the data per session as a whole number of megabytes from 1 to 10000000, or leave it empty for no limit.';
-  }
-
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  // The rules across fields (daily ≥ session, warning < session) are the schema's.
   const checked = policySchema.safeParse({
-    accessMode,
-    ...nums,
-    allowExtend: v.allowExtend === 'yes',
-    extendPasses: v.extendPasses === 'yes',
+    accessMode: f.accessMode,
+    sessionMinutes: f.sessionMinutes,
+    dailyMinutes: f.dailyMinutes,
+    idleMinutes: f.idleMinutes,
+    warningMinutes: f.warningMinutes,
+    allowExtend: f.allowExtend,
+    extendPasses: f.extendPasses,
     openingHours,
-    closures,
-    ...(dataMB !== undefined ? { dataMB } : {}),
+    closures: f.closures,
+    ...(f.dataMB !== undefined ? { dataMB: f.dataMB } : {}),
   });
-  if (!checked.success) {
-    // The checks above cover the schema; this is the backstop, field by field.
-    for (const issue of checked.error.issues) {
-      const [top, day] = issue.path.map(String);
-      errors[top === 'openingHours' && day ? hoursField(day as Weekday) : (top ?? 'form')] = issue.message;
-    }
-    return { ok: false, errors };
-  }
-  return { ok: true, policy: checked.data, shortenRunning: v.shortenRunning === 'yes' };
+  if (!checked.success) return { ok: false, errors: fieldErrors(checked.error.issues, policyField) };
+  return { ok: true, policy: checked.data, shortenRunning: f.shortenRunning };
 }
 
 /** "09:00-12:30, 14:00-18:00" → periods; "" → closed; a message when it cannot be read. */

@@ -7,10 +7,10 @@ import type { SessionService } from '../sessions/session-service';
 import type { Store } from '../store/types';
 import { AccountService } from './account-service';
 import { AuditLog } from './audit-log';
-import { ConsoleSessions } from './console-sessions';
-import { LiveSessions } from './live-sessions';
+import { StaffSignIns } from './staff-sign-ins';
+import { SessionList } from './session-list';
 import { PassService } from './pass-service';
-import { RemoteSessions } from './remote-sessions';
+import { OtherGatewaySessions } from './other-gateway-sessions';
 import { SetupToken } from './setup-token';
 import { StatsService } from './stats-service';
 
@@ -18,12 +18,12 @@ import { StatsService } from './stats-service';
 export interface StaffServices {
   audit: AuditLog;
   accounts: AccountService;
-  consoleSessions: ConsoleSessions;
+  consoleSessions: StaffSignIns;
   setup: SetupToken;
   passes: PassService;
-  live: LiveSessions;
+  live: SessionList;
   /** Sessions other gateways own (several gateways sharing one Redis). */
-  remote: RemoteSessions;
+  remote: OtherGatewaySessions;
   stats: StatsService;
 }
 
@@ -40,14 +40,14 @@ export function createStaffServices(d: StaffServicesDeps): StaffServices {
   const { config, store, clock, random, sessions, logger } = d;
   const audit = new AuditLog({ store, clock, random, retentionDays: config.auditRetentionDays });
   const accounts = new AccountService({ store, clock, audit });
-  const remote = new RemoteSessions({ config, store, clock, sessions, logger });
+  const remote = new OtherGatewaySessions({ config, store, clock, sessions, logger });
   return {
     audit,
     accounts,
-    consoleSessions: new ConsoleSessions({ store, clock, random, idleMinutes: config.staffSessionIdleMinutes }),
+    consoleSessions: new StaffSignIns({ store, clock, random, idleMinutes: config.staffSessionIdleMinutes }),
     setup: new SetupToken(random, accounts),
     passes: new PassService({ store, clock, random, sessions, audit }),
-    live: new LiveSessions({ config, store, clock, sessions, remote, audit }),
+    live: new SessionList({ config, store, clock, sessions, remote, audit }),
     remote,
     stats: new StatsService({ config, store, clock }),
   };

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import type { Config } from '../config/schema';
 import { systemClock, type Clock } from '../domain/clock';
-import { AppError } from '../http/errors';
+import { DomainError } from '../domain/errors';
 import { cryptoRandom } from '../privacy/random';
 import type { StaffRole } from '../store/staff-types';
 import type { Store } from '../store/types';
@@ -33,7 +33,7 @@ async function withAccounts<T>(config: Config, fn: (accounts: AccountService) =>
   try {
     return await fn(accountsFor(store, config, clock));
   } catch (err) {
-    if (err instanceof AppError) throw new Error(err.message, { cause: err });
+    if (err instanceof DomainError) throw new Error(err.message, { cause: err });
     throw err;
   } finally {
     await store.close();

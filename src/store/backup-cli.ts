@@ -24,7 +24,7 @@ export async function backupStore(config: Config, file: string): Promise<string>
   }
   if (fs.existsSync(target)) throw new Error(`${target} already exists: choose a new file name (a backup never overwrites)`);
   const { createStore } = require('./registry') as typeof import('./registry');
-  const { SqliteStore } = require('./sqlite-store') as typeof import('./sqlite-store');
+  const { SqliteStore } = require('./sqlite/sqlite-store') as typeof import('./sqlite/sqlite-store');
   const store = createStore(config);
   await store.init();
   try {

@@ -20,6 +20,6 @@ export function createStore(
     const { RedisStore } = require('./redis/store') as typeof import('./redis/store');
     return new RedisStore({ url: config.redisUrl, ...clock, ...(opts.prefix !== undefined && { prefix: opts.prefix }) });
   }
-  const { SqliteStore } = require('./sqlite-store') as typeof import('./sqlite-store');
+  const { SqliteStore } = require('./sqlite/sqlite-store') as typeof import('./sqlite/sqlite-store');
   return new SqliteStore({ file: path.join(config.dataDir, SQLITE_FILE), ...clock });
 }

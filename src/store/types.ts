@@ -170,10 +170,8 @@ export interface Store {
    */
   purgeDay(day: string, gatewayId?: string): Promise<void>;
 
-  // ---- Staff console ----
   /** Staff accounts, console sessions, audit log, secrets and access passes (see staff-types.ts). */
   readonly staff: StaffStore;
-  // ---- Public workstations (issue 5) ----
   /** Workstations, enrolment codes, health history and commands; `sweep` expires them too. */
   readonly workstations: WorkstationStore;
 }
@@ -233,5 +231,4 @@ export function emptyCounts(): Record<StatCounter, number> {
   return Object.fromEntries(STAT_COUNTERS.map((c) => [c, 0])) as Record<StatCounter, number>;
 }
 
-// ---- Public workstations (issue 5) ----
 export * from './workstation-types';

@@ -1,12 +1,11 @@
 // Public workstations, server side: enrolment codes, enrolment, token checks, health reports,
 // staff commands and their acknowledgements, retiring. Used by the agent API, the staff fleet
 // pages and the `threshold workstation` command.
-import crypto from 'node:crypto';
 import type { Zone } from '../config/schema';
 import type { Clock } from '../domain/clock';
-import { AppError, badRequest, notFound } from '../http/errors';
+import { DomainError, invalidInput, notFound } from '../domain/errors';
 import type { Logger } from '../logger';
-import type { RandomSource } from '../privacy/random';
+import { randomUuid, type RandomSource } from '../privacy/random';
 import { pendingOldestFirst, type Store, type WorkstationCommand, type WorkstationMode, type WorkstationRecord } from '../store/types';
 import { fleetEntry, type FleetEntry } from './fleet-view';
 import {
@@ -65,7 +64,7 @@ export class WorkstationService {
     if (!this.d.zones.some((z) => z.id === zoneId)) fields.zone = `There is no zone "${zoneId}". Zones: ${this.d.zones.map((z) => z.id).join(', ')}.`;
     const ttl = opts.ttlMinutes ?? DEFAULT_CODE_TTL_MINUTES;
     if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_CODE_TTL_MINUTES) fields.ttl = `Give the minutes the code stays valid, a whole number from 1 to ${MAX_CODE_TTL_MINUTES}.`;
-    if (Object.keys(fields).length) throw badRequest(Object.values(fields).join(' '), { fields });
+    if (Object.keys(fields).length) throw invalidInput(fields);
     const code = newEnrolmentCode(this.d.random);
     const now = this.d.clock.now();
     const expiresAt = now + ttl * 60_000;
@@ -79,13 +78,13 @@ export class WorkstationService {
     const { code, name } = enrolBodySchema.parse(body);
     const taken = await this.ws.takeCode(hashEnrolmentCode(code));
     if (!taken) {
-      throw new AppError(403, 'bad_code', 'This enrolment code is not valid: it may be mistyped, used already or expired. Ask staff for a new one.');
+      throw new DomainError('refused', 'bad_code', 'This enrolment code is not valid: it may be mistyped, used already or expired. Ask staff for a new one.');
     }
     const token = newToken(this.d.random);
     const record: WorkstationRecord = { name, zoneId: taken.zoneId, tokenHash: hashToken(token), enrolledAt: this.d.clock.now(), mode: 'in-service', inUse: false };
     if (!(await this.ws.add(record))) {
       await this.ws.putCode(taken); // the code was not used up: give it back
-      throw new AppError(409, 'name_taken', `A workstation named "${name}" is already enrolled. Choose another name, or ask staff to retire the old one first.`);
+      throw new DomainError('conflict', 'name_taken', `A workstation named "${name}" is already enrolled. Choose another name, or ask staff to retire the old one first.`);
     }
     this.d.logger.info({ event: 'workstation.enrol', workstation: name, zone: taken.zoneId }, 'workstation enrolled');
     return { name, zoneId: taken.zoneId, token };
@@ -95,7 +94,7 @@ export class WorkstationService {
   async authenticate(authorization: string | undefined): Promise<WorkstationRecord> {
     const m = /^Bearer ([A-Za-z0-9_-]{20,100})$/.exec(authorization ?? '');
     if (!m) {
-      throw new AppError(401, 'no_token', 'Send the workstation token as "Authorization: Bearer <token>". A workstation gets its token by enrolling: threshold agent enroll --server URL --code CODE --name NAME.', { headers: { 'WWW-Authenticate': 'Bearer' } });
+      throw new DomainError('unauthenticated', 'no_token', 'Send the workstation token as "Authorization: Bearer <token>". A workstation gets its token by enrolling: threshold agent enroll --server URL --code CODE --name NAME.', { challenge: 'Bearer' });
     }
     const hash = hashToken(m[1]!);
     const known = this.names.get(hash);
@@ -108,7 +107,7 @@ export class WorkstationService {
       if (this.names.size > MAX_KNOWN_TOKENS) this.names.delete(this.names.keys().next().value!);
     }
     if (!ws) {
-      throw new AppError(401, 'bad_token', 'This workstation token is not valid. Enrol the workstation again with a new code from staff.', { headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } });
+      throw new DomainError('unauthenticated', 'bad_token', 'This workstation token is not valid. Enrol the workstation again with a new code from staff.', { challenge: 'Bearer error="invalid_token"' });
     }
     if (ws.retiredAt !== undefined) throw retired(ws.name);
     return ws;
@@ -178,7 +177,7 @@ export class WorkstationService {
   async send(target: { name: string } | { zoneId: string }, kind: CommandKind, message?: string): Promise<number> {
     const text = message?.trim() ?? '';
     const problem = this.commandProblem(kind, message);
-    if (problem) throw badRequest(Object.values(problem).join(' '), { fields: problem });
+    if (problem) throw invalidInput(problem);
     const names =
       'name' in target
         ? [target.name]
@@ -186,7 +185,7 @@ export class WorkstationService {
     const createdAt = this.d.clock.now();
     let sent = 0;
     for (const workstation of names) {
-      const cmd: WorkstationCommand = { id: crypto.randomUUID(), workstation, kind, status: 'pending', createdAt, ...(kind === 'message' && { message: text }) };
+      const cmd: WorkstationCommand = { id: randomUuid(this.d.random), workstation, kind, status: 'pending', createdAt, ...(kind === 'message' && { message: text }) };
       if (await this.ws.queueCommand(cmd)) sent++;
     }
     if ('name' in target && sent === 0) throw notFound(`There is no enrolled workstation named "${target.name}".`);
@@ -211,6 +210,6 @@ export class WorkstationService {
   }
 }
 
-function retired(name: string): AppError {
-  return new AppError(403, 'retired', `The workstation "${name}" was retired by staff, so its token no longer works. If it is back in service, enrol it again with a new code.`);
+function retired(name: string): DomainError {
+  return new DomainError('refused', 'retired', `The workstation "${name}" was retired by staff, so its token no longer works. If it is back in service, enrol it again with a new code.`);
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ManualClock } from '../../src/domain/clock';
 import { createStore } from '../../src/store/registry';
-import { SqliteStore } from '../../src/store/sqlite-store';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { SESSION_GRACE_MS } from '../../src/store/types';
 import { describeGrantContract } from './grant.contract';
 import { describeSessionCasContract } from './session-cas.contract';

@@ -408,7 +408,7 @@ export function describeStoreContract(name: string, make: () => Promise<Store>):
       });
     });
 
-    // Public workstations (issue 5).
+    // Public workstations.
     describeWorkstationContract(() => store);
 
     describe('lifecycle', () => {

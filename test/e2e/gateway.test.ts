@@ -69,7 +69,7 @@ beforeAll(async () => {
       walledGarden: [INTERNET.garden],
       zones: [
         // One-minute sessions: the kernel's timeout is seen to end one within the test.
-        { id: 'wifi', name: 'Wi-Fi', subnets: [WIFI.subnet4, WIFI.subnet6], policy: { sessionMinutes: 1, idleMinutes: 0 } },
+        { id: 'wifi', name: 'Wi-Fi', subnets: [WIFI.subnet4, WIFI.subnet6], policy: { sessionMinutes: 1, idleMinutes: 0, warningMinutes: 0 } },
         // 4 MB per session at 8 Mbit/s (1 MB/s) per client: the kernel counts and caps.
         { id: 'kiosk', name: 'Public computers', subnets: [KIOSK.subnet4], policy: { sessionMinutes: 30, dataMB: 4 }, bandwidth: { downMbps: 8 } },
       ],

@@ -16,7 +16,7 @@ jest.setTimeout(300_000);
 const ZONES = [
   { id: 'wifi', name: 'Wi-Fi', subnets: ['10.1.0.0/16'] },
   { id: 'annexe', name: 'Annexe', subnets: ['10.3.0.0/16'], policy: { openingHours: {} } },
-  { id: 'kiosk', name: 'Kiosk', subnets: ['10.4.0.0/16'], policy: { sessionMinutes: 1, dailyMinutes: 1 } },
+  { id: 'kiosk', name: 'Kiosk', subnets: ['10.4.0.0/16'], policy: { sessionMinutes: 1, dailyMinutes: 1, warningMinutes: 0 } },
   { id: 'study', name: 'Study room', subnets: ['10.5.0.0/16'], policy: { accessMode: 'pass' } },
 ];
 const MAX_PAGE_BYTES = 50 * 1024;

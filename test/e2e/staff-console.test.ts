@@ -12,7 +12,8 @@ import { headerClientResolver } from '../../src/http/client';
 import { createLogger } from '../../src/logger';
 import { serve, type Running } from '../../src/main';
 import { launchBrowser, screenshotDir } from '../helpers/browser';
-import { ensureBuilt, freePort, ROOT } from '../helpers/server-process';
+import { freePort } from '../helpers/ports';
+import { ensureBuilt, ROOT } from '../helpers/server-process';
 
 const PASSWORD = 'a long staff passphrase';
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');

@@ -2,9 +2,9 @@
 // and freeze: for outage tests. Append-only (a SIGTERM flushes it), so a restart keeps what was acked.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './ports';
 import { connectTestRedis } from './redis';
 
 export interface OwnRedis {
@@ -19,17 +19,6 @@ export interface OwnRedis {
   thaw(): void;
   /** Stops it for good and removes its files. */
   destroy(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForPing(url: string, child: ChildProcess): Promise<void> {

@@ -2,7 +2,6 @@
 // condition (never a fixed time), logs kept for the error message when a start fails.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 
@@ -36,19 +35,7 @@ export function redisBinary(name = 'redis-server'): string {
   return binary;
 }
 
-/** `n` distinct free loopback ports (held open together while chosen, so never the same twice). */
-export async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<net.Server>((resolve, reject) => {
-      const s = net.createServer();
-      s.once('error', reject);
-      s.listen(0, '127.0.0.1', () => resolve(s));
-    })),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
+export { freePorts } from './ports';
 
 /** Spawns redis-server with these arguments (`--port` first) logging into `dir`. */
 export function spawnRedis(dir: string, port: number, args: string[], first: string[] = []): RedisProcess {

@@ -2,7 +2,7 @@
 // end-to-end tests, on free ports with its own DATA_DIR; stops it afterwards.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
+import { freePort } from './ports';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -20,16 +20,6 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Builds dist/ once per test run if it is missing or older than src/. */
 export function ensureBuilt(): void {

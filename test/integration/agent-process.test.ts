@@ -8,9 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../../src/logger';
 import { cryptoRandom } from '../../src/privacy/random';
-import { SqliteStore } from '../../src/store/sqlite-store';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { WorkstationService } from '../../src/workstations/workstation-service';
-import { freePort, ROOT, startServer, type ServerProcess } from '../helpers/server-process';
+import { freePort } from '../helpers/ports';
+import { ROOT, startServer, type ServerProcess } from '../helpers/server-process';
 import { makeTestTls, type TestTls } from '../helpers/tls';
 
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -36,6 +37,22 @@ async function waitFor<T>(what: string, fn: () => T | undefined | Promise<T | un
   }
 }
 
+/**
+ * The kiosk zone closes ten minutes from now, in a time zone where now is around midday (so
+ * midnight is never crossed): a session is cut to closing time, shorter than the ten-minute
+ * warning, so the warning is due at once.
+ */
+function closingSoon(): { timezone: string; openingHours: Record<string, { open: string; close: string }[]> } {
+  const now = new Date();
+  const offset = ((12 - now.getUTCHours() + 36) % 24) - 12;
+  const local = new Date(now.getTime() + offset * 3_600_000);
+  const close = new Date(local.getTime() + 10 * 60_000).toISOString().slice(11, 16);
+  const day = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][local.getUTCDay()]!;
+  // Etc/GMT-3 is three hours ahead of UTC (the sign is POSIX's).
+  const timezone = offset === 0 ? 'UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+  return { timezone, openingHours: { [day]: [{ open: '00:00', close }] } };
+}
+
 describe('the agent process against the server process', () => {
   let tls: TestTls;
   let dir: string;
@@ -58,12 +75,13 @@ describe('the agent process against the server process', () => {
     fs.mkdirSync(guest());
     fs.writeFileSync(path.join(dir, 'hook.js'), HOOK_JS);
     const configFile = path.join(dir, 'threshold.json');
+    const soon = closingSoon();
     fs.writeFileSync(configFile, JSON.stringify({
-      zones: [{ id: 'kiosks', name: 'Kiosk PCs', subnets: ['127.0.0.0/8'], policy: { sessionMinutes: 10, warningMinutes: 10 } }],
+      zones: [{ id: 'kiosks', name: 'Kiosk PCs', subnets: ['127.0.0.0/8'], policy: { warningMinutes: 10, openingHours: soon.openingHours } }],
     }));
     serverEnv = {
       THRESHOLD_CONFIG: configFile, HOST: '127.0.0.1', PORT: String(await freePort()), HTTPS_PORT: String(await freePort()),
-      TLS_CERT: tls.certFile, TLS_KEY: tls.keyFile, DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'info',
+      TLS_CERT: tls.certFile, TLS_KEY: tls.keyFile, DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'info', TZ: soon.timezone,
     };
     server = await startServer(serverEnv);
     store = new SqliteStore({ file: path.join(serverEnv.DATA_DIR!, 'threshold.db') });
@@ -131,7 +149,8 @@ describe('the agent process against the server process', () => {
     });
     expect(accepted.status).toBe(303);
     await waitFor('the warning hook', () => hookLines().find((l) => l.hook === 'onWarning'));
-    expect(hookLines()[0]).toEqual({ hook: 'onWarning', event: 'warning', minutes: '10' });
+    // The minutes left until closing: ten, or nine once a minute boundary has passed on a slow machine.
+    expect(hookLines()[0]).toEqual({ hook: 'onWarning', event: 'warning', minutes: expect.stringMatching(/^(9|10)$/) });
     await waitFor('the fleet to show it in use', async () => ((await service.overview())[0]?.state === 'in-use' ? true : undefined));
 
     // Staff end it from the fleet page: the same call the page makes.

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { configSchema } from '../../src/config/schema';
 import { backupStore, REDIS_BACKUP_ADVICE } from '../../src/store/backup-cli';
-import { SqliteStore } from '../../src/store/sqlite-store';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { makeTestApp, Patron, type TestContext } from '../helpers/test-deps';
 
 /** Every key in the key file, in every spelling a search could find. */

@@ -10,7 +10,7 @@ import { makeTestApp, Patron, type TestContext } from '../helpers/test-deps';
 const ZONES = [
   { id: 'wifi', name: 'Wi-Fi', subnets: ['10.1.0.0/16'] },
   { id: 'closed', name: 'Annexe', subnets: ['10.3.0.0/16'], policy: { openingHours: {} } },
-  { id: 'tiny', name: 'Kiosk', subnets: ['10.4.0.0/16'], policy: { sessionMinutes: 1, dailyMinutes: 1 } },
+  { id: 'tiny', name: 'Kiosk', subnets: ['10.4.0.0/16'], policy: { sessionMinutes: 1, dailyMinutes: 1, warningMinutes: 0 } },
   { id: 'passes', name: 'Study room', subnets: ['10.5.0.0/16'], policy: { accessMode: 'pass' } },
 ];
 

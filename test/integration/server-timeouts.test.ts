@@ -7,14 +7,7 @@ import path from 'node:path';
 import { configSchema } from '../../src/config/schema';
 import { createLogger } from '../../src/logger';
 import { serve, type Running } from '../../src/main';
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
+import { freePort } from '../helpers/ports';
 
 /** Sends `head`, then one byte every 200 ms until the server closes; resolves what it answered and how many bytes it took. */
 function trickle(port: number, head: string, drip: string): Promise<{ answer: string; dripped: number }> {

@@ -1,5 +1,5 @@
 // Races between changes to one session, on SQLite and on a real Redis: extend against log out
-// (the free-time bug of issue 14), extend against staff end from another gateway, and many
+// (a bug once gave free time here), extend against staff end from another gateway, and many
 // extends at once. A session that ended is never online again and usage never goes negative.
 import request from 'supertest';
 import { makeTestApp, type TestContext } from '../helpers/test-deps';

@@ -3,7 +3,7 @@
 import request from 'supertest';
 import { createApp } from '../../src/app';
 import { LOCKOUT_FAILURES, LOCKOUT_MS } from '../../src/staff/account-service';
-import { tokenHash, STAFF_COOKIE } from '../../src/staff/console-sessions';
+import { tokenHash, STAFF_COOKIE } from '../../src/staff/staff-sign-ins';
 import { LOGIN_ATTEMPTS } from '../../src/staff/login-rate-limit';
 import { addAccount, makeStaffApp, PASSWORD, signedIn, StaffBrowser, type StaffContext } from '../helpers/staff';
 

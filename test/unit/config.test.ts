@@ -41,6 +41,14 @@ describe('loadConfig', () => {
     expect(msg).toContain('REDIS_URL (redisUrl)');
   });
 
+  it('when a zone policy in the file is one the console would refuse, then it fails with the console\'s reasons', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
+    const file = path.join(dir, 'c.json');
+    fs.writeFileSync(file, JSON.stringify({ zones: [{ id: 'wifi', name: 'Wi-Fi', subnets: ['10.0.0.0/8'], policy: { sessionMinutes: 60, dailyMinutes: 30, warningMinutes: 60 } }] }));
+    expect(() => loadConfig({}, file)).toThrow(/zones\.0\.policy\.dailyMinutes.*at least one session long/);
+    expect(() => loadConfig({}, file)).toThrow(/zones\.0\.policy\.warningMinutes.*fewer minutes than the session length/);
+  });
+
   it('when HTTPS is half configured, then it says all three settings are needed', () => {
     expect(() => loadConfig({ HTTPS_PORT: '8443' })).toThrow(/HTTPS_PORT, TLS_CERT and TLS_KEY/);
   });

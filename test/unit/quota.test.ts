@@ -1,7 +1,7 @@
 // Quota rules with an injected clock: session length, allowance, closing time, midnight.
 import { policySchema } from '../../src/config/schema';
 import { openStatus } from '../../src/domain/opening-hours';
-import { couldExtend, planExtend, planGrant, shortenedEnd } from '../../src/domain/quota';
+import { couldExtend, planExtend, planGrant, planStaffExtend, shortenedEnd } from '../../src/domain/quota';
 
 const TZ = 'Europe/Paris';
 const at = (iso: string) => Date.parse(iso);
@@ -141,5 +141,19 @@ describe('couldExtend (RFC 8908 can-extend-session, from memory)', () => {
     expect(couldExtend({ allowExtend: true, extendPasses: false, sessionMinutes: 60 }, 60, 'pass')).toBe(false);
     expect(couldExtend({ allowExtend: true, extendPasses: true, sessionMinutes: 60 }, 60, 'pass')).toBe(true);
     expect(couldExtend({ allowExtend: true, extendPasses: false, sessionMinutes: 60 }, 60, 'click-through')).toBe(true);
+  });
+});
+
+describe('planStaffExtend', () => {
+  it('when staff add minutes well before closing, then they are added in full, even past one session length', () => {
+    const now = at('2026-11-18T10:00:00+01:00');
+    const endsAt = now + 50 * 60_000;
+    expect(planStaffExtend(endsAt, 60 * 60, openStatus(policy, now, TZ))).toEqual({ ok: true, endsAt: endsAt + 3600_000 });
+  });
+  it('when closing time comes first, then the session ends at closing, and at closing it cannot be extended', () => {
+    const now = at('2026-11-18T19:00:00+01:00');
+    const open = openStatus(policy, now, TZ);
+    expect(planStaffExtend(at('2026-11-18T19:50:00+01:00'), 30 * 60, open)).toEqual({ ok: true, endsAt: at('2026-11-18T20:00:00+01:00') });
+    expect(planStaffExtend(at('2026-11-18T20:00:00+01:00'), 30 * 60, open)).toEqual({ ok: false, reason: 'closed' });
   });
 });

@@ -12,6 +12,14 @@ describe('SessionService', () => {
   let ctx: TestContext;
   afterEach(() => ctx.close());
 
+  it('when a zone requires a pass, then a grant without one is refused and a grant by pass starts a session', async () => {
+    ctx = await makeTestApp({ config: zone({ accessMode: 'pass' }) });
+    const s = ctx.deps.sessions;
+    expect(await s.grant(client(10))).toMatchObject({ ok: false, reason: 'pass-required' });
+    expect(await ctx.deps.store.listSessions()).toEqual([]);
+    expect((await s.grant(client(10), 'pass', 30 * 60)).ok).toBe(true);
+  });
+
   it('when a device used its allowance yesterday, then after midnight it gets a fresh allowance under a new pseudonym', async () => {
     ctx = await makeTestApp({ now: '2026-11-18T22:00:00Z', config: zone({ sessionMinutes: 60, dailyMinutes: 60 }) });
     const s = ctx.deps.sessions;

@@ -1,4 +1,6 @@
 // The outage breaker: a bounded wait, then fail fast, then try again; listeners told when the store is back.
+import type { DomainError } from '../../src/domain/errors';
+import { fromDomainError } from '../../src/http/errors';
 import { StoreBreaker, isStoreAway } from '../../src/sessions/store-breaker';
 
 describe('StoreBreaker', () => {
@@ -9,7 +11,8 @@ describe('StoreBreaker', () => {
     expect(isStoreAway(err)).toBe(true);
     expect(b.away).toBe(true);
     const fn = jest.fn(async () => 1);
-    await expect(b.run(fn)).rejects.toMatchObject({ status: 503, code: 'store_unavailable', headers: { 'Retry-After': '5' } });
+    // As HTTP: 503 with when to try again.
+    expect(fromDomainError((await b.run(fn).catch((e: unknown) => e)) as DomainError)).toMatchObject({ status: 503, code: 'store_unavailable', headers: { 'Retry-After': '5' } });
     expect(fn).not.toHaveBeenCalled();
     t = 1001;
     expect(b.away).toBe(false);

@@ -1,10 +1,13 @@
 // Staff accounts (admin only): list, add, reset a password, remove. The last admin stays.
 import { Router, type Response } from 'express';
+import { z } from 'zod';
 import type { Deps } from '../../deps';
 import type { Csrf } from '../../http/csrf';
-import { AppError, notFound } from '../../http/errors';
-import type { StaffRole } from '../../store/staff-types';
+import { DomainError } from '../../domain/errors';
+import { notFound } from '../../http/errors';
+import { fieldErrors, formValues } from '../../http/forms';
 import { param, staffOf } from '../guards';
+import { passwordsDiffer, passwordsMatch } from '../passwords';
 
 const NOTICES: Record<string, string> = {
   added: 'The account was added.',
@@ -12,10 +15,18 @@ const NOTICES: Record<string, string> = {
   removed: 'The account was removed and signed out everywhere.',
 };
 
-function form(body: unknown): Record<string, string> {
-  const b = (body ?? {}) as Record<string, unknown>;
-  const s = (k: string, max: number) => (typeof b[k] === 'string' ? (b[k] as string).slice(0, max) : '');
-  return { username: s('username', 64).trim().toLowerCase(), role: s('role', 10), password: s('password', 300), password2: s('password2', 300) };
+const PASSWORDS = { password: { max: 300 }, password2: { max: 300 } } as const;
+/** A new password, typed twice. */
+const passwordForm = z.object({ password: z.string(), password2: z.string() }).refine(passwordsMatch, passwordsDiffer());
+
+/** A new account: the role first, then the password typed twice (user name and password rules are the service's). */
+const accountForm = z
+  .object({ username: z.string(), role: z.enum(['staff', 'admin'], { error: 'Choose a role: staff or admin.' }), password: z.string(), password2: z.string() })
+  .refine(passwordsMatch, passwordsDiffer());
+
+function form(body: unknown): Record<'username' | 'role' | 'password' | 'password2', string> {
+  const v = formValues(body, { username: { max: 64 }, role: { max: 10 }, ...PASSWORDS });
+  return { ...v, username: v.username.trim().toLowerCase() };
 }
 
 /** Runs an account change; a field problem re-renders the form instead of an error page. */
@@ -24,7 +35,7 @@ async function withFields(render: (errors: Record<string, string>) => Promise<vo
     await action();
     return true;
   } catch (err) {
-    if (err instanceof AppError && err.fields) {
+    if (err instanceof DomainError && err.fields) {
       await render(err.fields);
       return false;
     }
@@ -54,12 +65,12 @@ export function accountsRoutes(deps: Deps, csrf: Csrf): Router {
 
   r.post('/staff/accounts', csrf.protect, csrf.provide, async (req, res) => {
     const v = form(req.body);
-    const values = { username: v.username!, role: v.role === 'admin' ? 'admin' : 'staff' };
-    if (v.role !== 'admin' && v.role !== 'staff') return renderList(res, 400, values, { role: 'Choose a role: staff or admin.' });
-    if (v.password !== v.password2) return renderList(res, 400, values, { password2: 'The two passwords are not the same. Type the same password twice.' });
+    const values = { username: v.username, role: v.role === 'admin' ? 'admin' : 'staff' };
+    const parsed = accountForm.safeParse(v);
+    if (!parsed.success) return renderList(res, 400, values, fieldErrors(parsed.error.issues));
     const ok = await withFields(
       (errors) => renderList(res, 400, values, errors),
-      async () => void (await deps.staff.accounts.add(staffOf(res).username, values.username, values.role as StaffRole, v.password!)),
+      async () => void (await deps.staff.accounts.add(staffOf(res).username, parsed.data.username, parsed.data.role, parsed.data.password)),
     );
     if (ok) res.redirect(303, '/staff/accounts?notice=added');
   });
@@ -71,11 +82,11 @@ export function accountsRoutes(deps: Deps, csrf: Csrf): Router {
   r.post('/staff/accounts/:username/password', csrf.protect, csrf.provide, async (req, res) => {
     const username = param(req, 'username');
     await accountOr404(username);
-    const v = form(req.body);
-    if (v.password !== v.password2) return renderOne(res, 400, username, { password2: 'The two passwords are not the same. Type the same password twice.' });
+    const parsed = passwordForm.safeParse(formValues(req.body, PASSWORDS));
+    if (!parsed.success) return renderOne(res, 400, username, fieldErrors(parsed.error.issues));
     const ok = await withFields(
       (errors) => renderOne(res, 400, username, errors),
-      () => deps.staff.accounts.resetPassword(staffOf(res).username, username, v.password!),
+      () => deps.staff.accounts.resetPassword(staffOf(res).username, username, parsed.data.password),
     );
     if (ok) res.redirect(303, '/staff/accounts?notice=reset');
   });

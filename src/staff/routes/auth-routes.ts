@@ -1,15 +1,20 @@
 // Signing in and out of the staff console, and the first-run setup page for the first admin.
 import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
 import type { Deps } from '../../deps';
 import type { Csrf } from '../../http/csrf';
+import { DomainError } from '../../domain/errors';
 import { AppError } from '../../http/errors';
-import { STAFF_COOKIE } from '../console-sessions';
+import { fieldErrors, formValues } from '../../http/forms';
+import { STAFF_COOKIE } from '../staff-sign-ins';
 import { currentStaff, safeNext } from '../guards';
 import { loginRateLimit } from '../login-rate-limit';
+import { passwordsDiffer, passwordsMatch } from '../passwords';
 
-function str(v: unknown, max = 300): string {
-  return typeof v === 'string' ? v.slice(0, max) : '';
-}
+const signInForm = z.object({ username: z.string().min(1, 'Enter your user name.'), password: z.string().min(1, 'Enter your password.') });
+const setupForm = z.object({ password: z.string(), password2: z.string() }).refine(passwordsMatch, passwordsDiffer());
+
+const lowerName = (v: string) => v.trim().toLowerCase();
 
 export function authRoutes(deps: Deps, csrf: Csrf, opts: { secure: boolean }): Router {
   const r = Router();
@@ -39,14 +44,12 @@ export function authRoutes(deps: Deps, csrf: Csrf, opts: { secure: boolean }): R
   });
 
   r.post('/staff/login', signInLimit, csrf.protect, csrf.provide, async (req, res) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const username = str(body.username, 64).trim().toLowerCase();
-    const password = str(body.password, 300);
-    const values = { username, next: safeNext(body.next) };
-    const errors: Record<string, string> = {};
-    if (!username) errors.username = 'Enter your user name.';
-    if (!password) errors.password = 'Enter your password.';
-    if (Object.keys(errors).length) return renderLogin(res, 400, { values, errors });
+    const typed = formValues(req.body, { username: { max: 64 }, password: { max: 300 } });
+    const username = lowerName(typed.username);
+    const password = typed.password;
+    const values = { username, next: safeNext((req.body as Record<string, unknown> | undefined)?.next) };
+    const form = signInForm.safeParse({ username, password });
+    if (!form.success) return renderLogin(res, 400, { values, errors: fieldErrors(form.error.issues) });
     const result = await deps.staff.accounts.signIn(username, password);
     if (!result.ok && result.reason === 'locked') {
       res.setHeader('Retry-After', String(result.retryAfterSeconds));
@@ -76,24 +79,23 @@ export function authRoutes(deps: Deps, csrf: Csrf, opts: { secure: boolean }): R
 
   r.get('/staff/setup', async (req, res) => {
     await checkSetup(req.query.token);
-    res.render('staff/setup', { values: { username: '', token: str(req.query.token) }, errors: {} });
+    res.render('staff/setup', { values: { username: '', token: formValues(req.query, { token: {} }).token }, errors: {} });
   });
 
   r.post('/staff/setup', setupLimit, csrf.protect, csrf.provide, async (req, res) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const token = str(body.token);
+    const typed = formValues(req.body, { token: {}, username: { max: 64 }, password: {}, password2: {} });
+    const token = typed.token;
     await checkSetup(token);
-    const values = { username: str(body.username, 64).trim().toLowerCase(), token };
-    const password = str(body.password);
-    if (password !== str(body.password2)) {
-      return res.status(400).render('staff/setup', { values, errors: { password2: 'The two passwords are not the same. Type the same password twice.' } });
-    }
+    const values = { username: lowerName(typed.username), token };
+    const password = typed.password;
+    const form = setupForm.safeParse(typed);
+    if (!form.success) return res.status(400).render('staff/setup', { values, errors: fieldErrors(form.error.issues) });
     if (!deps.staff.setup.consume(token)) throw new AppError(409, 'setup_race', 'Someone else is finishing setup right now. Reload the page.');
     try {
       await deps.staff.accounts.add('setup', values.username, 'admin', password);
     } catch (err) {
       deps.staff.setup.restore(token);
-      if (err instanceof AppError && err.fields) return res.status(400).render('staff/setup', { values, errors: err.fields });
+      if (err instanceof DomainError && err.fields) return res.status(400).render('staff/setup', { values, errors: err.fields });
       throw err;
     }
     await signInAs(req, res, values.username);

@@ -56,7 +56,7 @@ export function staffRouter(deps: Deps, opts: { secure: boolean }): Router {
   router.use(accountsRoutes(deps, csrf));
   router.use(ownPasswordRoutes(deps, csrf));
   router.use(auditRoutes(deps));
-  // Public workstations (issue 5): the fleet pages, under /staff/workstations.
+  // Public workstations: the fleet pages, under /staff/workstations.
   const audit = (res: Response, action: string, target: string, detail: string) => deps.staff.audit.record(staffOf(res).username, action, target, detail);
   router.use(fleetRouter(deps, { requireStaff, csrf, audit }));
   return router;

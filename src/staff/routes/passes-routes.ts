@@ -1,8 +1,10 @@
 // Access passes: create a batch (how many, minutes each, valid until), print its sheet once,
 // revoke the unused passes of a batch. The codes are shown once and never stored.
 import { Router, type Response } from 'express';
+import { z } from 'zod';
 import type { Deps } from '../../deps';
 import type { Csrf } from '../../http/csrf';
+import { fieldErrors, formValues, formWholeNumber } from '../../http/forms';
 import { addDays, localDate, zonedTime } from '../../domain/local-time';
 import type { Policy } from '../../config/schema';
 import { param, staffOf } from '../guards';
@@ -12,12 +14,20 @@ export const MAX_PASSES_PER_BATCH = 200;
 /** How far ahead a batch may stay valid. */
 const MAX_VALID_DAYS = 366;
 
-type Values = Record<'count' | 'minutes' | 'validUntil', string>;
+const FIELDS = { count: { max: 20, trim: true }, minutes: { max: 20, trim: true }, validUntil: { max: 20, trim: true } } as const;
+type Values = Record<keyof typeof FIELDS, string>;
 
-function read(body: unknown): Values {
-  const b = (body ?? {}) as Record<string, unknown>;
-  const s = (k: string) => (typeof b[k] === 'string' ? (b[k] as string).trim().slice(0, 20) : '');
-  return { count: s('count'), minutes: s('minutes'), validUntil: s('validUntil') };
+/** The batch form, for a batch made `today` (library time). */
+function batchForm(today: string) {
+  const last = addDays(today, MAX_VALID_DAYS);
+  return z.object({
+    count: formWholeNumber(1, MAX_PASSES_PER_BATCH, `Enter how many passes, from 1 to ${MAX_PASSES_PER_BATCH}.`),
+    minutes: formWholeNumber(1, 1440, 'Enter the minutes each pass gives, from 1 to 1440.'),
+    validUntil: z
+      .string()
+      .refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && addDays(v, 0) === v, { message: 'Enter the last day the passes work, as a date (YYYY-MM-DD).', abort: true })
+      .refine((v) => v >= today && v <= last, `Choose a day from today to ${last}.`),
+  });
 }
 
 export function passesRoutes(deps: Deps, csrf: Csrf): Router {
@@ -52,19 +62,10 @@ export function passesRoutes(deps: Deps, csrf: Csrf): Router {
   });
 
   r.post('/staff/passes', csrf.protect, csrf.provide, async (req, res) => {
-    const values = read(req.body);
-    const errors: Record<string, string> = {};
-    const count = Number(values.count);
-    const minutes = Number(values.minutes);
-    if (!/^\d+$/.test(values.count) || count < 1 || count > MAX_PASSES_PER_BATCH) errors.count = `Enter how many passes, from 1 to ${MAX_PASSES_PER_BATCH}.`;
-    if (!/^\d+$/.test(values.minutes) || minutes < 1 || minutes > 1440) errors.minutes = 'Enter the minutes each pass gives, from 1 to 1440.';
-    const last = addDays(today(), MAX_VALID_DAYS);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(values.validUntil) || addDays(values.validUntil, 0) !== values.validUntil) {
-      errors.validUntil = 'Enter the last day the passes work, as a date (YYYY-MM-DD).';
-    } else if (values.validUntil < today() || values.validUntil > last) {
-      errors.validUntil = `Choose a day from today to ${last}.`;
-    }
-    if (Object.keys(errors).length) return render(res, 400, values, errors);
+    const values = formValues(req.body, FIELDS);
+    const form = batchForm(today()).safeParse(values);
+    if (!form.success) return render(res, 400, values, fieldErrors(form.error.issues));
+    const { count, minutes } = form.data;
     // Valid through the whole of the chosen day, library time.
     const validUntil = zonedTime(addDays(values.validUntil, 1), 0, tz);
     const { batch, codes } = await deps.staff.passes.createBatch(staffOf(res).username, { count, minutes, validUntil });

@@ -1,21 +1,26 @@
 // Live sessions: counts per zone and the list by session code, a page at a time; extend or end
 // a session by its code. Staff see codes, zones and times, never an address or pseudonym.
 import { Router, type Response } from 'express';
+import { z } from 'zod';
 import type { Deps } from '../../deps';
 import type { Csrf } from '../../http/csrf';
+import { fieldErrors, formValues } from '../../http/forms';
 import { normaliseCode } from '../../privacy/random';
 import { staffOf } from '../guards';
-import { EXTEND_CHOICES, PAGE_SIZE } from '../live-sessions';
+import { EXTEND_CHOICES, PAGE_SIZE } from '../session-list';
 
 const NOTICES: Record<string, string> = {
   extended: 'The session was extended.',
   ended: 'The session was ended. The patron can start a new one if they have time left today.',
 };
 
-function field(body: unknown, name: string): string {
-  const v = (body as Record<string, unknown> | undefined)?.[name];
-  return typeof v === 'string' ? v.slice(0, 40) : '';
-}
+const FIELDS = { code: { max: 40 }, minutes: { max: 40 }, confirm: { max: 10 } } as const;
+const extendForm = z.object({
+  minutes: z
+    .string()
+    .transform(Number)
+    .refine((m) => (EXTEND_CHOICES as readonly number[]).includes(m), `Choose how long to extend by: ${EXTEND_CHOICES.join(', ')} minutes.`),
+});
 
 export function sessionsRoutes(deps: Deps, csrf: Csrf): Router {
   const r = Router();
@@ -54,19 +59,17 @@ export function sessionsRoutes(deps: Deps, csrf: Csrf): Router {
   });
 
   r.post('/staff/sessions/extend', csrf.protect, csrf.provide, async (req, res) => {
-    const code = field(req.body, 'code');
-    const minutes = Number(field(req.body, 'minutes'));
-    if (!(EXTEND_CHOICES as readonly number[]).includes(minutes)) {
-      return render(res, 400, { code, error: `Choose how long to extend by: ${EXTEND_CHOICES.join(', ')} minutes.` });
-    }
-    const result = await deps.staff.live.extend(staffOf(res).username, code, minutes);
+    const { code, minutes: typed } = formValues(req.body, FIELDS);
+    const form = extendForm.safeParse({ minutes: typed });
+    if (!form.success) return render(res, 400, { code, error: fieldErrors(form.error.issues).minutes });
+    const result = await deps.staff.live.extend(staffOf(res).username, code, form.data.minutes);
     if (!result.ok) return render(res, 409, { code, error: result.message });
     res.redirect(303, `/staff/sessions?code=${encodeURIComponent(result.row.code)}&notice=extended`);
   });
 
   r.post('/staff/sessions/end', csrf.protect, csrf.provide, async (req, res) => {
-    const code = field(req.body, 'code');
-    if (field(req.body, 'confirm') !== 'yes') return render(res, 400, { code, error: 'Tick "Yes, end it" to confirm: the patron goes offline at once.' });
+    const { code, confirm } = formValues(req.body, FIELDS);
+    if (confirm !== 'yes') return render(res, 400, { code, error: 'Tick "Yes, end it" to confirm: the patron goes offline at once.' });
     const result = await deps.staff.live.end(staffOf(res).username, code);
     if (!result.ok) return render(res, 404, { code, error: result.message });
     res.redirect(303, '/staff/sessions?notice=ended');

@@ -1,6 +1,7 @@
 // Turns a Redis URL (redis://, rediss://, redis-sentinel://, redis-cluster://) into an ioredis client.
 // Also: SCAN across every master, which is the one thing that differs between Redis and Cluster.
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { redactUrlPasswords } from '../../config/secrets';
 
 export type RedisClient = Redis | Cluster;
 
@@ -61,10 +62,7 @@ function parseHostPort(s: string, defaultPort: number, url: string): HostPort {
 
 /** The URL with any password replaced by `***`, for messages and logs. */
 export function redactRedisUrl(url: string): string {
-  return url.replace(/^([a-z-]+:\/\/)([^@/]*)@/i, (_all, scheme: string, userinfo: string) => {
-    const colon = userinfo.indexOf(':');
-    return colon < 0 ? `${scheme}${userinfo}@` : `${scheme}${userinfo.slice(0, colon)}:***@`;
-  });
+  return redactUrlPasswords(url);
 }
 
 /**

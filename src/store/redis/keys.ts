@@ -36,7 +36,7 @@
 //   {passes}:batch:<id>:hashes      SET code hashes of a batch       expires with its batch
 //   {passes}:batches                ZSET batch id → expiry           expires with its last batch
 //   rl:<name>:<key>                 rate-limit-redis counters        expire with their window
-// Public workstations (issue 5); a workstation's keys share the tag {ws:<name>}:
+// Public workstations; a workstation's keys share the tag {ws:<name>}:
 //   {ws:<name>}:rec                 HASH the workstation record      no expiry; retired: RETIRED_KEEP_MS
 //   {ws:<name>}:health              LIST JSON samples, newest first  trimmed to the history limit
 //   {ws:<name>}:cmds                HASH command id → JSON command   COMMAND_KEEP_MS after the last queued
@@ -293,7 +293,7 @@ export function rateLimitPrefix(prefix: string, name: string): string {
   return `${prefix}rl:${name}:`;
 }
 
-// ---- Public workstations (issue 5) ----
+// ---- Public workstations ----
 
 /** The hash tag shared by one workstation's keys (names are [a-z0-9-], never braces). */
 function wsTag(name: string): string {

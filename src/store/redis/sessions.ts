@@ -1,5 +1,6 @@
 // Patron sessions in Redis: a grant in one script, lookups by id and code, compare-and-set
 // changes, and the write probe of /readyz. Each session lives in its device's shard (keys.ts).
+import { finite } from '../finite';
 import type { Clock } from '../../domain/clock';
 import type { GrantCharge, SealedChange, SessionRecord } from '../types';
 import type { RedisClient } from './connection';
@@ -204,9 +205,4 @@ export class RedisSessions {
 
 export function parseSession(raw: string | null | undefined): SessionRecord | undefined {
   return raw ? (JSON.parse(raw) as SessionRecord) : undefined;
-}
-
-export function finite(n: number, what: string): number {
-  if (!Number.isFinite(n)) throw new RangeError(`${what} must be a finite number, got ${n}`);
-  return n;
 }

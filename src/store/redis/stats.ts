@@ -5,7 +5,7 @@ import { STAT_COUNTERS, emptyCounts, type HourlyStats, type StatCounter } from '
 import type { RedisClient } from './connection';
 import * as K from './keys';
 import { BUMP_STATS, RAISE_PEAK, runScript } from './scripts';
-import { finite } from './sessions';
+import { finite } from '../finite';
 import { exec } from './tx';
 
 export class RedisStats {

@@ -6,7 +6,8 @@ import { closeRedisClient, createRedisClient, redactRedisUrl, scanKeys, type Red
 import type { GrantCharge, HourlyStats, ScanOptions, SealedChange, SessionPage, SessionRecord, StatCounter, Store } from '../types';
 import { ADD_USAGE, GET_USAGE, runScript } from './scripts';
 import { migrateLayout } from './layout';
-import { RedisSessions, finite } from './sessions';
+import { finite } from '../finite';
+import { RedisSessions } from './sessions';
 import { RedisStats } from './stats';
 import { retryTransient } from './transient';
 import { RedisSessionScan } from './session-scan';
@@ -36,7 +37,7 @@ export class RedisStore implements Store {
   private disconnected = false;
   private wasReady = false;
   private readonly reconnectListeners: (() => void)[] = [];
-  // Public workstations (issue 5).
+  // Public workstations.
   readonly workstations: RedisWorkstations;
 
   /** `clock` is what TTLs and index scores count from (default: the system clock). */

@@ -2,7 +2,7 @@
 // the command queue, in the same file as everything else (so the CLI can add a code while the
 // server runs).
 import type Database from 'better-sqlite3';
-import type { Clock } from '../domain/clock';
+import type { Clock } from '../../domain/clock';
 import {
   COMMAND_HISTORY_LIMIT,
   COMMAND_KEEP_MS,
@@ -16,23 +16,7 @@ import {
   type WorkstationPatch,
   type WorkstationRecord,
   type WorkstationStore,
-} from './workstation-types';
-
-/** The migration that adds the workstation tables (idempotent, appended to the store's list). */
-export const WORKSTATION_TABLES = `
-  CREATE TABLE IF NOT EXISTS enrolment_codes (
-    code_hash TEXT PRIMARY KEY, zone_id TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
-  CREATE TABLE IF NOT EXISTS workstations (
-    name TEXT PRIMARY KEY, zone_id TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE, enrolled_at INTEGER NOT NULL,
-    retired_at INTEGER, last_seen_at INTEGER, mode TEXT NOT NULL, in_use INTEGER NOT NULL DEFAULT 0,
-    health TEXT, last_wipe TEXT, expires_at INTEGER);
-  CREATE TABLE IF NOT EXISTS workstation_health (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, received_at INTEGER NOT NULL, report TEXT NOT NULL);
-  CREATE INDEX IF NOT EXISTS workstation_health_name ON workstation_health (name, seq);
-  CREATE TABLE IF NOT EXISTS workstation_commands (
-    id TEXT PRIMARY KEY, workstation TEXT NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL,
-    expires_at INTEGER NOT NULL);
-  CREATE INDEX IF NOT EXISTS workstation_commands_ws ON workstation_commands (workstation, created_at);`;
+} from '../workstation-types';
 
 interface WorkstationRow {
   name: string;

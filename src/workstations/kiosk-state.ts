@@ -6,7 +6,7 @@ import type { EndReason, SessionService } from '../sessions/session-service';
 import type { Store } from '../store/types';
 import type { EndedReason, SessionState } from './protocol';
 
-export interface KioskSessionsDeps {
+export interface KioskStateDeps {
   sessions: SessionService;
   store: Store;
   clock: Clock;
@@ -25,13 +25,13 @@ interface Watched {
 const REASON: Record<EndReason, EndedReason> = { expired: 'time', logout: 'logout', staff: 'staff', idle: 'idle', data: 'data' };
 const HOUR = 3_600_000;
 
-export class KioskSessions {
+export class KioskState {
   /** By workstation name; at most one entry per workstation. */
   private readonly watched = new Map<string, Watched>();
   /** Session id → workstation name, for the end listener. */
   private readonly bySession = new Map<string, string>();
 
-  constructor(private readonly d: KioskSessionsDeps) {
+  constructor(private readonly d: KioskStateDeps) {
     d.sessions.onEnd((record, reason) => {
       const name = this.bySession.get(record.id);
       const w = name === undefined ? undefined : this.watched.get(name);

@@ -1,7 +1,7 @@
 // The staff part of the SQLite store: accounts, console sessions, sign-in failures, audit log,
 // secrets and access passes, in the same file as the rest (so the CLI and the server share them).
 import type Database from 'better-sqlite3';
-import type { Clock } from '../domain/clock';
+import type { Clock } from '../../domain/clock';
 import type {
   AuditEntry,
   ClaimResult,
@@ -10,34 +10,7 @@ import type {
   PassBatchSummary,
   StaffAccount,
   StaffStore,
-} from './staff-types';
-
-/** The staff tables; appended to the SQLite migrations. `IF NOT EXISTS` keeps it safe to re-run. */
-export const STAFF_SCHEMA = `
-  CREATE TABLE IF NOT EXISTS staff_accounts (
-    username TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL,
-    created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
-  CREATE TABLE IF NOT EXISTS console_sessions (
-    token_hash TEXT PRIMARY KEY, username TEXT NOT NULL, created_at INTEGER NOT NULL,
-    last_seen_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
-  CREATE INDEX IF NOT EXISTS console_sessions_user ON console_sessions (username);
-  CREATE INDEX IF NOT EXISTS console_sessions_expires ON console_sessions (expires_at);
-  CREATE TABLE IF NOT EXISTS login_failures (
-    username TEXT PRIMARY KEY, count INTEGER NOT NULL, expires_at INTEGER NOT NULL);
-  CREATE TABLE IF NOT EXISTS audit_log (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, at INTEGER NOT NULL, actor TEXT NOT NULL,
-    action TEXT NOT NULL, target TEXT NOT NULL, detail TEXT NOT NULL, expires_at INTEGER NOT NULL);
-  CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log (at);
-  CREATE INDEX IF NOT EXISTS audit_log_expires ON audit_log (expires_at);
-  CREATE TABLE IF NOT EXISTS secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-  CREATE TABLE IF NOT EXISTS pass_batches (
-    id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, created_by TEXT NOT NULL, count INTEGER NOT NULL,
-    minutes INTEGER NOT NULL, valid_until INTEGER NOT NULL, expires_at INTEGER NOT NULL);
-  CREATE TABLE IF NOT EXISTS passes (
-    hash TEXT PRIMARY KEY, batch_id TEXT NOT NULL, minutes INTEGER NOT NULL, valid_until INTEGER NOT NULL,
-    state TEXT NOT NULL, expires_at INTEGER NOT NULL);
-  CREATE INDEX IF NOT EXISTS passes_batch ON passes (batch_id);
-  CREATE INDEX IF NOT EXISTS passes_expires ON passes (expires_at);`;
+} from '../staff-types';
 
 interface AccountRow {
   username: string;

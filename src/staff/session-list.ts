@@ -2,11 +2,12 @@
 // sharing the store; extend or end a session by its code. No address or pseudonym leaves here.
 import type { Config } from '../config/schema';
 import type { Clock } from '../domain/clock';
+import { STAFF_EXTEND_MINUTES } from '../domain/quota';
 import { normaliseCode } from '../privacy/random';
 import type { SessionService } from '../sessions/session-service';
 import { parseCursor, sessionCursor, type SessionRecord, type Store } from '../store/types';
 import type { AuditLog } from './audit-log';
-import type { RemoteSessions } from './remote-sessions';
+import type { OtherGatewaySessions } from './other-gateway-sessions';
 
 /** What staff see of a session: never its IP, MAC or pseudonym. */
 export interface SessionRow {
@@ -34,20 +35,20 @@ export type SessionsPage = { ok: true; rows: SessionRow[]; next?: string; previo
 
 export type StaffActionResult = { ok: true; row: SessionRow; addedSeconds?: number } | { ok: false; message: string };
 
-export interface LiveSessionsDeps {
+export interface SessionListDeps {
   config: Config;
   store: Store;
   clock: Clock;
   sessions: SessionService;
-  remote: RemoteSessions;
+  remote: OtherGatewaySessions;
   audit: AuditLog;
 }
 
 /** Extensions staff may give, in minutes. */
-export const EXTEND_CHOICES = [15, 30, 60] as const;
+export const EXTEND_CHOICES = STAFF_EXTEND_MINUTES;
 
-export class LiveSessions {
-  constructor(private readonly d: LiveSessionsDeps) {}
+export class SessionList {
+  constructor(private readonly d: SessionListDeps) {}
 
   private row(r: SessionRecord): SessionRow {
     const now = this.d.clock.now();

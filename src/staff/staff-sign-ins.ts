@@ -16,7 +16,7 @@ export const MAX_SESSION_MS = 12 * 3_600_000;
 const TOUCH_EVERY_MS = 60_000;
 const TOUCH_FRACTION = 10;
 
-export interface ConsoleSessionsDeps {
+export interface StaffSignInsDeps {
   store: Store;
   clock: Clock;
   random: RandomSource;
@@ -32,8 +32,8 @@ export function tokenHash(token: string): string {
   return crypto.createHash('sha256').update(token).digest('base64url');
 }
 
-export class ConsoleSessions {
-  constructor(private readonly d: ConsoleSessionsDeps) {}
+export class StaffSignIns {
+  constructor(private readonly d: StaffSignInsDeps) {}
 
   private get idleMs(): number {
     return this.d.idleMinutes * 60_000;

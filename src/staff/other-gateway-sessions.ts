@@ -6,7 +6,7 @@ import type { Logger } from '../logger';
 import type { SessionService } from '../sessions/session-service';
 import type { SessionRecord, Store } from '../store/types';
 
-export interface RemoteSessionsDeps {
+export interface OtherGatewaySessionsDeps {
   config: Config;
   store: Store;
   clock: Clock;
@@ -14,8 +14,8 @@ export interface RemoteSessionsDeps {
   logger: Logger;
 }
 
-export class RemoteSessions {
-  constructor(private readonly d: RemoteSessionsDeps) {}
+export class OtherGatewaySessions {
+  constructor(private readonly d: OtherGatewaySessionsDeps) {}
 
   /**
    * Extends another gateway's session. Like SessionService.extendSession (it is the same

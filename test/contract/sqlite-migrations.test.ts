@@ -1,0 +1,77 @@
+// SQLite migrations: a database made by an earlier Threshold opens, keeps its rows and ends up
+// with exactly the schema a new database gets, and that schema is the one released (the
+// fixture was written by the store before its migrations were gathered into one file).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { MIGRATIONS } from '../../src/store/sqlite/migrations';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
+import { makeSession } from './store.contract';
+
+type SchemaObject = { type: string; name: string; tbl_name: string; sql: string | null };
+const released = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'sqlite-schema-v4.json'), 'utf8')) as { userVersion: number; objects: SchemaObject[] };
+
+const dirs: string[] = [];
+const tempFile = () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'threshold-migrate-'));
+  dirs.push(dir);
+  return path.join(dir, 'threshold.db');
+};
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function schemaOf(file: string): { userVersion: number; objects: SchemaObject[] } {
+  const db = new Database(file, { readonly: true });
+  try {
+    const objects = db.prepare<[], SchemaObject>("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name").all();
+    return { userVersion: db.pragma('user_version', { simple: true }) as number, objects };
+  } finally {
+    db.close();
+  }
+}
+
+async function openAndClose(file: string): Promise<SqliteStore> {
+  const store = new SqliteStore({ file });
+  await store.init();
+  return store;
+}
+
+describe('SQLite migrations', () => {
+  test('when a new database is made, then it has the released schema at the released version', async () => {
+    const file = tempFile();
+    await (await openAndClose(file)).close();
+    expect(schemaOf(file)).toEqual(released);
+    expect(MIGRATIONS).toHaveLength(released.userVersion);
+  });
+
+  test('when a database made by the released schema is opened, then nothing changes and its rows are read', async () => {
+    const file = tempFile();
+    // Made from the released schema itself, not from this code's migrations.
+    const db = new Database(file);
+    for (const o of released.objects.filter((x) => x.type === 'table')) db.exec(o.sql!);
+    for (const o of released.objects.filter((x) => x.type === 'index')) db.exec(o.sql!);
+    db.pragma(`user_version = ${released.userVersion}`);
+    const s = makeSession({ id: 'old1', code: 'OLD111', endsAt: Date.now() + 3_600_000 });
+    db.prepare(
+      `INSERT INTO sessions (id, code, gateway_id, zone_id, day, pseudonym, sealed_address, started_at, ends_at, last_activity_at, via, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(s.id, s.code, s.gatewayId, s.zoneId, s.day, s.pseudonym, s.sealedAddress, s.startedAt, s.endsAt, s.lastActivityAt, s.via, s.endsAt + 3_600_000);
+    db.close();
+    const store = await openAndClose(file);
+    expect(await store.getSession('old1')).toEqual(s);
+    await store.close();
+    expect(schemaOf(file)).toEqual(released);
+  });
+
+  test.each(MIGRATIONS.map((_, n) => n).filter((n) => n > 0))('when a database stopped at version %i is opened, then it migrates to the same schema as a new one', async (n) => {
+    const file = tempFile();
+    const db = new Database(file);
+    for (const sql of MIGRATIONS.slice(0, n)) db.exec(sql);
+    db.pragma(`user_version = ${n}`);
+    db.close();
+    await (await openAndClose(file)).close();
+    expect(schemaOf(file)).toEqual(released);
+  });
+});
