@@ -29,8 +29,12 @@ describe('patron pages that explain themselves', () => {
   });
 
   it("when today's allowance is shorter than a session, then the status page says the device's time runs out and none is left", async () => {
-    ctx = await makeTestApp({ config: zone({ sessionMinutes: 60, dailyMinutes: 30 }) });
+    ctx = await makeTestApp({ config: zone({ sessionMinutes: 60, dailyMinutes: 90 }) });
     const p = new Patron(ctx.app, '10.0.1.3');
+    await p.accept();
+    ctx.clock.advance(55 * 60_000);
+    await p.submit('/status', '/logout');
+    // 35 minutes of today's 90 are left: the second session is cut to them.
     await p.accept();
     const page = (await p.page('/status')).text;
     expect(page).toContain("That is when this device&#39;s time for today runs out.");
