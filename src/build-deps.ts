@@ -1,5 +1,4 @@
 // Builds the dependencies from a configuration: the one place where real parts are chosen.
-import crypto from 'node:crypto';
 import type { Config } from './config/schema';
 import type { Deps } from './deps';
 import { systemClock, type Clock } from './domain/clock';
@@ -41,7 +40,7 @@ export async function buildDeps(config: Config, logger: Logger, overrides: Parti
     keys,
     sessions,
     resolveClient: overrides.resolveClient ?? socketClientResolver(new ProcNeighbourTable()),
-    csrfSecret: overrides.csrfSecret ?? crypto.randomBytes(32).toString('base64url'),
+    csrfSecret: overrides.csrfSecret ?? random.bytes(32).toString('base64url'),
     staff: overrides.staff ?? createStaffServices({ config, store, clock, random, logger, sessions }),
     // Built-in lessons first; the library's own directory adds lessons or replaces them.
     learn: overrides.learn ?? loadLessonLibrary([BUILTIN_CONTENT_DIR, ...(config.contentDir ? [config.contentDir] : [])], logger),

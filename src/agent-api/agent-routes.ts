@@ -13,7 +13,7 @@ const BODY_LIMIT = '32kb';
 
 export function agentApiRouter(deps: Deps): Router {
   const router = Router();
-  const byAddress = addressKeyer(deps.resolveClient);
+  const byAddress = addressKeyer(deps.resolveClient, deps.random);
   // Mounted before the pages' middleware (helmet's page headers mean nothing to an agent).
   router.use((_req, res, next) => {
     res.set({ 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });

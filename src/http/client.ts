@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { normaliseIp } from '../domain/subnets';
 import type { ClientAddress } from '../sessions/session-types';
 import type { NeighbourTable } from '../firewall/neighbours';
+import { cryptoRandom, type RandomSource } from '../privacy/random';
 
 /**
  * Finds the client of a request. Tests inject one that reads a test header. `fresh` is asked for
@@ -32,8 +33,9 @@ export function headerClientResolver(fallback: ClientResolver = socketClientReso
 
 /**
  * A limiter key for a request's source address: an HMAC of the address under `key` (by default
- * random, held only in this process's memory), so a limiter's memory holds no raw address.
+ * random from `random`, held only in this process's memory), so a limiter's memory holds no raw address.
  */
-export function addressKeyer(resolveClient: ClientResolver, key: crypto.BinaryLike = crypto.randomBytes(32)): (req: IncomingMessage) => string {
-  return (req) => crypto.createHmac('sha256', key).update(resolveClient(req).ip).digest('base64url');
+export function addressKeyer(resolveClient: ClientResolver, key: crypto.BinaryLike | RandomSource = cryptoRandom): (req: IncomingMessage) => string {
+  const secret = typeof key === 'object' && 'bytes' in key ? key.bytes(32) : key;
+  return (req) => crypto.createHmac('sha256', secret).update(resolveClient(req).ip).digest('base64url');
 }

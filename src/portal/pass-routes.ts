@@ -21,6 +21,7 @@ export const PASS_WINDOW_MS = 10 * 60_000;
 export function passRouter(deps: Deps, csrf: Csrf): Router {
   const r = Router();
   const limit = patronRateLimit(deps.resolveClient, {
+    random: deps.random,
     limit: PASS_ATTEMPTS,
     windowMs: PASS_WINDOW_MS,
     skipSuccessfulRequests: true,

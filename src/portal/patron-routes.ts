@@ -16,7 +16,7 @@ const actionForm = z.object({ _csrf: z.string() }).strict();
 
 export function patronRouter(deps: Deps, csrf: Csrf): Router {
   const router = Router();
-  const limit = patronRateLimit(deps.resolveClient, { limit: 20, windowMs: 60_000 });
+  const limit = patronRateLimit(deps.resolveClient, { limit: 20, windowMs: 60_000, random: deps.random });
 
   router.get('/', csrf.provide, async (req, res) => {
     const client = deps.resolveClient(req);
