@@ -94,8 +94,11 @@ describe.each([
   }
 
   async function signOut(devices: Device[]): Promise<void> {
-    const answers = (await Promise.all(devices.map((d) => lab.run(d, 'logout')))).flat();
-    expect(answers.filter((a) => a.status !== 303 || a.location !== '/logged-out')).toEqual([]);
+    // A device's addresses share one session: the first log-out ends it on every address, so
+    // the device's later addresses find no session to end (and no server error).
+    const answers = await Promise.all(devices.map((d) => lab.run(d, 'logout')));
+    expect(answers.map((a) => a[0]).filter((a) => a?.status !== 303 || a.location !== '/logged-out')).toEqual([]);
+    expect(answers.flatMap((a) => a.slice(1)).filter((a) => a.status >= 500)).toEqual([]);
   }
 
   /** The kernel lets nobody through (the sessions' end reached nftables). */
