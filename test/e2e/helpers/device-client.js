@@ -29,6 +29,9 @@ async function one(address) {
   const host = address.includes(':') ? portal6 : portal4;
   const [page, action, extra] = mode === 'login' ? ['/', '/accept', '&accept=yes'] : ['/status', '/logout', ''];
   const first = await send(host, address, 'GET', page, '');
+  // Sent on by the page itself (a device already online opening /, one logged out opening
+  // /status): the form is not there, which is where a browser would land.
+  if (first.status === 303) return { address, status: first.status, location: first.location };
   const token = /name="_csrf" value="([^"]+)"/.exec(first.body)?.[1] ?? '';
   const res = await send(host, address, 'POST', action, first.cookie, `_csrf=${encodeURIComponent(token)}${extra}`);
   return { address, status: res.status, location: res.location, ...(res.error ? { error: res.error } : {}) };
