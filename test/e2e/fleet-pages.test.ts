@@ -2,10 +2,9 @@
 // violation, no serious accessibility problem (axe-core), usable on a narrow screen.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { launchBrowser, screenshotDir } from '../helpers/browser';
-import { fleetTestApp } from '../helpers/fleet-app';
-import { addAccount, makeStaffApp, PASSWORD, type StaffContext } from '../helpers/staff';
+import { addAccount, makeStaffApp, PASSWORD, signedIn, type StaffContext } from '../helpers/staff';
 import { makeReport, makeWorkstation } from '../helpers/workstations';
 
 const MIN = 60_000;
@@ -19,8 +18,9 @@ const CONFIG = {
 
 describe('fleet pages in a browser', () => {
   let ctx: StaffContext;
-  let server: http.Server;
   let consoleServer: http.Server;
+  /** The cookies of a signed-in staff member, for the browser pages that start signed in. */
+  let signedInState: BrowserContextOptions['storageState'];
   let consoleBase: string;
   let browser: Browser;
   let base: string;
@@ -53,26 +53,27 @@ describe('fleet pages in a browser', () => {
     const [lock] = await ws.listCommands('kiosk-02');
     await ws.finishCommand('kiosk-02', lock!.id, { status: 'failed', at: ctx.clock.now(), reason: 'no-hook' });
 
-    server = http.createServer(fleetTestApp(ctx.deps));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/staff`;
     consoleServer = http.createServer(ctx.staffApp);
     await new Promise<void>((r) => consoleServer.listen(0, '127.0.0.1', r));
     consoleBase = `http://127.0.0.1:${(consoleServer.address() as AddressInfo).port}/staff`;
+    base = consoleBase;
     await addAccount(ctx, 'maria', 'staff');
+    // The fleet pages as the console serves them, signed in as staff (sam), cookies and all.
+    const sam = await signedIn(ctx, 'sam', 'staff');
+    const cookie = (name: string, value: string) => ({ name, value, domain: '127.0.0.1', path: '/staff', expires: -1, httpOnly: true, secure: false, sameSite: 'Strict' as const });
+    signedInState = { cookies: [...sam.cookies].map(([name, value]) => cookie(name, value)), origins: [] };
     browser = await launchBrowser();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise((r) => server?.close(r));
     await new Promise((r) => consoleServer?.close(r));
     await ctx?.close();
   });
 
   /** Opens a page, collecting console errors (CSP violations among them) and failed requests. */
   async function open(url: string, width = 1280): Promise<{ page: Page; problems: string[] }> {
-    const page = await browser.newPage({ viewport: { width, height: 900 } });
+    const page = await browser.newPage({ viewport: { width, height: 900 }, ...(url.startsWith(`${consoleBase}/login`) ? {} : { storageState: signedInState }) });
     const problems: string[] = [];
     page.on('console', (m) => void (m.type() === 'error' && problems.push(m.text())));
     page.on('requestfailed', (r) => void problems.push(`failed: ${r.url()}`));
@@ -82,7 +83,7 @@ describe('fleet pages in a browser', () => {
 
   /** Serious and critical axe-core findings (CSP is bypassed only to inject axe). */
   async function axe(url: string): Promise<string[]> {
-    const context = await browser.newContext({ bypassCSP: true });
+    const context = await browser.newContext({ bypassCSP: true, storageState: signedInState });
     const page = await context.newPage();
     await page.goto(url);
     await page.addScriptTag({ path: require.resolve('axe-core') });

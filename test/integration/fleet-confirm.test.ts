@@ -1,9 +1,7 @@
 // Commands that end a patron's work or reach a whole zone are confirmed on a page of their own
 // first; the PC forms default to the kiosk zone.
-import type { Express } from 'express';
 import type { WorkstationRecord } from '../../src/store/types';
-import { fleetTestApp } from '../helpers/fleet-app';
-import { makeTestApp, Patron, type TestContext } from '../helpers/test-deps';
+import { makeStaffApp, signedIn, type StaffBrowser, type StaffContext } from '../helpers/staff';
 import { makeReport, makeWorkstation } from '../helpers/workstations';
 
 const CONFIG = {
@@ -14,13 +12,11 @@ const CONFIG = {
 };
 
 describe('confirming fleet commands', () => {
-  let ctx: TestContext;
-  let app: Express;
-  let staff: Patron;
+  let ctx: StaffContext;
+  let staff: StaffBrowser;
   beforeEach(async () => {
-    ctx = await makeTestApp({ config: CONFIG });
-    app = fleetTestApp(ctx.deps);
-    staff = new Patron(app, '192.168.50.2');
+    ctx = await makeStaffApp({ config: CONFIG });
+    staff = await signedIn(ctx, 'maria', 'staff');
     const now = ctx.clock.now();
     const add = async (name: string, over: Partial<WorkstationRecord> = {}) => {
       await ctx.deps.store.workstations.add(makeWorkstation({ name, zoneId: 'pcs', enrolledAt: now - 60_000, ...over }));
@@ -74,7 +70,7 @@ describe('confirming fleet commands', () => {
   });
 
   it('when the fleet page opens, then the command and enrolment forms default to the kiosk zone', async () => {
-    const page = await staff.page('/staff/workstations');
+    const page = await staff.get('/staff/workstations');
     expect(page.text.match(/<option value="pcs" selected>/g)).toHaveLength(2);
   });
 });

@@ -1,9 +1,7 @@
 // The staff fleet pages through supertest, mounted as the staff console will mount them.
 import request from 'supertest';
-import type { Express } from 'express';
 import type { WorkstationRecord } from '../../src/store/types';
-import { fleetTestApp } from '../helpers/fleet-app';
-import { makeTestApp, Patron, type TestContext } from '../helpers/test-deps';
+import { makeStaffApp, signedIn, StaffBrowser, type StaffContext } from '../helpers/staff';
 import { makeReport, makeWorkstation } from '../helpers/workstations';
 
 const CONFIG = {
@@ -16,14 +14,12 @@ const CONFIG = {
 const MIN = 60_000;
 
 describe('staff fleet pages', () => {
-  let ctx: TestContext;
-  let app: Express;
-  /** A staff member's browser (the helper keeps cookies and CSRF tokens). */
-  let staff: Patron;
+  let ctx: StaffContext;
+  /** A signed-in staff member's browser on the console (cookies and CSRF tokens kept). */
+  let staff: StaffBrowser;
   beforeEach(async () => {
-    ctx = await makeTestApp({ config: CONFIG });
-    app = fleetTestApp(ctx.deps);
-    staff = new Patron(app, '192.168.50.2');
+    ctx = await makeStaffApp({ config: CONFIG });
+    staff = await signedIn(ctx, 'maria', 'staff');
   });
   afterEach(() => ctx.close());
 
@@ -49,7 +45,7 @@ describe('staff fleet pages', () => {
 
   it('when staff open the fleet page, then each workstation shows its state, health flags and last seen', async () => {
     await fleet();
-    const res = await staff.page('/staff/workstations');
+    const res = await staff.get('/staff/workstations');
     expect(res.status).toBe(200);
     expect(res.headers['content-security-policy']).toContain("default-src 'self'");
     expect(res.text).not.toMatch(/style=|<script/);
@@ -63,12 +59,12 @@ describe('staff fleet pages', () => {
 
   it('when staff filter by zone, then only that zone\'s workstations are listed and the filter stays chosen', async () => {
     await fleet();
-    const res = await staff.page('/staff/workstations?zone=lab');
+    const res = await staff.get('/staff/workstations?zone=lab');
     expect(res.text).toContain('>pc-broken<');
     expect(res.text).toContain('>pc-off<');
     expect(res.text).not.toContain('>pc-free<');
     expect(res.text).toContain('<option value="lab" selected>');
-    expect((await staff.page('/staff/workstations?zone=nowhere')).text).toContain('>pc-free<');
+    expect((await staff.get('/staff/workstations?zone=nowhere')).text).toContain('>pc-free<');
   });
 
   it('when staff open a workstation, then its recent health and its commands with their status are shown', async () => {
@@ -79,7 +75,7 @@ describe('staff fleet pages', () => {
     const [restart, message] = await ctx.deps.store.workstations.listCommands('pc-free');
     await ctx.deps.store.workstations.finishCommand('pc-free', restart!.id, { status: 'failed', at: ctx.clock.now(), reason: 'no-hook' });
     await ctx.deps.store.workstations.markDelivered('pc-free', [message!.id], ctx.clock.now());
-    const res = await staff.page('/staff/workstations/pc-free');
+    const res = await staff.get('/staff/workstations/pc-free');
     expect(res.status).toBe(200);
     expect(res.text).toContain('Low disk space');
     expect(res.text).toMatch(/Free on system disk<\/dt><dd>1.0 GB of 120 GB/);
@@ -115,7 +111,7 @@ describe('staff fleet pages', () => {
     const res = await staff.submit('/staff/workstations', '/staff/workstations/commands', { zone: 'kiosks', kind: 'lock', message: '', confirm: 'yes' });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/staff/workstations?zone=kiosks&notice=sent&count=3');
-    expect((await staff.page(res.headers.location!)).text).toContain('Command sent to 3 workstations.');
+    expect((await staff.get(res.headers.location!)).text).toContain('Command sent to 3 workstations.');
     for (const name of ['pc-free', 'pc-use', 'pc-locked']) {
       expect((await ctx.deps.store.workstations.listCommands(name)).map((c) => [c.kind, c.status])).toEqual([['lock', 'pending']]);
     }
@@ -140,7 +136,7 @@ describe('staff fleet pages', () => {
     const res = await staff.submit('/staff/workstations/pc-use', '/staff/workstations/pc-use/commands', { kind: 'end-session', message: '', confirm: 'yes' });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/staff/workstations/pc-use?notice=sent');
-    const page = await staff.page(res.headers.location!);
+    const page = await staff.get(res.headers.location!);
     expect(page.text).toMatch(/End the session \(log out and wipe\)<\/td>\s*<td><span class="status status-pending">Pending<\/span>, not delivered yet/);
   });
 
@@ -152,33 +148,36 @@ describe('staff fleet pages', () => {
     expect((await ctx.deps.store.workstations.get('pc-off'))?.retiredAt).toBeUndefined();
     const done = await staff.submit('/staff/workstations/pc-off', '/staff/workstations/pc-off/retire', { confirm: 'yes' });
     expect(done.status).toBe(303);
-    const page = await staff.page(done.headers.location!);
+    const page = await staff.get(done.headers.location!);
     expect(page.text).toContain('Workstation pc-off retired');
     expect(page.text).not.toContain('>pc-off<');
-    expect((await staff.page('/staff/workstations/pc-off')).status).toBe(404);
+    expect((await staff.get('/staff/workstations/pc-off')).status).toBe(404);
   });
 
   it('when a form comes without its CSRF token, then it is refused and nothing changes', async () => {
     await fleet();
-    const res = await request(app).post('/staff/workstations/pc-free/retire').type('form').send({ confirm: 'yes' });
+    const res = await staff.post('/staff/workstations/pc-free/retire', { confirm: 'yes' });
     expect(res.status).toBe(403);
     expect((await ctx.deps.store.workstations.get('pc-free'))?.retiredAt).toBeUndefined();
   });
 
-  it('when the staff guard turns someone away, then no fleet page or action is reached', async () => {
+  it('when someone not signed in tries the fleet, then no fleet page or action is reached', async () => {
     await fleet();
-    const guarded = fleetTestApp(ctx.deps, { staff: false });
-    const page = await request(guarded).get('/staff/workstations').set('Accept', 'text/html');
-    expect(page.status).toBe(401);
+    const stranger = new StaffBrowser(ctx.staffApp);
+    const page = await stranger.get('/staff/workstations');
+    expect([page.status, page.headers.location]).toEqual([303, '/staff/login?next=%2Fstaff%2Fworkstations']);
     expect(page.text).not.toContain('pc-free');
-    expect((await request(guarded).get('/staff/workstations/pc-free')).status).toBe(401);
-    expect((await request(guarded).post('/staff/workstations/codes').type('form').send({ zone: 'lab', ttl: '5' })).status).toBe(401);
+    expect((await stranger.get('/staff/workstations/pc-free')).status).toBe(303);
+    expect((await request(ctx.staffApp).get('/staff/workstations').set('Accept', 'application/json')).status).toBe(401);
+    const sent = await stranger.submit('/staff/login', '/staff/workstations/codes', { zone: 'lab', ttl: '5' });
+    expect([401, 403]).toContain(sent.status);
+    expect(sent.text).not.toContain('enrol-code');
   });
 
   it('when a workstation does not exist, then its page is a 404 that says so', async () => {
-    const res = await staff.page('/staff/workstations/nope');
+    const res = await staff.get('/staff/workstations/nope');
     expect(res.status).toBe(404);
     expect(res.text).toContain('There is no enrolled workstation named');
-    expect((await staff.page('/staff/workstations/%7Bws%7D')).status).toBe(404);
+    expect((await staff.get('/staff/workstations/%7Bws%7D')).status).toBe(404);
   });
 });

@@ -7,8 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { processHookRunner } from '../../src/agent/hooks';
-import { fleetTestApp } from '../helpers/fleet-app';
-import { makeTestApp, Patron } from '../helpers/test-deps';
+import { makeStaffApp, signedIn } from '../helpers/staff';
 import { makeWorkstation } from '../helpers/workstations';
 
 const HOOK = path.join(__dirname, '..', '..', 'deploy', 'agent', 'linux', 'guest-hooks.sh');
@@ -102,12 +101,12 @@ describe('Linux guest hooks', () => {
     const env = { PATH: `${path.join(dir, 'bin')}:/usr/bin:/bin`, THRESHOLD_GUEST: 'guest', THRESHOLD_GUEST_HOME: home, THRESHOLD_GUEST_SKELETON: skel };
     const outcome = await processHookRunner.run(['sh', HOOK, 'check'], env, 60_000);
     expect(outcome).toEqual({ ok: false, reason: 'exit-code', exitCode: 3 });
-    const ctx = await makeTestApp({ config: { zones: [{ id: 'kiosks', name: 'Kiosk PCs', subnets: ['10.20.0.0/16'], kind: 'kiosk' }] } });
+    const ctx = await makeStaffApp({ config: { zones: [{ id: 'kiosks', name: 'Kiosk PCs', subnets: ['10.20.0.0/16'], kind: 'kiosk' }] } });
     try {
       const ws = makeWorkstation({ name: 'pc-hall', zoneId: 'kiosks' });
       await ctx.deps.store.workstations.add(ws);
       await ctx.deps.workstations.recordWipe(ws, outcome);
-      const page = await new Patron(fleetTestApp(ctx.deps), '192.168.50.2').page('/staff/workstations');
+      const page = await (await signedIn(ctx, 'maria', 'staff')).get('/staff/workstations');
       expect(page.text).toMatch(/pc-hall[\s\S]*Last wipe failed/);
     } finally {
       await ctx.close();
