@@ -35,6 +35,16 @@ export interface AppOptions {
   secure?: boolean;
 }
 
+type ProbeHandler = ReturnType<typeof createProbeHandler>;
+const PROBES = new WeakMap<Express, ProbeHandler>();
+
+/** The captive-probe handler of an app that serves the portal, for a listener to call before Express. */
+export function probesOf(app: Express): ProbeHandler {
+  const probes = PROBES.get(app);
+  if (!probes) throw new Error('this app does not serve the portal: it has no probe handler');
+  return probes;
+}
+
 export function createApp(deps: Deps, opts: AppOptions = {}): Express {
   const surfaces = opts.surfaces ?? ['portal'];
   const app = express();
@@ -55,6 +65,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Express {
 
   if (surfaces.includes('portal')) {
     const probes = createProbeHandler(deps.sessions, deps.resolveClient, splashUrl(deps.config));
+    // The listener answers probes before Express with this same handler (main.ts, probesOf).
+    PROBES.set(app, probes);
     app.use((req, res, next) => (probes(req, res) ? undefined : next()));
   }
 

@@ -3,12 +3,10 @@ import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { Config } from './config/schema';
-import { createApp, type Surface } from './app';
+import { createApp, probesOf, type Surface } from './app';
 import { buildDeps } from './build-deps';
 import { periodicJobs, scheduleJobs } from './jobs/periodic-jobs';
 import { createLogger, type Logger } from './logger';
-import { createProbeHandler } from './portal/probes';
-import { splashUrl } from './portal/urls';
 import type { Deps } from './deps';
 import { applyIdleTimeout, serverOptions, type ServerTimeouts } from './http/server-timeouts';
 
@@ -27,28 +25,41 @@ export async function serve(config: Config, logger: Logger = createLogger(config
   await deps.sessions.pruneKeys();
   await deps.store.sweep(deps.clock.now());
 
-  const probes = createProbeHandler(deps.sessions, deps.resolveClient, splashUrl(config));
   // Public workstations: the agent API rides on the portal's HTTPS listener, which the
   // kiosks reach directly (their session is matched by source address). Plain HTTP would expose
   // the bearer tokens on the LAN, so it is there only when AGENT_OVER_HTTP=true (development, tests).
   const agentOnHttp: Surface[] = config.agentOverHttp ? ['agent'] : [];
   const portal = createApp(deps, { surfaces: ['portal', ...agentOnHttp] });
+  // Captive probes are the hot path: answered by the portal's own handler before Express.
+  const probes = probesOf(portal);
   const servers: (http.Server | https.Server)[] = [];
   const timeouts = { requestSeconds: config.requestTimeoutSeconds };
+  /** Listens; when a later listener cannot (a port in use), the ones already open are closed and the store and firewall let go, so nothing is left half-started. */
+  const up = async <S extends http.Server | https.Server>(server: S, port: number, host: string): Promise<void> => {
+    try {
+      servers.push(await listen(server, port, host, timeouts));
+    } catch (err) {
+      await closeServers(servers);
+      await deps.firewall.close().catch(() => undefined);
+      await deps.store.close().catch(() => undefined);
+      throw err;
+    }
+  };
   const httpServer = http.createServer(serverOptions(timeouts), (req, res) => {
     if (!probes(req, res)) portal(req, res);
   });
-  servers.push(await listen(httpServer, config.port, config.host, timeouts));
+  await up(httpServer, config.port, config.host);
   logger.info({ port: config.port }, `portal listening on http://${displayHost(config.host)}:${config.port}`);
   if (config.agentOverHttp) logger.warn('agent API served over plain HTTP (AGENT_OVER_HTTP=true): for development only, tokens cross the network in clear');
 
   if (config.httpsPort && config.tlsCert && config.tlsKey) {
     const secureApp = createApp(deps, { surfaces: ['portal', 'agent'], secure: true });
     const tls = { cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) };
+    const secureProbes = probesOf(secureApp);
     const httpsServer = https.createServer({ ...serverOptions(timeouts), ...tls }, (req, res) => {
-      if (!probes(req, res)) secureApp(req, res);
+      if (!secureProbes(req, res)) secureApp(req, res);
     });
-    servers.push(await listen(httpsServer, config.httpsPort, config.host, timeouts));
+    await up(httpsServer, config.httpsPort, config.host);
     logger.info({ port: config.httpsPort }, `portal (HTTPS, RFC 8908 API, agent API) listening on port ${config.httpsPort}`);
   }
 
@@ -59,7 +70,7 @@ export async function serve(config: Config, logger: Logger = createLogger(config
   let staffAppBuilt: ReturnType<typeof createApp> | undefined;
   const staffApp = (req: http.IncomingMessage, res: http.ServerResponse) => (staffAppBuilt ??= createApp(deps, { surfaces: ['staff'], secure: Boolean(staffTls) }))(req, res);
   const staffServer = staffTls ? https.createServer({ ...serverOptions(timeouts), ...staffTls }, staffApp) : http.createServer(serverOptions(timeouts), staffApp);
-  servers.push(await listen(staffServer, config.staffPort, config.staffHost, timeouts));
+  await up(staffServer, config.staffPort, config.staffHost);
   const staffUrl = `${staffTls ? 'https' : 'http'}://${displayHost(config.staffHost)}:${config.staffPort}`;
   // The log's redaction would blank an address, so a loopback console is logged as localhost.
   const loggedUrl = isLoopback(config.staffHost) ? `${staffTls ? 'https' : 'http'}://localhost:${config.staffPort}` : staffUrl;
@@ -83,13 +94,17 @@ export async function serve(config: Config, logger: Logger = createLogger(config
       if (stopped) return;
       stopped = true;
       stopJobs();
-      await Promise.all(servers.map((s) => new Promise<void>((r) => { s.close(() => r()); s.closeAllConnections?.(); })));
+      await closeServers(servers);
       // The firewall keeps its timeouts: the kernel goes on enforcing them while we are down.
       await deps.firewall.close();
       await deps.store.close();
       logger.info('stopped');
     },
   };
+}
+
+function closeServers(servers: (http.Server | https.Server)[]): Promise<void> {
+  return Promise.all(servers.map((s) => new Promise<void>((r) => { s.close(() => r()); s.closeAllConnections?.(); }))).then(() => undefined);
 }
 
 function listen<S extends http.Server | https.Server>(server: S, port: number, host: string, timeouts: ServerTimeouts): Promise<S> {

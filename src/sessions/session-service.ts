@@ -5,13 +5,13 @@ import { addDays, nextMidnight, zonedTime } from '../domain/local-time';
 import { openStatus, type OpenStatus } from '../domain/opening-hours';
 import { allowanceLeft, mayExtend, planExtend, planGrant, planStaffExtend, shortenedEnd } from '../domain/quota';
 import { ZoneResolver } from '../domain/zones';
-import { CHUNK, yieldToLoop } from '../jobs/chunks';
 import { randomUuid, readableCode } from '../privacy/random';
 import type { GrantCharge, SessionRecord, StatCounter } from '../store/types';
 import { LiveView, type LiveSession } from './live-view';
 import { PolicyBook } from './policies';
 import { SessionSync, firewallClients } from './session-sync';
 import { DeviceAddresses } from './device-addresses';
+import { KeyPruning } from './key-pruning';
 import { SessionEventTally } from './session-log';
 import { SessionStats } from './session-stats';
 import { SessionSweep, bytesLeft } from './session-sweep';
@@ -42,6 +42,7 @@ export class SessionService {
   private readonly unwritten: WriteThrough;
   private readonly usage = new UsageView();
   private readonly devices: DeviceAddresses;
+  private readonly keyPruning: KeyPruning;
 
   constructor(private readonly d: SessionServiceDeps) {
     this.zones = new ZoneResolver(d.config.zones);
@@ -68,6 +69,7 @@ export class SessionService {
     this.sweep = new SessionSweep(d, this.live, this.policies, this.stats, (id, reason) => this.end(id, reason));
     this.resealer = new SessionReseal(d, this.live);
     this.devices = new DeviceAddresses(d.firewall, this.live, this.zones, () => d.clock.now());
+    this.keyPruning = new KeyPruning(d, this.usage);
   }
 
   private get now(): number {
@@ -311,33 +313,8 @@ export class SessionService {
    * Destroys the pseudonym keys of past days, then purges each such day's usage records and
    * sessions once no live session of this gateway began that day. Returns the days purged.
    */
-  async pruneKeys(): Promise<string[]> {
-    this.d.keys.prune();
-    const waiting = this.d.keys.toPurge();
-    if (!waiting.length) return [];
-    const busy = await this.daysOfRunningSessions();
-    const purged: string[] = [];
-    for (const day of waiting) {
-      if (busy.has(day)) continue;
-      await this.d.store.purgeDay(day, this.d.config.gatewayId);
-      this.usage.forgetDay(day);
-      this.d.keys.purged(day);
-      purged.push(day);
-    }
-    return purged;
-  }
-
-  /** The days this gateway's running sessions began on, from the store a page at a time (never one read of all). */
-  private async daysOfRunningSessions(): Promise<Set<string>> {
-    const days = new Set<string>();
-    let cursor: string | undefined;
-    do {
-      const page = await this.d.store.scanSessions(this.d.config.gatewayId, cursor, CHUNK, { endingAfter: this.now });
-      for (const s of page.sessions) days.add(s.day);
-      cursor = page.next;
-      await yieldToLoop();
-    } while (cursor);
-    return days;
+  pruneKeys(): Promise<string[]> {
+    return this.keyPruning.run();
   }
 
   /** Forward secrecy: re-seals live sessions under the current address epoch, destroys unused keys. */
