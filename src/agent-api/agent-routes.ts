@@ -60,7 +60,9 @@ export function agentApiRouter(deps: Deps): Router {
     const ws = workstationOf(res);
     // Commands first: an "end session" ends the session now, so the state below says so.
     const commands = await deliver(deps, ws, req);
-    const session = await deps.kiosks.state(ws.name, deps.resolveClient(req).ip);
+    const ip = deps.resolveClient(req).ip;
+    deps.kiosks.noteAddress(ws, ip);
+    const session = await deps.kiosks.state(ws.name, ip);
     await deps.workstations.setInUse(ws, session.live);
     const answer: SessionAnswer = { session, commands };
     res.json(answer);

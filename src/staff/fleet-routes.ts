@@ -61,7 +61,10 @@ export function fleetRouter(deps: Deps, guards: FleetGuards, opts: { base?: stri
   async function renderFleet(res: Response, zoneFilter: string | undefined, extra: Record<string, unknown> = {}, status = 200) {
     const entries = await deps.workstations.overview(zoneFilter);
     const counts = Object.fromEntries(FLEET_STATES.map((s) => [s, entries.filter((e) => e.state === s).length]));
+    const shown = new Set(entries.map((e) => e.workstation.name));
+    const misplaced = deps.kiosks.misplacedWorkstations().filter((m) => shown.has(m.name));
     res.status(status).render('staff/fleet', {
+      misplaced,
       entries,
       counts,
       zoneFilter: zoneFilter ?? '',

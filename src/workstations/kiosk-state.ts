@@ -30,6 +30,8 @@ export class KioskState {
   private readonly watched = new Map<string, Watched>();
   /** Session id → workstation name, for the end listener. */
   private readonly bySession = new Map<string, string>();
+  /** Workstations last seen from an address in another zone than the one they are enrolled in. */
+  private readonly misplaced = new Map<string, { enrolledZoneId: string; addressZoneId: string }>();
 
   constructor(private readonly d: KioskStateDeps) {
     d.sessions.onEnd((record, reason) => {
@@ -66,8 +68,24 @@ export class KioskState {
     return live ? this.d.sessions.end(live.record.id, 'staff') : false;
   }
 
+  /**
+   * Notes the zone of the address a workstation asks from. A kiosk-zone PC on a Wi-Fi address
+   * has its sessions (and kiosk uses) counted under the Wi-Fi zone; staff are warned.
+   */
+  noteAddress(ws: { name: string; zoneId: string }, ip: string): void {
+    const addressZoneId = this.d.sessions.zones.zoneFor(ip)?.id;
+    if (addressZoneId && addressZoneId !== ws.zoneId) this.misplaced.set(ws.name, { enrolledZoneId: ws.zoneId, addressZoneId });
+    else this.misplaced.delete(ws.name);
+  }
+
+  /** The workstations last seen from an address outside their zone (on this gateway), by name. */
+  misplacedWorkstations(): { name: string; enrolledZoneId: string; addressZoneId: string }[] {
+    return [...this.misplaced].map(([name, m]) => ({ name, ...m })).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
   /** Drops what is remembered about a workstation (it was retired). */
   forget(name: string): void {
+    this.misplaced.delete(name);
     const w = this.watched.get(name);
     if (w) this.bySession.delete(w.sessionId);
     this.watched.delete(name);

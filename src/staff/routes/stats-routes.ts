@@ -47,7 +47,14 @@ export function statsRoutes(deps: Deps): Router {
       res.type('text/csv; charset=utf-8').attachment(name).send(reportCsv(report, deps.staff.stats.k));
       return;
     }
+    const zoneName = (id: string) => deps.config.zones.find((z) => z.id === id)?.name ?? id;
+    const active = new Set((await deps.workstations.overview()).map((e) => e.workstation.name));
+    const misplaced = deps.kiosks
+      .misplacedWorkstations()
+      .filter((m) => active.has(m.name))
+      .map((m) => ({ name: m.name, enrolled: zoneName(m.enrolledZoneId), address: zoneName(m.addressZoneId) }));
     res.render('staff/stats', {
+      misplaced,
       report,
       zone,
       zones: deps.config.zones,
