@@ -26,6 +26,7 @@ export interface NewBatch {
   count: number;
   minutes: number;
   validUntil: number;
+  label?: string;
 }
 
 export interface PassServiceDeps {
@@ -70,10 +71,11 @@ export class PassService {
       count: spec.count,
       minutes: spec.minutes,
       validUntil: spec.validUntil,
+      ...(spec.label ? { label: spec.label } : {}),
     };
     const hashes = await Promise.all([...codes].map((c) => this.hash(c)));
     await this.d.store.staff.createPassBatch(batch, hashes, spec.validUntil + KEEP_AFTER_MS);
-    await this.d.audit.record(actor, 'passes.create', batch.id, `created ${spec.count} passes of ${spec.minutes} minutes`);
+    await this.d.audit.record(actor, 'passes.create', batch.id, `created ${spec.count} passes of ${spec.minutes} minutes${spec.label ? ` labelled "${spec.label}"` : ''}`);
     return { batch, codes: [...codes].map(formatPassCode) };
   }
 

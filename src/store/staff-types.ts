@@ -48,6 +48,8 @@ export interface PassBatch {
   minutes: number;
   /** Epoch ms after which no pass of the batch can be redeemed. */
   validUntil: number;
+  /** What staff called the batch, if anything ("Job club, Tuesday"). */
+  label?: string;
 }
 
 export interface PassBatchSummary extends PassBatch {

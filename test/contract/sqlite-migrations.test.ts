@@ -1,6 +1,7 @@
 // SQLite migrations: a database made by an earlier Threshold opens, keeps its rows and ends up
-// with exactly the schema a new database gets, and that schema is the one released (the
-// fixture was written by the store before its migrations were gathered into one file).
+// with exactly the schema a new database gets, and that schema is the one of this release
+// (sqlite-schema-v5.json; sqlite-schema-v4.json was written by the store before its migrations
+// were gathered into one file, and a database made from it must migrate to v5).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,7 +11,10 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { makeSession } from './store.contract';
 
 type SchemaObject = { type: string; name: string; tbl_name: string; sql: string | null };
-const released = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'sqlite-schema-v4.json'), 'utf8')) as { userVersion: number; objects: SchemaObject[] };
+type Schema = { userVersion: number; objects: SchemaObject[] };
+const fixture = (v: number) => JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', `sqlite-schema-v${v}.json`), 'utf8')) as Schema;
+const released = fixture(5);
+const previous = fixture(4);
 
 const dirs: string[] = [];
 const tempFile = () => {
@@ -46,13 +50,17 @@ describe('SQLite migrations', () => {
     expect(MIGRATIONS).toHaveLength(released.userVersion);
   });
 
-  test('when a database made by the released schema is opened, then nothing changes and its rows are read', async () => {
+  test.each([
+    ['the released schema', released],
+    ['the previous release\'s schema (v4)', previous],
+  ])('when a database made by %s is opened, then it ends at the released schema and its rows are read', async (_name, schema) => {
     const file = tempFile();
-    // Made from the released schema itself, not from this code's migrations.
+    // Made from the fixture itself, not from this code's migrations.
     const db = new Database(file);
-    for (const o of released.objects.filter((x) => x.type === 'table')) db.exec(o.sql!);
-    for (const o of released.objects.filter((x) => x.type === 'index')) db.exec(o.sql!);
-    db.pragma(`user_version = ${released.userVersion}`);
+    for (const o of schema.objects.filter((x) => x.type === 'table')) db.exec(o.sql!);
+    for (const o of schema.objects.filter((x) => x.type === 'index')) db.exec(o.sql!);
+    db.pragma(`user_version = ${schema.userVersion}`);
+    db.prepare('INSERT INTO pass_batches (id, created_at, created_by, count, minutes, valid_until, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run('b1', 1, 'sam', 3, 45, 4102444800000, 4102444800000);
     const s = makeSession({ id: 'old1', code: 'OLD111', endsAt: Date.now() + 3_600_000 });
     db.prepare(
       `INSERT INTO sessions (id, code, gateway_id, zone_id, day, pseudonym, sealed_address, started_at, ends_at, last_activity_at, via, expires_at)
@@ -61,6 +69,7 @@ describe('SQLite migrations', () => {
     db.close();
     const store = await openAndClose(file);
     expect(await store.getSession('old1')).toEqual(s);
+    expect((await store.staff.listPassBatches()).map((b) => [b.id, b.minutes, b.label])).toEqual([['b1', 45, undefined]]);
     await store.close();
     expect(schemaOf(file)).toEqual(released);
   });

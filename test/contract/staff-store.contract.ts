@@ -156,6 +156,16 @@ export function describeStaffStoreContract(get: () => Store): void {
       expect(await s.claimPass('nope', Date.now())).toEqual({ ok: false, reason: 'unknown' });
     });
 
+    test('when a batch has a label, then the list gives it back; a batch without one has none', async () => {
+      const s = get().staff;
+      const labelled = { ...batch(), label: 'Job club, Tuesday' };
+      const plain = batch();
+      await s.createPassBatch(labelled, ['l1'], labelled.validUntil + HOUR);
+      await s.createPassBatch(plain, ['p1'], plain.validUntil + HOUR);
+      const listed = new Map((await s.listPassBatches()).map((b) => [b.id, b.label]));
+      expect([listed.get(labelled.id), listed.get(plain.id)]).toEqual(['Job club, Tuesday', undefined]);
+    });
+
     test('when two claims of one code race, then exactly one wins', async () => {
       const s = get().staff;
       const b = batch();

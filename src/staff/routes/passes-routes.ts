@@ -14,7 +14,9 @@ export const MAX_PASSES_PER_BATCH = 200;
 /** How far ahead a batch may stay valid. */
 const MAX_VALID_DAYS = 366;
 
-const FIELDS = { count: { max: 20, trim: true }, minutes: { max: 20, trim: true }, validUntil: { max: 20, trim: true } } as const;
+const FIELDS = { count: { max: 20, trim: true }, minutes: { max: 20, trim: true }, validUntil: { max: 20, trim: true }, label: { max: 200, trim: true } } as const;
+/** The longest label a batch may have (it is printed on each card). */
+export const MAX_LABEL_LENGTH = 60;
 type Values = Record<keyof typeof FIELDS, string>;
 
 /** The batch form, for a batch made `today` (library time). */
@@ -27,6 +29,11 @@ function batchForm(today: string) {
       .string()
       .refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && addDays(v, 0) === v, { message: 'Enter the last day the passes work, as a date (YYYY-MM-DD).', abort: true })
       .refine((v) => v >= today && v <= last, `Choose a day from today to ${last}.`),
+    label: z
+      .string()
+      .max(MAX_LABEL_LENGTH, `Keep the label to ${MAX_LABEL_LENGTH} characters; it is printed on each card.`)
+      // eslint-disable-next-line no-control-regex
+      .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'Use letters, digits and punctuation in the label.'),
   });
 }
 
@@ -53,7 +60,7 @@ export function passesRoutes(deps: Deps, csrf: Csrf): Router {
     res.status(status).render('staff/passes', { batches, values, errors, notice, now, passZones: zones.map((z) => z.name), sessionCap, max: MAX_PASSES_PER_BATCH, today: today() });
   };
 
-  const defaults = (): Values => ({ count: '10', minutes: '60', validUntil: addDays(today(), 7) });
+  const defaults = (): Values => ({ count: '10', minutes: '60', validUntil: addDays(today(), 7), label: '' });
 
   r.get('/staff/passes', async (req, res) => {
     const revoked = Number(req.query.revoked);
@@ -65,13 +72,14 @@ export function passesRoutes(deps: Deps, csrf: Csrf): Router {
     const values = formValues(req.body, FIELDS);
     const form = batchForm(today()).safeParse(values);
     if (!form.success) return render(res, 400, values, fieldErrors(form.error.issues));
-    const { count, minutes } = form.data;
+    const { count, minutes, label } = form.data;
     // Valid through the whole of the chosen day, library time.
     const validUntil = zonedTime(addDays(values.validUntil, 1), 0, tz);
-    const { batch, codes } = await deps.staff.passes.createBatch(staffOf(res).username, { count, minutes, validUntil });
+    const { batch, codes } = await deps.staff.passes.createBatch(staffOf(res).username, { count, minutes, validUntil, ...(label ? { label } : {}) });
     const card = passCardText(deps.config, (await passZones()).map((z) => z.policy), batch.minutes);
     const csv = `data:text/csv;charset=utf-8,${encodeURIComponent(passCodesCsv(codes, card.minutes, values.validUntil))}`;
-    res.render('staff/pass-sheet', { batch, codes, lastDay: values.validUntil, card, csv });
+    const slug = (batch.label ?? '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
+    res.render('staff/pass-sheet', { batch, codes, lastDay: values.validUntil, card, csv, csvName: `passes-${slug ? `${slug}-` : ''}${values.validUntil}.csv` });
   });
 
   r.post('/staff/passes/:batchId/revoke', csrf.protect, async (req, res) => {

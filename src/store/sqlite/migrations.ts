@@ -75,6 +75,8 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX IF NOT EXISTS sessions_walk ON sessions (ends_at, gateway_id, id);
    CREATE INDEX IF NOT EXISTS sessions_zone_ends ON sessions (zone_id, ends_at);
    DROP INDEX IF EXISTS sessions_gateway;`,
+  // A pass batch's label ("Job club, Tuesday"), for the desk to tell batches apart.
+  `ALTER TABLE pass_batches ADD COLUMN label TEXT NOT NULL DEFAULT '';`,
 ];
 
 /** Brings the schema up to date; runs inside an IMMEDIATE transaction so two processes cannot race. */

@@ -77,7 +77,8 @@ function prepare(db: Database.Database) {
     insertSecret: db.prepare('INSERT OR IGNORE INTO secrets VALUES (@name, @value)'),
     getSecret: db.prepare<[string], { value: string }>('SELECT value FROM secrets WHERE name = ?'),
     insertBatch: db.prepare(
-      'INSERT INTO pass_batches VALUES (@id, @createdAt, @createdBy, @count, @minutes, @validUntil, @expiresAt)',
+      `INSERT INTO pass_batches (id, created_at, created_by, count, minutes, valid_until, expires_at, label)
+       VALUES (@id, @createdAt, @createdBy, @count, @minutes, @validUntil, @expiresAt, @label)`,
     ),
     insertPass: db.prepare(
       "INSERT INTO passes VALUES (@hash, @batchId, @minutes, @validUntil, 'unused', @expiresAt)",
@@ -190,7 +191,7 @@ export class SqliteStaffStore implements StaffStore {
   async createPassBatch(batch: PassBatch, hashes: string[], expiresAt: number): Promise<void> {
     const st = this.st();
     this.db!.transaction(() => {
-      st.insertBatch.run({ ...batch, expiresAt });
+      st.insertBatch.run({ ...batch, label: batch.label ?? '', expiresAt });
       for (const hash of hashes) st.insertPass.run({ hash, batchId: batch.id, minutes: batch.minutes, validUntil: batch.validUntil, expiresAt });
     }).immediate();
   }
@@ -222,6 +223,7 @@ export class SqliteStaffStore implements StaffStore {
         count: Number(r.count),
         minutes: Number(r.minutes),
         validUntil: Number(r.valid_until),
+        ...(r.label ? { label: String(r.label) } : {}),
         used: Number(r.used ?? 0),
         revoked: Number(r.revoked ?? 0),
       }));
