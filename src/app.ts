@@ -21,6 +21,7 @@ import { patronRouter } from './portal/patron-routes';
 import { privacyRouter } from './portal/privacy-route';
 import { splashUrl } from './portal/urls';
 import { passRouter } from './portal/pass-routes';
+import { helpRouter } from './portal/help-routes';
 import { AGENT_API_BASE } from './workstations/protocol';
 
 export const ROOT = path.join(__dirname, '..');
@@ -126,6 +127,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Express {
     app.use(captiveApiRouter(deps));
     app.use(privacyRouter(deps));
     app.use(passRouter(deps, csrf));
+    app.use(helpRouter(deps, csrf));
     app.use(learnRouter(deps));
     app.use(patronRouter(deps, csrf));
   }

@@ -43,7 +43,7 @@ export function passRouter(deps: Deps, csrf: Csrf): Router {
       throw err instanceof AppError || err instanceof DomainError ? err : storeAway(err);
     });
     if (result.ok) return res.redirect(303, '/status');
-    if (result.reason === 'refused') return renderRefusal(res, result.refusal, deps);
+    if (result.reason === 'refused') return renderRefusal(res, result.refusal, deps, client);
     renderSplash(res, info, { passError: t(`pass.${result.reason}`), passCode: typed }, 400);
   });
 

@@ -9,6 +9,8 @@ import type { GrantResult } from '../sessions/session-service';
 import { formatDuration, type Translate } from '../i18n/translate';
 import { patronRateLimit } from '../http/rate-limit';
 import { renderSplash } from './splash-view';
+import { formatHelpCode, helpCodeFor } from './help-code';
+import type { ClientAddress } from '../sessions/session-types';
 import { afterExtend, renderStatus } from './status-view';
 
 const acceptForm = z.object({ _csrf: z.string(), accept: z.literal('yes', { message: 'Tick or press the accept button to agree to the terms.' }) }).strict();
@@ -38,7 +40,7 @@ export function patronRouter(deps: Deps, csrf: Csrf): Router {
       const info = await deps.sessions.describe(client);
       if (info) return renderSplash(res, info, { passError: (res.locals.t as Translate)('pass.required') }, 400);
     }
-    if (!result.ok) return renderRefusal(res, result, deps);
+    if (!result.ok) return renderRefusal(res, result, deps, client);
     // A full page load (not a fragment), so iOS's mini-browser shows "Done".
     res.redirect(303, '/status');
   });
@@ -70,13 +72,16 @@ function renderClosed(res: Response, open: Pick<OpenStatus, 'todayHours' | 'next
   res.status(403).render('portal/closed', { open, closingSoon });
 }
 
-export function renderRefusal(res: Response, result: Exclude<GrantResult, { ok: true }>, deps: Deps) {
+export function renderRefusal(res: Response, result: Exclude<GrantResult, { ok: true }>, deps: Deps, client?: ClientAddress, notice?: string) {
   if (result.reason === 'no-zone' || result.reason === 'pass-required') return res.status(403).render('portal/no-zone');
   if (result.reason === 'closed') return renderClosed(res, result.open ?? { todayHours: [] }, Boolean(result.open?.open));
   const t = res.locals.t as Translate;
   return res.status(403).render('portal/exhausted', {
     dailyText: formatDuration(t, (result.policy?.dailyMinutes ?? 0) * 60),
     resetsAt: deps.sessions.allowanceResetsAt(),
+    // Shown only to this device: staff give it more time by this code (help-routes.ts).
+    helpCode: client ? formatHelpCode(helpCodeFor(deps.keys, client)) : undefined,
+    notice,
   });
 }
 

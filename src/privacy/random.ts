@@ -16,7 +16,7 @@ export function randomUuid(random: RandomSource): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+export const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 
 /** A short code a person can read aloud: no 0/O, 1/I/L. */
 export function readableCode(random: RandomSource, length = 6): string {

@@ -15,7 +15,7 @@ import { KeyPruning } from './key-pruning';
 import { SessionEventTally } from './session-log';
 import { SessionStats } from './session-stats';
 import { SessionSweep, bytesLeft } from './session-sweep';
-import type { ClientAddress, EndReason, ExtendResult, GrantResult, SessionServiceDeps } from './session-types';
+import type { ClientAddress, EndReason, ExtendResult, GrantOptions, GrantResult, SessionServiceDeps } from './session-types';
 import { SessionReseal, type ResealResult } from './session-reseal';
 import { SessionChanges } from './session-changes';
 import { StoreBreaker, guardedStore, storeAway } from './store-breaker';
@@ -140,7 +140,7 @@ export class SessionService {
   }
 
   /** Starts a session for a client, or says why not. A client with a live session gets it back. */
-  async grant(client: ClientAddress, via: SessionRecord['via'] = 'click-through', maxSeconds?: number): Promise<GrantResult> {
+  async grant(client: ClientAddress, via: SessionRecord['via'] = 'click-through', maxSeconds?: number, opts: GrantOptions = {}): Promise<GrantResult> {
     // One device, one session: a device online from another address gets its session here too.
     const existing = this.lookup(client.ip) ?? (await this.devices.adopt(client));
     if (existing) return { ok: true, session: existing };
@@ -148,7 +148,7 @@ export class SessionService {
     if (inFlight) return inFlight;
     const zone = this.zones.zoneFor(client.ip);
     if (!zone) return { ok: false, reason: 'no-zone' };
-    const work = this.startSession(client, zone, via, maxSeconds);
+    const work = this.startSession(client, zone, via, maxSeconds, opts);
     this.pending.set(client.ip, work);
     try {
       return await work;
@@ -157,7 +157,7 @@ export class SessionService {
     }
   }
 
-  private async startSession(client: ClientAddress, zone: Zone, via: SessionRecord['via'], maxSeconds?: number): Promise<GrantResult> {
+  private async startSession(client: ClientAddress, zone: Zone, via: SessionRecord['via'], maxSeconds?: number, opts: GrantOptions = {}): Promise<GrantResult> {
     {
       const now = this.now;
       const policy = await this.policies.get(zone.id);
@@ -168,7 +168,8 @@ export class SessionService {
       const pseudonym = this.d.keys.pseudonym(day, client.mac ?? client.ip);
       // Independent reads, sent together (one round trip with auto-pipelining): usage and a free code.
       const [usedSeconds, code] = await Promise.all([this.usedSeconds(day, pseudonym), this.uniqueCode()]);
-      const plan = planGrant({ policy: capped(policy, maxSeconds), now, usedSeconds, open });
+      // Time staff give at the desk is beyond today's allowance: the plan does not count what was used.
+      const plan = planGrant({ policy: capped(policy, maxSeconds), now, usedSeconds: opts.outsideAllowance ? 0 : usedSeconds, open });
       if (!plan.ok) {
         await this.stats.bump(zone.id, { [plan.reason === 'closed' ? 'refusedClosed' : 'refusedAllowance']: 1 });
         return { ok: false, reason: plan.reason, zone, open, policy };

@@ -39,3 +39,8 @@ export interface SessionServiceDeps {
   breaker?: StoreBreaker;
 }
 
+/** How a grant is planned. */
+export interface GrantOptions {
+  /** Time staff gave at the desk: today's allowance already used does not count against it. */
+  outsideAllowance?: boolean;
+}

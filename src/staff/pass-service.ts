@@ -22,6 +22,9 @@ export type RedeemResult =
   | { ok: false; reason: 'unknown' | 'used' | 'revoked' | 'expired' }
   | { ok: false; reason: 'refused'; refusal: Exclude<GrantResult, { ok: true }> };
 
+/** The label of the one-pass batches staff make when they give time at the desk. */
+export const DESK_LABEL = 'Desk help';
+
 export interface NewBatch {
   count: number;
   minutes: number;
@@ -77,6 +80,34 @@ export class PassService {
     await this.d.store.staff.createPassBatch(batch, hashes, spec.validUntil + KEEP_AFTER_MS);
     await this.d.audit.record(actor, 'passes.create', batch.id, `created ${spec.count} passes of ${spec.minutes} minutes${spec.label ? ` labelled "${spec.label}"` : ''}`);
     return { batch, codes: [...codes].map(formatPassCode) };
+  }
+
+  /**
+   * Staff give a patron whose day is used up `minutes` more, by the help code on the patron's
+   * screen: a one-pass batch ("Desk help") whose pass is that code, valid until midnight. Only
+   * the keyed hash of the code is stored, as for any pass; the audit log never holds the code.
+   */
+  async giveDeskTime(actor: string, helpCode: string, minutes: number, validUntil: number): Promise<void> {
+    const now = this.d.clock.now();
+    const batch: PassBatch = { id: this.d.random.bytes(6).toString('hex'), createdAt: now, createdBy: actor, count: 1, minutes, validUntil, label: DESK_LABEL };
+    await this.d.store.staff.createPassBatch(batch, [await this.hash(helpCode)], validUntil + KEEP_AFTER_MS);
+    await this.d.audit.record(actor, 'passes.desk', batch.id, `gave ${minutes} minutes beyond today's allowance by a help code`);
+  }
+
+  /**
+   * The patron's side: the time staff gave to this device's help code starts a session beyond
+   * today's allowance (within the zone's session length and opening hours), once.
+   */
+  async redeemDeskTime(client: ClientAddress, helpCode: string): Promise<RedeemResult> {
+    const hash = await this.hash(helpCode);
+    const claim = await this.d.store.staff.claimPass(hash, this.d.clock.now());
+    if (!claim.ok) return claim;
+    const result = await this.d.sessions.grant(client, 'pass', claim.pass.minutes * 60, { outsideAllowance: true });
+    if (!result.ok) {
+      await this.d.store.staff.releasePass(hash);
+      return { ok: false, reason: 'refused', refusal: result };
+    }
+    return { ok: true, session: result.session };
   }
 
   list(): Promise<PassBatchSummary[]> {

@@ -166,6 +166,16 @@ export function describeStaffStoreContract(get: () => Store): void {
       expect([listed.get(labelled.id), listed.get(plain.id)]).toEqual(['Job club, Tuesday', undefined]);
     });
 
+    test('when a used pass is written again under the same hash (desk time given again), then it works once more, with the new minutes', async () => {
+      const s = get().staff;
+      const first = batch();
+      await s.createPassBatch(first, ['desk'], first.validUntil + HOUR);
+      expect((await s.claimPass('desk', Date.now())).ok).toBe(true);
+      const again = { ...batch(), minutes: 15 };
+      await s.createPassBatch(again, ['desk'], again.validUntil + HOUR);
+      expect(await s.claimPass('desk', Date.now())).toEqual({ ok: true, pass: { hash: 'desk', batchId: again.id, minutes: 15, validUntil: again.validUntil } });
+    });
+
     test('when two claims of one code race, then exactly one wins', async () => {
       const s = get().staff;
       const b = batch();

@@ -5,16 +5,19 @@ import { z } from 'zod';
 import type { Deps } from '../../deps';
 import type { Csrf } from '../../http/csrf';
 import { fieldErrors, formValues } from '../../http/forms';
-import { normaliseCode } from '../../privacy/random';
+import { CODE_ALPHABET, normaliseCode } from '../../privacy/random';
+import { HELP_CODE_LENGTH } from '../../portal/help-code';
 import { staffOf } from '../guards';
 import { EXTEND_CHOICES, PAGE_SIZE } from '../session-list';
 
 const NOTICES: Record<string, string> = {
   extended: 'The session was extended.',
   ended: 'The session was ended. The patron can start a new one if they have time left today.',
+  given: 'The time is waiting for the patron until midnight: they press "Staff have given me more time" on their screen.',
 };
 
 const FIELDS = { code: { max: 40 }, minutes: { max: 40 }, confirm: { max: 10 } } as const;
+const HELP_CODE = new RegExp(`^[${CODE_ALPHABET}]{${HELP_CODE_LENGTH}}$`);
 const extendForm = z.object({
   minutes: z
     .string()
@@ -73,6 +76,17 @@ export function sessionsRoutes(deps: Deps, csrf: Csrf): Router {
     const result = await deps.staff.live.end(staffOf(res).username, code);
     if (!result.ok) return render(res, 404, { code, error: result.message });
     res.redirect(303, '/staff/sessions?notice=ended');
+  });
+
+  // Time for a patron whose day is used up, by the help code on their screen (see portal/help-routes.ts).
+  r.post('/staff/help-time', csrf.protect, csrf.provide, async (req, res) => {
+    const { code: typed, minutes: rawMinutes } = formValues(req.body, FIELDS);
+    const code = normaliseCode(typed);
+    if (!HELP_CODE.test(code)) return render(res, 400, { error: `Type the ${HELP_CODE_LENGTH} characters of the help code on the patron's screen, for example K7Q M2P.` });
+    const minutes = extendForm.safeParse({ minutes: rawMinutes });
+    if (!minutes.success) return render(res, 400, { error: `Choose how much time to give: ${EXTEND_CHOICES.join(', ')} minutes.` });
+    await deps.staff.passes.giveDeskTime(staffOf(res).username, code, minutes.data.minutes, deps.sessions.allowanceResetsAt());
+    res.redirect(303, '/staff/sessions?notice=given');
   });
 
   return r;

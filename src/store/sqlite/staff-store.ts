@@ -81,7 +81,9 @@ function prepare(db: Database.Database) {
        VALUES (@id, @createdAt, @createdBy, @count, @minutes, @validUntil, @expiresAt, @label)`,
     ),
     insertPass: db.prepare(
-      "INSERT INTO passes VALUES (@hash, @batchId, @minutes, @validUntil, 'unused', @expiresAt)",
+      // OR REPLACE: a pass written again under the same hash (desk time given again for the same
+      // help code) starts over unused, as Redis's HSET does.
+      "INSERT OR REPLACE INTO passes VALUES (@hash, @batchId, @minutes, @validUntil, 'unused', @expiresAt)",
     ),
     getPass: db.prepare<{ hash: string; now: number }, { batch_id: string; minutes: number; valid_until: number; state: string }>(
       'SELECT batch_id, minutes, valid_until, state FROM passes WHERE hash = @hash AND expires_at > @now',
