@@ -10,6 +10,9 @@ import { launchBrowser, screenshotDir } from '../helpers/browser';
 import { makeTestApp, type TestContext } from '../helpers/test-deps';
 import { ContextRecorder, axeViolations, serveApp, sidewaysOverflow, type Served } from '../helpers/page-audit';
 import { LANGUAGES, SUPPORTED, type Lang } from '../../src/i18n/languages';
+import { translator } from '../../src/i18n/translate';
+import { createApp } from '../../src/app';
+import { StaffBrowser } from '../helpers/staff';
 
 jest.setTimeout(300_000);
 
@@ -245,5 +248,31 @@ describe('examples written left to right inside right-to-left pages', () => {
     expect(order.map((o) => o.where).sort()).toEqual(['code', 'span']);
     for (const o of order) expect([o.where, o.firstLeft < o.lastLeft]).toEqual([o.where, true]);
     await close(o);
+  });
+});
+
+describe('time given at the desk', () => {
+  it('when a patron\'s day is used up, then in the browser the help code is shown, staff give time by it, and the button takes the patron online', async () => {
+    const staffApp = createApp(ctx.deps, { surfaces: ['staff'] });
+    const kiosk = await open('10.4', 'es');
+    await kiosk.page.goto(`${served.base}/`);
+    await Promise.all([kiosk.page.waitForURL(/\/status/), kiosk.page.click('form.accept button')]);
+    ctx.clock.advance(2 * 60_000);
+    await ctx.deps.sessions.tick();
+    await kiosk.page.goto(`${served.base}/`);
+    await Promise.all([kiosk.page.waitForLoadState('load'), kiosk.page.click('form.accept button')]);
+    const code = (await kiosk.page.locator('.code-box .code').textContent())!.trim();
+    expect(code).toMatch(/^[2-9A-Z]{3} [2-9A-Z]{3}$/);
+    await kiosk.page.screenshot({ path: path.join(shots, 'es-exhausted-help-code-360.png'), fullPage: true });
+
+    // At the desk: the staff console's own form (through its routes, signed in).
+    await ctx.deps.staff.accounts.add('test', 'desk', 'staff', 'correct horse battery');
+    const desk = new StaffBrowser(staffApp);
+    expect((await desk.login('desk')).status).toBe(303);
+    expect((await desk.submit('/staff/sessions', '/staff/help-time', { code, minutes: '15' })).status).toBe(303);
+
+    await Promise.all([kiosk.page.waitForURL(/\/status/), kiosk.page.click('form[action^="/help-time"] button')]);
+    expect(await kiosk.page.locator('h1').textContent()).toBe(translator('es')('status.title'));
+    await close(kiosk);
   });
 });
