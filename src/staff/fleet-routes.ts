@@ -12,6 +12,7 @@ import { FLEET_STATES, type FleetEntry } from '../workstations/fleet-view';
 import { COMMAND_KINDS, workstationNameSchema } from '../workstations/protocol';
 import { DEFAULT_CODE_TTL_MINUTES } from '../workstations/workstation-service';
 import { confirmation, needsConfirmation } from './fleet-confirm';
+import { EXTEND_CHOICES } from './session-list';
 import { COMMAND_LABELS, FAILURE_LABELS, FLAG_LABELS, STATE_LABELS, fleetFormat } from './fleet-format';
 
 export interface FleetGuards {
@@ -20,6 +21,8 @@ export interface FleetGuards {
   csrf: Csrf;
   /** Records a staff action in the console's audit log (who is taken from the response). */
   audit?: (res: Response, action: string, target: string, detail: string) => Promise<void>;
+  /** Extends a patron's session by its code, as the staff member (audited), on whichever gateway runs it. */
+  extend?: (res: Response, code: string, minutes: number) => Promise<{ ok: true } | { ok: false; message: string }>;
 }
 
 type Fields = Record<string, string>;
@@ -29,7 +32,8 @@ const commandForm = z
   .object({ _csrf: z.string().optional(), zone: z.string().max(64).optional(), kind: z.string().max(32).default(''), message: z.string().max(2000).default(''), confirm: z.literal('yes').optional() })
   .strict();
 const retireForm = z.object({ _csrf: z.string().optional(), confirm: z.string().optional() }).strict();
-const NOTICES = ['sent', 'retired'] as const;
+const addTimeForm = z.object({ _csrf: z.string().optional(), minutes: z.string().max(10).default('') }).strict();
+const NOTICES = ['sent', 'retired', 'extended'] as const;
 
 export function fleetRouter(deps: Deps, guards: FleetGuards, opts: { base?: string } = {}): Router {
   const router = Router();
@@ -52,6 +56,12 @@ export function fleetRouter(deps: Deps, guards: FleetGuards, opts: { base?: stri
       zones,
       zoneName,
       commandKinds: COMMAND_KINDS,
+      // The clients view: minutes left of the kiosk session running on each PC (none: undefined).
+      minutesLeft: (name: string) => {
+        const s = deps.kiosks.liveSessionOf(name);
+        return s && Math.ceil(s.secondsLeft / 60);
+      },
+      addTimeChoices: EXTEND_CHOICES,
     });
     res.set('Cache-Control', 'no-store');
     next();
@@ -88,6 +98,7 @@ export function fleetRouter(deps: Deps, guards: FleetGuards, opts: { base?: stri
       commandErrors: {},
       commandInput: { kind: '', message: '' },
       retireError: undefined,
+      addTimeError: undefined,
       notice: undefined,
       ...extra,
     });
@@ -169,6 +180,19 @@ export function fleetRouter(deps: Deps, guards: FleetGuards, opts: { base?: stri
     if (Object.keys(errors).length) return renderDetail(res, name, { commandErrors: errors, commandInput: form }, 400);
     await audit(res, 'workstation.command', name, `sent "${COMMAND_LABELS[kind!]}"`);
     res.redirect(303, `${base}/workstations/${encodeURIComponent(name)}?notice=sent`);
+  });
+
+  // Add time to the kiosk session on a PC (staff extend it as by its code: never past closing).
+  router.post(`${base}/workstations/:name/add-time`, ...page, csrf.protect, csrf.provide, async (req, res) => {
+    const name = String(req.params.name);
+    const form = addTimeForm.parse(req.body ?? {});
+    const minutes = Number(form.minutes);
+    const session = deps.kiosks.liveSessionOf(name);
+    if (!(EXTEND_CHOICES as readonly number[]).includes(minutes)) return renderDetail(res, name, { addTimeError: `Choose how much time to add: ${EXTEND_CHOICES.join(', ')} minutes.` }, 400);
+    if (!session || !guards.extend) return renderDetail(res, name, { addTimeError: `No kiosk session is running on ${name} now.` }, 409);
+    const result = await guards.extend(res, session.code, minutes);
+    if (!result.ok) return renderDetail(res, name, { addTimeError: result.message }, 409);
+    res.redirect(303, `${base}/workstations/${encodeURIComponent(name)}?notice=extended`);
   });
 
   router.post(`${base}/workstations/:name/retire`, ...page, csrf.protect, csrf.provide, async (req, res) => {

@@ -83,6 +83,13 @@ export class KioskState {
     return [...this.misplaced].map(([name, m]) => ({ name, ...m })).sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /** The kiosk session running on a workstation now (as last seen by its agent, on this gateway). */
+  liveSessionOf(name: string): { id: string; code: string; secondsLeft: number } | undefined {
+    const w = this.watched.get(name);
+    const live = w && this.d.sessions.live.byIdOf(w.sessionId);
+    return live ? { id: live.record.id, code: live.record.code, secondsLeft: this.d.sessions.secondsLeft(live) } : undefined;
+  }
+
   /** Drops what is remembered about a workstation (it was retired). */
   forget(name: string): void {
     this.misplaced.delete(name);

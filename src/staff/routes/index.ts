@@ -58,6 +58,7 @@ export function staffRouter(deps: Deps, opts: { secure: boolean }): Router {
   router.use(auditRoutes(deps));
   // Public workstations: the fleet pages, under /staff/workstations.
   const audit = (res: Response, action: string, target: string, detail: string) => deps.staff.audit.record(staffOf(res).username, action, target, detail);
-  router.use(fleetRouter(deps, { requireStaff, csrf, audit }));
+  const extend = (res: Response, code: string, minutes: number) => deps.staff.live.extend(staffOf(res).username, code, minutes);
+  router.use(fleetRouter(deps, { requireStaff, csrf, audit, extend }));
   return router;
 }
