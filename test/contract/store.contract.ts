@@ -228,6 +228,19 @@ export function describeStoreContract(name: string, make: () => Promise<Store>):
         expect(await store.countSessionsByZone(['wifi', 'kiosks', 'lab'])).toEqual({ wifi: 1, kiosks: 0, lab: 1 });
       });
 
+      test('when a session is ended early or taken, then its zone no longer counts it', async () => {
+        const a = makeSession({ zoneId: 'wifi' });
+        const b = makeSession({ zoneId: 'wifi' });
+        const c = makeSession({ zoneId: 'wifi' });
+        for (const s of [a, b, c]) await store.putSession(s);
+        expect(await store.countSessionsByZone(['wifi'])).toEqual({ wifi: 3 });
+        expect(await store.setSessionEnd(a.id, a.endsAt, t - 60_000)).toBeDefined();
+        expect(await store.takeSession(b.id, b.endsAt)).toBeDefined();
+        expect(await store.countSessionsByZone(['wifi'])).toEqual({ wifi: 1 });
+        expect(await store.setSessionEnd(c.id, c.endsAt, c.endsAt + HOUR)).toBeDefined();
+        expect(await store.countSessionsByZone(['wifi'])).toEqual({ wifi: 1 });
+      });
+
       test('when a cursor is not one the store made, then the walk is refused with a RangeError', async () => {
         await expect(store.scanSessions(undefined, 'not-a-cursor', 10)).rejects.toThrow(RangeError);
       });

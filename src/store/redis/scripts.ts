@@ -115,21 +115,23 @@ redis.call('SET', KEYS[1], string.sub(s, 1, i - 1) .. '"sealedAddress":"' .. ARG
 return 1`);
 
 /**
- * Compare-and-set of a session record (KEYS[1]) and its entry in the gateway's index (KEYS[2]),
- * both in the session's shard: only while the record still reads ARGV[1] is it replaced by
- * ARGV[2] (TTL ARGV[3] ms, index score ARGV[4]) or, when ARGV[2] is empty, deleted. ARGV[5] is the id.
+ * Compare-and-set of a session record (KEYS[1]) and its entries in the gateway's index (KEYS[2])
+ * and its zone's index (KEYS[3]), all in the session's shard: only while the record still reads
+ * ARGV[1] is it replaced by ARGV[2] (TTL ARGV[3] ms, index score ARGV[4]) or, when ARGV[2] is
+ * empty, deleted. ARGV[5] is the id.
  */
 export const SESSION_CAS = script(`
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 if ARGV[2] == '' then
   redis.call('DEL', KEYS[1])
   redis.call('ZREM', KEYS[2], ARGV[5])
+  redis.call('ZREM', KEYS[3], ARGV[5])
   return 1
 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
-redis.call('PEXPIRE', KEYS[2], ARGV[3], 'NX')
-redis.call('PEXPIRE', KEYS[2], ARGV[3], 'GT')
+redis.call('ZADD', KEYS[3], 'XX', ARGV[4], ARGV[5])
+${extendTtls(2, 3, 'ARGV[3]')}
 return 1`);
 
 /** Runs a script by hash, loading it (EVAL) where the node does not have it yet. */

@@ -155,11 +155,14 @@ export class RedisSessions {
     finite(expectedEndsAt, 'expectedEndsAt');
     const ref = await this.ref(id);
     if (!ref) return undefined;
-    const keys = [K.sessionKey(this.prefix, ref.shard, id), K.gatewaySessionsKey(this.prefix, ref.shard, ref.gatewayId)];
+    const p = this.prefix;
+    const recordKey = K.sessionKey(p, ref.shard, id);
     for (let i = 0; i < CAS_TRIES; i++) {
-      const raw = await retryTransient(() => this.client.get(keys[0]!));
+      const raw = await retryTransient(() => this.client.get(recordKey));
       const current = parseSession(raw);
       if (!raw || !current || current.endsAt !== expectedEndsAt) return undefined;
+      // The zone's index is scored like the gateway's, so a shortened or taken session stops counting.
+      const keys = [recordKey, K.gatewaySessionsKey(p, ref.shard, ref.gatewayId), K.gatewayZoneKey(p, ref.shard, ref.gatewayId, current.zoneId)];
       const changed = next(current);
       const exp = changed ? K.sessionExpiresAt(changed) : 0;
       const args = [raw, changed ? JSON.stringify(changed) : '', K.ttlMs(exp, this.clock.now()), exp, id];
