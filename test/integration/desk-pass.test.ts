@@ -2,6 +2,9 @@
 // allowance, once, until midnight, in any zone (the pass form of a pass zone, the splash or the
 // "time used up" page of a click-through zone), on any gateway sharing the store. The audit log
 // names no code and no device; the codes are in no store file, Redis key or log line.
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { SQLITE_FILE } from '../../src/store/registry';
 import { filesUnder, findLeaks, redisContents, type Haystack } from '../helpers/leak-search';
 import { makeStaffApp, signedIn, type StaffContext } from '../helpers/staff';
 import { connectTestRedis } from '../helpers/redis';
@@ -121,6 +124,16 @@ describe.each([
     expect(ctx.deps.sessions.lookup('10.4.0.20')).toBeUndefined();
   });
 
+  it('when staff revoke the unused desk passes of a batch, then a patron with one reads that staff cancelled it', async () => {
+    ctx = await makeStaffApp({ redis, config: ZONES });
+    const [code] = await printDeskPasses(ctx, 1, 30);
+    const [batch] = await ctx.deps.staff.passes.list();
+    const staff = await signedIn(ctx, 'ada', 'staff');
+    expect((await staff.submit('/staff/passes', `/staff/passes/${batch!.id}/revoke`)).status).toBe(303);
+    const res = await new Patron(ctx.app, '10.4.0.40').submit('/', '/redeem', { code: code! });
+    expect([res.status, res.text.includes('Library staff have cancelled this desk pass.')]).toEqual([400, true]);
+  });
+
   it('when staff choose minutes or a count out of range, then the form says what to enter and nothing is printed', async () => {
     ctx = await makeStaffApp({ redis, config: ZONES });
     const staff = await signedIn(ctx, 'sam', 'staff');
@@ -158,5 +171,49 @@ describe('desk passes across gateways sharing one Redis', () => {
     expect((await new Patron(a.app, '10.4.1.2').submit('/', '/redeem', { code: codes[1]! })).status).toBe(303);
     const late = await new Patron(b.app, '10.4.1.3').submit('/', '/redeem', { code: codes[1]! });
     expect([late.status, late.text.includes('This desk pass has already been used')]).toEqual([400, true]);
+  });
+});
+
+describe('what a desk pass leaves behind', () => {
+  let ctx: StaffContext;
+  afterEach(() => ctx.close());
+
+  it('when a desk pass is a week past its day, then on SQLite its batch and hashes are swept and not a byte of a hash is left in the store files', async () => {
+    ctx = await makeStaffApp({ config: ZONES });
+    await printDeskPasses(ctx, 2, 30);
+    const db = new Database(path.join(ctx.dataDir, SQLITE_FILE), { readonly: true });
+    const hashes = (db.prepare('SELECT hash FROM passes').all() as { hash: string }[]).map((r) => r.hash);
+    const [batch] = db.prepare('SELECT id, valid_until FROM pass_batches').all() as { id: string; valid_until: number }[];
+    db.close();
+    expect(hashes).toHaveLength(2);
+    // Swept only once the batch has been listed for its week after the day.
+    ctx.clock.set(batch!.valid_until + 7 * 86_400_000 - 60_000);
+    await ctx.deps.store.sweep(ctx.clock.now());
+    expect((await ctx.deps.staff.passes.list()).map((b) => b.id)).toEqual([batch!.id]);
+    ctx.clock.set(batch!.valid_until + 7 * 86_400_000 + 60_000);
+    await ctx.deps.store.sweep(ctx.clock.now());
+    expect(await ctx.deps.staff.passes.list()).toEqual([]);
+    // (The batch id stays in the audit log, which names no code and no device, for its own retention.)
+    const files = filesUnder(ctx.dataDir);
+    expect(files.length).toBeGreaterThan(0);
+    for (const h of hashes) for (const f of files) expect([h, f.where, (f.data as Buffer).includes(h)]).toEqual([h, f.where, false]);
+  });
+
+  it('when a desk pass is printed on Redis, then each of its keys expires a week after its day at the latest', async () => {
+    ctx = await makeStaffApp({ redis: true, config: ZONES });
+    await printDeskPasses(ctx, 2, 30);
+    const [batch] = await ctx.deps.staff.passes.list();
+    const client = await connectTestRedis();
+    try {
+      const keys = (await client.keys(`${ctx.prefix}{passes}*`)).filter((k) => !k.endsWith('{passes}:batches'));
+      expect(keys).toHaveLength(2 + 2);
+      const latest = batch!.validUntil + 7 * 86_400_000 - ctx.clock.now();
+      for (const k of keys) {
+        const ttl = await client.pttl(k);
+        expect([k, ttl > 0 && ttl <= latest]).toEqual([k, true]);
+      }
+    } finally {
+      await client.quit();
+    }
   });
 });
