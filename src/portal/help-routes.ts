@@ -29,7 +29,7 @@ export function helpRouter(deps: Deps, csrf: Csrf): Router {
     if (result.reason === 'refused') return renderRefusal(res, result.refusal, deps, client);
     const t = res.locals.t as Translate;
     // Nothing given to this code yet (or already used): the page again, saying what to do.
-    renderRefusal(res, { ok: false, reason: 'allowance-exhausted', policy: info.policy }, deps, client, t('exhausted.notYet'));
+    renderRefusal(res, { ok: false, reason: 'allowance-exhausted', policy: info.policy }, deps, client, { notice: t('exhausted.notYet') });
   });
 
   return r;

@@ -8,7 +8,7 @@ import { patronError } from '../http/errors';
 import type { GrantResult } from '../sessions/session-service';
 import { formatDuration, type Translate } from '../i18n/translate';
 import { patronRateLimit } from '../http/rate-limit';
-import { renderSplash } from './splash-view';
+import { renderSplash, type PassFormState } from './splash-view';
 import { formatHelpCode, helpCodeFor } from './help-code';
 import type { ClientAddress } from '../sessions/session-types';
 import { afterExtend, renderStatus } from './status-view';
@@ -72,16 +72,25 @@ function renderClosed(res: Response, open: Pick<OpenStatus, 'todayHours' | 'next
   res.status(403).render('portal/closed', { open, closingSoon });
 }
 
-export function renderRefusal(res: Response, result: Exclude<GrantResult, { ok: true }>, deps: Deps, client?: ClientAddress, notice?: string) {
+/** What the "time used up" page may show besides: a notice, the desk pass form's message and code. */
+export interface RefusalExtras {
+  notice?: string;
+  desk?: PassFormState;
+  status?: number;
+}
+
+export function renderRefusal(res: Response, result: Exclude<GrantResult, { ok: true }>, deps: Deps, client?: ClientAddress, extras: RefusalExtras = {}) {
   if (result.reason === 'no-zone' || result.reason === 'pass-required') return res.status(403).render('portal/no-zone');
   if (result.reason === 'closed') return renderClosed(res, result.open ?? { todayHours: [] }, Boolean(result.open?.open));
   const t = res.locals.t as Translate;
-  return res.status(403).render('portal/exhausted', {
+  return res.status(extras.status ?? 403).render('portal/exhausted', {
     dailyText: formatDuration(t, (result.policy?.dailyMinutes ?? 0) * 60),
     resetsAt: deps.sessions.allowanceResetsAt(),
     // Shown only to this device: staff give it more time by this code (help-routes.ts).
     helpCode: client ? formatHelpCode(helpCodeFor(deps.keys, client)) : undefined,
-    notice,
+    notice: extras.notice,
+    passError: extras.desk?.passError,
+    passCode: extras.desk?.passCode ?? '',
   });
 }
 

@@ -13,11 +13,16 @@ export interface PassCardText {
   how: { lang: Lang; dir: 'ltr' | 'rtl'; text: string }[];
 }
 
-export function passCardText(config: Pick<Config, 'wifiName'>, passPolicies: Pick<Policy, 'sessionMinutes'>[], minutes: number): PassCardText {
+/** A desk pass's card says where to type it (any zone) and that it works today only. */
+export function passCardText(config: Pick<Config, 'wifiName'>, passPolicies: Pick<Policy, 'sessionMinutes'>[], minutes: number, kind: 'batch' | 'desk' = 'batch'): PassCardText {
   const sessionCap = passPolicies.length ? Math.max(...passPolicies.map((p) => p.sessionMinutes)) : undefined;
   const how = SUPPORTED.map((lang) => {
     const t = translator(lang);
-    return { lang, dir: LANGUAGES[lang].dir, text: config.wifiName ? t('passCard.how', { network: config.wifiName }) : t('passCard.howNoNetwork') };
+    const text =
+      kind === 'desk'
+        ? config.wifiName ? t('passCard.deskHow', { network: config.wifiName }) : t('passCard.deskHowNoNetwork')
+        : config.wifiName ? t('passCard.how', { network: config.wifiName }) : t('passCard.howNoNetwork');
+    return { lang, dir: LANGUAGES[lang].dir, text };
   });
   return { minutes: sessionCap === undefined ? minutes : Math.min(minutes, sessionCap), ...(sessionCap === undefined ? {} : { sessionCap }), how };
 }

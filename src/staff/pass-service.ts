@@ -19,11 +19,22 @@ const KEEP_AFTER_MS = 7 * 86_400_000;
 
 export type RedeemResult =
   | { ok: true; session: LiveSession }
-  | { ok: false; reason: 'unknown' | 'used' | 'revoked' | 'expired' }
+  /** `desk`: the code was taken as a desk pass (its messages say so). */
+  | { ok: false; reason: 'unknown' | 'used' | 'revoked' | 'expired'; desk?: boolean }
   | { ok: false; reason: 'refused'; refusal: Exclude<GrantResult, { ok: true }> };
 
 /** The label of the one-pass batches staff make when they give time at the desk. */
 export const DESK_LABEL = 'Desk help';
+
+/**
+ * Characters in a desk pass code: 8 of the 31-letter alphabet, about 40 bits (it works one day
+ * only, behind the splash rate limit). Its own length, so a batch pass is never taken for one.
+ */
+export const DESK_PASS_LENGTH = 8;
+/** The label of the batches of desk passes staff print. */
+export const DESK_PASS_LABEL = 'Desk pass';
+/** Desk passes are hashed in their own domain: no batch pass or help code can match one. */
+const DESK_PASS_DOMAIN = 'desk-pass:';
 
 export interface NewBatch {
   count: number;
@@ -40,9 +51,10 @@ export interface PassServiceDeps {
   audit: AuditLog;
 }
 
-/** "ABCDE-FGHJK": how a code is printed. */
+/** "ABCDE-FGHJK" (a desk pass: "ABCD-EFGH"): how a code is printed. */
 export function formatPassCode(code: string): string {
-  return `${code.slice(0, 5)}-${code.slice(5)}`;
+  const half = Math.ceil(code.length / 2);
+  return `${code.slice(0, half)}-${code.slice(half)}`;
 }
 
 /**
@@ -56,10 +68,22 @@ export class PassService {
 
   constructor(private readonly d: PassServiceDeps) {}
 
-  private async hash(code: string): Promise<string> {
+  private async hash(code: string, domain = ''): Promise<string> {
     this.secret ??= this.d.store.staff.ensureSecret(SECRET_NAME, this.d.random.bytes(32).toString('base64url'));
     const secret = await this.secret;
-    return crypto.createHmac('sha256', secret).update(normaliseCode(code)).digest('base64url');
+    return crypto.createHmac('sha256', secret).update(domain + normaliseCode(code)).digest('base64url');
+  }
+
+  /** Claims a pass by its hash and starts its session; gives the pass back if none can start. */
+  private async claimAndGrant(client: ClientAddress, hash: string, outsideAllowance: boolean): Promise<RedeemResult> {
+    const claim = await this.d.store.staff.claimPass(hash, this.d.clock.now());
+    if (!claim.ok) return { ...claim, ...(outsideAllowance ? { desk: true } : {}) };
+    const result = await this.d.sessions.grant(client, 'pass', claim.pass.minutes * 60, outsideAllowance ? { outsideAllowance } : {});
+    if (!result.ok) {
+      await this.d.store.staff.releasePass(hash);
+      return { ok: false, reason: 'refused', refusal: result };
+    }
+    return { ok: true, session: result.session };
   }
 
   /** Creates a batch; the codes are returned once, for the printable sheet, and never stored. */
@@ -99,15 +123,23 @@ export class PassService {
    * today's allowance (within the zone's session length and opening hours), once.
    */
   async redeemDeskTime(client: ClientAddress, helpCode: string): Promise<RedeemResult> {
-    const hash = await this.hash(helpCode);
-    const claim = await this.d.store.staff.claimPass(hash, this.d.clock.now());
-    if (!claim.ok) return claim;
-    const result = await this.d.sessions.grant(client, 'pass', claim.pass.minutes * 60, { outsideAllowance: true });
-    if (!result.ok) {
-      await this.d.store.staff.releasePass(hash);
-      return { ok: false, reason: 'refused', refusal: result };
-    }
-    return { ok: true, session: result.session };
+    return this.claimAndGrant(client, await this.hash(helpCode), true);
+  }
+
+  /**
+   * Desk passes: `count` one-use codes printed at the desk, each giving `minutes` beyond today's
+   * allowance, valid until the allowance resets (midnight, library time). Stored as any batch:
+   * its record and the keyed hashes of its codes. The audit log names no code and no device.
+   */
+  async createDeskPasses(actor: string, count: number, minutes: number): Promise<{ batch: PassBatch; codes: string[] }> {
+    const codes = new Set<string>();
+    while (codes.size < count) codes.add(readableCode(this.d.random, DESK_PASS_LENGTH));
+    const validUntil = this.d.sessions.allowanceResetsAt();
+    const batch: PassBatch = { id: this.d.random.bytes(6).toString('hex'), createdAt: this.d.clock.now(), createdBy: actor, count, minutes, validUntil, label: DESK_PASS_LABEL };
+    const hashes = await Promise.all([...codes].map((c) => this.hash(c, DESK_PASS_DOMAIN)));
+    await this.d.store.staff.createPassBatch(batch, hashes, validUntil + KEEP_AFTER_MS);
+    await this.d.audit.record(actor, 'passes.desk-pass', batch.id, `printed ${count} desk ${count === 1 ? 'pass' : 'passes'} of ${minutes} minutes beyond today's allowance`);
+    return { batch, codes: [...codes].map(formatPassCode) };
   }
 
   list(): Promise<PassBatchSummary[]> {
@@ -126,20 +158,17 @@ export class PassService {
   /**
    * Redeems a code for a client: the pass is claimed atomically (a code works once), then a
    * session of its minutes starts. If no session can start (closed, allowance used up), the
-   * pass is given back so the patron can use it later.
+   * pass is given back so the patron can use it later. A desk pass (its own code length) gives
+   * its minutes beyond today's allowance; `deskOnly` (a zone that needs no pass) takes only those.
    */
-  async redeem(client: ClientAddress, typed: string): Promise<RedeemResult> {
+  async redeem(client: ClientAddress, typed: string, opts: { deskOnly?: boolean } = {}): Promise<RedeemResult> {
     const existing = this.d.sessions.lookup(client.ip);
     if (existing) return { ok: true, session: existing };
-    if (normaliseCode(typed).length !== PASS_CODE_LENGTH) return { ok: false, reason: 'unknown' };
-    const hash = await this.hash(typed);
-    const claim = await this.d.store.staff.claimPass(hash, this.d.clock.now());
-    if (!claim.ok) return claim;
-    const result = await this.d.sessions.grant(client, 'pass', claim.pass.minutes * 60);
-    if (!result.ok) {
-      await this.d.store.staff.releasePass(hash);
-      return { ok: false, reason: 'refused', refusal: result };
-    }
-    return { ok: true, session: result.session };
+    const code = normaliseCode(typed);
+    // A desk pass gives its time beyond today's allowance; where no pass is needed, only one counts.
+    if (code.length === DESK_PASS_LENGTH) return this.claimAndGrant(client, await this.hash(code, DESK_PASS_DOMAIN), true);
+    if (opts.deskOnly) return { ok: false, reason: 'unknown', desk: true };
+    if (code.length !== PASS_CODE_LENGTH) return { ok: false, reason: 'unknown' };
+    return this.claimAndGrant(client, await this.hash(code), false);
   }
 }

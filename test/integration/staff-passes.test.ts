@@ -157,10 +157,11 @@ describe('redeeming a pass at the splash page', () => {
     expect(res.text).toContain('This pass has expired');
   });
 
-  it('when the zone is click-through, then /redeem sends the patron back to the welcome page', async () => {
+  it('when the zone is click-through, then /redeem takes only desk passes: another code is refused on the welcome page and no session starts', async () => {
     ctx = await makeStaffApp();
     const res = await new Patron(ctx.app, '10.70.0.13').submit('/', '/redeem', { code: 'ABCDE-FGHJK' });
-    expect(res.status).toBe(303);
-    expect(res.headers.location).toBe('/');
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('We do not recognise this desk pass.');
+    expect(ctx.deps.sessions.lookup('10.70.0.13')).toBeUndefined();
   });
 });

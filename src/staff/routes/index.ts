@@ -7,6 +7,7 @@ import { createCsrf } from '../../http/csrf';
 import { currentStaff, loadStaff, requireAdmin, requireStaff, staffOf } from '../guards';
 import { accountsRoutes } from './accounts-routes';
 import { auditRoutes } from './audit-routes';
+import { deskPassRoutes } from './desk-pass-routes';
 import { authRoutes } from './auth-routes';
 import { overviewRoutes } from './overview-routes';
 import { ownPasswordRoutes } from './own-password-routes';
@@ -50,6 +51,7 @@ export function staffRouter(deps: Deps, opts: { secure: boolean }): Router {
   for (const p of ADMIN_PATHS) router.use(p, requireAdmin);
   router.use(overviewRoutes(deps));
   router.use(sessionsRoutes(deps, csrf));
+  router.use(deskPassRoutes(deps, csrf));
   router.use(passesRoutes(deps, csrf));
   router.use(statsRoutes(deps));
   router.use(policiesRoutes(deps, csrf));
