@@ -129,10 +129,10 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Express {
     next();
   });
 
-  // The library's logo, on every surface (the console shows it on its settings page).
-  app.use(logoRouter(deps));
   const csrf = createCsrf(deps.csrfSecret, { secure: Boolean(opts.secure), clock: deps.clock, timezone: deps.config.timezone });
   if (surfaces.includes('portal')) {
+    // The library's logo (src/branding/); the console serves it under /staff for its settings page.
+    app.use(logoRouter(deps));
     app.use(captiveApiRouter(deps));
     app.use(privacyRouter(deps));
     app.use(passRouter(deps, csrf));

@@ -7,11 +7,12 @@ import { notFound } from '../http/errors';
 
 export const SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox";
 
-export function logoRouter(deps: Pick<Deps, 'library'>): Router {
+/** `base`: where the route hangs (the console serves it under /staff, behind its sign-in). */
+export function logoRouter(deps: Pick<Deps, 'library'>, base = ''): Router {
   const r = Router();
-  r.get(/^\/branding\/logo-([0-9a-f]{16})\.(png|svg)$/, async (req, res) => {
-    const [hash, ext] = [req.params[0], req.params[1]] as [string, string];
-    const logo = await deps.library.logoFor(hash).catch(() => undefined);
+  r.get(`${base}/branding/:file`, async (req, res) => {
+    const [, hash = '', ext = ''] = /^logo-([0-9a-f]{16})\.(png|svg)$/.exec(String(req.params.file)) ?? [];
+    const logo = hash ? await deps.library.logoFor(hash).catch(() => undefined) : undefined;
     if (!logo || (logo.type === 'image/png') !== (ext === 'png')) throw notFound('This logo is not the library\'s current one.');
     res.set({
       'Content-Type': logo.type === 'image/png' ? 'image/png' : 'image/svg+xml; charset=utf-8',

@@ -22,7 +22,7 @@ export function settingsRoutes(deps: Deps, csrf: Csrf): Router {
       errors,
       notice,
       languages: SUPPORTED.map((l) => [l, LANGUAGES[l].name]),
-      logoUrl: current.logo ? logoPath(current.logo) : undefined,
+      logoUrl: current.logo ? `/staff${logoPath(current.logo)}` : undefined,
       limits: { logoKB: MAX_LOGO_BYTES / 1024, bannerChars: MAX_BANNER_CHARS },
       timezone: deps.config.timezone,
     });
@@ -42,8 +42,13 @@ export function settingsRoutes(deps: Deps, csrf: Csrf): Router {
       const before = await deps.library.current();
       const parsed = parseSettingsForm(values, uploadOf(req), before, defaults, deps.config.timezone);
       if (!parsed.ok) return render(res, parsed.status, values, parsed.errors);
-      await deps.library.save(parsed.settings, parsed.logo);
-      await deps.staff.audit.record(staffOf(res).username, 'settings.update', 'library', describeChange(before, parsed.settings) || 'saved without changes');
+      try {
+        await deps.library.save(parsed.settings, parsed.logo);
+        await deps.staff.audit.record(staffOf(res).username, 'settings.update', 'library', describeChange(before, parsed.settings) || 'saved without changes');
+      } catch (err) {
+        deps.logger.error({ err }, 'library settings could not be saved: the store did not answer');
+        return render(res, 503, values, { form: 'The settings could not be saved: the gateway\'s store is not answering. Nothing was changed on the patron pages; try again in a minute.' });
+      }
       res.redirect(303, '/staff/settings?saved=1');
     },
   );
