@@ -87,6 +87,23 @@ describe('NftablesFirewall', () => {
     expect(table).toMatch(/elements = \{ 192\.0\.2\.80 \}/);
   });
 
+  it('when the walled garden is replaced (the library settings page), then the kernel sets hold the new entries at once and not the old', async () => {
+    const ns = makeNs();
+    const fw = backend(ns, { resolve: async (host) => (host === 'ebooks.example.org' ? [{ address: '198.51.100.7', family: 4 }] : Promise.reject(new Error('NXDOMAIN'))) });
+    await fw.init();
+    const garden = (f: 4 | 6) => ns.exec('nft', ['list', 'set', 'inet', 'threshold', `garden${f}`]);
+    expect(garden(4)).toContain('192.0.2.80');
+    const before = fw.nftProcesses;
+    await fw.setWalledGarden(['ebooks.example.org', '203.0.113.0/24', '2001:db8:99::5']);
+    expect(garden(4)).toMatch(/elements = \{ 198\.51\.100\.7, 203\.0\.113\.0\/24 \}/);
+    expect(garden(4)).not.toContain('192.0.2.80');
+    expect(garden(6)).toContain('2001:db8:99::5');
+    expect(garden(6)).not.toContain('2001:db8:80::/64');
+    await fw.setWalledGarden([]);
+    expect(garden(4)).not.toContain('elements');
+    expect(fw.nftProcesses - before).toBe(0);
+  });
+
   it('when the set layout in the kernel differs, then start fails saying how to fix it', async () => {
     const ns = makeNs();
     ns.exec('nft', ['add table inet threshold; add set inet threshold allowed4 { type ipv4_addr; }']);
