@@ -10,6 +10,8 @@ import { MAX_BANNER_CHARS, MAX_LOGO_BYTES, parseSettingsForm, pickSettingsValues
 import { logoPath, type StoredSettings } from '../../branding/settings-types';
 import { LANGUAGES, SUPPORTED } from '../../i18n/languages';
 
+const ENGLISH_NAMES = { en: 'English', es: 'Spanish', fr: 'French', ar: 'Arabic' } as const;
+
 export function settingsRoutes(deps: Deps, csrf: Csrf): Router {
   const r = Router();
   const defaults = { libraryName: deps.config.libraryName, walledGarden: deps.config.walledGarden };
@@ -21,7 +23,7 @@ export function settingsRoutes(deps: Deps, csrf: Csrf): Router {
       values,
       errors,
       notice,
-      languages: SUPPORTED.map((l) => [l, LANGUAGES[l].name]),
+      languages: SUPPORTED.map((l) => [l, l === 'en' ? 'English' : `${ENGLISH_NAMES[l]} (${LANGUAGES[l].name})`]),
       logoUrl: current.logo ? `/staff${logoPath(current.logo)}` : undefined,
       limits: { logoKB: MAX_LOGO_BYTES / 1024, bannerChars: MAX_BANNER_CHARS },
       timezone: deps.config.timezone,
