@@ -72,6 +72,8 @@ describe('library settings', () => {
     expect(en.text).toContain(translator('en')('terms.default'));
     expect(en.text).toContain('Closed on Friday for training.');
     expect(en.headers['content-security-policy']).toContain("img-src 'self' data:");
+    // The privacy notice names the library (the data controller) by its new name too.
+    expect((await new Patron(ctx.app, '10.1.0.9').get('/privacy?lang=es')).text).toContain('Biblioteca Riverside');
     expect(en.headers['content-security-policy']).not.toContain('unsafe-inline');
 
     const logo = await request(ctx.app).get(logoUrl!);
