@@ -1,6 +1,6 @@
 // The library settings form: its fields as typed, and turning them into settings, with one
 // message per field a librarian can act on. Limits keep every patron page under its 50 KB budget
-// with the logo, the longest terms and the banner on it (test/e2e/patron-pages.test.ts weighs it).
+// with the logo, the longest terms and the banner on it (test/e2e/branded-pages.test.ts weighs it).
 import { checkPng, isPngSignature } from './png-check';
 import { sanitiseSvg } from './svg-sanitise';
 import { parseGarden } from './garden-entries';
