@@ -42,7 +42,8 @@ export class LibrarySettingsBook {
     const age = this.d.now() - this.readAt;
     if (age >= 0 && age < (this.d.maxAgeMs ?? 5000)) return this.settings;
     try {
-      await this.read(this.d.guard ?? ((fn) => fn()));
+      // A patron's page never waits for the firewall (host names in the garden are looked up in DNS).
+      await this.read(this.d.guard ?? ((fn) => fn()), false);
     } catch {
       // Branch autonomy: the settings last read stay in force while the store is away.
       this.readAt = this.d.now();
@@ -83,21 +84,30 @@ export class LibrarySettingsBook {
     return this.logo;
   }
 
-  private async read(guard: <T>(fn: () => Promise<T>) => Promise<T>): Promise<void> {
+  private async read(guard: <T>(fn: () => Promise<T>) => Promise<T>, waitForGarden = true): Promise<void> {
     const raw = await guard(() => this.d.store.getLibrarySetting('settings'));
     const parsed = raw === undefined ? undefined : storedSettingsSchema.safeParse(safeJson(raw));
     if (parsed && !parsed.success) this.d.logger.error({}, 'library settings in the store could not be read; the configuration file\'s are used until they are saved again');
     this.settings = parsed?.success ? parsed.data : {};
     this.readAt = this.d.now();
-    await this.applyGarden();
+    const applied = this.applyGarden();
+    if (waitForGarden) await applied;
+    else applied.catch((err: unknown) => this.d.logger.error({ err }, 'walled garden: the change could not be applied; the next refresh tries again'));
   }
 
   private async applyGarden(): Promise<void> {
     const entries = this.gardenOf();
     const key = JSON.stringify(entries);
     if (key === this.appliedGarden || !this.d.firewall.setWalledGarden) return;
-    await this.d.firewall.setWalledGarden(entries);
+    // Noted first, so two reads close together apply it once; put back if it fails, to be tried again.
+    const before = this.appliedGarden;
     this.appliedGarden = key;
+    try {
+      await this.d.firewall.setWalledGarden(entries);
+    } catch (err) {
+      this.appliedGarden = before;
+      throw err;
+    }
     this.d.logger.info({ entries: entries.length }, 'walled garden changed: applied');
   }
 }
