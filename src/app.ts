@@ -22,6 +22,8 @@ import { privacyRouter } from './portal/privacy-route';
 import { splashUrl } from './portal/urls';
 import { passRouter } from './portal/pass-routes';
 import { helpRouter } from './portal/help-routes';
+import { bannerText, logoPath } from './branding/settings-types';
+import { logoRouter } from './branding/logo-route';
 import { AGENT_API_BASE } from './workstations/protocol';
 
 export const ROOT = path.join(__dirname, '..');
@@ -96,9 +98,14 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Express {
   // The patron's language: res.locals.t, lang, dir, url() and the language switcher.
   // The staff console is in English only: its error titles must not follow the browser's language.
   app.use(languageMiddleware(surfaces.includes('portal') ? { portalUrl: deps.config.portalUrl } : { only: 'en' }));
-  app.use((req, res, next) => {
-    res.locals.libraryName = deps.config.libraryName;
-    res.locals.terms = termsFor(deps.config, res.locals.lang);
+  app.use(async (req, res, next) => {
+    // The library's settings from the console, else the config file's (src/branding/).
+    const library = await deps.library.current();
+    const lang = res.locals.lang as Lang;
+    res.locals.libraryName = library.libraryName ?? deps.config.libraryName;
+    res.locals.terms = library.terms?.[lang] || termsFor(deps.config, lang);
+    res.locals.banner = bannerText(library, lang, deps.clock.now());
+    res.locals.logoUrl = library.logo ? logoPath(library.logo) : undefined;
     res.locals.fmtTime = (ms: number) => formatHhmm(localTime(ms, deps.config.timezone).minutes);
     res.locals.fmtDateTime = (ms: number) => {
       const lt = localTime(ms, deps.config.timezone);
@@ -124,6 +131,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Express {
 
   const csrf = createCsrf(deps.csrfSecret, { secure: Boolean(opts.secure), clock: deps.clock, timezone: deps.config.timezone });
   if (surfaces.includes('portal')) {
+    // The library's logo (src/branding/); the console serves it under /staff for its settings page.
+    app.use(logoRouter(deps));
     app.use(captiveApiRouter(deps));
     app.use(privacyRouter(deps));
     app.use(passRouter(deps, csrf));
@@ -141,7 +150,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Express {
   // A captured request for any other page goes to the splash page; the portal's own 404 otherwise.
   app.use((req, res) => {
     const captured =
-      (req.method === 'GET' || req.method === 'HEAD') && !req.path.startsWith('/api/') && !req.path.startsWith('/static/') && !req.path.startsWith('/learn');
+      (req.method === 'GET' || req.method === 'HEAD') && !req.path.startsWith('/api/') && !req.path.startsWith('/static/') && !req.path.startsWith('/learn') && !req.path.startsWith('/branding/');
     if (surfaces.includes('portal') && captured && !deps.sessions.lookup(deps.resolveClient(req).ip)) {
       res.redirect(302, splashUrl(deps.config));
       return;

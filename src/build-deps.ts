@@ -14,6 +14,7 @@ import { SessionService } from './sessions/session-service';
 import { createStore } from './store/registry';
 import { createStaffServices } from './staff/services';
 import { BUILTIN_CONTENT_DIR, loadLessonLibrary } from './onboarding/lesson-library';
+import { LibrarySettingsBook } from './branding/settings-book';
 import { KioskState } from './workstations/kiosk-state';
 import { WorkstationService } from './workstations/workstation-service';
 
@@ -30,8 +31,13 @@ export async function buildDeps(config: Config, logger: Logger, overrides: Parti
   const version = (require('../package.json') as { version: string }).version;
   const workstations = overrides.workstations ?? new WorkstationService({ store, clock, random, logger, zones: config.zones, version });
   const kiosks = overrides.kiosks ?? new KioskState({ sessions, store, clock, statsRetentionDays: config.statsRetentionDays });
+  const library =
+    overrides.library ?? new LibrarySettingsBook({ config, store, firewall, logger, now: () => clock.now(), guard: (fn) => sessions.breaker.run(fn) });
+  // The settings staff saved (the walled garden among them) apply from the start; a store away now is read later.
+  await library.refresh().catch((err: unknown) => logger.warn({ err }, 'library settings could not be read at start; the configuration file\'s apply until they can'));
   return {
     config,
+    library,
     store,
     firewall,
     clock,

@@ -8,6 +8,7 @@ import type { DayKeyring } from './privacy/day-keys';
 import type { RandomSource } from './privacy/random';
 import type { SessionService } from './sessions/session-service';
 import type { Store } from './store/types';
+import type { LibrarySettingsBook } from './branding/settings-book';
 import type { StaffServices } from './staff/services';
 import type { LessonLibrary } from './onboarding/lesson-library';
 import type { KioskState } from './workstations/kiosk-state';
@@ -30,6 +31,8 @@ export interface Deps {
   /** The digital-skills lessons, read once at start. */
   learn: LessonLibrary;
   workstations: WorkstationService;
+  /** The library's name, logo, terms, banner and walled garden from the console, else the config file's. */
+  library: LibrarySettingsBook;
   /** Kiosk session state for agents, by the request's source address. */
   kiosks: KioskState;
 }

@@ -53,10 +53,12 @@ export class NftablesFirewall implements Firewall {
   /** Last counters seen, carried over when an element must be re-created (older kernels). */
   private counters = new Map<string, Counter>();
   private garden = '';
+  private gardenEntries: readonly string[];
 
   constructor(private readonly o: NftablesOptions) {
     if (!o.lanInterfaces.length) throw new Error('the nftables firewall needs the LAN interfaces patrons are on: set LAN_INTERFACES, e.g. "wlan0,eth1"');
     this.table = o.table ?? 'threshold';
+    this.gardenEntries = o.walledGarden ?? [];
     this.runner = o.runner ?? new NftShell({ prefix: o.prefix });
     this.batcher = new Batcher<ClientOp>({ apply: (ops) => this.apply(ops), windowMs: o.batchWindowMs });
   }
@@ -137,6 +139,11 @@ export class NftablesFirewall implements Firewall {
     return out;
   }
 
+  async setWalledGarden(entries: readonly string[]): Promise<void> {
+    this.gardenEntries = [...entries];
+    await this.refresh();
+  }
+
   /** Resolves the walled garden's host names again and applies any change. */
   async refresh(): Promise<void> {
     const before = this.garden;
@@ -173,7 +180,7 @@ export class NftablesFirewall implements Firewall {
   }
 
   private async resolveGarden(): Promise<string> {
-    const garden = await resolveGarden(this.o.walledGarden ?? [], this.o.resolve ?? systemResolve);
+    const garden = await resolveGarden(this.gardenEntries, this.o.resolve ?? systemResolve);
     if (garden.unresolved.length) {
       this.o.logger.warn({ hosts: garden.unresolved }, 'walled garden: some host names did not resolve; they are left out until they do');
     }

@@ -43,5 +43,12 @@ export class NoopFirewall implements Firewall {
     return out;
   }
 
+  /** The walled garden last set (nothing is enforced; tests read it). */
+  walledGarden: readonly string[] = [];
+
+  async setWalledGarden(entries: readonly string[]): Promise<void> {
+    this.walledGarden = [...entries];
+  }
+
   async close(): Promise<void> {}
 }

@@ -46,6 +46,11 @@ export interface Firewall {
    * client with its MAC ends the device: its new addresses are no longer noted.
    */
   arrivals?(): Promise<Arrival[]>;
+  /**
+   * Replaces the walled garden (addresses, subnets, host names reachable before login) and applies
+   * it at once, host names resolved; the library settings page changes it live.
+   */
+  setWalledGarden?(entries: readonly string[]): Promise<void>;
   /** Periodic upkeep where the backend has some (re-resolving walled-garden host names). */
   refresh?(): Promise<void>;
   /** Waits for changes in flight; what the kernel enforces stays. */

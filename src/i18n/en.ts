@@ -8,6 +8,7 @@ export const en = {
   'site.footer': 'Free, anonymous internet access from your library.',
   'site.languages': 'Language',
   'site.learn': 'Learn digital skills',
+  'site.notice': 'Notice from the library',
   'splash.title': 'Welcome to {library}',
   'splash.lead': 'Free internet access from your library. No account, no sign-up, no tracking.',
   'splash.howLong': 'You can use the internet for up to {session} at a time, and {daily} a day on this device.',

@@ -9,6 +9,7 @@ export const es: Catalog = {
   'site.footer': 'Acceso a internet gratuito y anónimo, ofrecido por su biblioteca.',
   'site.languages': 'Idioma',
   'site.learn': 'Aprender competencias digitales',
+  'site.notice': 'Aviso de la biblioteca',
   'splash.title': 'Bienvenido a {library}',
   'splash.lead': 'Internet gratis en su biblioteca. Sin cuenta, sin registro y sin rastreo.',
   'splash.howLong': 'Puede usar internet hasta {session} cada vez, y {daily} al día en este dispositivo.',

@@ -9,6 +9,7 @@ export const fr: Catalog = {
   'site.footer': 'Accès à internet gratuit et anonyme, offert par votre bibliothèque.',
   'site.languages': 'Langue',
   'site.learn': 'Apprendre le numérique',
+  'site.notice': 'Information de la bibliothèque',
   'splash.title': 'Bienvenue à {library}',
   'splash.lead': 'Internet gratuit à la bibliothèque. Sans compte, sans inscription, sans pistage.',
   'splash.howLong': 'Vous pouvez utiliser internet jusqu’à {session} d’affilée, et {daily} par jour sur cet appareil.',

@@ -15,18 +15,19 @@ export interface Job {
   run(): Promise<void>;
 }
 
-export function periodicJobs(deps: Pick<Deps, 'sessions' | 'store' | 'firewall' | 'clock' | 'config' | 'logger'>): Job[] {
+export function periodicJobs(deps: Pick<Deps, 'sessions' | 'store' | 'firewall' | 'clock' | 'config' | 'logger'> & Partial<Pick<Deps, 'library'>>): Job[] {
   return [
     // Sessions whose time, data or activity ran out; the hour's peak.
     { name: 'session tick', everyMs: 5_000, run: () => deps.sessions.tick() },
     // A device's new addresses (IPv6, privacy addresses, a new lease) join its session.
     { name: 'device addresses', everyMs: LEARN_EVERY_MS, run: async () => void (await deps.sessions.learnAddresses()) },
     {
-      // Policies and sessions changed elsewhere (staff console, CLI, other gateways); firewall gaps.
+      // Policies, library settings and sessions changed elsewhere (staff console, CLI, other gateways); firewall gaps.
       name: 'reconcile',
       everyMs: 30_000,
       run: async () => {
         await deps.sessions.policies.refresh();
+        await deps.library?.refresh();
         await deps.sessions.reconcile();
         await deps.sessions.restoreMissing();
       },

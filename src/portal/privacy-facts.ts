@@ -58,15 +58,17 @@ export async function privacyFacts(deps: Deps, t: Translate): Promise<PrivacyFac
       ...(p.idleMinutes ? { idle: formatDuration(t, p.idleMinutes * 60) } : {}),
     });
   }
+  // The name staff set on the library settings page, else the configuration file's.
+  const library = (await deps.library.current()).libraryName ?? deps.config.libraryName;
   return {
-    library: deps.config.libraryName,
+    library,
     zones,
     grace: formatDuration(t, SESSION_GRACE_MS / 1000),
     keyDays: t('count.days', { n: PSEUDONYM_KEY_DAYS }),
     addressKey: formatDuration(t, ADDRESS_EPOCH_MS / 1000),
     forgotten: formatDuration(t, ADDRESS_FORGOTTEN_WITHIN_MS / 1000),
     retention: t('count.days', { n: deps.config.statsRetentionDays }),
-    controller: deps.config.privacyContact.controller ?? deps.config.libraryName,
+    controller: deps.config.privacyContact.controller ?? library,
     ...(deps.config.privacyContact.contact ? { contact: deps.config.privacyContact.contact } : {}),
     ...(deps.config.privacyContact.authority ? { authority: deps.config.privacyContact.authority } : {}),
     minCell: String(deps.config.minCellSessions),

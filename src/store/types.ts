@@ -43,6 +43,10 @@ export interface GrantCharge {
   expiresAt: number;
 }
 
+/** The library's settings documents: its texts, banner and walled garden; its logo (kept apart, it is larger). */
+export const LIBRARY_SETTING_NAMES = ['settings', 'logo'] as const;
+export type LibrarySettingName = (typeof LIBRARY_SETTING_NAMES)[number];
+
 /** Aggregate counters kept per zone and hour. No identifier, no per-session row. */
 export const STAT_COUNTERS = [
   'sessionsStarted',
@@ -150,6 +154,15 @@ export interface Store {
 
   getPolicy(zoneId: string): Promise<Policy | undefined>;
   setPolicy(zoneId: string, policy: Policy): Promise<void>;
+
+  /**
+   * One of the library's settings staff set in the console (src/branding/): a document by name,
+   * shared by every gateway, never expiring. Resolves undefined when it was never set or was
+   * cleared. The caller validates what it reads: a document it cannot parse counts as unset.
+   */
+  getLibrarySetting(name: LibrarySettingName): Promise<string | undefined>;
+  /** Writes (or, with undefined, clears) a library setting. */
+  setLibrarySetting(name: LibrarySettingName, value: string | undefined): Promise<void>;
 
   /**
    * Adds to a zone's counters for an hour. With `opId`, the same update sent again (a retry

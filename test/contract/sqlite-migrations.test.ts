@@ -1,7 +1,8 @@
 // SQLite migrations: a database made by an earlier Threshold opens, keeps its rows and ends up
 // with exactly the schema a new database gets, and that schema is the one of this release
-// (sqlite-schema-v5.json; sqlite-schema-v4.json was written by the store before its migrations
-// were gathered into one file, and a database made from it must migrate to v5).
+// (sqlite-schema-v6.json; v5 is the release before the library settings table, and
+// sqlite-schema-v4.json was written by the store before its migrations were gathered into one
+// file: databases made from either must migrate to v6).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,7 +14,8 @@ import { makeSession } from './store.contract';
 type SchemaObject = { type: string; name: string; tbl_name: string; sql: string | null };
 type Schema = { userVersion: number; objects: SchemaObject[] };
 const fixture = (v: number) => JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', `sqlite-schema-v${v}.json`), 'utf8')) as Schema;
-const released = fixture(5);
+const released = fixture(6);
+const v5 = fixture(5);
 const previous = fixture(4);
 
 const dirs: string[] = [];
@@ -52,6 +54,7 @@ describe('SQLite migrations', () => {
 
   test.each([
     ['the released schema', released],
+    ['the schema before library settings (v5)', v5],
     ['the previous release\'s schema (v4)', previous],
   ])('when a database made by %s is opened, then it ends at the released schema and its rows are read', async (_name, schema) => {
     const file = tempFile();

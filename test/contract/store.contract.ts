@@ -306,6 +306,27 @@ export function describeStoreContract(name: string, make: () => Promise<Store>):
       });
     });
 
+    describe('library settings', () => {
+      test('when no setting was saved, then none is returned', async () => {
+        expect(await store.getLibrarySetting('settings')).toBeUndefined();
+        expect(await store.getLibrarySetting('logo')).toBeUndefined();
+      });
+
+      test('when settings are saved, saved again and cleared, then get returns the latest, per name, and nothing once cleared', async () => {
+        const big = JSON.stringify({ type: 'image/png', data: crypto.randomBytes(40_000).toString('base64') });
+        await store.setLibrarySetting('settings', '{"libraryName":"Riverside"}');
+        await store.setLibrarySetting('logo', big);
+        await store.setLibrarySetting('settings', '{"libraryName":"Riverside — مكتبة"}');
+        expect(await store.getLibrarySetting('settings')).toBe('{"libraryName":"Riverside — مكتبة"}');
+        expect(await store.getLibrarySetting('logo')).toBe(big);
+        await store.setLibrarySetting('logo', undefined);
+        expect(await store.getLibrarySetting('logo')).toBeUndefined();
+        expect(await store.getLibrarySetting('settings')).toBe('{"libraryName":"Riverside — مكتبة"}');
+        await store.sweep(Date.now() + 400 * 86_400_000);
+        expect(await store.getLibrarySetting('settings')).toBe('{"libraryName":"Riverside — مكتبة"}');
+      });
+    });
+
     describe('statistics', () => {
       test('when counters are bumped, then readStats adds them up and fills every other counter with zero', async () => {
         await store.bumpStats('wifi', H0, { sessionsStarted: 1 }, inAnHour());

@@ -1,6 +1,13 @@
 // Runs the Firewall contract against the nftables backend inside a network namespace made for
-// the test, plus what only nftables has: batching, the table kept across restarts, errors.
+// the test, plus what only nftables has: batching, the table kept across restarts, errors, and
+// the walled garden changed live from the library settings (on two gateways sharing a store).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pino from 'pino';
+import { LibrarySettingsBook } from '../../src/branding/settings-book';
+import { configSchema } from '../../src/config/schema';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { systemClock } from '../../src/domain/clock';
 import { NftablesFirewall, type NftablesOptions } from '../../src/firewall/nftables';
 import { NftError, SpawnNftRunner } from '../../src/firewall/nft-runner';
@@ -85,6 +92,55 @@ describe('NftablesFirewall', () => {
     expect(table.split('\n').filter((l) => l.includes('redirect')).length).toBe(rulesBefore);
     expect(table).toContain('limit rate over 1250000 bytes/second');
     expect(table).toMatch(/elements = \{ 192\.0\.2\.80 \}/);
+  });
+
+  it('when the walled garden is replaced (the library settings page), then the kernel sets hold the new entries at once and not the old', async () => {
+    const ns = makeNs();
+    const fw = backend(ns, { resolve: async (host) => (host === 'ebooks.example.org' ? [{ address: '198.51.100.7', family: 4 }] : Promise.reject(new Error('NXDOMAIN'))) });
+    await fw.init();
+    const garden = (f: 4 | 6) => ns.exec('nft', ['list', 'set', 'inet', 'threshold', `garden${f}`]);
+    expect(garden(4)).toContain('192.0.2.80');
+    const before = fw.nftProcesses;
+    await fw.setWalledGarden(['ebooks.example.org', '203.0.113.0/24', '2001:db8:99::5']);
+    expect(garden(4)).toMatch(/elements = \{ 198\.51\.100\.7, 203\.0\.113\.0\/24 \}/);
+    expect(garden(4)).not.toContain('192.0.2.80');
+    expect(garden(6)).toContain('2001:db8:99::5');
+    expect(garden(6)).not.toContain('2001:db8:80::/64');
+    await fw.setWalledGarden([]);
+    expect(garden(4)).not.toContain('elements');
+    expect(fw.nftProcesses - before).toBe(0);
+  });
+
+  it('when an admin saves a walled garden on one gateway, then its kernel has it at once and another gateway sharing the store has it after its reconcile refresh', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'threshold-garden-'));
+    const store = new SqliteStore({ file: path.join(dir, 'threshold.db') });
+    await store.init();
+    try {
+      const config = configSchema.parse({ dataDir: dir, walledGarden: ['192.0.2.80'] });
+      const [nsA, nsB] = [makeNs(), makeNs()];
+      const [fwA, fwB] = [backend(nsA), backend(nsB)];
+      await fwA.init();
+      await fwB.init();
+      const logger = pino({ level: 'silent' });
+      const bookA = new LibrarySettingsBook({ config, store, firewall: fwA, logger, now: Date.now });
+      const bookB = new LibrarySettingsBook({ config, store, firewall: fwB, logger, now: Date.now });
+      await bookB.refresh();
+      const garden4 = (ns: Netns) => ns.exec('nft', ['list', 'set', 'inet', 'threshold', 'garden4']);
+      await bookA.save({ walledGarden: ['203.0.113.0/24'] });
+      expect(garden4(nsA)).toContain('203.0.113.0/24');
+      expect(garden4(nsA)).not.toContain('192.0.2.80');
+      expect(garden4(nsB)).toContain('192.0.2.80');
+      await bookB.refresh();
+      expect(garden4(nsB)).toContain('203.0.113.0/24');
+      expect(garden4(nsB)).not.toContain('192.0.2.80');
+      // Back to the configuration file's list when the admin's list is cleared.
+      await bookA.save({});
+      await bookB.refresh();
+      expect(garden4(nsB)).toContain('192.0.2.80');
+    } finally {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('when the set layout in the kernel differs, then start fails saying how to fix it', async () => {

@@ -2,13 +2,14 @@
 // lessons and quiz, privacy, accept, status, logout) and the refusal pages; axe-core finds no
 // accessibility violation; no request leaves the gateway; each page and all it loads is under
 // 50 KB; nothing scrolls sideways at 320 px; it all works with JavaScript off. Screenshots at
-// 320, 360 and 1280 px go to test-output/screenshots/patron-pages/.
+// 320, 360 and 1280 px go to test-output/screenshots/patron-pages/. The branded welcome page (logo,
+// notice, the library's own terms) is weighed the same way in branded-pages.test.ts.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, screenshotDir } from '../helpers/browser';
 import { makeTestApp, type TestContext } from '../helpers/test-deps';
-import { ContextRecorder, axeViolations, serveApp, sidewaysOverflow, type Served } from '../helpers/page-audit';
+import { ContextRecorder, MAX_PAGE_BYTES, axeViolations, serveApp, sidewaysOverflow, type Served } from '../helpers/page-audit';
 import { LANGUAGES, SUPPORTED, type Lang } from '../../src/i18n/languages';
 import { translator } from '../../src/i18n/translate';
 import { createApp } from '../../src/app';
@@ -22,7 +23,6 @@ const ZONES = [
   { id: 'kiosk', name: 'Kiosk', subnets: ['10.4.0.0/16'], policy: { sessionMinutes: 1, dailyMinutes: 1, warningMinutes: 0 } },
   { id: 'study', name: 'Study room', subnets: ['10.5.0.0/16'], policy: { accessMode: 'pass' } },
 ];
-const MAX_PAGE_BYTES = 50 * 1024;
 const SHOT_WIDTHS = [320, 360, 1280];
 
 let ctx: TestContext;

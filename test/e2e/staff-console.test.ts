@@ -1,6 +1,7 @@
 // The staff console in headless Chromium against Threshold started by main's serve(): first-run
 // setup, change the Wi-Fi session length and see a new patron session get it, issue passes
-// and redeem one in a pass-required zone; a staff account added by the real CLI meanwhile.
+// and redeem one in a pass-required zone; set the library's name, logo, terms, notice and walled
+// garden and see them on the welcome page; a staff account added by the real CLI meanwhile.
 // Patrons are told apart by the X-Test-Client header (headerClientResolver).
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -181,6 +182,73 @@ describe('staff console in a browser', () => {
     await look(staff, '12-audit');
     await staff.goto(`${staffUrl}/staff/passes`);
     await look(staff, '13-passes');
+  });
+
+  it('when an admin sets the library name, an SVG logo, terms, a notice and the walled garden in the console, then the welcome page shows them at once', async () => {
+    const admin = await open();
+    await admin.goto(`${staffUrl}/staff/login`);
+    await admin.fill('#f-username', 'head.librarian');
+    await admin.fill('#f-password', PASSWORD);
+    await Promise.all([admin.waitForURL(`${staffUrl}/staff`), admin.click('button[type=submit].primary')]);
+    await admin.click('nav a[href="/staff/settings"]');
+    await admin.waitForURL(`${staffUrl}/staff/settings`);
+    expect(await admin.inputValue('#f-libraryName')).toBe('Riverside Library');
+    const shoot = async (page: Page, name: string) => {
+      for (const width of [360, 1280]) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.screenshot({ path: `${shots}/${name}-${width}.png`, fullPage: true });
+      }
+      await page.setViewportSize({ width: 1100, height: 900 });
+    };
+    await shoot(admin, '17-settings');
+    await look(admin, '17-settings');
+
+    // A notice that ends before it starts: refused on the form, with what was typed kept.
+    const local = (ms: number) => new Date(ms).toISOString().slice(0, 16);
+    const now = Date.now();
+    await admin.fill('#f-banner_en', 'The library closes at 17:00 today for staff training.');
+    await admin.fill('#f-bannerStart', local(now + 3_600_000));
+    await admin.fill('#f-bannerEnd', local(now - 3_600_000));
+    await admin.click('button[type=submit].primary');
+    expect(await admin.textContent('#f-bannerEnd-error')).toContain('must stop showing after it starts');
+    expect(await admin.inputValue('#f-banner_en')).toBe('The library closes at 17:00 today for staff training.');
+    await look(admin, '18-settings-error');
+
+    await admin.fill('#f-libraryName', 'Riverside Library — Central');
+    await admin.setInputFiles('#f-logo', path.join(ROOT, 'test', 'fixtures', 'logos', 'logo.svg'));
+    await admin.fill('#f-terms_es', 'Use la red de la biblioteca con respeto.\n\nEl personal puede terminar una sesión que no respete estas condiciones.');
+    await admin.fill('#f-banner_ar', 'تغلق المكتبة اليوم الساعة 17:00 لتدريب الموظفين.');
+    await admin.fill('#f-bannerStart', local(now - 3_600_000));
+    await admin.fill('#f-bannerEnd', local(now + 2 * 3_600_000));
+    await admin.fill('#f-walledGarden', 'catalogue.riverside.example\n192.0.2.0/24');
+    await Promise.all([admin.waitForURL(`${staffUrl}/staff/settings?saved=1`), admin.click('button[type=submit].primary')]);
+    expect(await admin.textContent('.notice.ok')).toContain('saved and in force');
+    expect(await admin.evaluate("document.querySelector('img.logo-preview').naturalWidth")).toBeGreaterThan(0);
+    await shoot(admin, '19-settings-saved');
+    await look(admin, '19-settings-saved');
+    expect((running.deps.firewall as unknown as { walledGarden: string[] }).walledGarden).toEqual(['catalogue.riverside.example', '192.0.2.0/24']);
+
+    // Patrons see it at once: in Spanish the library's terms and the English notice; in Arabic its own notice.
+    for (const [lang, ip] of [['es', '10.10.0.60'], ['ar', '10.10.0.61']] as const) {
+      const patron = await open({ 'X-Test-Client': ip, 'Accept-Language': lang });
+      await patron.goto(`${portal}/`);
+      expect(await patron.textContent('.site-header .library')).toContain('Riverside Library — Central');
+      expect(await patron.evaluate("document.querySelector('.site-header img.logo').naturalWidth")).toBeGreaterThan(0);
+      expect(await patron.getAttribute('.site-header img.logo', 'src')).toMatch(/^\/branding\/logo-[0-9a-f]{16}\.svg$/);
+      const banner = await patron.textContent('aside.banner');
+      if (lang === 'es') {
+        expect(banner).toContain('closes at 17:00');
+        expect(await patron.getAttribute('aside.banner > div', 'lang')).toBe('en');
+        expect(await patron.textContent('.terms')).toContain('Use la red de la biblioteca con respeto.');
+      } else {
+        expect(banner).toContain('تغلق المكتبة');
+        expect(await patron.getAttribute('html', 'dir')).toBe('rtl');
+      }
+      await shoot(patron, `20-branded-splash-${lang}`);
+      await look(patron, `20-branded-splash-${lang}`);
+    }
+    await admin.goto(`${staffUrl}/staff/audit`);
+    expect(await admin.textContent('main')).toContain('settings.update');
   });
 
   it('when an account is added with the real CLI while the server runs, then it signs in at once and, as staff, is refused the admin pages', async () => {

@@ -6,6 +6,9 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { BrowserContext, Page, Response } from 'playwright-core';
 
+/** What a patron page and everything it loads may weigh (ARCHITECTURE: patron pages under 50 KB). */
+export const MAX_PAGE_BYTES = 50 * 1024;
+
 /** An app listening on loopback for a browser test. */
 export interface Served {
   base: string;

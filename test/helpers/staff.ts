@@ -72,6 +72,15 @@ export class StaffBrowser {
     );
   }
 
+  /** Posts a multipart form (the settings page, with a file), with a token taken from `from`. */
+  async upload(from: string, action: string, fields: Record<string, string>, file?: { field: string; name: string; data: Buffer; type?: string }): Promise<request.Response> {
+    const token = await this.token(from);
+    let req = request(this.app).post(action).set('X-Test-Client', this.ip).set('Accept', 'text/html').set('Cookie', this.cookieHeader).field('_csrf', token);
+    for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
+    if (file) req = req.attach(file.field, file.data, { filename: file.name, contentType: file.type ?? 'application/octet-stream' });
+    return this.keep(await req);
+  }
+
   async login(username: string, password = PASSWORD): Promise<request.Response> {
     return this.submit('/staff/login', '/staff/login', { username, password });
   }

@@ -15,13 +15,15 @@ import { passesRoutes } from './passes-routes';
 import { policiesRoutes } from './policies-routes';
 import { sessionsRoutes } from './sessions-routes';
 import { statsRoutes } from './stats-routes';
+import { settingsRoutes } from './settings-routes';
+import { logoRouter } from '../../branding/logo-route';
 import { fleetRouter } from '../fleet-routes';
 
 /** The console's CSRF cookie: its own name and path, bound to the signed-in session. */
 export const STAFF_CSRF_COOKIE = 'th_staff_csrf';
 
 /** Paths only admins may open. */
-export const ADMIN_PATHS = ['/staff/policies', '/staff/accounts', '/staff/audit'];
+export const ADMIN_PATHS = ['/staff/policies', '/staff/accounts', '/staff/audit', '/staff/settings'];
 
 export function staffRouter(deps: Deps, opts: { secure: boolean }): Router {
   const router = Router();
@@ -58,6 +60,8 @@ export function staffRouter(deps: Deps, opts: { secure: boolean }): Router {
   router.use(accountsRoutes(deps, csrf));
   router.use(ownPasswordRoutes(deps, csrf));
   router.use(auditRoutes(deps));
+  router.use(settingsRoutes(deps, csrf));
+  router.use(logoRouter(deps, '/staff'));
   // Public workstations: the fleet pages, under /staff/workstations.
   const audit = (res: Response, action: string, target: string, detail: string) => deps.staff.audit.record(staffOf(res).username, action, target, detail);
   const extend = (res: Response, code: string, minutes: number) => deps.staff.live.extend(staffOf(res).username, code, minutes);

@@ -17,6 +17,7 @@
 //   {stats}:hours                      ZSET "<zoneId>:<hour>" → hour  expires with its last row
 //   {stats}:op:<opId>                  "1": this counter update counted  expires after STATS_OP_KEEP_MS
 //   {cfg}:policy:<zoneId>              JSON policy                    never expires
+//   {cfg}:library:<name>               a library setting (settings, logo; src/branding/)   never expires
 //   {cfg}:layout                       the key layout's version (LAYOUT_VERSION)   never expires
 //   {cfg}:layout-lock                  held by the gateway migrating the layout    expires after LAYOUT_LOCK_MS
 // Single keys, each in a slot of its own (never part of a MULTI), sent with a grant's script:
@@ -186,6 +187,10 @@ export const OLD_LAYOUT = {
 
 export function policyKey(prefix: string, zoneId: string): string {
   return `${prefix}{cfg}:policy:${zoneId}`;
+}
+
+export function librarySettingKey(prefix: string, name: string): string {
+  return `${prefix}{cfg}:library:${name}`;
 }
 
 export function statsRowKey(prefix: string, zoneId: string, hour: number): string {

@@ -3,7 +3,7 @@ import { policySchema, type Policy } from '../../config/schema';
 import { systemClock, type Clock } from '../../domain/clock';
 import * as K from './keys';
 import { closeRedisClient, createRedisClient, redactRedisUrl, scanKeys, type RedisClient } from './connection';
-import type { GrantCharge, HourlyStats, ScanOptions, SealedChange, SessionPage, SessionRecord, StatCounter, Store } from '../types';
+import type { GrantCharge, LibrarySettingName, HourlyStats, ScanOptions, SealedChange, SessionPage, SessionRecord, StatCounter, Store } from '../types';
 import { ADD_USAGE, GET_USAGE, runScript } from './scripts';
 import { migrateLayout } from './layout';
 import { finite } from '../finite';
@@ -230,6 +230,15 @@ export class RedisStore implements Store {
 
   async setPolicy(zoneId: string, policy: Policy): Promise<void> {
     await this.client.set(K.policyKey(this.prefix, zoneId), JSON.stringify(policy));
+  }
+
+  async getLibrarySetting(name: LibrarySettingName): Promise<string | undefined> {
+    return (await this.client.get(K.librarySettingKey(this.prefix, name))) ?? undefined;
+  }
+
+  async setLibrarySetting(name: LibrarySettingName, value: string | undefined): Promise<void> {
+    if (value === undefined) await this.client.del(K.librarySettingKey(this.prefix, name));
+    else await this.client.set(K.librarySettingKey(this.prefix, name), value);
   }
 
   bumpStats(zoneId: string, hour: number, counts: Partial<Record<StatCounter, number>>, expiresAt: number, opId?: string): Promise<void> {

@@ -77,6 +77,8 @@ export const MIGRATIONS: readonly string[] = [
    DROP INDEX IF EXISTS sessions_gateway;`,
   // A pass batch's label ("Job club, Tuesday"), for the desk to tell batches apart.
   `ALTER TABLE pass_batches ADD COLUMN label TEXT NOT NULL DEFAULT '';`,
+  // The library's settings from the console (name, logo, terms, banner, walled garden).
+  `CREATE TABLE IF NOT EXISTS library_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INTEGER NOT NULL);`,
 ];
 
 /** Brings the schema up to date; runs inside an IMMEDIATE transaction so two processes cannot race. */

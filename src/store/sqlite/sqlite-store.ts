@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { policySchema, type Policy } from '../../config/schema';
 import { systemClock, type Clock } from '../../domain/clock';
-import { STAT_COUNTERS, SESSION_GRACE_MS, emptyCounts, parseCursor, sessionCursor, type GrantCharge, type HourlyStats, type ScanOptions, type SealedChange, type SessionPage, type SessionRecord, type StatCounter, type Store } from '../types';
+import { STAT_COUNTERS, SESSION_GRACE_MS, emptyCounts, parseCursor, sessionCursor, type GrantCharge, type LibrarySettingName, type HourlyStats, type ScanOptions, type SealedChange, type SessionPage, type SessionRecord, type StatCounter, type Store } from '../types';
 import { finite } from '../finite';
 import { column, migrate } from './migrations';
 import { prepare, type SessionRow } from './statements';
@@ -190,6 +190,15 @@ export class SqliteStore implements Store {
 
   async setPolicy(zoneId: string, policy: Policy): Promise<void> {
     this.st().setPolicy.run({ zoneId, policy: JSON.stringify(policy), now: this.clock.now() });
+  }
+
+  async getLibrarySetting(name: LibrarySettingName): Promise<string | undefined> {
+    return this.st().getLibrarySetting.get(name)?.value;
+  }
+
+  async setLibrarySetting(name: LibrarySettingName, value: string | undefined): Promise<void> {
+    if (value === undefined) this.st().clearLibrarySetting.run(name);
+    else this.st().setLibrarySetting.run({ name, value, now: this.clock.now() });
   }
 
   async bumpStats(zoneId: string, hour: number, counts: Partial<Record<StatCounter, number>>, expiresAt: number): Promise<void> {

@@ -84,6 +84,12 @@ export function prepare(db: Database.Database) {
       `INSERT INTO policies VALUES (@zoneId, @policy, @now)
        ON CONFLICT (zone_id) DO UPDATE SET policy = excluded.policy, updated_at = excluded.updated_at`,
     ),
+    getLibrarySetting: db.prepare<[string], { value: string }>('SELECT value FROM library_settings WHERE name = ?'),
+    setLibrarySetting: db.prepare(
+      `INSERT INTO library_settings VALUES (@name, @value, @now)
+       ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+    ),
+    clearLibrarySetting: db.prepare<[string]>('DELETE FROM library_settings WHERE name = ?'),
     bumpStats: db.prepare(
       `INSERT INTO hourly_stats (zone_id, hour, expires_at, ${cols.join(', ')})
        VALUES (@zoneId, @hour, @expiresAt, ${STAT_COUNTERS.map((c) => `@${c}`).join(', ')})
