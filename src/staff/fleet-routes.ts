@@ -13,6 +13,7 @@ import { COMMAND_KINDS, workstationNameSchema } from '../workstations/protocol';
 import { DEFAULT_CODE_TTL_MINUTES } from '../workstations/workstation-service';
 import { confirmation, needsConfirmation } from './fleet-confirm';
 import { EXTEND_CHOICES } from './session-list';
+import type { AuditDetail } from './audit-text';
 import { COMMAND_LABELS, FAILURE_LABELS, FLAG_LABELS, STATE_LABELS, fleetFormat } from './fleet-format';
 
 export interface FleetGuards {
@@ -20,7 +21,7 @@ export interface FleetGuards {
   requireStaff: RequestHandler;
   csrf: Csrf;
   /** Records a staff action in the console's audit log (who is taken from the response). */
-  audit?: (res: Response, action: string, target: string, detail: string) => Promise<void>;
+  audit?: (res: Response, action: string, target: string, detail: AuditDetail) => Promise<void>;
   /** Extends a patron's session by its code, as the staff member (audited), on whichever gateway runs it. */
   extend?: (res: Response, code: string, minutes: number) => Promise<{ ok: true } | { ok: false; message: string }>;
 }
@@ -116,7 +117,7 @@ export function fleetRouter(deps: Deps, guards: FleetGuards, opts: { base?: stri
     const form = codeForm.parse(req.body ?? {});
     try {
       const created = await deps.workstations.createCode({ zoneId: form.zone, ttlMinutes: form.ttl.trim() === '' ? Number.NaN : Number(form.ttl) });
-      await audit(res, 'workstation.code', created.zoneId, `created an enrolment code for ${zoneName(created.zoneId)}, valid until ${res.locals.fmt.time(created.expiresAt)}`);
+      await audit(res, 'workstation.code', created.zoneId, { key: 'audit.wsCode', vars: { zone: zoneName(created.zoneId), time: res.locals.fmt.time(created.expiresAt) } });
       // Shown once, on this page: the code is never put in a URL or kept in clear.
       await renderFleet(res, undefined, { created, codeInput: { zone: form.zone, ttl: form.ttl } });
     } catch (err) {
@@ -148,7 +149,7 @@ export function fleetRouter(deps: Deps, guards: FleetGuards, opts: { base?: stri
       }
     }
     if (Object.keys(errors).length) return renderFleet(res, undefined, { commandErrors: errors, commandInput: form }, 400);
-    await audit(res, 'workstation.command', form.zone!, `sent "${COMMAND_LABELS[kind!]}" to ${sent} workstation(s) in ${zoneName(form.zone!)}`);
+    await audit(res, 'workstation.command', form.zone!, { key: 'audit.wsCommandZone', vars: { commandKey: `fleet.command.${kind!}`, n: sent, zone: zoneName(form.zone!) } });
     res.redirect(303, `${base}/workstations?zone=${encodeURIComponent(form.zone!)}&notice=sent&count=${sent}`);
   });
 
@@ -178,7 +179,7 @@ export function fleetRouter(deps: Deps, guards: FleetGuards, opts: { base?: stri
       }
     }
     if (Object.keys(errors).length) return renderDetail(res, name, { commandErrors: errors, commandInput: form }, 400);
-    await audit(res, 'workstation.command', name, `sent "${COMMAND_LABELS[kind!]}"`);
+    await audit(res, 'workstation.command', name, { key: 'audit.wsCommand', vars: { commandKey: `fleet.command.${kind!}` } });
     res.redirect(303, `${base}/workstations/${encodeURIComponent(name)}?notice=sent`);
   });
 
@@ -203,7 +204,7 @@ export function fleetRouter(deps: Deps, guards: FleetGuards, opts: { base?: stri
     }
     await deps.workstations.retire(name);
     deps.kiosks.forget(name);
-    await audit(res, 'workstation.retire', name, 'retired the workstation: its token no longer works');
+    await audit(res, 'workstation.retire', name, { key: 'audit.wsRetire' });
     res.redirect(303, `${base}/workstations?notice=retired&name=${encodeURIComponent(name)}`);
   });
 

@@ -77,6 +77,8 @@ export const MIGRATIONS: readonly string[] = [
    DROP INDEX IF EXISTS sessions_gateway;`,
   // A pass batch's label ("Job club, Tuesday"), for the desk to tell batches apart.
   `ALTER TABLE pass_batches ADD COLUMN label TEXT NOT NULL DEFAULT '';`,
+  // The console language a staff member chose ('' = follow the browser).
+  `ALTER TABLE staff_accounts ADD COLUMN language TEXT NOT NULL DEFAULT '';`,
 ];
 
 /** Brings the schema up to date; runs inside an IMMEDIATE transaction so two processes cannot race. */

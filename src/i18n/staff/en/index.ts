@@ -1,0 +1,5 @@
+// The staff console's English messages: every part, in one catalogue the others are keyed like.
+import { enAudit } from './audit';
+import { enConsole } from './console';
+
+export const staffEn = { ...enConsole, ...enAudit } as const;

@@ -1,0 +1,6 @@
+// The staff console's messages in this language, every part (keyed like en/index.ts).
+import type { StaffCatalog } from '../types';
+import { esAudit } from './audit';
+import { esConsole } from './console';
+
+export const staffEs: StaffCatalog = { ...esConsole, ...esAudit };
