@@ -22,7 +22,18 @@ export function passCardText(config: Pick<Config, 'wifiName'>, passPolicies: Pic
   return { minutes: sessionCap === undefined ? minutes : Math.min(minutes, sessionCap), ...(sessionCap === undefined ? {} : { sessionCap }), how };
 }
 
-/** The codes as CSV, for libraries that print cards elsewhere. */
-export function passCodesCsv(codes: string[], minutes: number, lastDay: string): string {
-  return ['code,minutes,valid_until', ...codes.map((c) => `${c},${minutes},${lastDay}`)].join('\r\n') + '\r\n';
+/** The CSV's column names: stable and machine-readable, whatever the console's language. */
+export const PASS_CSV_COLUMNS = ['code', 'minutes', 'valid_until'] as const;
+
+/**
+ * The codes as CSV, for libraries that print cards elsewhere. The header row is the stable
+ * column names, or (`header`) the same columns named in the staff member's language.
+ */
+export function passCodesCsv(codes: string[], minutes: number, lastDay: string, header: readonly string[] = PASS_CSV_COLUMNS): string {
+  return [header.map(csvCell).join(','), ...codes.map((c) => `${c},${minutes},${lastDay}`)].join('\r\n') + '\r\n';
+}
+
+/** A CSV cell: quoted when it holds a comma, quote or line break. */
+export function csvCell(v: string): string {
+  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }

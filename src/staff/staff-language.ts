@@ -77,12 +77,20 @@ export function setStaffLanguage(res: Response, lang: Lang, tools: StaffLanguage
   const t = tools.translators.get(lang)!;
   const dateTime = new Intl.DateTimeFormat(lang, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: timezone });
   const numbers = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
+  const decimals = new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  const tx = tools.tx.get(lang)!;
   Object.assign(res.locals, {
     lang,
     dir: LANGUAGES[lang].dir,
     t,
-    tx: tools.tx.get(lang)!,
+    tx,
     fmtNumber: (n: number) => numbers.format(n),
+    /** One decimal always ("2.0 h"). */
+    fmtDecimal: (n: number) => decimals.format(n),
+    /** A published figure ("1234", or "fewer than 5") as the reader writes it. */
+    fmtFigure: (figure: string) => (/^\d+$/.test(figure) ? numbers.format(Number(figure)) : tx(figure)),
+    /** A day (YYYY-MM-DD) the language's way: "3 de diciembre de 2026" (English keeps the ISO date, as its other dates). */
+    fmtDay: (day: string) => (lang === 'en' ? day : new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' }).format(Date.parse(`${day}T12:00:00Z`))),
     // English keeps its compact "Tue 2026-12-01 09:00"; other languages write the date their way.
     ...(lang === 'en' ? {} : { fmtDateTime: (ms: number) => `${dateTime.format(ms)} ${formatHhmm(localTime(ms, timezone).minutes)}` }),
   });

@@ -2,5 +2,6 @@
 import type { StaffCatalog } from '../types';
 import { arAudit } from './audit';
 import { arConsole } from './console';
+import { arDesk } from './desk';
 
-export const staffAr: StaffCatalog = { ...arConsole, ...arAudit };
+export const staffAr: StaffCatalog = { ...arConsole, ...arDesk, ...arAudit };

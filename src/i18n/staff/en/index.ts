@@ -1,5 +1,6 @@
 // The staff console's English messages: every part, in one catalogue the others are keyed like.
 import { enAudit } from './audit';
 import { enConsole } from './console';
+import { enDesk } from './desk';
 
-export const staffEn = { ...enConsole, ...enAudit } as const;
+export const staffEn = { ...enConsole, ...enDesk, ...enAudit } as const;

@@ -2,5 +2,6 @@
 import type { StaffCatalog } from '../types';
 import { esAudit } from './audit';
 import { esConsole } from './console';
+import { esDesk } from './desk';
 
-export const staffEs: StaffCatalog = { ...esConsole, ...esAudit };
+export const staffEs: StaffCatalog = { ...esConsole, ...esDesk, ...esAudit };

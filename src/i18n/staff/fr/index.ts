@@ -2,5 +2,6 @@
 import type { StaffCatalog } from '../types';
 import { frAudit } from './audit';
 import { frConsole } from './console';
+import { frDesk } from './desk';
 
-export const staffFr: StaffCatalog = { ...frConsole, ...frAudit };
+export const staffFr: StaffCatalog = { ...frConsole, ...frDesk, ...frAudit };
