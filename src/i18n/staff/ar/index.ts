@@ -3,5 +3,6 @@ import type { StaffCatalog } from '../types';
 import { arAudit } from './audit';
 import { arConsole } from './console';
 import { arDesk } from './desk';
+import { arRules } from './rules';
 
-export const staffAr: StaffCatalog = { ...arConsole, ...arDesk, ...arAudit };
+export const staffAr: StaffCatalog = { ...arConsole, ...arDesk, ...arRules, ...arAudit };

@@ -2,5 +2,6 @@
 import { enAudit } from './audit';
 import { enConsole } from './console';
 import { enDesk } from './desk';
+import { enRules } from './rules';
 
-export const staffEn = { ...enConsole, ...enDesk, ...enAudit } as const;
+export const staffEn = { ...enConsole, ...enDesk, ...enRules, ...enAudit } as const;

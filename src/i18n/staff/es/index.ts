@@ -3,5 +3,6 @@ import type { StaffCatalog } from '../types';
 import { esAudit } from './audit';
 import { esConsole } from './console';
 import { esDesk } from './desk';
+import { esRules } from './rules';
 
-export const staffEs: StaffCatalog = { ...esConsole, ...esDesk, ...esAudit };
+export const staffEs: StaffCatalog = { ...esConsole, ...esDesk, ...esRules, ...esAudit };

@@ -3,5 +3,6 @@ import type { StaffCatalog } from '../types';
 import { frAudit } from './audit';
 import { frConsole } from './console';
 import { frDesk } from './desk';
+import { frRules } from './rules';
 
-export const staffFr: StaffCatalog = { ...frConsole, ...frDesk, ...frAudit };
+export const staffFr: StaffCatalog = { ...frConsole, ...frDesk, ...frRules, ...frAudit };
