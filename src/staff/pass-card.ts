@@ -4,6 +4,7 @@
 import type { Config, Policy } from '../config/schema';
 import { LANGUAGES, SUPPORTED, type Lang } from '../i18n/languages';
 import { translator } from '../i18n/translate';
+import { csvCell } from './stats-service';
 
 export interface PassCardText {
   /** The minutes each pass gives, at most; below the batch's minutes when a zone's session is shorter. */
@@ -33,7 +34,3 @@ export function passCodesCsv(codes: string[], minutes: number, lastDay: string, 
   return [header.map(csvCell).join(','), ...codes.map((c) => `${c},${minutes},${lastDay}`)].join('\r\n') + '\r\n';
 }
 
-/** A CSV cell: quoted when it holds a comma, quote or line break. */
-export function csvCell(v: string): string {
-  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}

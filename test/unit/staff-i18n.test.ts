@@ -16,7 +16,7 @@ const SAME_AS_ENGLISH: Partial<Record<Lang, StaffKey[]>> = {
   es: ['common.none', 'common.min', 'audit.policyMinutes', 'error.code', 'policies.no', 'msg.dayProblem'],
   fr: [
     ...['common.none', 'common.min', 'common.minutes', 'audit.policyMinutes', 'nav.label', 'nav.sessions', 'audit.action', 'audit.word.session'] as const,
-    ...['overview.session', 'sessions.title', 'sessions.session', 'sessions.zone', 'passes.colMinutes', 'passes.actions', 'csv.code', 'csv.minutes', 'policies.session'] as const,
+    ...['overview.session', 'sessions.title', 'sessions.session', 'sessions.zone', 'passes.colMinutes', 'passes.actions', 'csv.code', 'csv.minutes', 'policies.session', 'stats.zone', 'csv.zone'] as const,
   ],
   ar: ['common.none', 'msg.dayProblem'],
 };

@@ -4,5 +4,6 @@ import { arAudit } from './audit';
 import { arConsole } from './console';
 import { arDesk } from './desk';
 import { arRules } from './rules';
+import { arStats } from './stats';
 
-export const staffAr: StaffCatalog = { ...arConsole, ...arDesk, ...arRules, ...arAudit };
+export const staffAr: StaffCatalog = { ...arConsole, ...arDesk, ...arRules, ...arStats, ...arAudit };

@@ -3,5 +3,6 @@ import { enAudit } from './audit';
 import { enConsole } from './console';
 import { enDesk } from './desk';
 import { enRules } from './rules';
+import { enStats } from './stats';
 
-export const staffEn = { ...enConsole, ...enDesk, ...enRules, ...enAudit } as const;
+export const staffEn = { ...enConsole, ...enDesk, ...enRules, ...enStats, ...enAudit } as const;

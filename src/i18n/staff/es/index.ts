@@ -4,5 +4,6 @@ import { esAudit } from './audit';
 import { esConsole } from './console';
 import { esDesk } from './desk';
 import { esRules } from './rules';
+import { esStats } from './stats';
 
-export const staffEs: StaffCatalog = { ...esConsole, ...esDesk, ...esRules, ...esAudit };
+export const staffEs: StaffCatalog = { ...esConsole, ...esDesk, ...esRules, ...esStats, ...esAudit };

@@ -4,5 +4,6 @@ import { frAudit } from './audit';
 import { frConsole } from './console';
 import { frDesk } from './desk';
 import { frRules } from './rules';
+import { frStats } from './stats';
 
-export const staffFr: StaffCatalog = { ...frConsole, ...frDesk, ...frRules, ...frAudit };
+export const staffFr: StaffCatalog = { ...frConsole, ...frDesk, ...frRules, ...frStats, ...frAudit };
