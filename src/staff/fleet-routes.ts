@@ -14,7 +14,8 @@ import { DEFAULT_CODE_TTL_MINUTES } from '../workstations/workstation-service';
 import { confirmation, needsConfirmation } from './fleet-confirm';
 import { EXTEND_CHOICES } from './session-list';
 import type { AuditDetail } from './audit-text';
-import { COMMAND_LABELS, FAILURE_LABELS, FLAG_LABELS, STATE_LABELS, fleetFormat } from './fleet-format';
+import { fleetFormat, fleetLabels } from './fleet-format';
+import { staffTranslator, type StaffTranslate } from '../i18n/staff/translate';
 
 export interface FleetGuards {
   /** Lets signed-in staff through; answers everyone else (the staff console's guard). */
@@ -46,13 +47,19 @@ export function fleetRouter(deps: Deps, guards: FleetGuards, opts: { base?: stri
   // PC commands and enrolment default to the first kiosk zone: that is where the PCs are.
   const pcZone = (deps.config.zones.find((z) => z.kind === 'kiosk') ?? deps.config.zones[0])?.id;
   // Every route: the staff guard first, then forms and what the views need.
+  const english = staffTranslator('en');
+  /** The staff member's translator (the console's), English where the router is mounted without one. */
+  const tOf = (res: Response): StaffTranslate => (typeof res.locals.t === 'function' && 'lang' in res.locals.t ? (res.locals.t as StaffTranslate) : english);
   const page: RequestHandler[] = [guards.requireStaff, express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 }), (_req, res, next) => {
     const now = deps.clock.now();
+    const t = tOf(res);
     Object.assign(res.locals, {
+      t,
+      tx: res.locals.tx ?? ((s: string | undefined) => s ?? ''),
       base,
       libraryName: res.locals.libraryName ?? deps.config.libraryName,
-      fmt: fleetFormat(deps.config.timezone, now),
-      labels: { state: STATE_LABELS, flag: FLAG_LABELS, command: COMMAND_LABELS, failure: FAILURE_LABELS },
+      fmt: fleetFormat(deps.config.timezone, now, t),
+      labels: fleetLabels(t),
       portalUrl: deps.config.portalUrl?.replace(/\/+$/, ''),
       zones,
       zoneName,
@@ -138,7 +145,7 @@ export function fleetRouter(deps: Deps, guards: FleetGuards, opts: { base?: stri
       if (problem) Object.assign(errors, problem);
       else {
         const entries = await deps.workstations.overview(form.zone);
-        return res.render('staff/fleet-confirm', { confirm: confirmation({ kind, message: form.message, target: { zone: form.zone!, zoneName: zoneName(form.zone!) }, entries, base }) });
+        return res.render('staff/fleet-confirm', { confirm: confirmation({ kind, message: form.message, target: { zone: form.zone!, zoneName: zoneName(form.zone!) }, entries, base, t: tOf(res) }) });
       }
     }
     if (kind && !Object.keys(errors).length) {
@@ -168,7 +175,7 @@ export function fleetRouter(deps: Deps, guards: FleetGuards, opts: { base?: stri
       if (problem) errors = problem;
       else {
         const { entry } = await deps.workstations.detail(name);
-        return res.render('staff/fleet-confirm', { confirm: confirmation({ kind, message: form.message, target: { name }, entries: [entry as FleetEntry], base }) });
+        return res.render('staff/fleet-confirm', { confirm: confirmation({ kind, message: form.message, target: { name }, entries: [entry as FleetEntry], base, t: tOf(res) }) });
       }
     }
     if (kind && !Object.keys(errors).length) {

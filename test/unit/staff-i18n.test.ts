@@ -13,12 +13,12 @@ import { staffLanguageTools } from '../../src/staff/staff-language';
 
 /** Messages that are rightly the same as in English in some language (symbols, units, codes). */
 const SAME_AS_ENGLISH: Partial<Record<Lang, StaffKey[]>> = {
-  es: ['common.none', 'common.min', 'audit.policyMinutes', 'error.code', 'policies.no', 'msg.dayProblem'],
+  es: ['error.code', 'policies.no', 'msg.dayProblem', 'ws.networkState', 'ws.portal'],
   fr: [
-    ...['common.none', 'common.min', 'common.minutes', 'audit.policyMinutes', 'nav.label', 'nav.sessions', 'audit.action', 'audit.word.session'] as const,
-    ...['overview.session', 'sessions.title', 'sessions.session', 'sessions.zone', 'passes.colMinutes', 'passes.actions', 'csv.code', 'csv.minutes', 'policies.session', 'stats.zone', 'csv.zone'] as const,
+    ...['nav.label', 'nav.sessions', 'audit.action', 'audit.word.session', 'overview.session', 'sessions.title', 'sessions.session', 'sessions.zone'] as const,
+    ...['passes.colMinutes', 'passes.actions', 'csv.code', 'csv.minutes', 'policies.session', 'stats.zone', 'csv.zone', 'fleet.agent', 'fleet.message', 'fleet.zone', 'common.minutes'] as const,
   ],
-  ar: ['common.none', 'msg.dayProblem'],
+  ar: ['msg.dayProblem'],
 };
 
 describeCatalogueCompleteness('staff messages', staffEn as Readonly<Record<StaffKey, Message>>, STAFF_CATALOGS, SAME_AS_ENGLISH);

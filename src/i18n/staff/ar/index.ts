@@ -3,7 +3,8 @@ import type { StaffCatalog } from '../types';
 import { arAudit } from './audit';
 import { arConsole } from './console';
 import { arDesk } from './desk';
+import { arFleet } from './fleet';
 import { arRules } from './rules';
 import { arStats } from './stats';
 
-export const staffAr: StaffCatalog = { ...arConsole, ...arDesk, ...arRules, ...arStats, ...arAudit };
+export const staffAr: StaffCatalog = { ...arConsole, ...arDesk, ...arRules, ...arStats, ...arFleet, ...arAudit };

@@ -2,7 +2,8 @@
 import { enAudit } from './audit';
 import { enConsole } from './console';
 import { enDesk } from './desk';
+import { enFleet } from './fleet';
 import { enRules } from './rules';
 import { enStats } from './stats';
 
-export const staffEn = { ...enConsole, ...enDesk, ...enRules, ...enStats, ...enAudit } as const;
+export const staffEn = { ...enConsole, ...enDesk, ...enRules, ...enStats, ...enFleet, ...enAudit } as const;

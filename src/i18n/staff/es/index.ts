@@ -3,7 +3,8 @@ import type { StaffCatalog } from '../types';
 import { esAudit } from './audit';
 import { esConsole } from './console';
 import { esDesk } from './desk';
+import { esFleet } from './fleet';
 import { esRules } from './rules';
 import { esStats } from './stats';
 
-export const staffEs: StaffCatalog = { ...esConsole, ...esDesk, ...esRules, ...esStats, ...esAudit };
+export const staffEs: StaffCatalog = { ...esConsole, ...esDesk, ...esRules, ...esStats, ...esFleet, ...esAudit };

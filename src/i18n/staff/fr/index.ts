@@ -3,7 +3,8 @@ import type { StaffCatalog } from '../types';
 import { frAudit } from './audit';
 import { frConsole } from './console';
 import { frDesk } from './desk';
+import { frFleet } from './fleet';
 import { frRules } from './rules';
 import { frStats } from './stats';
 
-export const staffFr: StaffCatalog = { ...frConsole, ...frDesk, ...frRules, ...frStats, ...frAudit };
+export const staffFr: StaffCatalog = { ...frConsole, ...frDesk, ...frRules, ...frStats, ...frFleet, ...frAudit };
