@@ -43,7 +43,8 @@ export function decodeAuditDetail(detail: string): AuditPart[] | undefined {
 /** An entry's detail in the reader's language. */
 export function auditText(detail: string, t: StaffTranslate, tx: TranslateEnglish): string {
   const parts = decodeAuditDetail(detail);
-  if (!parts) return detail.split('; ').map((s) => tx(s)).join('; ');
+  const separator = t('audit.separator');
+  if (!parts) return detail.split('; ').map((s) => tx(s)).join(separator);
   return parts
     .map(({ key, vars }) => {
       if (!vars) return t(key);
@@ -54,5 +55,5 @@ export function auditText(detail: string, t: StaffTranslate, tx: TranslateEnglis
       }
       return t(key, worded);
     })
-    .join('; ');
+    .join(separator);
 }

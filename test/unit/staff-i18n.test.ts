@@ -10,6 +10,12 @@ import type { Lang } from '../../src/i18n/languages';
 import { describeCatalogueCompleteness } from '../helpers/catalogue-checks';
 import { auditText, encodeAuditDetail } from '../../src/staff/audit-text';
 import { staffLanguageTools } from '../../src/staff/staff-language';
+import { enAudit } from '../../src/i18n/staff/en/audit';
+import { enConsole } from '../../src/i18n/staff/en/console';
+import { enDesk } from '../../src/i18n/staff/en/desk';
+import { enFleet } from '../../src/i18n/staff/en/fleet';
+import { enRules } from '../../src/i18n/staff/en/rules';
+import { enStats } from '../../src/i18n/staff/en/stats';
 
 /** Messages that are rightly the same as in English in some language (symbols, units, codes). */
 const SAME_AS_ENGLISH: Partial<Record<Lang, StaffKey[]>> = {
@@ -70,9 +76,17 @@ describe('audit entries in the reader\'s language', () => {
   });
 
   it('when an old entry holds an English sentence, then it still shows: translated where it matches a message, as written otherwise', () => {
-    expect(read('session 30 → 20 min; shortened 1 running sessions', 'fr')).toBe('session 30 → 20 min; 1 sessions en cours raccourcies');
+    expect(read('session 30 → 20 min; shortened 1 running sessions', 'fr')).toBe('session 30 → 20 min ; 1 sessions en cours raccourcies');
     expect(read("gave 30 minutes beyond today's allowance by a help code", 'ar')).toBe('منح 30 دقيقة تتجاوز رصيد اليوم برمز مساعدة');
     expect(read('did something long ago', 'es')).toBe('did something long ago');
     expect(read('{"msg":[["no.such.key"]]}', 'es')).toBe('{"msg":[["no.such.key"]]}');
+  });
+});
+
+describe('the parts of the English catalogue', () => {
+  it('when the parts are put together, then no key is defined in two of them (one would hide the other)', () => {
+    const keys = [enAudit, enConsole, enDesk, enFleet, enRules, enStats].flatMap((part) => Object.keys(part));
+    expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
+    expect(keys).toHaveLength(Object.keys(staffEn).length);
   });
 });

@@ -66,7 +66,7 @@ export const arRules: StaffCatalog = {
   'day.sun': 'الأحد',
 
   'msg.noZone': 'لا توجد منطقة «{zone}». اختر منطقة من قائمة القواعد.',
-  'msg.minutesRange': 'أدخل {what} عددًا صحيحًا من الدقائق من {min} إلى {max}.',
+  'msg.ruleMinutesRange': 'أدخل {what} عددًا صحيحًا من الدقائق من {min} إلى {max}.',
   'msg.what.session': 'مدة الجلسة',
   'msg.what.daily': 'الرصيد اليومي',
   'msg.what.idle': 'مهلة الخمول',

@@ -14,6 +14,7 @@ export const enAudit = {
   'audit.newer': '← Newer',
   'audit.older': 'Older →',
 
+  'audit.separator': '; ',
   'audit.signIn': 'signed in',
   'audit.staffAddAdmin': 'added admin account "{name}"',
   'audit.staffAddStaff': 'added staff account "{name}"',

@@ -61,7 +61,7 @@ export const enRules = {
   'day.sun': 'Sunday',
 
   'msg.noZone': 'There is no zone "{zone}". Pick a zone from the list of policies.',
-  'msg.minutesRange': 'Enter the {what} as a whole number of minutes from {min} to {max}.',
+  'msg.ruleMinutesRange': 'Enter the {what} as a whole number of minutes from {min} to {max}.',
   'msg.what.session': 'session length',
   'msg.what.daily': 'daily allowance',
   'msg.what.idle': 'idle timeout',

@@ -12,6 +12,7 @@ export const esAudit: StaffCatalog = {
   'audit.what': 'Qué',
   'audit.newer': '← Más recientes',
   'audit.older': 'Más antiguas →',
+  'audit.separator': '; ',
   'audit.signIn': 'inició sesión',
   'audit.staffAddAdmin': 'añadió la cuenta de administración «{name}»',
   'audit.staffAddStaff': 'añadió la cuenta de personal «{name}»',

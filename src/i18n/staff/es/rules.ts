@@ -63,7 +63,7 @@ export const esRules: StaffCatalog = {
   'day.sun': 'Domingo',
 
   'msg.noZone': 'No existe la zona «{zone}». Elija una zona de la lista de normas.',
-  'msg.minutesRange': 'Indique {what} como un número entero de minutos de {min} a {max}.',
+  'msg.ruleMinutesRange': 'Indique {what} como un número entero de minutos de {min} a {max}.',
   'msg.what.session': 'la duración de la sesión',
   'msg.what.daily': 'el tiempo diario',
   'msg.what.idle': 'el tiempo de inactividad',

@@ -12,6 +12,7 @@ export const frAudit: StaffCatalog = {
   'audit.what': 'Quoi',
   'audit.newer': '← Plus récentes',
   'audit.older': 'Plus anciennes →',
+  'audit.separator': ' ; ',
   'audit.signIn': 's’est connecté·e',
   'audit.staffAddAdmin': 'a ajouté le compte d’administration « {name} »',
   'audit.staffAddStaff': 'a ajouté le compte du personnel « {name} »',

@@ -63,7 +63,7 @@ export const frRules: StaffCatalog = {
   'day.sun': 'Dimanche',
 
   'msg.noZone': 'Il n’y a pas de zone « {zone} ». Choisissez une zone dans la liste des règles.',
-  'msg.minutesRange': 'Indiquez {what} en nombre entier de minutes, de {min} à {max}.',
+  'msg.ruleMinutesRange': 'Indiquez {what} en nombre entier de minutes, de {min} à {max}.',
   'msg.what.session': 'la durée de session',
   'msg.what.daily': 'le temps quotidien',
   'msg.what.idle': 'le délai d’inactivité',
