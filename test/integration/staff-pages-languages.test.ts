@@ -122,6 +122,13 @@ describe('every staff page in every language', () => {
     expect(page).toContain('الجلسة 30 ← 20 د؛ قُصّرت جلسات جارية عددها 1');
   });
 
+  it('when a pass sheet is made in Spanish, then its CSV keeps the stable columns, and the other link names them in Spanish', async () => {
+    await seeded.admin.submit('/staff', '/staff/language', { lang: 'es', back: '/staff' });
+    const sheet = (await seeded.admin.submit('/staff/passes', '/staff/passes', { count: '1', minutes: '30', validUntil: '2026-11-20', label: '' })).text;
+    const csvs = [...sheet.matchAll(/<a href="data:text\/csv;charset=utf-8,([^"]+)"/g)].map((m) => decodeURIComponent(m[1]!).split('\r\n')[0]);
+    expect(csvs).toEqual(['code,minutes,valid_until', 'código,minutos,válido hasta']);
+  });
+
   it('when statistics are downloaded with ?header=translated, then the columns are named in the reader\'s language, otherwise stably', async () => {
     await seeded.admin.submit('/staff', '/staff/language', { lang: 'fr', back: '/staff' });
     const stable = await seeded.admin.get('/staff/stats/day/2026-11-18.csv');
