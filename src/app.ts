@@ -96,7 +96,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Express {
     }),
   );
   // The patron's language: res.locals.t, lang, dir, url() and the language switcher.
-  // The staff console is in English only: its error titles must not follow the browser's language.
+  // A staff-only app answers its few pages outside /staff in English; under /staff the console
+  // sets its own language (the staff member's choice, else Accept-Language: staff-language.ts).
   app.use(languageMiddleware(surfaces.includes('portal') ? { portalUrl: deps.config.portalUrl } : { only: 'en' }));
   app.use(async (req, res, next) => {
     // The library's settings from the console, else the config file's (src/branding/).

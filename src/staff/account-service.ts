@@ -50,6 +50,14 @@ export class AccountService {
     return this.staff.getAccount(username);
   }
 
+  /** Keeps the console language a staff member chose on their account. */
+  async setLanguage(username: string, language: string): Promise<void> {
+    const account = await this.staff.getAccount(username);
+    if (!account) throw notFound(`There is no account named "${username}".`);
+    if (account.language === language) return;
+    await this.staff.putAccount({ ...account, language, updatedAt: this.d.clock.now() });
+  }
+
   /** Adds an account; throws a field error a person can act on. */
   async add(actor: string, username: string, role: StaffRole, password: string): Promise<StaffAccount> {
     const nameProblem = usernameProblem(username);
@@ -59,7 +67,7 @@ export class AccountService {
     const now = this.d.clock.now();
     const account: StaffAccount = { username, role, passwordHash: await hashPassword(password), createdAt: now, updatedAt: now };
     if (!(await this.staff.addAccount(account))) throw fieldError('username', `There is already an account named "${username}".`);
-    await this.d.audit.record(actor, 'staff.add', username, `added ${role} account "${username}"`);
+    await this.d.audit.record(actor, 'staff.add', username, { key: role === 'admin' ? 'audit.staffAddAdmin' : 'audit.staffAddStaff', vars: { name: username } });
     return account;
   }
 
@@ -72,7 +80,7 @@ export class AccountService {
     await this.staff.putAccount({ ...account, passwordHash: await hashPassword(password), updatedAt: this.d.clock.now() });
     await this.staff.deleteConsoleSessionsOf(username);
     await this.staff.clearLoginFailures(username);
-    await this.d.audit.record(actor, 'staff.reset-password', username, `reset the password of "${username}"`);
+    await this.d.audit.record(actor, 'staff.reset-password', username, { key: 'audit.resetPassword', vars: { name: username } });
   }
 
   /**
@@ -90,7 +98,7 @@ export class AccountService {
     if (password === current) throw fieldError('password', 'Choose a new password, different from the current one.');
     await this.staff.putAccount({ ...check.account, passwordHash: await hashPassword(password), updatedAt: this.d.clock.now() });
     await this.staff.deleteConsoleSessionsOf(username);
-    await this.d.audit.record(username, 'staff.change-password', username, 'changed their own password');
+    await this.d.audit.record(username, 'staff.change-password', username, { key: 'audit.changePassword' });
   }
 
   /** Removes an account and signs it out; the last admin cannot be removed. */
@@ -103,7 +111,7 @@ export class AccountService {
     }
     await this.staff.deleteAccount(username);
     await this.staff.deleteConsoleSessionsOf(username);
-    await this.d.audit.record(actor, 'staff.remove', username, `removed ${account.role} account "${username}"`);
+    await this.d.audit.record(actor, 'staff.remove', username, { key: account.role === 'admin' ? 'audit.staffRemoveAdmin' : 'audit.staffRemoveStaff', vars: { name: username } });
   }
 
   /**
@@ -132,7 +140,7 @@ export class AccountService {
     }
     const count = reserved.count;
     if (count === LOCKOUT_FAILURES && account) {
-      await this.d.audit.record('-', 'staff.locked', username, `sign-in locked for ${LOCKOUT_MS / 60_000} minutes after ${count} failures`);
+      await this.d.audit.record('-', 'staff.locked', username, { key: 'audit.locked', vars: { minutes: LOCKOUT_MS / 60_000, count } });
     }
     return { ok: false, reason: 'invalid' };
   }

@@ -6,6 +6,7 @@ import type { Clock } from '../domain/clock';
 import type { RandomSource } from '../privacy/random';
 import type { AuditEntry } from '../store/staff-types';
 import type { Store } from '../store/types';
+import { encodeAuditDetail, type AuditDetail } from './audit-text';
 
 /** Audit times are kept to this precision (one minute), never to the millisecond. */
 export const AUDIT_TIME_PRECISION_MS = 60_000;
@@ -20,11 +21,14 @@ export interface AuditLogDeps {
 export class AuditLog {
   constructor(private readonly d: AuditLogDeps) {}
 
-  /** Records one action. `target` is a zone id, batch id or user name; never a session code. */
-  async record(actor: string, action: string, target: string, detail: string): Promise<void> {
+  /**
+   * Records one action. `target` is a zone id, batch id or user name; never a session code.
+   * `detail` is kept as message keys and parameters, and worded in each reader's language.
+   */
+  async record(actor: string, action: string, target: string, detail: AuditDetail): Promise<void> {
     const now = this.d.clock.now();
     const at = now - (now % AUDIT_TIME_PRECISION_MS);
-    const entry: AuditEntry = { id: this.d.random.bytes(8).toString('hex'), at, actor, action, target, detail };
+    const entry: AuditEntry = { id: this.d.random.bytes(8).toString('hex'), at, actor, action, target, detail: encodeAuditDetail(detail) };
     // From the minute too: an expiry to the millisecond would give the action's time back.
     await this.d.store.staff.appendAudit(entry, at + this.d.retentionDays * 86_400_000);
   }

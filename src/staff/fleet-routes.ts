@@ -13,14 +13,16 @@ import { COMMAND_KINDS, workstationNameSchema } from '../workstations/protocol';
 import { DEFAULT_CODE_TTL_MINUTES } from '../workstations/workstation-service';
 import { confirmation, needsConfirmation } from './fleet-confirm';
 import { EXTEND_CHOICES } from './session-list';
-import { COMMAND_LABELS, FAILURE_LABELS, FLAG_LABELS, STATE_LABELS, fleetFormat } from './fleet-format';
+import type { AuditDetail } from './audit-text';
+import { fleetFormat, fleetLabels } from './fleet-format';
+import { staffTranslator, type StaffTranslate } from '../i18n/staff/translate';
 
 export interface FleetGuards {
   /** Lets signed-in staff through; answers everyone else (the staff console's guard). */
   requireStaff: RequestHandler;
   csrf: Csrf;
   /** Records a staff action in the console's audit log (who is taken from the response). */
-  audit?: (res: Response, action: string, target: string, detail: string) => Promise<void>;
+  audit?: (res: Response, action: string, target: string, detail: AuditDetail) => Promise<void>;
   /** Extends a patron's session by its code, as the staff member (audited), on whichever gateway runs it. */
   extend?: (res: Response, code: string, minutes: number) => Promise<{ ok: true } | { ok: false; message: string }>;
 }
@@ -45,13 +47,19 @@ export function fleetRouter(deps: Deps, guards: FleetGuards, opts: { base?: stri
   // PC commands and enrolment default to the first kiosk zone: that is where the PCs are.
   const pcZone = (deps.config.zones.find((z) => z.kind === 'kiosk') ?? deps.config.zones[0])?.id;
   // Every route: the staff guard first, then forms and what the views need.
+  const english = staffTranslator('en');
+  /** The staff member's translator (the console's), English where the router is mounted without one. */
+  const tOf = (res: Response): StaffTranslate => (typeof res.locals.t === 'function' && 'lang' in res.locals.t ? (res.locals.t as StaffTranslate) : english);
   const page: RequestHandler[] = [guards.requireStaff, express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 }), (_req, res, next) => {
     const now = deps.clock.now();
+    const t = tOf(res);
     Object.assign(res.locals, {
+      t,
+      tx: res.locals.tx ?? ((s: string | undefined) => s ?? ''),
       base,
       libraryName: res.locals.libraryName ?? deps.config.libraryName,
-      fmt: fleetFormat(deps.config.timezone, now),
-      labels: { state: STATE_LABELS, flag: FLAG_LABELS, command: COMMAND_LABELS, failure: FAILURE_LABELS },
+      fmt: fleetFormat(deps.config.timezone, now, t),
+      labels: fleetLabels(t),
       portalUrl: deps.config.portalUrl?.replace(/\/+$/, ''),
       zones,
       zoneName,
@@ -116,7 +124,7 @@ export function fleetRouter(deps: Deps, guards: FleetGuards, opts: { base?: stri
     const form = codeForm.parse(req.body ?? {});
     try {
       const created = await deps.workstations.createCode({ zoneId: form.zone, ttlMinutes: form.ttl.trim() === '' ? Number.NaN : Number(form.ttl) });
-      await audit(res, 'workstation.code', created.zoneId, `created an enrolment code for ${zoneName(created.zoneId)}, valid until ${res.locals.fmt.time(created.expiresAt)}`);
+      await audit(res, 'workstation.code', created.zoneId, { key: 'audit.wsCode', vars: { zone: zoneName(created.zoneId), time: res.locals.fmt.time(created.expiresAt) } });
       // Shown once, on this page: the code is never put in a URL or kept in clear.
       await renderFleet(res, undefined, { created, codeInput: { zone: form.zone, ttl: form.ttl } });
     } catch (err) {
@@ -137,7 +145,7 @@ export function fleetRouter(deps: Deps, guards: FleetGuards, opts: { base?: stri
       if (problem) Object.assign(errors, problem);
       else {
         const entries = await deps.workstations.overview(form.zone);
-        return res.render('staff/fleet-confirm', { confirm: confirmation({ kind, message: form.message, target: { zone: form.zone!, zoneName: zoneName(form.zone!) }, entries, base }) });
+        return res.render('staff/fleet-confirm', { confirm: confirmation({ kind, message: form.message, target: { zone: form.zone!, zoneName: zoneName(form.zone!) }, entries, base, t: tOf(res) }) });
       }
     }
     if (kind && !Object.keys(errors).length) {
@@ -148,7 +156,7 @@ export function fleetRouter(deps: Deps, guards: FleetGuards, opts: { base?: stri
       }
     }
     if (Object.keys(errors).length) return renderFleet(res, undefined, { commandErrors: errors, commandInput: form }, 400);
-    await audit(res, 'workstation.command', form.zone!, `sent "${COMMAND_LABELS[kind!]}" to ${sent} workstation(s) in ${zoneName(form.zone!)}`);
+    await audit(res, 'workstation.command', form.zone!, { key: 'audit.wsCommandZone', vars: { commandKey: `fleet.command.${kind!}`, n: sent, zone: zoneName(form.zone!) } });
     res.redirect(303, `${base}/workstations?zone=${encodeURIComponent(form.zone!)}&notice=sent&count=${sent}`);
   });
 
@@ -167,7 +175,7 @@ export function fleetRouter(deps: Deps, guards: FleetGuards, opts: { base?: stri
       if (problem) errors = problem;
       else {
         const { entry } = await deps.workstations.detail(name);
-        return res.render('staff/fleet-confirm', { confirm: confirmation({ kind, message: form.message, target: { name }, entries: [entry as FleetEntry], base }) });
+        return res.render('staff/fleet-confirm', { confirm: confirmation({ kind, message: form.message, target: { name }, entries: [entry as FleetEntry], base, t: tOf(res) }) });
       }
     }
     if (kind && !Object.keys(errors).length) {
@@ -178,7 +186,7 @@ export function fleetRouter(deps: Deps, guards: FleetGuards, opts: { base?: stri
       }
     }
     if (Object.keys(errors).length) return renderDetail(res, name, { commandErrors: errors, commandInput: form }, 400);
-    await audit(res, 'workstation.command', name, `sent "${COMMAND_LABELS[kind!]}"`);
+    await audit(res, 'workstation.command', name, { key: 'audit.wsCommand', vars: { commandKey: `fleet.command.${kind!}` } });
     res.redirect(303, `${base}/workstations/${encodeURIComponent(name)}?notice=sent`);
   });
 
@@ -203,7 +211,7 @@ export function fleetRouter(deps: Deps, guards: FleetGuards, opts: { base?: stri
     }
     await deps.workstations.retire(name);
     deps.kiosks.forget(name);
-    await audit(res, 'workstation.retire', name, 'retired the workstation: its token no longer works');
+    await audit(res, 'workstation.retire', name, { key: 'audit.wsRetire' });
     res.redirect(303, `${base}/workstations?notice=retired&name=${encodeURIComponent(name)}`);
   });
 

@@ -5,6 +5,7 @@ import type { Deps } from '../deps';
 import { AppError, forbidden } from '../http/errors';
 import { wantsJson } from '../http/error-handler';
 import type { StaffRole } from '../store/staff-types';
+import { isLang, type Lang } from '../i18n/languages';
 import { STAFF_COOKIE } from './staff-sign-ins';
 
 /** The signed-in staff member, in res.locals.staff. */
@@ -12,6 +13,8 @@ export interface StaffUser {
   username: string;
   role: StaffRole;
   tokenHash: string;
+  /** The console language the account chose; absent: the browser's. */
+  language?: Lang;
 }
 
 export function currentStaff(res: Response): StaffUser | undefined {
@@ -32,7 +35,11 @@ export function loadStaff(deps: Deps): RequestHandler {
     const signedIn = await deps.staff.consoleSessions.resolve(token);
     // The account is read on every request, so a removed account or changed role counts at once.
     const account = signedIn && (await deps.staff.accounts.get(signedIn.username));
-    if (signedIn && account) res.locals.staff = { username: account.username, role: account.role, tokenHash: signedIn.tokenHash } satisfies StaffUser;
+    if (signedIn && account) {
+      const me: StaffUser = { username: account.username, role: account.role, tokenHash: signedIn.tokenHash };
+      if (isLang(account.language)) me.language = account.language;
+      res.locals.staff = me;
+    }
     next();
   };
 }
@@ -53,9 +60,9 @@ export function requireAdmin(_req: Request, res: Response, next: NextFunction): 
   next(forbidden('Only an admin can open this page. Ask an admin of the staff console.'));
 }
 
-/** A `next` URL is followed only when it is a page of the console itself. */
+/** A `next` URL is followed only when it is a page of the console itself (no "..", no "//"). */
 export function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/staff(\/[\w\-./]*)?(\?[\w\-=&%.]*)?$/.test(next) && !next.includes('//') ? next : '/staff';
+  return typeof next === 'string' && /^\/staff(\/[\w\-./]*)?(\?[\w\-=&%.]*)?$/.test(next) && !next.includes('//') && !next.includes('/..') ? next : '/staff';
 }
 
 /** A route parameter as one string (Express types allow arrays for wildcards). */

@@ -4,6 +4,7 @@
 import type { Config, Policy } from '../config/schema';
 import { LANGUAGES, SUPPORTED, type Lang } from '../i18n/languages';
 import { translator } from '../i18n/translate';
+import { csvCell } from './stats-service';
 
 export interface PassCardText {
   /** The minutes each pass gives, at most; below the batch's minutes when a zone's session is shorter. */
@@ -27,7 +28,14 @@ export function passCardText(config: Pick<Config, 'wifiName'>, passPolicies: Pic
   return { minutes: sessionCap === undefined ? minutes : Math.min(minutes, sessionCap), ...(sessionCap === undefined ? {} : { sessionCap }), how };
 }
 
-/** The codes as CSV, for libraries that print cards elsewhere. */
-export function passCodesCsv(codes: string[], minutes: number, lastDay: string): string {
-  return ['code,minutes,valid_until', ...codes.map((c) => `${c},${minutes},${lastDay}`)].join('\r\n') + '\r\n';
+/** The CSV's column names: stable and machine-readable, whatever the console's language. */
+export const PASS_CSV_COLUMNS = ['code', 'minutes', 'valid_until'] as const;
+
+/**
+ * The codes as CSV, for libraries that print cards elsewhere. The header row is the stable
+ * column names, or (`header`) the same columns named in the staff member's language.
+ */
+export function passCodesCsv(codes: string[], minutes: number, lastDay: string, header: readonly string[] = PASS_CSV_COLUMNS): string {
+  return [header.map(csvCell).join(','), ...codes.map((c) => `${c},${minutes},${lastDay}`)].join('\r\n') + '\r\n';
 }
+

@@ -102,7 +102,9 @@ export class PassService {
     };
     const hashes = await Promise.all([...codes].map((c) => this.hash(c)));
     await this.d.store.staff.createPassBatch(batch, hashes, spec.validUntil + KEEP_AFTER_MS);
-    await this.d.audit.record(actor, 'passes.create', batch.id, `created ${spec.count} passes of ${spec.minutes} minutes${spec.label ? ` labelled "${spec.label}"` : ''}`);
+    await this.d.audit.record(actor, 'passes.create', batch.id, spec.label
+      ? { key: 'audit.passesCreateLabel', vars: { count: spec.count, minutes: spec.minutes, label: spec.label } }
+      : { key: 'audit.passesCreate', vars: { count: spec.count, minutes: spec.minutes } });
     return { batch, codes: [...codes].map(formatPassCode) };
   }
 
@@ -115,7 +117,7 @@ export class PassService {
     const now = this.d.clock.now();
     const batch: PassBatch = { id: this.d.random.bytes(6).toString('hex'), createdAt: now, createdBy: actor, count: 1, minutes, validUntil, label: DESK_LABEL };
     await this.d.store.staff.createPassBatch(batch, [await this.hash(helpCode)], validUntil + KEEP_AFTER_MS);
-    await this.d.audit.record(actor, 'passes.desk', batch.id, `gave ${minutes} minutes beyond today's allowance by a help code`);
+    await this.d.audit.record(actor, 'passes.desk', batch.id, { key: 'audit.passesDesk', vars: { minutes } });
   }
 
   /**
@@ -138,7 +140,7 @@ export class PassService {
     const batch: PassBatch = { id: this.d.random.bytes(6).toString('hex'), createdAt: this.d.clock.now(), createdBy: actor, count, minutes, validUntil, label: DESK_PASS_LABEL };
     const hashes = await Promise.all([...codes].map((c) => this.hash(c, DESK_PASS_DOMAIN)));
     await this.d.store.staff.createPassBatch(batch, hashes, validUntil + KEEP_AFTER_MS);
-    await this.d.audit.record(actor, 'passes.desk-pass', batch.id, `printed ${count} desk ${count === 1 ? 'pass' : 'passes'} of ${minutes} minutes beyond today's allowance`);
+    await this.d.audit.record(actor, 'passes.desk-pass', batch.id, { key: 'audit.passesDeskPrint', vars: { n: count, minutes } });
     return { batch, codes: [...codes].map(formatPassCode) };
   }
 
@@ -151,7 +153,7 @@ export class PassService {
       throw notFound('There is no such batch of passes (it may have expired). Reload the passes page.');
     }
     const n = await this.d.store.staff.revokePassBatch(batchId);
-    await this.d.audit.record(actor, 'passes.revoke', batchId, `revoked ${n} unused passes`);
+    await this.d.audit.record(actor, 'passes.revoke', batchId, { key: 'audit.passesRevoke', vars: { n } });
     return n;
   }
 

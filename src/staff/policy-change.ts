@@ -1,21 +1,26 @@
-// Says in a few words what changed between two policies, for the audit log.
+// Says in a few words what changed between two policies, for the audit log: message keys and
+// their parameters (en/audit.ts), worded in the reader's language when the log is read.
 import { WEEKDAYS, type Policy } from '../config/schema';
+import type { AuditPart } from './audit-text';
 
-export function describePolicyChange(before: Policy, after: Policy): string {
-  const out: string[] = [];
-  const num = (key: 'sessionMinutes' | 'dailyMinutes' | 'idleMinutes' | 'warningMinutes', label: string) => {
-    if (before[key] !== after[key]) out.push(`${label} ${before[key]} → ${after[key]} min`);
+export function describePolicyChange(before: Policy, after: Policy): AuditPart[] {
+  const out: AuditPart[] = [];
+  const num = (key: 'sessionMinutes' | 'dailyMinutes' | 'idleMinutes' | 'warningMinutes', what: 'session' | 'daily' | 'idle' | 'warning') => {
+    if (before[key] !== after[key]) out.push({ key: 'audit.policyMinutes', vars: { whatKey: `audit.word.${what}`, from: before[key], to: after[key] } });
   };
-  if (before.accessMode !== after.accessMode) out.push(`access ${before.accessMode} → ${after.accessMode}`);
+  if (before.accessMode !== after.accessMode) out.push({ key: 'audit.policyAccess', vars: { fromKey: `audit.word.${before.accessMode}`, toKey: `audit.word.${after.accessMode}` } });
   num('sessionMinutes', 'session');
   num('dailyMinutes', 'daily');
   num('idleMinutes', 'idle');
   num('warningMinutes', 'warning');
-  if (before.extendPasses !== after.extendPasses) out.push(after.extendPasses ? 'pass sessions may be extended' : 'pass sessions may not be extended');
-  if (before.allowExtend !== after.allowExtend) out.push(after.allowExtend ? 'patrons may extend' : 'patrons may not extend');
+  if (before.extendPasses !== after.extendPasses) out.push({ key: after.extendPasses ? 'audit.policyExtendPassesOn' : 'audit.policyExtendPassesOff' });
+  if (before.allowExtend !== after.allowExtend) out.push({ key: after.allowExtend ? 'audit.policyExtendOn' : 'audit.policyExtendOff' });
   const hours = (p: Policy) => (p.openingHours === null ? 'always open' : WEEKDAYS.map((d) => (p.openingHours?.[d] ?? []).map((x) => `${x.open}-${x.close}`).join(',')).join(';'));
-  if (hours(before) !== hours(after)) out.push(after.openingHours === null ? 'now always open' : 'opening hours changed');
-  if (before.dataMB !== after.dataMB) out.push(`data ${before.dataMB ?? 'unlimited'} → ${after.dataMB ?? 'unlimited'} MB per session`);
-  if (JSON.stringify(before.closures) !== JSON.stringify(after.closures)) out.push(`closures ${before.closures.length} → ${after.closures.length}`);
-  return out.join('; ');
+  if (hours(before) !== hours(after)) out.push({ key: after.openingHours === null ? 'audit.policyAlwaysOpen' : 'audit.policyHours' });
+  if (before.dataMB !== after.dataMB) {
+    const mb = (v: number | null | undefined, side: 'from' | 'to') => (v == null ? { [`${side}Key`]: 'audit.word.unlimited' } : { [side]: v });
+    out.push({ key: 'audit.policyData', vars: { ...mb(before.dataMB, 'from'), ...mb(after.dataMB, 'to') } });
+  }
+  if (JSON.stringify(before.closures) !== JSON.stringify(after.closures)) out.push({ key: 'audit.policyClosures', vars: { from: before.closures.length, to: after.closures.length } });
+  return out;
 }

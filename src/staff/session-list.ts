@@ -114,7 +114,7 @@ export class SessionList {
     if (!result.ok) return { ok: false, message: 'The session cannot be extended: the library closes before then.' };
     const updated = (await this.d.store.getSession(r.id)) ?? r;
     // The zone, not the session code: the entry outlives the session and must not lead back to it.
-    await this.d.audit.record(actor, 'session.extend', r.zoneId, `extended a session in ${this.row(r).zoneName} by ${Math.round(result.addedSeconds / 60)} minutes`);
+    await this.d.audit.record(actor, 'session.extend', r.zoneId, { key: 'audit.sessionExtend', vars: { zone: this.row(r).zoneName, minutes: Math.round(result.addedSeconds / 60) } });
     return { ok: true, row: this.row(updated), addedSeconds: result.addedSeconds };
   }
 
@@ -123,7 +123,7 @@ export class SessionList {
     const r = await this.record(code);
     if (!r) return missing(code);
     await this.d.sessions.end(r.id, 'staff');
-    await this.d.audit.record(actor, 'session.end', r.zoneId, `ended a session in ${this.row(r).zoneName}`);
+    await this.d.audit.record(actor, 'session.end', r.zoneId, { key: 'audit.sessionEnd', vars: { zone: this.row(r).zoneName } });
     return { ok: true, row: this.row({ ...r, endsAt: this.d.clock.now() }) };
   }
 }

@@ -194,10 +194,13 @@ export function shownFigure(t: Totals, c: StatCounter | 'peak', k: number): stri
   return value === 0 && t.withheld[c] ? `fewer than ${k}` : String(value);
 }
 
-/** The report as CSV: one row per bucket and zone (aggregates only), then nothing else. */
-export function reportCsv(report: StatsReport, k: number): string {
-  const header = ['period', 'zone', ...STAT_COUNTERS.map(snake), 'peak_concurrent', 'cells_withheld'];
-  const lines = [header.join(',')];
+/**
+ * The report as CSV: one row per bucket and zone (aggregates only), then nothing else. The header
+ * row is the stable machine-readable column names, or the same columns named in a language.
+ */
+export function reportCsv(report: StatsReport, k: number, translatedHeader?: readonly string[]): string {
+  const header = translatedHeader ?? ['period', 'zone', ...STAT_COUNTERS.map(snake), 'peak_concurrent', 'cells_withheld'];
+  const lines = [header.map(csvCell).join(',')];
   for (const z of report.perZone) {
     for (const b of z.buckets) {
       const period = report.period.kind === 'day' ? `${report.period.value} ${b.key}:00` : b.key;
@@ -212,7 +215,7 @@ function snake(s: string): string {
 }
 
 /** Quotes a cell when needed, and defuses spreadsheet formulas. */
-function csvCell(s: string): string {
+export function csvCell(s: string): string {
   const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

@@ -14,6 +14,11 @@ export interface StaffAccount {
   passwordHash: string;
   createdAt: number;
   updatedAt: number;
+  /**
+   * The console language the staff member chose (a language code such as `es`); absent until
+   * they choose one, when the console follows their browser's Accept-Language.
+   */
+  language?: string;
 }
 
 /** A signed-in console session. The store knows it only by the SHA-256 of its cookie token. */

@@ -1,8 +1,8 @@
 // SQLite migrations: a database made by an earlier Threshold opens, keeps its rows and ends up
 // with exactly the schema a new database gets, and that schema is the one of this release
-// (sqlite-schema-v6.json; v5 is the release before the library settings table, and
-// sqlite-schema-v4.json was written by the store before its migrations were gathered into one
-// file: databases made from either must migrate to v6).
+// (sqlite-schema-v7.json; v6 is the release before the staff console's languages, v5 the one
+// before the library settings table, and sqlite-schema-v4.json was written by the store before its
+// migrations were gathered into one file: databases made from any of them must migrate to v7).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +14,8 @@ import { makeSession } from './store.contract';
 type SchemaObject = { type: string; name: string; tbl_name: string; sql: string | null };
 type Schema = { userVersion: number; objects: SchemaObject[] };
 const fixture = (v: number) => JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', `sqlite-schema-v${v}.json`), 'utf8')) as Schema;
-const released = fixture(6);
+const released = fixture(7);
+const v6 = fixture(6);
 const v5 = fixture(5);
 const previous = fixture(4);
 
@@ -54,6 +55,7 @@ describe('SQLite migrations', () => {
 
   test.each([
     ['the released schema', released],
+    ['the schema before staff languages (v6)', v6],
     ['the schema before library settings (v5)', v5],
     ['the previous release\'s schema (v4)', previous],
   ])('when a database made by %s is opened, then it ends at the released schema and its rows are read', async (_name, schema) => {
@@ -63,6 +65,7 @@ describe('SQLite migrations', () => {
     for (const o of schema.objects.filter((x) => x.type === 'table')) db.exec(o.sql!);
     for (const o of schema.objects.filter((x) => x.type === 'index')) db.exec(o.sql!);
     db.pragma(`user_version = ${schema.userVersion}`);
+    db.prepare('INSERT INTO staff_accounts (username, role, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run('sam', 'staff', '$argon2id$x', 1, 2);
     db.prepare('INSERT INTO pass_batches (id, created_at, created_by, count, minutes, valid_until, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run('b1', 1, 'sam', 3, 45, 4102444800000, 4102444800000);
     const s = makeSession({ id: 'old1', code: 'OLD111', endsAt: Date.now() + 3_600_000 });
     db.prepare(
@@ -72,6 +75,8 @@ describe('SQLite migrations', () => {
     db.close();
     const store = await openAndClose(file);
     expect(await store.getSession('old1')).toEqual(s);
+    // An account from before console languages follows the browser: it has no language.
+    expect(await store.staff.getAccount('sam')).toEqual({ username: 'sam', role: 'staff', passwordHash: '$argon2id$x', createdAt: 1, updatedAt: 2 });
     expect((await store.staff.listPassBatches()).map((b) => [b.id, b.minutes, b.label])).toEqual([['b1', 45, undefined]]);
     await store.close();
     expect(schemaOf(file)).toEqual(released);

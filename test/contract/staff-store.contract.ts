@@ -41,6 +41,19 @@ export function describeStaffStoreContract(get: () => Store): void {
       expect(await s.getAccount('zoe')).toBeUndefined();
       expect((await s.listAccounts()).map((a) => a.username)).toEqual(['ada']);
     });
+
+    test('when an account chooses a console language, then get and list give it back, and an account that never chose has none', async () => {
+      const s = get().staff;
+      await s.addAccount(account({ username: 'zoe', role: 'staff', language: 'ar' }));
+      await s.addAccount(account());
+      expect(await s.getAccount('zoe')).toEqual(account({ username: 'zoe', role: 'staff', language: 'ar' }));
+      expect(await s.getAccount('ada')).toEqual(account());
+      expect('language' in (await s.getAccount('ada'))!).toBe(false);
+      await s.putAccount(account({ language: 'es', updatedAt: 7 }));
+      expect((await s.listAccounts()).map((a) => [a.username, a.language])).toEqual([['ada', 'es'], ['zoe', 'ar']]);
+      await s.putAccount(account({ language: 'fr', passwordHash: 'new', updatedAt: 8 }));
+      expect(await s.getAccount('ada')).toEqual(account({ language: 'fr', passwordHash: 'new', updatedAt: 8 }));
+    });
   });
 
   describe('console sessions', () => {

@@ -5,6 +5,8 @@ import type { Express } from 'express';
 import { createApp } from '../../src/app';
 import type { StaffRole } from '../../src/store/staff-types';
 import { makeTestApp, type TestContext, type TestOptions } from './test-deps';
+import { auditText } from '../../src/staff/audit-text';
+import { staffLanguageTools } from '../../src/staff/staff-language';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -26,6 +28,8 @@ export async function addAccount(ctx: TestContext, username: string, role: Staff
 export class StaffBrowser {
   readonly cookies = new Map<string, string>();
   lastPage = '';
+  /** The browser's Accept-Language header (none by default). */
+  acceptLanguage = '';
 
   constructor(
     private readonly app: Express,
@@ -51,7 +55,7 @@ export class StaffBrowser {
   }
 
   async get(url: string, accept = 'text/html'): Promise<request.Response> {
-    return this.keep(await request(this.app).get(url).set('X-Test-Client', this.ip).set('Accept', accept).set('Cookie', this.cookieHeader));
+    return this.keep(await request(this.app).get(url).set('X-Test-Client', this.ip).set('Accept', accept).set('Accept-Language', this.acceptLanguage).set('Cookie', this.cookieHeader));
   }
 
   /** The form token of the last page (or of `from`, loaded first). */
@@ -68,7 +72,7 @@ export class StaffBrowser {
 
   async post(action: string, fields: Record<string, string>): Promise<request.Response> {
     return this.keep(
-      await request(this.app).post(action).set('X-Test-Client', this.ip).set('Accept', 'text/html').set('Cookie', this.cookieHeader).type('form').send(fields),
+      await request(this.app).post(action).set('X-Test-Client', this.ip).set('Accept', 'text/html').set('Accept-Language', this.acceptLanguage).set('Cookie', this.cookieHeader).type('form').send(fields),
     );
   }
 
@@ -93,4 +97,10 @@ export async function signedIn(ctx: StaffContext, username: string, role: StaffR
   const res = await b.login(username);
   if (res.status !== 303) throw new Error(`sign-in failed (${res.status}): ${res.text.slice(0, 300)}`);
   return b;
+}
+
+/** An audit entry's detail as an English reader of the log sees it (entries store keys and parameters). */
+export function auditInEnglish(detail: string): string {
+  const { translators, tx } = staffLanguageTools();
+  return auditText(detail, translators.get('en')!, tx.get('en')!);
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { SQLITE_FILE } from '../../src/store/registry';
 import { filesUnder, findLeaks, redisContents, type Haystack } from '../helpers/leak-search';
-import { makeStaffApp, signedIn, type StaffContext } from '../helpers/staff';
+import { auditInEnglish, makeStaffApp, signedIn, type StaffContext } from '../helpers/staff';
 import { connectTestRedis } from '../helpers/redis';
 import { makeTestApp, Patron, type TestContext } from '../helpers/test-deps';
 
@@ -68,7 +68,7 @@ describe.each([
 
     // Audited without the code or the device; the codes are in no store file, key or log line.
     const audit = await ctx.deps.store.staff.listAudit(10);
-    expect(audit.find((e) => e.action === 'passes.desk-pass')?.detail).toBe("printed 2 desk passes of 45 minutes beyond today's allowance");
+    expect(auditInEnglish(audit.find((e) => e.action === 'passes.desk-pass')!.detail)).toBe("printed 2 desk passes of 45 minutes beyond today's allowance");
     const haystacks: Haystack[] = [{ where: 'audit', data: JSON.stringify(audit) }, { where: 'logs', data: ctx.logs.join('') }, ...filesUnder(ctx.dataDir)];
     if (redis) {
       const client = await connectTestRedis();

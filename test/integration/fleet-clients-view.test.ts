@@ -32,10 +32,10 @@ describe('the clients view of the fleet', () => {
     const staff = await signedIn(ctx, 'sam', 'staff');
     expect((await staff.get('/staff/workstations')).text).toMatch(/pc-1<\/a><\/th>[\s\S]*?<td>30 min<\/td>/);
     const page = (await staff.get('/staff/workstations/pc-1')).text;
-    expect(page).toContain('<strong>30 min</strong> left.');
+    expect(page).toContain('<strong>30 min left.</strong>');
     const added = await staff.submit('/staff/workstations/pc-1', '/staff/workstations/pc-1/add-time', { minutes: '15' });
     expect([added.status, added.headers.location]).toEqual([303, '/staff/workstations/pc-1?notice=extended']);
-    expect((await staff.get(added.headers.location as string)).text).toContain('<strong>45 min</strong> left.');
+    expect((await staff.get(added.headers.location as string)).text).toContain('<strong>45 min left.</strong>');
     const audit = await ctx.deps.store.staff.listAudit(5);
     expect(audit.map((e) => [e.actor, e.action])).toContainEqual(['sam', 'session.extend']);
   });

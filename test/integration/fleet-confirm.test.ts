@@ -45,7 +45,8 @@ describe('confirming fleet commands', () => {
 
   it('when the confirmation page\'s own form is sent, then the command goes out once', async () => {
     const page = await staff.submit('/staff/workstations', '/staff/workstations/commands', { zone: 'pcs', kind: 'message', message: 'Closing in 10 minutes' });
-    const fields = Object.fromEntries([...page.text.matchAll(/<input type="hidden" name="(\w+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!]));
+    // The confirmation form is in the page's main part (the header has the sign-out and language forms).
+    const fields = Object.fromEntries([...page.text.slice(page.text.indexOf("<main")).matchAll(/<input type="hidden" name="(\w+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!]));
     expect(fields).toMatchObject({ zone: 'pcs', kind: 'message', message: 'Closing in 10 minutes', confirm: 'yes' });
     const sent = await staff.submit('/staff/workstations', '/staff/workstations/commands', fields);
     expect(sent.status).toBe(303);

@@ -8,7 +8,7 @@ import { createApp } from '../../src/app';
 import { settingsToForm } from '../../src/branding/settings-form';
 import { NoopFirewall } from '../../src/firewall/noop';
 import { translator } from '../../src/i18n/translate';
-import { makeStaffApp, signedIn, type StaffBrowser, type StaffContext } from '../helpers/staff';
+import { auditInEnglish, makeStaffApp, signedIn, type StaffBrowser, type StaffContext } from '../helpers/staff';
 import { makeTestApp, Patron } from '../helpers/test-deps';
 
 const LOGOS = path.join(__dirname, '../fixtures/logos');
@@ -86,7 +86,7 @@ describe('library settings', () => {
     expect((ctx.deps.firewall as NoopFirewall).walledGarden).toEqual(['catalogue.library.example', 'ebooks.example.org', '192.0.2.0/24']);
     const [entry] = await ctx.deps.staff.audit.list(1);
     expect(entry).toEqual(expect.objectContaining({ actor: 'ada', action: 'settings.update', target: 'library' }));
-    expect(entry!.detail).toBe('library name; logo (PNG); terms of use (es); notice text (en, es) dates; walled garden (3 entries)');
+    expect(auditInEnglish(entry!.detail)).toBe('library name; logo (PNG); terms of use (es); notice text (en, es); notice dates; walled garden (3 entries)');
     expect(JSON.stringify(entry)).not.toMatch(/Riverside|Condiciones|Cerrado|ebooks/);
   });
 

@@ -1,7 +1,7 @@
 // A pass batch's label: typed on the form, printed on the sheet and each card, named in the CSV
 // file, listed with the batches and in the audit log; a label that is too long or has control
 // characters gets its own message.
-import { makeStaffApp, signedIn, type StaffContext } from '../helpers/staff';
+import { auditInEnglish, makeStaffApp, signedIn, type StaffContext } from '../helpers/staff';
 
 const CONFIG = { zones: [{ id: 'study', name: 'Study room', subnets: ['0.0.0.0/0'], policy: { accessMode: 'pass' } }] };
 
@@ -19,7 +19,7 @@ describe('labels of pass batches', () => {
     expect(sheet.text).toContain('download="passes-job-club-tuesday-2026-11-25.csv"');
     expect((await staff.get('/staff/passes')).text).toContain('<td>Job club, Tuesday</td>');
     const audit = await ctx.deps.store.staff.listAudit(5);
-    expect(audit.map((e) => e.detail)).toContain('created 2 passes of 30 minutes labelled "Job club, Tuesday"');
+    expect(audit.map((e) => auditInEnglish(e.detail))).toContain('created 2 passes of 30 minutes labelled "Job club, Tuesday"');
   });
 
   it('when the label is too long or holds a control character, then the field says so and nothing is made', async () => {

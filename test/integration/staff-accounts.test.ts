@@ -69,7 +69,7 @@ describe('audit log', () => {
     await admin.submit('/staff/passes', '/staff/passes', { count: '2', minutes: '30', validUntil: '2026-11-20' });
     const page = await admin.get('/staff/audit');
     expect(page.status).toBe(200);
-    expect(page.text).toMatch(/<td>ada<\/td><td><code>passes\.create<\/code><\/td><td>[0-9a-f]{12}<\/td><td>created 2 passes of 30 minutes<\/td>/);
+    expect(page.text).toMatch(/<td><bdi>ada<\/bdi><\/td><td><code dir="ltr">passes\.create<\/code><\/td><td><bdi>[0-9a-f]{12}<\/bdi><\/td><td>created 2 passes of 30 minutes<\/td>/);
     expect(page.text.indexOf('passes.create')).toBeLessThan(page.text.indexOf('staff.sign-in'));
   });
 });

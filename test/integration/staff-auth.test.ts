@@ -28,7 +28,7 @@ describe('staff sign-in', () => {
     expect(await ctx.deps.store.staff.getConsoleSession(tokenHash(token))).toMatchObject({ username: 'ada' });
     const home = await b.get('/staff');
     expect(home.status).toBe(200);
-    expect(home.text).toContain('ada · admin');
+    expect(home.text).toContain('<bdi>ada</bdi> · admin');
   });
 
   it('when the app is served over HTTPS, then the session cookie is Secure too', async () => {
@@ -187,7 +187,7 @@ describe('first-run setup', () => {
     const res = await b.submit(`/staff/setup?token=${token}`, '/staff/setup', { token: token!, username: 'Head.Librarian', password: PASSWORD, password2: PASSWORD });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/staff');
-    expect((await b.get('/staff')).text).toContain('head.librarian · admin');
+    expect((await b.get('/staff')).text).toContain('<bdi>head.librarian</bdi> · admin');
     expect(await ctx.deps.staff.setup.issueIfNeeded()).toBeUndefined();
     const again = await new StaffBrowser(ctx.staffApp).get(`/staff/setup?token=${token}`);
     expect(again.status).toBe(410);

@@ -1,5 +1,6 @@
 // Odd input found by review: cookies that cookie-parser decodes as JSON, report times that are
 // no dates, API paths that do not exist, and stack positions that look like IPv6 addresses.
+import { staffTranslator } from '../../src/i18n/staff/translate';
 import request from 'supertest';
 import { redactString } from '../../src/privacy/redact';
 import { healthReportSchema } from '../../src/workstations/protocol';
@@ -31,7 +32,7 @@ describe('hardening', () => {
   });
 
   it('when a stored time is no date, then the fleet pages show a dash', () => {
-    expect(fleetFormat('UTC', Date.now()).time(9e15)).toBe('—');
+    expect(fleetFormat('UTC', Date.now(), staffTranslator('en')).time(9e15)).toBe('—');
   });
 
   it('when a stack trace is logged, then line and column survive but addresses do not', () => {

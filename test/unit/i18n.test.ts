@@ -1,62 +1,19 @@
 // Every language has every message, with the same placeholders and the plural forms it needs;
 // Accept-Language negotiation; durations and links in each language.
 import { en, type MessageKey } from '../../src/i18n/en';
-import { CATALOGS, formatDuration, translator, type Message } from '../../src/i18n/translate';
-import { SUPPORTED, negotiate } from '../../src/i18n/languages';
+import { CATALOGS, formatDuration, translator } from '../../src/i18n/translate';
+import { negotiate, type Lang } from '../../src/i18n/languages';
+import { describeCatalogueCompleteness } from '../helpers/catalogue-checks';
 import { keepLanguage } from '../../src/i18n/middleware';
 import { configSchema } from '../../src/config/schema';
 
-const placeholders = (s: string) => new Set([...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!));
-const forms = (m: Message) => (typeof m === 'string' ? [m] : Object.values(m));
-const allPlaceholders = (m: Message) => new Set(forms(m).flatMap((f) => [...placeholders(f)]));
-
 /** Messages that are rightly the same as in English in some language. */
-const SAME_AS_ENGLISH: Partial<Record<string, MessageKey[]>> = {
+const SAME_AS_ENGLISH: Partial<Record<Lang, MessageKey[]>> = {
   es: ['error.status', 'duration.hours'],
   fr: ['duration.hours'],
 };
 
-describe.each(SUPPORTED.filter((l) => l !== 'en'))('messages in %s', (lang) => {
-  const catalog = CATALOGS[lang];
-  const keys = Object.keys(en) as MessageKey[];
-
-  it('when the catalogue is compared with English, then no key is missing and none is extra', () => {
-    expect(keys.filter((k) => catalog[k] === undefined)).toEqual([]);
-    expect(Object.keys(catalog).filter((k) => !(k in en))).toEqual([]);
-  });
-
-  it('when a message has placeholders, then the translation has exactly the same ones', () => {
-    const wrong = keys.filter((k) => {
-      const theirs = catalog[k];
-      if (theirs === undefined) return false;
-      const mine = allPlaceholders(en[k]);
-      const got = allPlaceholders(theirs);
-      // A plural form may spell its number out ("يومين"), so {n} may be missing from some forms.
-      mine.delete('n');
-      got.delete('n');
-      return [...mine].sort().join() !== [...got].sort().join();
-    });
-    expect(wrong).toEqual([]);
-  });
-
-  it('when a message is plural, then every plural form the language uses for 0 to 1000 is given', () => {
-    const rules = new Intl.PluralRules(lang);
-    const needed = new Set(Array.from({ length: 1001 }, (_, n) => rules.select(n)));
-    for (const k of keys) {
-      const mine = en[k];
-      const theirs = catalog[k]!;
-      expect([k, typeof theirs]).toEqual([k, typeof mine]);
-      if (typeof theirs === 'string') continue;
-      expect([k, [...needed].filter((c) => !(c in theirs))]).toEqual([k, []]);
-    }
-  });
-
-  it('when a message is a sentence, then it is translated, not copied from English', () => {
-    const copied = keys.filter((k) => JSON.stringify(catalog[k]) === JSON.stringify(en[k]) && !(SAME_AS_ENGLISH[lang] ?? []).includes(k));
-    expect(copied).toEqual([]);
-    expect(keys.filter((k) => forms(catalog[k]!).some((f) => !f.trim()))).toEqual([]);
-  });
-});
+describeCatalogueCompleteness('messages', en, CATALOGS, SAME_AS_ENGLISH);
 
 describe('language negotiation', () => {
   it.each([

@@ -2,6 +2,10 @@
 import { policySchema } from '../../src/config/schema';
 import { parsePolicyForm, pickFormValues, policyToForm } from '../../src/staff/policy-form';
 import { describePolicyChange } from '../../src/staff/policy-change';
+import { encodeAuditDetail } from '../../src/staff/audit-text';
+import { auditInEnglish } from '../helpers/staff';
+
+const inEnglish = (parts: ReturnType<typeof describePolicyChange>) => auditInEnglish(encodeAuditDetail(parts));
 
 const withData = policySchema.parse({ dataMB: 500 });
 
@@ -23,6 +27,6 @@ describe('policy form: data allowance', () => {
   });
 
   it('when the allowance changes, then the audit text says so', () => {
-    expect(describePolicyChange(policySchema.parse({}), withData)).toBe('data unlimited → 500 MB per session');
+    expect(inEnglish(describePolicyChange(policySchema.parse({}), withData))).toBe('data unlimited → 500 MB per session');
   });
 });

@@ -2,6 +2,10 @@
 import { policySchema } from '../../src/config/schema';
 import { parsePolicyForm, pickFormValues, policyToForm } from '../../src/staff/policy-form';
 import { describePolicyChange } from '../../src/staff/policy-change';
+import { encodeAuditDetail } from '../../src/staff/audit-text';
+import { auditInEnglish } from '../helpers/staff';
+
+const inEnglish = (parts: ReturnType<typeof describePolicyChange>) => auditInEnglish(encodeAuditDetail(parts));
 
 const full = policySchema.parse({
   accessMode: 'pass',
@@ -58,7 +62,7 @@ describe('policy form', () => {
 
   it('when two policies differ, then the audit text names what changed', () => {
     const before = policySchema.parse({});
-    expect(describePolicyChange(before, full)).toBe('access click-through → pass; session 60 → 45 min; daily 180 → 120 min; idle 15 → 0 min; warning 5 → 10 min; patrons may not extend; opening hours changed; closures 0 → 1');
-    expect(describePolicyChange(before, before)).toBe('');
+    expect(inEnglish(describePolicyChange(before, full))).toBe('access click-through → pass; session 60 → 45 min; daily 180 → 120 min; idle 15 → 0 min; warning 5 → 10 min; patrons may not extend; opening hours changed; closures 0 → 1');
+    expect(describePolicyChange(before, before)).toEqual([]);
   });
 });

@@ -58,7 +58,7 @@ export function authRoutes(deps: Deps, csrf: Csrf, opts: { secure: boolean }): R
     }
     if (!result.ok) return renderLogin(res, 401, { values, error: 'The user name or password is not right. Check them and try again.' });
     await signInAs(req, res, result.account.username);
-    await deps.staff.audit.record(result.account.username, 'staff.sign-in', result.account.username, 'signed in');
+    await deps.staff.audit.record(result.account.username, 'staff.sign-in', result.account.username, { key: 'audit.signIn' });
     res.redirect(303, values.next);
   });
 

@@ -18,6 +18,9 @@ import { statsRoutes } from './stats-routes';
 import { settingsRoutes } from './settings-routes';
 import { logoRouter } from '../../branding/logo-route';
 import { fleetRouter } from '../fleet-routes';
+import type { AuditDetail } from '../audit-text';
+import { staffLanguage } from '../staff-language';
+import { languageRoutes } from './language-routes';
 
 /** The console's CSRF cookie: its own name and path, bound to the signed-in session. */
 export const STAFF_CSRF_COOKIE = 'th_staff_csrf';
@@ -44,13 +47,19 @@ export function staffRouter(deps: Deps, opts: { secure: boolean }): Router {
     res.locals.errorView = 'staff/error';
     next();
   });
+  // The console's language: the browser's (so even an error reading the account is worded in
+  // it), then the account's choice once the staff member is known.
+  const language = staffLanguage(deps.config.timezone);
+  router.use('/staff', language);
   router.use('/staff', loadStaff(deps));
+  router.use('/staff', language);
   // Every page gets a form token (the sign-out button is on every page).
   // HEAD renders the same pages as GET (Express answers it with the GET route), forms included.
   router.use('/staff', (req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? csrf.provide(req, res, next) : next()));
   router.use(authRoutes(deps, csrf, opts));
   router.use('/staff', requireStaff);
   for (const p of ADMIN_PATHS) router.use(p, requireAdmin);
+  router.use(languageRoutes(deps, csrf));
   router.use(overviewRoutes(deps));
   router.use(sessionsRoutes(deps, csrf));
   router.use(deskPassRoutes(deps, csrf));
@@ -63,7 +72,7 @@ export function staffRouter(deps: Deps, opts: { secure: boolean }): Router {
   router.use(settingsRoutes(deps, csrf));
   router.use(logoRouter(deps, '/staff'));
   // Public workstations: the fleet pages, under /staff/workstations.
-  const audit = (res: Response, action: string, target: string, detail: string) => deps.staff.audit.record(staffOf(res).username, action, target, detail);
+  const audit = (res: Response, action: string, target: string, detail: AuditDetail) => deps.staff.audit.record(staffOf(res).username, action, target, detail);
   const extend = (res: Response, code: string, minutes: number) => deps.staff.live.extend(staffOf(res).username, code, minutes);
   router.use(fleetRouter(deps, { requireStaff, csrf, audit, extend }));
   return router;

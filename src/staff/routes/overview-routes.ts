@@ -19,7 +19,8 @@ export function overviewRoutes(deps: Deps): Router {
       });
     }
     // Today's figures follow the small-cell rule like every statistic ("fewer than k").
-    res.render('staff/overview', { zones, shown: (t: Totals, c: Parameters<typeof shownFigure>[1]) => shownFigure(t, c, deps.staff.stats.k) });
+    const figure = res.locals.fmtFigure as (s: string) => string;
+    res.render('staff/overview', { zones, shown: (t: Totals, c: Parameters<typeof shownFigure>[1]) => figure(shownFigure(t, c, deps.staff.stats.k)) });
   });
   return r;
 }

@@ -3,6 +3,7 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../../deps';
+import type { StaffTranslate } from '../../i18n/staff/translate';
 import type { Csrf } from '../../http/csrf';
 import { fieldErrors, formValues, formWholeNumber } from '../../http/forms';
 import { addDays, localDate, zonedTime } from '../../domain/local-time';
@@ -78,8 +79,11 @@ export function passesRoutes(deps: Deps, csrf: Csrf): Router {
     const { batch, codes } = await deps.staff.passes.createBatch(staffOf(res).username, { count, minutes, validUntil, ...(label ? { label } : {}) });
     const card = passCardText(deps.config, (await passZones()).map((z) => z.policy), batch.minutes);
     const csv = `data:text/csv;charset=utf-8,${encodeURIComponent(passCodesCsv(codes, card.minutes, values.validUntil))}`;
+    // The same codes with the column names in the staff member's language, as an option.
+    const t = res.locals.t as StaffTranslate;
+    const translated = t.lang === 'en' ? undefined : passCodesCsv(codes, card.minutes, values.validUntil, [t('csv.code'), t('csv.minutes'), t('csv.validUntil')]);
     const slug = (batch.label ?? '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
-    res.render('staff/pass-sheet', { batch, codes, lastDay: values.validUntil, card, csv, csvName: `passes-${slug ? `${slug}-` : ''}${values.validUntil}.csv` });
+    res.render('staff/pass-sheet', { batch, codes, lastDay: values.validUntil, card, csv, csvTranslated: translated && `data:text/csv;charset=utf-8,${encodeURIComponent(translated)}`, csvName: `passes-${slug ? `${slug}-` : ''}${values.validUntil}.csv` });
   });
 
   r.post('/staff/passes/:batchId/revoke', csrf.protect, async (req, res) => {

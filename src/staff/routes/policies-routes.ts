@@ -3,6 +3,7 @@
 import { Router, type Response } from 'express';
 import type { Zone } from '../../config/schema';
 import type { Deps } from '../../deps';
+import type { AuditPart } from '../audit-text';
 import type { Csrf } from '../../http/csrf';
 import { notFound } from '../../http/errors';
 import { param, staffOf } from '../guards';
@@ -46,7 +47,7 @@ export function policiesRoutes(deps: Deps, csrf: Csrf): Router {
       ? (await deps.sessions.applyPolicyToRunning(zone.id, parsed.policy)) + (await deps.staff.remote.applyPolicy(zone.id, parsed.policy))
       : 0;
     const change = describePolicyChange(before, parsed.policy);
-    const detail = `${change || 'saved without changes'}${parsed.shortenRunning ? `; shortened ${shortened} running sessions` : ''}`;
+    const detail: AuditPart[] = [...(change.length ? change : [{ key: 'audit.policyNone' } as const]), ...(parsed.shortenRunning ? [{ key: 'audit.policyShortened', vars: { n: shortened } } as const] : [])];
     await deps.staff.audit.record(staffOf(res).username, 'policy.update', zone.id, detail);
     res.redirect(303, `/staff/policies?saved=${encodeURIComponent(zone.id)}&shortened=${shortened}`);
   });

@@ -9,6 +9,7 @@ import { readMultipart, uploadOf } from '../../branding/multipart';
 import { MAX_BANNER_CHARS, MAX_LOGO_BYTES, parseSettingsForm, pickSettingsValues, settingsToForm, TEXT_FIELDS, type SettingsFormValues } from '../../branding/settings-form';
 import { logoPath, type StoredSettings } from '../../branding/settings-types';
 import { LANGUAGES, SUPPORTED } from '../../i18n/languages';
+import type { AuditDetail, AuditPart } from '../audit-text';
 
 const ENGLISH_NAMES = { en: 'English', es: 'Spanish', fr: 'French', ar: 'Arabic' } as const;
 
@@ -46,7 +47,7 @@ export function settingsRoutes(deps: Deps, csrf: Csrf): Router {
       if (!parsed.ok) return render(res, parsed.status, values, parsed.errors);
       try {
         await deps.library.save(parsed.settings, parsed.logo);
-        await deps.staff.audit.record(staffOf(res).username, 'settings.update', 'library', describeChange(before, parsed.settings) || 'saved without changes');
+        await deps.staff.audit.record(staffOf(res).username, 'settings.update', 'library', changesOrNone(describeChange(before, parsed.settings)));
       } catch (err) {
         deps.logger.error({ err }, 'library settings could not be saved: the store did not answer');
         return render(res, 503, values, { form: 'The settings could not be saved: the gateway\'s store is not answering. Nothing was changed on the patron pages; try again in a minute.' });
@@ -58,20 +59,23 @@ export function settingsRoutes(deps: Deps, csrf: Csrf): Router {
 }
 
 /** What changed, by name: never the texts, only which of them. */
-export function describeChange(a: StoredSettings, b: StoredSettings): string {
-  const out: string[] = [];
+export function describeChange(a: StoredSettings, b: StoredSettings): AuditPart[] {
+  const out: AuditPart[] = [];
   const same = (x: unknown, y: unknown) => JSON.stringify(x ?? null) === JSON.stringify(y ?? null);
-  if (!same(a.libraryName, b.libraryName)) out.push('library name');
-  if (!same(a.defaultLang, b.defaultLang)) out.push('default language');
-  if (!same(a.logo?.hash, b.logo?.hash)) out.push(b.logo ? `logo (${b.logo.type === 'image/png' ? 'PNG' : 'SVG'})` : 'logo removed');
+  if (!same(a.libraryName, b.libraryName)) out.push({ key: 'audit.settingsName' });
+  if (!same(a.defaultLang, b.defaultLang)) out.push({ key: 'audit.settingsDefaultLang' });
+  if (!same(a.logo?.hash, b.logo?.hash)) out.push(b.logo ? { key: 'audit.settingsLogo', vars: { type: b.logo.type === 'image/png' ? 'PNG' : 'SVG' } } : { key: 'audit.settingsLogoRemoved' });
   const langs = (x?: Partial<Record<string, string>>, y?: Partial<Record<string, string>>) => SUPPORTED.filter((l) => (x?.[l] ?? '') !== (y?.[l] ?? ''));
   const terms = langs(a.terms, b.terms);
-  if (terms.length) out.push(`terms of use (${terms.join(', ')})`);
+  if (terms.length) out.push({ key: 'audit.settingsTerms', vars: { langs: terms.join(', ') } });
   const bannerLangs = langs(a.banner?.text, b.banner?.text);
-  if (!b.banner && a.banner) out.push('notice removed');
-  else if (bannerLangs.length || !same(a.banner?.startsAt, b.banner?.startsAt) || !same(a.banner?.endsAt, b.banner?.endsAt)) {
-    out.push(`notice${bannerLangs.length ? ` text (${bannerLangs.join(', ')})` : ''}${!same(a.banner?.startsAt, b.banner?.startsAt) || !same(a.banner?.endsAt, b.banner?.endsAt) ? ' dates' : ''}`);
+  if (!b.banner && a.banner) out.push({ key: 'audit.settingsNoticeRemoved' });
+  else {
+    if (bannerLangs.length) out.push({ key: 'audit.settingsNoticeText', vars: { langs: bannerLangs.join(', ') } });
+    if (!same(a.banner?.startsAt, b.banner?.startsAt) || !same(a.banner?.endsAt, b.banner?.endsAt)) out.push({ key: 'audit.settingsNoticeDates' });
   }
-  if (!same(a.walledGarden, b.walledGarden)) out.push(`walled garden (${b.walledGarden ? `${b.walledGarden.length} entries` : 'back to the configuration file'})`);
-  return out.join('; ');
+  if (!same(a.walledGarden, b.walledGarden)) out.push(b.walledGarden ? { key: 'audit.settingsGarden', vars: { n: b.walledGarden.length } } : { key: 'audit.settingsGardenConfig' });
+  return out;
 }
+
+const changesOrNone = (parts: AuditPart[]): AuditDetail => (parts.length ? parts : { key: 'audit.policyNone' });

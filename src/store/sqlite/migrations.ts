@@ -79,6 +79,8 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE pass_batches ADD COLUMN label TEXT NOT NULL DEFAULT '';`,
   // The library's settings from the console (name, logo, terms, banner, walled garden).
   `CREATE TABLE IF NOT EXISTS library_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INTEGER NOT NULL);`,
+  // The console language a staff member chose ('' = follow the browser).
+  `ALTER TABLE staff_accounts ADD COLUMN language TEXT NOT NULL DEFAULT '';`,
 ];
 
 /** Brings the schema up to date; runs inside an IMMEDIATE transaction so two processes cannot race. */

@@ -18,18 +18,25 @@ interface AccountRow {
   password_hash: string;
   created_at: number;
   updated_at: number;
+  language: string;
 }
+
+const ACCOUNT_COLUMNS = `(username, role, password_hash, created_at, updated_at, language)
+  VALUES (@username, @role, @passwordHash, @createdAt, @updatedAt, @language)`;
+
+/** An account as its row's parameters: no language chosen is stored as ''. */
+const accountParams = (a: StaffAccount) => ({ username: a.username, role: a.role, passwordHash: a.passwordHash, createdAt: a.createdAt, updatedAt: a.updatedAt, language: a.language ?? '' });
 
 function prepare(db: Database.Database) {
   const sweepDeletes = ['console_sessions', 'login_failures', 'audit_log', 'pass_batches', 'passes'].map((t) =>
     db.prepare<[number]>(`DELETE FROM ${t} WHERE expires_at <= ?`),
   );
   return {
-    addAccount: db.prepare('INSERT OR IGNORE INTO staff_accounts VALUES (@username, @role, @passwordHash, @createdAt, @updatedAt)'),
+    addAccount: db.prepare(`INSERT OR IGNORE INTO staff_accounts ${ACCOUNT_COLUMNS}`),
     putAccount: db.prepare(
-      `INSERT INTO staff_accounts VALUES (@username, @role, @passwordHash, @createdAt, @updatedAt)
+      `INSERT INTO staff_accounts ${ACCOUNT_COLUMNS}
        ON CONFLICT (username) DO UPDATE SET role = excluded.role, password_hash = excluded.password_hash,
-         created_at = excluded.created_at, updated_at = excluded.updated_at`,
+         created_at = excluded.created_at, updated_at = excluded.updated_at, language = excluded.language`,
     ),
     getAccount: db.prepare<[string], AccountRow>('SELECT * FROM staff_accounts WHERE username = ?'),
     listAccounts: db.prepare<[], AccountRow>('SELECT * FROM staff_accounts ORDER BY username'),
@@ -121,11 +128,11 @@ export class SqliteStaffStore implements StaffStore {
   }
 
   async addAccount(a: StaffAccount): Promise<boolean> {
-    return this.st().addAccount.run(a).changes === 1;
+    return this.st().addAccount.run(accountParams(a)).changes === 1;
   }
 
   async putAccount(a: StaffAccount): Promise<void> {
-    this.st().putAccount.run(a);
+    this.st().putAccount.run(accountParams(a));
   }
 
   async getAccount(username: string): Promise<StaffAccount | undefined> {
@@ -248,5 +255,7 @@ export class SqliteStaffStore implements StaffStore {
 
 function toAccount(r: AccountRow | undefined): StaffAccount | undefined {
   if (!r) return undefined;
-  return { username: r.username, role: r.role, passwordHash: r.password_hash, createdAt: r.created_at, updatedAt: r.updated_at };
+  const account: StaffAccount = { username: r.username, role: r.role, passwordHash: r.password_hash, createdAt: r.created_at, updatedAt: r.updated_at };
+  if (r.language) account.language = r.language;
+  return account;
 }

@@ -1,0 +1,10 @@
+// The staff console's messages in this language, every part (keyed like en/index.ts).
+import type { StaffCatalog } from '../types';
+import { arAudit } from './audit';
+import { arConsole } from './console';
+import { arDesk } from './desk';
+import { arFleet } from './fleet';
+import { arRules } from './rules';
+import { arStats } from './stats';
+
+export const staffAr: StaffCatalog = { ...arConsole, ...arDesk, ...arRules, ...arStats, ...arFleet, ...arAudit };

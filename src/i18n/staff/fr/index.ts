@@ -1,0 +1,10 @@
+// The staff console's messages in this language, every part (keyed like en/index.ts).
+import type { StaffCatalog } from '../types';
+import { frAudit } from './audit';
+import { frConsole } from './console';
+import { frDesk } from './desk';
+import { frFleet } from './fleet';
+import { frRules } from './rules';
+import { frStats } from './stats';
+
+export const staffFr: StaffCatalog = { ...frConsole, ...frDesk, ...frRules, ...frStats, ...frFleet, ...frAudit };
