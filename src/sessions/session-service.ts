@@ -143,9 +143,9 @@ export class SessionService {
   async grant(client: ClientAddress, via: SessionRecord['via'] = 'click-through', maxSeconds?: number, opts: GrantOptions = {}): Promise<GrantResult> {
     // One device, one session: a device online from another address gets its session here too.
     const existing = this.lookup(client.ip) ?? (await this.devices.adopt(client));
-    if (existing) return { ok: true, session: existing };
+    if (existing) return { ok: true, session: existing, joined: true };
     const inFlight = this.pending.get(client.ip);
-    if (inFlight) return inFlight;
+    if (inFlight) return inFlight.then((r): GrantResult => (r.ok ? { ok: true, session: r.session, joined: true } : r));
     const zone = this.zones.zoneFor(client.ip);
     if (!zone) return { ok: false, reason: 'no-zone' };
     const work = this.startSession(client, zone, via, maxSeconds, opts);

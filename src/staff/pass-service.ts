@@ -65,6 +65,8 @@ export function formatPassCode(code: string): string {
  */
 export class PassService {
   private secret: Promise<string> | undefined;
+  /** The redemption in progress per client address (only while it runs). */
+  private readonly redeeming = new Map<string, Promise<RedeemResult>>();
 
   constructor(private readonly d: PassServiceDeps) {}
 
@@ -72,6 +74,25 @@ export class PassService {
     this.secret ??= this.d.store.staff.ensureSecret(SECRET_NAME, this.d.random.bytes(32).toString('base64url'));
     const secret = await this.secret;
     return crypto.createHmac('sha256', secret).update(domain + normaliseCode(code)).digest('base64url');
+  }
+
+  /**
+   * One redemption per device at a time: a second one (a double tap, two codes at once) waits
+   * for the first, and when that started a session it gets the session without using its code.
+   */
+  private oneAtATime(client: ClientAddress, redeem: () => Promise<RedeemResult>): Promise<RedeemResult> {
+    const before = this.redeeming.get(client.ip);
+    const work = (async (): Promise<RedeemResult> => {
+      await before?.catch(() => undefined);
+      const existing = this.d.sessions.lookup(client.ip);
+      return existing ? { ok: true, session: existing } : redeem();
+    })();
+    this.redeeming.set(client.ip, work);
+    const done = () => {
+      if (this.redeeming.get(client.ip) === work) this.redeeming.delete(client.ip);
+    };
+    work.then(done, done);
+    return work;
   }
 
   /** Claims a pass by its hash and starts its session; gives the pass back if none can start. */
@@ -83,6 +104,8 @@ export class PassService {
       await this.d.store.staff.releasePass(hash);
       return { ok: false, reason: 'refused', refusal: result };
     }
+    // Another request (the terms accepted at the same moment) started the session: the pass is not used.
+    if (result.joined) await this.d.store.staff.releasePass(hash);
     return { ok: true, session: result.session };
   }
 
@@ -123,7 +146,7 @@ export class PassService {
    * today's allowance (within the zone's session length and opening hours), once.
    */
   async redeemDeskTime(client: ClientAddress, helpCode: string): Promise<RedeemResult> {
-    return this.claimAndGrant(client, await this.hash(helpCode), true);
+    return this.oneAtATime(client, async () => this.claimAndGrant(client, await this.hash(helpCode), true));
   }
 
   /**
@@ -161,9 +184,11 @@ export class PassService {
    * pass is given back so the patron can use it later. A desk pass (its own code length) gives
    * its minutes beyond today's allowance; `deskOnly` (a zone that needs no pass) takes only those.
    */
-  async redeem(client: ClientAddress, typed: string, opts: { deskOnly?: boolean } = {}): Promise<RedeemResult> {
-    const existing = this.d.sessions.lookup(client.ip);
-    if (existing) return { ok: true, session: existing };
+  redeem(client: ClientAddress, typed: string, opts: { deskOnly?: boolean } = {}): Promise<RedeemResult> {
+    return this.oneAtATime(client, () => this.redeemCode(client, typed, opts));
+  }
+
+  private async redeemCode(client: ClientAddress, typed: string, opts: { deskOnly?: boolean }): Promise<RedeemResult> {
     const code = normaliseCode(typed);
     // A desk pass gives its time beyond today's allowance; where no pass is needed, only one counts.
     if (code.length === DESK_PASS_LENGTH) return this.claimAndGrant(client, await this.hash(code, DESK_PASS_DOMAIN), true);
