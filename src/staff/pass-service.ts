@@ -23,6 +23,9 @@ export type RedeemResult =
   | { ok: false; reason: 'unknown' | 'used' | 'revoked' | 'expired'; desk?: boolean }
   | { ok: false; reason: 'refused'; refusal: Exclude<GrantResult, { ok: true }> };
 
+/** How many unanswered claims are remembered (a long outage forgets the oldest all at once). */
+const UNANSWERED_MAX = 1000;
+
 /** The label of the one-pass batches staff make when they give time at the desk. */
 export const DESK_LABEL = 'Desk help';
 
@@ -65,6 +68,8 @@ export function formatPassCode(code: string): string {
  */
 export class PassService {
   private secret: Promise<string> | undefined;
+  /** Passes whose claim or grant failed with the store away, and the address that sent them. */
+  private readonly unanswered = new Map<string, string>();
   /** The redemption in progress per client address (only while it runs). */
   private readonly redeeming = new Map<string, Promise<RedeemResult>>();
 
@@ -97,16 +102,28 @@ export class PassService {
 
   /** Claims a pass by its hash and starts its session; gives the pass back if none can start. */
   private async claimAndGrant(client: ClientAddress, hash: string, outsideAllowance: boolean): Promise<RedeemResult> {
-    const claim = await this.d.store.staff.claimPass(hash, this.d.clock.now());
-    if (!claim.ok) return { ...claim, ...(outsideAllowance ? { desk: true } : {}) };
-    const result = await this.d.sessions.grant(client, 'pass', claim.pass.minutes * 60, outsideAllowance ? { outsideAllowance } : {});
-    if (!result.ok) {
+    // A claim this device sent that got no answer may have landed after it was told to wait:
+    // its retry gives the pass back first, so the pass is not used for nothing.
+    if (this.unanswered.get(hash) === client.ip) {
       await this.d.store.staff.releasePass(hash);
-      return { ok: false, reason: 'refused', refusal: result };
+      this.unanswered.delete(hash);
     }
-    // Another request (the terms accepted at the same moment) started the session: the pass is not used.
-    if (result.joined) await this.d.store.staff.releasePass(hash);
-    return { ok: true, session: result.session };
+    try {
+      const claim = await this.d.store.staff.claimPass(hash, this.d.clock.now());
+      if (!claim.ok) return { ...claim, ...(outsideAllowance ? { desk: true } : {}) };
+      const result = await this.d.sessions.grant(client, 'pass', claim.pass.minutes * 60, outsideAllowance ? { outsideAllowance } : {});
+      if (!result.ok) {
+        await this.d.store.staff.releasePass(hash);
+        return { ok: false, reason: 'refused', refusal: result };
+      }
+      // Another request (the terms accepted at the same moment) started the session: the pass is not used.
+      if (result.joined) await this.d.store.staff.releasePass(hash);
+      return { ok: true, session: result.session };
+    } catch (err) {
+      if (this.unanswered.size >= UNANSWERED_MAX) this.unanswered.clear();
+      this.unanswered.set(hash, client.ip);
+      throw err;
+    }
   }
 
   /** Creates a batch; the codes are returned once, for the printable sheet, and never stored. */
