@@ -9,9 +9,10 @@ const SQLITE_FAULT = /^SQLITE_(FULL|BUSY|LOCKED|IOERR|READONLY|CANTOPEN|PROTOCOL
 
 /** True when `err` says the store is away or cannot write just now, so trying again later may work. */
 export function isStoreFault(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const e = err as Error & { code?: unknown };
+  // Read by shape, not instanceof: errors made by native code or another realm are not this realm's Error.
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { name?: unknown; code?: unknown; message?: unknown };
   if (e.name === 'MaxRetriesPerRequestError' || e.name === 'ClusterAllFailedError' || e.code === 'ENOSPC') return true;
-  if (e.name === 'SqliteError') return typeof e.code === 'string' && SQLITE_FAULT.test(e.code);
-  return REDIS_FAULT.test(e.message);
+  if (typeof e.code === 'string' && SQLITE_FAULT.test(e.code)) return true;
+  return typeof e.message === 'string' && REDIS_FAULT.test(e.message);
 }
