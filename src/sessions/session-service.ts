@@ -31,6 +31,8 @@ export class SessionService {
   readonly policies: PolicyBook;
   /** Grants in flight per address, so a double tap on the button starts one session. */
   private readonly pending = new Map<string, Promise<GrantResult>>();
+  /** The same grants by device (MAC): another address of a device being granted waits for it. */
+  private readonly pendingDevices = new Map<string, Promise<GrantResult>>();
 
   private readonly sync: SessionSync;
   private readonly stats: SessionStats;
@@ -146,14 +148,23 @@ export class SessionService {
     if (existing) return { ok: true, session: existing, joined: true };
     const inFlight = this.pending.get(client.ip);
     if (inFlight) return inFlight.then((r): GrantResult => (r.ok ? { ok: true, session: r.session, joined: true } : r));
+    const device = client.mac?.toLowerCase();
+    const sameDevice = device !== undefined ? this.pendingDevices.get(device) : undefined;
+    if (sameDevice) {
+      // Its other address (IPv4 and IPv6 at once) is being granted: this one joins that session.
+      await sameDevice.catch(() => undefined);
+      return this.grant(client, via, maxSeconds, opts);
+    }
     const zone = this.zones.zoneFor(client.ip);
     if (!zone) return { ok: false, reason: 'no-zone' };
     const work = this.startSession(client, zone, via, maxSeconds, opts);
     this.pending.set(client.ip, work);
+    if (device !== undefined) this.pendingDevices.set(device, work);
     try {
       return await work;
     } finally {
       this.pending.delete(client.ip);
+      if (device !== undefined) this.pendingDevices.delete(device);
     }
   }
 
