@@ -76,10 +76,18 @@ function offsetAt(ms: number, tz: string): number {
 export function zonedTime(date: string, minutes: number, tz: string): number {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const guess = Date.UTC(y, m - 1, d, 0, minutes);
-  let t = guess - offsetAt(guess, tz);
-  const off2 = offsetAt(t, tz);
-  if (guess - off2 !== t) t = Math.min(t, guess - off2);
-  return t;
+  // The offsets a day either side: any change of offset near this wall time lies between them.
+  const before = guess - offsetAt(guess - 86_400_000, tz);
+  const after = guess - offsetAt(guess + 86_400_000, tz);
+  const wall = localTime(guess, 'UTC');
+  const shows = (t: number) => {
+    const lt = localTime(t, tz);
+    return lt.date === wall.date && lt.minutes === wall.minutes;
+  };
+  const fits = [before, after].filter(shows);
+  // Both fit in an overlap (the earlier is taken); neither in a gap, where the offset before the
+  // change moves the time forward by the gap (02:30 on a spring-forward night is 03:30).
+  return fits.length ? Math.min(...fits) : before;
 }
 
 /** Adds whole days to a YYYY-MM-DD date. */

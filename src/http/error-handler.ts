@@ -7,6 +7,8 @@ import { AppError, fromDomainError, patronError } from './errors';
 import { fieldErrors } from './forms';
 import { translator, type Translate } from '../i18n/translate';
 import { DEFAULT_LANG } from '../i18n/languages';
+import { storeAway } from '../sessions/store-breaker';
+import { isStoreFault } from '../store/store-faults';
 
 /** Turns errors thrown by libraries (body parsers, CSRF, schemas) into AppErrors. */
 export function toAppError(err: unknown): AppError | undefined {
@@ -32,6 +34,8 @@ export function toAppError(err: unknown): AppError | undefined {
     case 'parameters.too.many':
       return patronError(413, 'too_many_parameters', 'error.tooManyFields');
   }
+  // The store away or its disk full, met outside the patron path's breaker: "one moment", not a 500.
+  if (isStoreFault(err)) return fromDomainError(storeAway(err));
   const status = e?.status ?? e?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return patronError(status, 'bad_request', 'error.badRequest');
@@ -59,6 +63,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const appErr = toAppError(err);
     const status = appErr?.status ?? 500;
     if (!appErr) logger.error({ err, method: req.method, route: req.route?.path ?? 'unmatched' }, 'request failed');
+    else if (isStoreFault(err)) logger.warn({ err, method: req.method, route: req.route?.path ?? 'unmatched' }, 'request failed: the store is away');
     // In the patron's language when the error says which message it is; as written otherwise.
     const t = (res.locals.t as Translate | undefined) ?? english;
     const title = !appErr ? t('error.serverTitle') : appErr.titleKey ? t(appErr.titleKey, appErr.vars) : appErr.title;

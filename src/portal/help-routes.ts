@@ -27,6 +27,8 @@ export function helpRouter(deps: Deps, csrf: Csrf): Router {
     });
     if (result.ok) return res.redirect(303, '/status');
     if (result.reason === 'refused') return renderRefusal(res, result.refusal, deps, client);
+    // Nothing waiting, but the day has time left (pressed after midnight): the splash, not "used up".
+    if (info.leftSeconds > 0) return res.redirect(303, '/');
     const t = res.locals.t as Translate;
     // Nothing given to this code yet (or already used): the page again, saying what to do.
     renderRefusal(res, { ok: false, reason: 'allowance-exhausted', policy: info.policy }, deps, client, { notice: t('exhausted.notYet') });

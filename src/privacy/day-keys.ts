@@ -30,6 +30,8 @@ export class DayKeyring {
   private readonly epochKeys = new Map<string, Buffer>();
   private readonly toPurgeDays = new Set<string>();
   private readonly store: KeyFile;
+  /** Set from a failed write of the key file until one succeeds. */
+  private dirty = false;
 
   /**
    * @param keysDir KEYS_DIR, created 0700 if missing
@@ -62,7 +64,7 @@ export class DayKeyring {
     if (!key && day === this.today()) {
       key = { pseudonym: this.random.bytes(32) };
       this.keys.set(day, key);
-      this.save();
+      this.saveOrLater();
     }
     return key;
   }
@@ -94,8 +96,14 @@ export class DayKeyring {
       this.keys.delete(d);
       this.toPurgeDays.add(d);
     }
-    if (gone.length) this.save();
+    // A save that failed (a full disk) is tried again here, by the periodic job.
+    if (gone.length || this.unsaved) this.save();
     return gone;
+  }
+
+  /** True while the key file is behind what is in memory (its last write failed). */
+  get unsaved(): boolean {
+    return this.dirty;
   }
 
   /** HMAC-SHA256(dayKey, identifier): today's pseudonym for a device. */
@@ -110,7 +118,7 @@ export class DayKeyring {
     const id = `e${Math.floor(this.clock.now() / ADDRESS_EPOCH_MS)}`;
     if (!this.epochKeys.has(id)) {
       this.epochKeys.set(id, this.random.bytes(32));
-      this.save();
+      this.saveOrLater();
     }
     return id;
   }
@@ -173,11 +181,25 @@ export class DayKeyring {
     this.prune();
   }
 
+  /**
+   * A key made on a patron's request is used at once even when the file cannot be written (a
+   * full disk): the patron is not refused for it, and `prune` writes the file when it can.
+   */
+  private saveOrLater(): void {
+    try {
+      this.save();
+    } catch {
+      // dirty stays set: prune() tries again
+    }
+  }
+
   private save(): void {
+    this.dirty = true;
     const days: Record<string, string> = {};
     for (const [day, k] of this.keys) days[day] = k.pseudonym.toString('base64');
     const epochs: Record<string, string> = {};
     for (const [id, k] of this.epochKeys) epochs[id] = k.toString('base64');
     this.store.write({ days, toPurge: this.toPurge(), epochs });
+    this.dirty = false;
   }
 }

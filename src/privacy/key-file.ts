@@ -58,12 +58,18 @@ export class KeyFile {
     const tmp = `${this.file}.${process.pid}.tmp`;
     const fd = fs.openSync(tmp, 'w', 0o600);
     try {
-      fs.writeSync(fd, JSON.stringify({ version: 2, ...data }));
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
+      try {
+        fs.writeSync(fd, JSON.stringify({ version: 2, ...data }));
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+      fs.renameSync(tmp, this.file);
+    } catch (err) {
+      // A full disk: no half-written copy of the keys is left behind.
+      fs.rmSync(tmp, { force: true });
+      throw err;
     }
-    fs.renameSync(tmp, this.file);
   }
 
   /** KEYS_DIR exists and is owner-only (0700), whatever created it. */

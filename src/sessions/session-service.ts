@@ -31,6 +31,8 @@ export class SessionService {
   readonly policies: PolicyBook;
   /** Grants in flight per address, so a double tap on the button starts one session. */
   private readonly pending = new Map<string, Promise<GrantResult>>();
+  /** The same grants by device (MAC): another address of a device being granted waits for it. */
+  private readonly pendingDevices = new Map<string, Promise<GrantResult>>();
 
   private readonly sync: SessionSync;
   private readonly stats: SessionStats;
@@ -143,17 +145,26 @@ export class SessionService {
   async grant(client: ClientAddress, via: SessionRecord['via'] = 'click-through', maxSeconds?: number, opts: GrantOptions = {}): Promise<GrantResult> {
     // One device, one session: a device online from another address gets its session here too.
     const existing = this.lookup(client.ip) ?? (await this.devices.adopt(client));
-    if (existing) return { ok: true, session: existing };
+    if (existing) return { ok: true, session: existing, joined: true };
     const inFlight = this.pending.get(client.ip);
-    if (inFlight) return inFlight;
+    if (inFlight) return inFlight.then((r): GrantResult => (r.ok ? { ok: true, session: r.session, joined: true } : r));
+    const device = client.mac?.toLowerCase();
+    const sameDevice = device !== undefined ? this.pendingDevices.get(device) : undefined;
+    if (sameDevice) {
+      // Its other address (IPv4 and IPv6 at once) is being granted: this one joins that session.
+      await sameDevice.catch(() => undefined);
+      return this.grant(client, via, maxSeconds, opts);
+    }
     const zone = this.zones.zoneFor(client.ip);
     if (!zone) return { ok: false, reason: 'no-zone' };
     const work = this.startSession(client, zone, via, maxSeconds, opts);
     this.pending.set(client.ip, work);
+    if (device !== undefined) this.pendingDevices.set(device, work);
     try {
       return await work;
     } finally {
       this.pending.delete(client.ip);
+      if (device !== undefined) this.pendingDevices.delete(device);
     }
   }
 

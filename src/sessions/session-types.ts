@@ -20,7 +20,8 @@ export interface ClientAddress {
 export type EndReason = 'logout' | 'expired' | 'staff' | 'idle' | 'data';
 
 export type GrantResult =
-  | { ok: true; session: LiveSession }
+  /** `joined`: the session was live already, or being started by another request; this grant started nothing. */
+  | { ok: true; session: LiveSession; joined?: true }
   | { ok: false; reason: Refusal | 'no-zone' | 'pass-required'; zone?: Zone; open?: OpenStatus; policy?: Policy };
 
 export type ExtendResult =

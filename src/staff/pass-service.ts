@@ -23,6 +23,9 @@ export type RedeemResult =
   | { ok: false; reason: 'unknown' | 'used' | 'revoked' | 'expired'; desk?: boolean }
   | { ok: false; reason: 'refused'; refusal: Exclude<GrantResult, { ok: true }> };
 
+/** How many unanswered claims are remembered (a long outage forgets the oldest all at once). */
+const UNANSWERED_MAX = 1000;
+
 /** The label of the one-pass batches staff make when they give time at the desk. */
 export const DESK_LABEL = 'Desk help';
 
@@ -65,6 +68,10 @@ export function formatPassCode(code: string): string {
  */
 export class PassService {
   private secret: Promise<string> | undefined;
+  /** Passes whose claim or grant failed with the store away, and the address that sent them. */
+  private readonly unanswered = new Map<string, string>();
+  /** The redemption in progress per client address (only while it runs). */
+  private readonly redeeming = new Map<string, Promise<RedeemResult>>();
 
   constructor(private readonly d: PassServiceDeps) {}
 
@@ -74,16 +81,49 @@ export class PassService {
     return crypto.createHmac('sha256', secret).update(domain + normaliseCode(code)).digest('base64url');
   }
 
+  /**
+   * One redemption per device at a time: a second one (a double tap, two codes at once) waits
+   * for the first, and when that started a session it gets the session without using its code.
+   */
+  private oneAtATime(client: ClientAddress, redeem: () => Promise<RedeemResult>): Promise<RedeemResult> {
+    const before = this.redeeming.get(client.ip);
+    const work = (async (): Promise<RedeemResult> => {
+      await before?.catch(() => undefined);
+      const existing = this.d.sessions.lookup(client.ip);
+      return existing ? { ok: true, session: existing } : redeem();
+    })();
+    this.redeeming.set(client.ip, work);
+    const done = () => {
+      if (this.redeeming.get(client.ip) === work) this.redeeming.delete(client.ip);
+    };
+    work.then(done, done);
+    return work;
+  }
+
   /** Claims a pass by its hash and starts its session; gives the pass back if none can start. */
   private async claimAndGrant(client: ClientAddress, hash: string, outsideAllowance: boolean): Promise<RedeemResult> {
-    const claim = await this.d.store.staff.claimPass(hash, this.d.clock.now());
-    if (!claim.ok) return { ...claim, ...(outsideAllowance ? { desk: true } : {}) };
-    const result = await this.d.sessions.grant(client, 'pass', claim.pass.minutes * 60, outsideAllowance ? { outsideAllowance } : {});
-    if (!result.ok) {
+    // A claim this device sent that got no answer may have landed after it was told to wait:
+    // its retry gives the pass back first, so the pass is not used for nothing.
+    if (this.unanswered.get(hash) === client.ip) {
       await this.d.store.staff.releasePass(hash);
-      return { ok: false, reason: 'refused', refusal: result };
+      this.unanswered.delete(hash);
     }
-    return { ok: true, session: result.session };
+    try {
+      const claim = await this.d.store.staff.claimPass(hash, this.d.clock.now());
+      if (!claim.ok) return { ...claim, ...(outsideAllowance ? { desk: true } : {}) };
+      const result = await this.d.sessions.grant(client, 'pass', claim.pass.minutes * 60, outsideAllowance ? { outsideAllowance } : {});
+      if (!result.ok) {
+        await this.d.store.staff.releasePass(hash);
+        return { ok: false, reason: 'refused', refusal: result };
+      }
+      // Another request (the terms accepted at the same moment) started the session: the pass is not used.
+      if (result.joined) await this.d.store.staff.releasePass(hash);
+      return { ok: true, session: result.session };
+    } catch (err) {
+      if (this.unanswered.size >= UNANSWERED_MAX) this.unanswered.clear();
+      this.unanswered.set(hash, client.ip);
+      throw err;
+    }
   }
 
   /** Creates a batch; the codes are returned once, for the printable sheet, and never stored. */
@@ -125,7 +165,7 @@ export class PassService {
    * today's allowance (within the zone's session length and opening hours), once.
    */
   async redeemDeskTime(client: ClientAddress, helpCode: string): Promise<RedeemResult> {
-    return this.claimAndGrant(client, await this.hash(helpCode), true);
+    return this.oneAtATime(client, async () => this.claimAndGrant(client, await this.hash(helpCode), true));
   }
 
   /**
@@ -163,9 +203,11 @@ export class PassService {
    * pass is given back so the patron can use it later. A desk pass (its own code length) gives
    * its minutes beyond today's allowance; `deskOnly` (a zone that needs no pass) takes only those.
    */
-  async redeem(client: ClientAddress, typed: string, opts: { deskOnly?: boolean } = {}): Promise<RedeemResult> {
-    const existing = this.d.sessions.lookup(client.ip);
-    if (existing) return { ok: true, session: existing };
+  redeem(client: ClientAddress, typed: string, opts: { deskOnly?: boolean } = {}): Promise<RedeemResult> {
+    return this.oneAtATime(client, () => this.redeemCode(client, typed, opts));
+  }
+
+  private async redeemCode(client: ClientAddress, typed: string, opts: { deskOnly?: boolean }): Promise<RedeemResult> {
     const code = normaliseCode(typed);
     // A desk pass gives its time beyond today's allowance; where no pass is needed, only one counts.
     if (code.length === DESK_PASS_LENGTH) return this.claimAndGrant(client, await this.hash(code, DESK_PASS_DOMAIN), true);
