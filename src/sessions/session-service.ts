@@ -7,7 +7,7 @@ import { allowanceLeft, mayExtend, planExtend, planGrant, planStaffExtend, short
 import { ZoneResolver } from '../domain/zones';
 import { randomUuid, readableCode } from '../privacy/random';
 import type { GrantCharge, GrantCheck, GrantConflict, SessionRecord, StatCounter } from '../store/types';
-import { LiveView, type LiveSession } from './live-view';
+import { LiveView, liveSession, type LiveSession } from './live-view';
 import { PolicyBook } from './policies';
 import { SessionSync, firewallClients } from './session-sync';
 import { DeviceAddresses } from './device-addresses';
@@ -213,7 +213,7 @@ export class SessionService {
         }
       }
       this.usage.remember(day, pseudonym, usedSeconds + plan.seconds);
-      const session: LiveSession = { record, ip: client.ip, ...(client.mac ? { mac: client.mac } : {}) };
+      const session = liveSession(record, client.ip, client.mac);
       this.live.set(session);
       // The counters are sent now but not waited for: they never fail a grant (a failed one is
       // kept and retried), and the patron need not wait a round trip for them. Sent before any
