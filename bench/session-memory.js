@@ -25,6 +25,8 @@ const CONCURRENCY = 32;
 const OTHER_GATEWAYS = 3;
 const PER_OTHER_GATEWAY = 2000;
 const PROBE_RATE = 2000;
+const SETTLE_STEP_S = 5;
+const SETTLE_MAX_S = 40;
 
 /** The logged-in probe at a fixed rate for `ms`: its latency percentiles (ms). */
 async function probe(port, ms) {
@@ -53,6 +55,25 @@ async function pingDuring(url, ms) {
   return { p99: percentile(times, 99), max: times[times.length - 1] };
 }
 
+/**
+ * Waits with no work until the server's RSS stops falling (V8's memory reducer returns the heap
+ * pages a burst of garbage grew it to some seconds after the burst): at most SETTLE_MAX_S, in
+ * steps of SETTLE_STEP_S, done when a step gave back less than 2 MiB. Then RSS after two full GCs.
+ */
+async function settle(server) {
+  let last = (await server.call({ cmd: 'memory-now' })).rss;
+  let seconds = 0;
+  while (seconds < SETTLE_MAX_S) {
+    await new Promise((r) => setTimeout(r, SETTLE_STEP_S * 1000));
+    seconds += SETTLE_STEP_S;
+    const { rss } = await server.call({ cmd: 'memory-now' });
+    const gave = last - rss;
+    last = rss;
+    if (seconds >= 2 * SETTLE_STEP_S && gave < 2 * 2 ** 20) break;
+  }
+  return { seconds, memory: await server.call({ cmd: 'memory' }) };
+}
+
 /** One job's report line: its runs, the longest stretch it held the loop, the probe against the baseline. */
 function jobLine(job, probed, baseline) {
   const what = job.name === 'none' ? 'no job (baseline)' : `${job.name} ×${job.runs} (first ${Math.round(job.firstMs)} ms, longest ${Math.round(job.maxRunMs)} ms)`;
@@ -79,6 +100,8 @@ async function benchStore(label, redis) {
       held = level;
       const row = { sessions: level, grantRate, memory: await server.call({ cmd: 'memory' }), jobs: [] };
       console.log(`  ${label} ${level}: RSS ${mib(row.memory.rss)} (peak so far ${mib(row.memory.peakRss)}), heap used ${mib(row.memory.heapUsed)} of ${mib(row.memory.heapTotal)}, external ${mib(row.memory.external)}; ${Math.round(grantRate)} grants/s to get here`);
+      row.settled = await settle(server);
+      console.log(`  ${label} ${level}, settled (${row.settled.seconds} s with no work; V8 gives back what the grants' garbage grew the heap to): RSS ${mib(row.settled.memory.rss)}, heap used ${mib(row.settled.memory.heapUsed)} of ${mib(row.settled.memory.heapTotal)}`);
       let baseline;
       for (const name of jobs) {
         const [job, probed, ping] = await Promise.all([
