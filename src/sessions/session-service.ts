@@ -205,7 +205,8 @@ export class SessionService {
         };
         const outcome = await this.record(record, { seconds: plan.seconds, expiresAt: this.usageExpiry(day) }, checked ? { usedSeconds } : undefined);
         if (typeof outcome === 'boolean') break;
-        if (attempt >= GRANT_TRIES) throw new Error(`a grant met a changed usage total or a taken code ${GRANT_TRIES} times`);
+        // Never seen in practice (each try is one round trip): the patron gets "one moment" and tries again.
+        if (attempt >= GRANT_TRIES) throw storeAway(new Error(`a grant met a changed usage total or a taken code ${GRANT_TRIES} times`));
         // The device was charged elsewhere meanwhile (plan again from the stored total), or the code is taken (draw another).
         if (outcome.conflict === 'usage') {
           usedSeconds = outcome.usedSeconds;

@@ -44,6 +44,13 @@ describe.each([
     return { day, pseudonym: ctx.deps.keys.pseudonym(day, mac(n)) };
   };
 
+  /** A device (past the first three) whose grant could draw `code` (on Redis: the code's shard is the device's). */
+  const deviceFitting = (code: string) => {
+    let n = 4;
+    while (!(ctx.deps.store.codeFits?.(code, usageKey(n).pseudonym) ?? true)) n++;
+    return n;
+  };
+
   test('when another branch charged the device after its splash page was read, then the grant is planned again from the stored total', async () => {
     const p = new Patron(ctx.app, ip(1), mac(1));
     const token = tokenOf(await p.page('/'));
@@ -76,9 +83,7 @@ describe.each([
     const first = await ctx.deps.sessions.grant({ ip: ip(3), mac: mac(3) });
     if (!first.ok) throw new Error('grant refused');
     const taken = first.session.record.code;
-    // A device whose grant could draw the same code (on Redis: the code's shard is the device's).
-    let n = 4;
-    while (!(ctx.deps.store.codeFits?.(taken, usageKey(n).pseudonym) ?? true)) n++;
+    const n = deviceFitting(taken);
     random.codes.push(taken);
     const second = await ctx.deps.sessions.grant({ ip: ip(n), mac: mac(n) });
     if (!second.ok) throw new Error('grant refused');
@@ -89,5 +94,25 @@ describe.each([
     const { day, pseudonym } = usageKey(n);
     expect(await ctx.deps.store.getUsage(day, pseudonym)).toBe(30 * 60);
     expect(await ctx.deps.store.listSessions()).toHaveLength(2);
+  });
+
+  test('when every try meets a taken code, then the patron gets "one moment" (503), nothing is written, and the next try goes through', async () => {
+    const first = await ctx.deps.sessions.grant({ ip: ip(3), mac: mac(3) });
+    if (!first.ok) throw new Error('grant refused');
+    const taken = first.session.record.code;
+    const n = deviceFitting(taken);
+    const p = new Patron(ctx.app, ip(n), mac(n));
+    const token = tokenOf(await p.page('/'));
+    random.codes.push(taken, taken, taken, taken, taken);
+    const res = await p.send(token, '/accept', { accept: 'yes' });
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBeDefined();
+    expect(random.codes).toEqual([]);
+    expect(ctx.deps.sessions.lookup(ip(n))).toBeUndefined();
+    const { day, pseudonym } = usageKey(n);
+    expect(await ctx.deps.store.getUsage(day, pseudonym)).toBe(0);
+    expect(await ctx.deps.store.listSessions()).toHaveLength(1);
+    const again = await p.send(token, '/accept', { accept: 'yes' });
+    expect([again.status, again.headers.location]).toEqual([303, '/status']);
   });
 });
