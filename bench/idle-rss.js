@@ -6,13 +6,11 @@ const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { setTimeout, clearTimeout } = require('node:timers');
-const { freePort, machine, onCleanup, ROOT, runMain, tempDir } = require('./lib/common');
+const { freePort, machine, onCleanup, ROOT, runMain, tempDir, UNIT_FLAGS } = require('./lib/common');
 
 const SETTLE_MS = 5000;
 /** BENCH_SERVER_ROOT: another checkout's server (built), e.g. to compare with the previous release. */
 const SERVER_ROOT = process.env.BENCH_SERVER_ROOT ?? ROOT;
-/** The flags the systemd unit starts the server with. */
-const UNIT_FLAGS = (/ExecStart=\S+node((?: --\S+)*) /.exec(fs.readFileSync(path.join(ROOT, 'deploy', 'threshold.service'), 'utf8'))?.[1] ?? '').trim().split(' ').filter(Boolean);
 
 const rssOf = (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

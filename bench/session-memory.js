@@ -6,14 +6,14 @@
 // logged-in client probes /generate_204 (autocannon at a fixed rate on loopback), beside the same
 // probe with no job running, in the same run (the ratio says what the job adds, whatever the
 // machine's load); with Redis, a PING from another client meanwhile. And the staff Sessions page's store work, across
-// gateways. Sessions are granted inside the server process (deps.sessions.grant), each with its
+// gateways. The server runs with the Node flags of deploy/threshold.service. Sessions are granted inside the server process (deps.sessions.grant), each with its
 // own IPv4 address and MAC. Run alone with `node bench/session-memory.js` (after a build).
 // Targets: no job holds the loop > 20 ms; probe p99 < 10 ms while a job runs; RSS at
 // 100k ≤ 200 MiB (an aim); the staff page < 100 ms.
 const autocannon = require('autocannon');
 const { setTimeout } = require('node:timers');
 const { Redis } = require('ioredis');
-const { machine, mib, percentile, runMain } = require('./lib/common');
+const { machine, mib, percentile, runMain, UNIT_FLAGS } = require('./lib/common');
 const { startRedis } = require('./lib/redis-server');
 const { startThreshold } = require('./lib/servers');
 
@@ -25,6 +25,8 @@ const CONCURRENCY = 32;
 const OTHER_GATEWAYS = 3;
 const PER_OTHER_GATEWAY = 2000;
 const PROBE_RATE = 2000;
+const SETTLE_STEP_S = 5;
+const SETTLE_MAX_S = 40;
 
 /** The logged-in probe at a fixed rate for `ms`: its latency percentiles (ms). */
 async function probe(port, ms) {
@@ -53,6 +55,25 @@ async function pingDuring(url, ms) {
   return { p99: percentile(times, 99), max: times[times.length - 1] };
 }
 
+/**
+ * Waits with no work until the server's RSS stops falling (V8's memory reducer returns the heap
+ * pages a burst of garbage grew it to some seconds after the burst): at most SETTLE_MAX_S, in
+ * steps of SETTLE_STEP_S, done when a step gave back less than 2 MiB. Then RSS after two full GCs.
+ */
+async function settle(server) {
+  let last = (await server.call({ cmd: 'memory-now' })).rss;
+  let seconds = 0;
+  while (seconds < SETTLE_MAX_S) {
+    await new Promise((r) => setTimeout(r, SETTLE_STEP_S * 1000));
+    seconds += SETTLE_STEP_S;
+    const { rss } = await server.call({ cmd: 'memory-now' });
+    const gave = last - rss;
+    last = rss;
+    if (seconds >= 2 * SETTLE_STEP_S && gave < 2 * 2 ** 20) break;
+  }
+  return { seconds, memory: await server.call({ cmd: 'memory' }) };
+}
+
 /** One job's report line: its runs, the longest stretch it held the loop, the probe against the baseline. */
 function jobLine(job, probed, baseline) {
   const what = job.name === 'none' ? 'no job (baseline)' : `${job.name} ×${job.runs} (first ${Math.round(job.firstMs)} ms, longest ${Math.round(job.maxRunMs)} ms)`;
@@ -62,7 +83,7 @@ function jobLine(job, probed, baseline) {
 }
 
 async function benchStore(label, redis) {
-  const server = await startThreshold({ redisUrl: redis?.url, exposeGc: true, schedule: false });
+  const server = await startThreshold({ redisUrl: redis?.url, exposeGc: true, schedule: false, unitFlags: true });
   const out = { store: label, levels: [] };
   try {
     const jobs = ['none', ...(await server.call({ cmd: 'job-names' }))];
@@ -79,6 +100,8 @@ async function benchStore(label, redis) {
       held = level;
       const row = { sessions: level, grantRate, memory: await server.call({ cmd: 'memory' }), jobs: [] };
       console.log(`  ${label} ${level}: RSS ${mib(row.memory.rss)} (peak so far ${mib(row.memory.peakRss)}), heap used ${mib(row.memory.heapUsed)} of ${mib(row.memory.heapTotal)}, external ${mib(row.memory.external)}; ${Math.round(grantRate)} grants/s to get here`);
+      row.settled = await settle(server);
+      console.log(`  ${label} ${level}, settled (${row.settled.seconds} s with no work; V8 gives back what the grants' garbage grew the heap to): RSS ${mib(row.settled.memory.rss)}, heap used ${mib(row.settled.memory.heapUsed)} of ${mib(row.settled.memory.heapTotal)}`);
       let baseline;
       for (const name of jobs) {
         const [job, probed, ping] = await Promise.all([
@@ -111,7 +134,7 @@ async function benchStore(label, redis) {
 
 async function main() {
   console.log(`# live sessions at ${LEVELS.join(', ')}: memory, periodic jobs, the staff page — ${machine()}`);
-  console.log(`RSS and heap after two full GCs (--expose-gc); each job back to back for ${WINDOW_MS} ms while /generate_204 is probed at ${PROBE_RATE}/s by a logged-in client`);
+  console.log(`server started with the Node flags of deploy/threshold.service (${UNIT_FLAGS.join(' ') || 'none'}); RSS and heap after two full GCs (--expose-gc); each job back to back for ${WINDOW_MS} ms while /generate_204 is probed at ${PROBE_RATE}/s by a logged-in client`);
   const results = [];
   for (const label of STORES) {
     if (label !== 'redis') {

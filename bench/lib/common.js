@@ -156,4 +156,7 @@ function runMain(mod, main) {
   );
 }
 
-module.exports = { ROOT, DIST, requireDist, tempDir, freePort, killOnExit, forkChild, percentile, machine, mib, runMain, onCleanup: (fn) => cleanups.push(fn) };
+/** The Node flags deploy/threshold.service starts the server with (e.g. its young generation's size). */
+const UNIT_FLAGS = (/ExecStart=\S+node((?: --\S+)*) /.exec(fs.readFileSync(path.join(ROOT, 'deploy', 'threshold.service'), 'utf8'))?.[1] ?? '').trim().split(' ').filter(Boolean);
+
+module.exports = { ROOT, DIST, UNIT_FLAGS, requireDist, tempDir, freePort, killOnExit, forkChild, percentile, machine, mib, runMain, onCleanup: (fn) => cleanups.push(fn) };

@@ -91,6 +91,7 @@ async function main() {
       let result;
       if (msg.cmd === 'grant') result = await grantMany(running, msg);
       else if (msg.cmd === 'memory') result = memory();
+      else if (msg.cmd === 'memory-now') result = { rss: process.memoryUsage().rss, heapTotal: process.memoryUsage().heapTotal };
       else if (msg.cmd === 'job-during') result = await jobDuring(running, msg);
       else if (msg.cmd === 'job-names') result = jobNames(running);
       else if (msg.cmd === 'other-gateways') result = await addOtherGateways(running, msg);

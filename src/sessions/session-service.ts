@@ -3,11 +3,11 @@
 import type { Policy, Zone } from '../config/schema';
 import { addDays, nextMidnight, zonedTime } from '../domain/local-time';
 import { openStatus, type OpenStatus } from '../domain/opening-hours';
-import { allowanceLeft, mayExtend, planExtend, planGrant, planStaffExtend, shortenedEnd } from '../domain/quota';
+import { allowanceLeft, mayExtend, planExtend, planGrant, planStaffExtend, shortenedEnd, type GrantPlan } from '../domain/quota';
 import { ZoneResolver } from '../domain/zones';
 import { randomUuid, readableCode } from '../privacy/random';
-import type { GrantCharge, SessionRecord, StatCounter } from '../store/types';
-import { LiveView, type LiveSession } from './live-view';
+import type { GrantCharge, GrantCheck, GrantConflict, SessionRecord, StatCounter } from '../store/types';
+import { LiveView, liveSession, type LiveSession } from './live-view';
 import { PolicyBook } from './policies';
 import { SessionSync, firewallClients } from './session-sync';
 import { DeviceAddresses } from './device-addresses';
@@ -22,6 +22,9 @@ import { StoreBreaker, guardedStore, storeAway } from './store-breaker';
 import { UsageView, WriteThrough } from './write-through';
 
 export type { ClientAddress, EndReason, ExtendResult, GrantResult, SessionServiceDeps } from './session-types';
+
+/** How often one grant is planned again after the store found its usage total changed or its code taken. */
+const GRANT_TRIES = 5;
 
 export class SessionService {
   readonly live = new LiveView();
@@ -177,30 +180,52 @@ export class SessionService {
       if (policy.accessMode === 'pass' && via !== 'pass') return { ok: false, reason: 'pass-required', zone, open, policy };
       const day = this.d.keys.today();
       const pseudonym = this.d.keys.pseudonym(day, client.mac ?? client.ip);
-      // Independent reads, sent together (one round trip with auto-pipelining): usage and a free code.
-      const [usedSeconds, code] = await Promise.all([this.usedSeconds(day, pseudonym), this.uniqueCode()]);
-      // Time staff give at the desk is beyond today's allowance: the plan does not count what was used.
-      const plan = planGrant({ policy: capped(policy, maxSeconds), now, usedSeconds: opts.outsideAllowance ? 0 : usedSeconds, open });
-      if (!plan.ok) {
-        await this.stats.bump(zone.id, { [plan.reason === 'closed' ? 'refusedClosed' : 'refusedAllowance']: 1 });
-        return { ok: false, reason: plan.reason, zone, open, policy };
+      // One round trip: the plan is made from the usage this gateway last knew (GET / read it),
+      // and the store checks that total and the code in the same step as the write. While grants
+      // wait to be written through, the store's total is behind this gateway's: read it first.
+      const checked = !this.breaker.away && this.unwritten.size === 0;
+      let usedSeconds = checked ? this.usage.known(day, pseudonym) : await this.usedSeconds(day, pseudonym);
+      let read = !checked;
+      let plan: GrantPlan;
+      let record: SessionRecord;
+      for (let attempt = 1; ; attempt++) {
+        // Time staff give at the desk is beyond today's allowance: the plan does not count what was used.
+        plan = planGrant({ policy: capped(policy, maxSeconds), now, usedSeconds: opts.outsideAllowance ? 0 : usedSeconds, open });
+        if (!plan.ok && plan.reason === 'allowance-exhausted' && !read) {
+          // Refused from what was known here: the store may know of a refund since. Read it once.
+          usedSeconds = await this.usedSeconds(day, pseudonym);
+          read = true;
+          continue;
+        }
+        if (!plan.ok) {
+          await this.stats.bump(zone.id, { [plan.reason === 'closed' ? 'refusedClosed' : 'refusedAllowance']: 1 });
+          return { ok: false, reason: plan.reason, zone, open, policy };
+        }
+        record = {
+          id: randomUuid(this.d.random).replace(/-/g, ''),
+          code: this.drawCode(pseudonym),
+          gatewayId: this.d.config.gatewayId,
+          zoneId: zone.id,
+          day,
+          pseudonym,
+          sealedAddress: this.d.keys.seal({ ip: client.ip, mac: client.mac }),
+          startedAt: now,
+          endsAt: plan.endsAt,
+          lastActivityAt: now,
+          via,
+        };
+        const outcome = await this.record(record, { seconds: plan.seconds, expiresAt: this.usageExpiry(day) }, checked ? { usedSeconds } : undefined);
+        if (typeof outcome === 'boolean') break;
+        // Never seen in practice (each try is one round trip): the patron gets "one moment" and tries again.
+        if (attempt >= GRANT_TRIES) throw storeAway(new Error(`a grant met a changed usage total or a taken code ${GRANT_TRIES} times`));
+        // The device was charged elsewhere meanwhile (plan again from the stored total), or the code is taken (draw another).
+        if (outcome.conflict === 'usage') {
+          usedSeconds = outcome.usedSeconds;
+          read = true;
+        }
       }
-      const record: SessionRecord = {
-        id: randomUuid(this.d.random).replace(/-/g, ''),
-        code,
-        gatewayId: this.d.config.gatewayId,
-        zoneId: zone.id,
-        day,
-        pseudonym,
-        sealedAddress: this.d.keys.seal({ ip: client.ip, mac: client.mac }),
-        startedAt: now,
-        endsAt: plan.endsAt,
-        lastActivityAt: now,
-        via,
-      };
-      await this.record(record, { seconds: plan.seconds, expiresAt: this.usageExpiry(day) });
       this.usage.remember(day, pseudonym, usedSeconds + plan.seconds);
-      const session: LiveSession = { record, ip: client.ip, ...(client.mac ? { mac: client.mac } : {}) };
+      const session = liveSession(record, client.ip, client.mac);
       this.live.set(session);
       // The counters are sent now but not waited for: they never fail a grant (a failed one is
       // kept and retried), and the patron need not wait a round trip for them. Sent before any
@@ -218,12 +243,13 @@ export class SessionService {
    * Writes a new session with its charge, all or nothing. While the store is away the grant is
    * kept here and written through when it answers (the same session id: never charged twice).
    */
-  private async record(record: SessionRecord, charge: GrantCharge): Promise<void> {
+  private async record(record: SessionRecord, charge: GrantCharge, check?: GrantCheck): Promise<boolean | GrantConflict> {
     try {
-      await this.breaker.run(() => this.d.store.grantSession(record, charge));
+      return await this.breaker.run(() => this.d.store.grantSession(record, charge, check));
     } catch (err) {
       if (this.unwritten.full) throw storeAway(err);
       this.unwritten.add({ record, charge });
+      return true;
     }
   }
 
@@ -354,17 +380,13 @@ export class SessionService {
     return Math.max(0, Math.ceil((s.record.endsAt - this.now) / 1000));
   }
 
-  private async uniqueCode(): Promise<string> {
-    for (let i = 0; i < 10; i++) {
+  /** A session code the store can check in the same step as the grant (`Store.codeFits`). */
+  private drawCode(pseudonym: string): string {
+    for (let i = 0; i < 10_000; i++) {
       const code = readableCode(this.d.random);
-      try {
-        if (!(await this.breaker.run(() => this.d.store.findSessionByCode(code)))) return code;
-      } catch {
-        // The store is away: a collision in 6 characters of 31 is too unlikely to wait for it.
-        return code;
-      }
+      if (this.d.store.codeFits?.(code, pseudonym) ?? true) return code;
     }
-    throw new Error('could not find a free session code');
+    throw new Error('could not draw a session code that fits the store');
   }
 
   /** Usage of a day is needed until the end of the next day (a session may cross midnight). */

@@ -4,7 +4,7 @@
 import type { FirewallClient } from '../firewall/types';
 import { SESSION_GRACE_MS, type SessionRecord } from '../store/types';
 import { CHUNK, forEachChunk, yieldToLoop } from '../jobs/chunks';
-import { addressesOf, type LiveSession, type LiveView } from './live-view';
+import { addressesOf, liveSession, type LiveSession, type LiveView } from './live-view';
 import { SessionReassert } from './session-reassert';
 import type { ClientAddress, SessionServiceDeps } from './session-types';
 import type { SessionEventTally } from './session-log';
@@ -122,7 +122,7 @@ export class SessionSync {
         await this.d.store.deleteSession(record.id);
         continue;
       }
-      this.live.set({ record, ip: addr.ip, ...(addr.mac ? { mac: addr.mac } : {}), seenInPass: pass });
+      this.live.set(liveSession(record, addr.ip, addr.mac, pass));
     }
   }
 

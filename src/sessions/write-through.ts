@@ -84,25 +84,45 @@ export class WriteThrough {
  * per day. Only pseudonyms, never an address; a day's entries go with its key.
  */
 export class UsageView {
-  private readonly seen = new Map<string, number>();
+  /**
+   * Per day, per pseudonym: the pseudonym string is the one the session record holds (no
+   * `day + pseudonym` key copied per device). Insertion order is the order of last use.
+   */
+  private readonly days = new Map<string, Map<string, number>>();
+  private count = 0;
 
   constructor(private readonly max = MAX_REMEMBERED) {}
 
   remember(day: string, pseudonym: string, seconds: number): void {
-    const k = `${day}\n${pseudonym}`;
-    this.seen.delete(k);
-    this.seen.set(k, seconds);
-    // A Map keeps insertion order: the first key is the one least recently remembered.
-    if (this.seen.size > this.max) this.seen.delete(this.seen.keys().next().value!);
+    let seen = this.days.get(day);
+    if (!seen) this.days.set(day, (seen = new Map()));
+    if (!seen.delete(pseudonym)) this.count++;
+    seen.set(pseudonym, seconds);
+    if (this.count > this.max) this.forgetOldest();
   }
 
   /** The last known usage of a device on a day (0 for one this gateway never saw). */
   known(day: string, pseudonym: string): number {
-    return this.seen.get(`${day}\n${pseudonym}`) ?? 0;
+    return this.days.get(day)?.get(pseudonym) ?? 0;
   }
 
   /** Forgets every device of a day (its key was destroyed). */
   forgetDay(day: string): void {
-    for (const k of this.seen.keys()) if (k.startsWith(`${day}\n`)) this.seen.delete(k);
+    this.count -= this.days.get(day)?.size ?? 0;
+    this.days.delete(day);
+  }
+
+  /** The device least recently remembered: the first of the oldest day that has any. */
+  private forgetOldest(): void {
+    for (const [day, seen] of this.days) {
+      const first = seen.keys().next();
+      if (first.done) {
+        this.days.delete(day);
+        continue;
+      }
+      seen.delete(first.value);
+      this.count--;
+      return;
+    }
   }
 }

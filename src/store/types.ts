@@ -47,6 +47,21 @@ export interface GrantCharge {
 export const LIBRARY_SETTING_NAMES = ['settings', 'logo'] as const;
 export type LibrarySettingName = (typeof LIBRARY_SETTING_NAMES)[number];
 
+/**
+ * What a grant was planned from, for the store to check in the same step as the write: the
+ * device's usage total of the day as this gateway last knew it (0 for a device it never saw).
+ */
+export interface GrantCheck {
+  usedSeconds: number;
+}
+
+/**
+ * Why a checked grant was not written: the stored usage total is not the one the plan was made
+ * from (plan again from `usedSeconds`), or the session code belongs to another live session
+ * (draw another). Nothing was written or charged.
+ */
+export type GrantConflict = { conflict: 'usage'; usedSeconds: number } | { conflict: 'code' };
+
 /** Aggregate counters kept per zone and hour. No identifier, no per-session row. */
 export const STAT_COUNTERS = [
   'sessionsStarted',
@@ -101,8 +116,20 @@ export interface Store {
    * session id: a replay of a grant already written changes nothing and charges nothing again,
    * so a grant whose answer was lost (a timeout, an outage) can be written through later.
    * Resolves true when this call wrote the session, false when it had been written before.
+   *
+   * With a `check` (a new grant on the patron's path: POST /accept in one round trip), the store
+   * also compares, in the same step, the device's stored usage total with the one the plan was
+   * made from and the session code with the live sessions' codes, and writes nothing when either
+   * differs: it resolves a `GrantConflict` instead. The code must fit the device (`codeFits`).
+   * A replay (no check) never conflicts: it is written as it was decided while the store was away.
    */
-  grantSession(session: SessionRecord, charge: GrantCharge): Promise<boolean>;
+  grantSession(session: SessionRecord, charge: GrantCharge, check?: GrantCheck): Promise<boolean | GrantConflict>;
+  /**
+   * Whether a checked grant of a device (`pseudonym`) can check `code` in the same step (on
+   * Redis, whether the code's key is in the device's shard slot). Absent: every code fits.
+   * Pure and local: the service draws codes until one fits.
+   */
+  codeFits?(code: string, pseudonym: string): boolean;
   /** Inserts or replaces a session; it expires by itself `graceMs` after `endsAt`. */
   putSession(session: SessionRecord): Promise<void>;
   getSession(id: string): Promise<SessionRecord | undefined>;

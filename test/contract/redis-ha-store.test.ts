@@ -1,7 +1,8 @@
-// Runs the Store contract (with its staff and workstation parts) against a real Redis Cluster
+// Runs the Store contract (with its grant, staff and workstation parts) against a real Redis Cluster
 // and a real Sentinel set-up, started by the test harness (test/helpers/global-setup.ts).
 import { RedisStore } from '../../src/store/redis/store';
 import { deleteKeysWithPrefix, testClusterUrl, testSentinelUrl, uniquePrefix } from '../helpers/redis';
+import { describeGrantContract } from './grant.contract';
 import { describeStoreContract } from './store.contract';
 
 for (const [name, url] of [['redis-cluster', testClusterUrl], ['redis-sentinel', testSentinelUrl]] as const) {
@@ -10,12 +11,14 @@ for (const [name, url] of [['redis-cluster', testClusterUrl], ['redis-sentinel',
     afterEach(async () => {
       await deleteKeysWithPrefix(prefixes.splice(0), url());
     });
-    describeStoreContract(name, async () => {
+    const make = async () => {
       const prefix = uniquePrefix();
       prefixes.push(prefix);
       const store = new RedisStore({ url: url(), prefix });
       await store.init();
       return store;
-    });
+    };
+    describeStoreContract(name, make);
+    describeGrantContract(name, make);
   });
 }

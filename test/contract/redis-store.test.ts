@@ -84,15 +84,15 @@ describe('RedisStore', () => {
     const shardTags = new Set(tagged.filter((k) => k.startsWith('{s:')).map((k) => k.slice(0, k.indexOf('}') + 1)));
     expect(new Set(tagged.map((k) => k.slice(0, k.indexOf('}') + 1)))).toEqual(new Set([...shardTags, '{stats}', '{cfg}']));
     expect([...shardTags].every((t) => /^\{s:\d+\}$/.test(t))).toBe(true);
-    // In a shard: session records, a device's usage, and each gateway's indexes.
+    // In a shard: session records, their codes (in the code's own shard), a device's usage, and each gateway's indexes.
     const inShard = tagged.filter((k) => k.startsWith('{s:')).map((k) => k.slice(k.indexOf('}') + 2));
     expect(new Set(inShard.map((k) => (k.startsWith('gw:') ? `gw:${k.split(':')[2]}` : k.split(':')[0])))).toEqual(
-      new Set(['session', 'usage', 'gw:sessions', 'gw:zone', 'gw:zones']),
+      new Set(['session', 'code', 'usage', 'gw:sessions', 'gw:zone', 'gw:zones']),
     );
+    expect(rest).toContain(`${K.shardTag(K.shardOf('AAAAAA'))}:code:AAAAAA`);
     expect(new Set(inShard.filter((k) => k.startsWith('gw:')).map((k) => k.split(':')[1]))).toEqual(new Set(['gw1', 'gw2']));
     expect(tagged.filter((k) => k.startsWith('{stats}:')).map((k) => k.split(':')[1]).sort()).toEqual(['hours', 'row']);
-    for (const k of single) expect(k).toMatch(/^(sid:[^:]+|code:[A-Z0-9]+|gateways)$/);
-    expect(single).toContain('code:AAAAAA');
+    for (const k of single) expect(k).toMatch(/^(sid:[^:]+|gateways)$/);
     for (const key of keys) {
       const pttl = await admin.pttl(key);
       if (key.includes('{cfg}:policy:') || key.endsWith('{cfg}:layout')) expect(pttl).toBe(-1);

@@ -14,6 +14,7 @@ import { headerClientResolver } from '../../src/http/client';
 import { createLogger, type Logger } from '../../src/logger';
 import type { Firewall } from '../../src/firewall/types';
 import type { Deps } from '../../src/deps';
+import type { RandomSource } from '../../src/privacy/random';
 import { createStore } from '../../src/store/registry';
 import { deleteKeysWithPrefix } from './redis';
 
@@ -38,6 +39,8 @@ export interface TestOptions {
   now?: string;
   /** The Redis key prefix, to share one Redis between two gateways; default a unique one. */
   prefix?: string;
+  /** The random source (session ids and codes, keys) instead of the crypto one. */
+  random?: RandomSource;
   /** A firewall built from the test's logger and clock instead of the configured one. */
   firewall?: (logger: Logger, clock: ManualClock) => Firewall;
 }
@@ -61,7 +64,7 @@ export async function makeTestApp(opts: TestOptions = {}): Promise<TestContext> 
   const prefix = opts.prefix ?? `t:${Math.random().toString(36).slice(2)}:`;
   const store = createStore(config, { prefix, clock });
   const firewall = opts.firewall?.(logger, clock);
-  const deps = await buildDeps(config, logger, { clock, store, resolveClient: headerClientResolver(), ...(firewall ? { firewall } : {}) });
+  const deps = await buildDeps(config, logger, { clock, store, resolveClient: headerClientResolver(), ...(firewall ? { firewall } : {}), ...(opts.random ? { random: opts.random } : {}) });
   await deps.sessions.start();
   const app = createApp(deps);
   return {
@@ -106,7 +109,11 @@ export class Patron {
   /** Loads `from`, takes its CSRF token and posts the form to `action`. */
   async submit(from: string, action: string, fields: Record<string, string> = {}) {
     const page = await this.page(from);
-    const token = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
+    return this.send(/name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '', action, fields);
+  }
+
+  /** Posts a form with a CSRF token read earlier (a page loaded, then the button pressed later). */
+  send(token: string, action: string, fields: Record<string, string> = {}) {
     return request(this.app)
       .post(action)
       .set('X-Test-Client', this.header)

@@ -11,6 +11,7 @@
 //   {s:<n>}:gw:<gatewayId>:zone:<zone> ZSET id → record expiry        expires with its last session
 //   {s:<n>}:gw:<gatewayId>:zones       SET zone ids with a zone index expires with its last session
 //   {s:<n>}:gw:<gatewayId>:probe       time of the last write probe   expires after PROBE_TTL_MS (/readyz writes one per shard)
+//   {s:<n>}:code:<code>                "<n>:<gatewayId>:<id>", n = shardOf(code) (= the device's: codeFits)   expires with the session
 //   {s:<n>}:usage:<day>:<pseudonym>    HASH t → seconds used, g:<session id> → seconds charged by that grant
 //                                      (a string total from older versions is converted)   expires at the expiry given
 //   {stats}:row:<zoneId>:<hour>        HASH counters + peak           expires at the retention given
@@ -22,7 +23,6 @@
 //   {cfg}:layout-lock                  held by the gateway migrating the layout    expires after LAYOUT_LOCK_MS
 // Single keys, each in a slot of its own (never part of a MULTI), sent with a grant's script:
 //   sid:<id>                           "<n>:<gatewayId>"              expires with the session
-//   code:<code>                        "<n>:<gatewayId>:<id>"         expires with the session
 //   gateways                           ZSET gatewayId → last expiry   expires with its last session
 // Staff console (see the section at the end of this file):
 //   {staff}:account:<username>      JSON staff account               never expires
@@ -60,7 +60,7 @@ export function checkPrefix(prefix: string): string {
 export const SHARDS = 16;
 
 /** The version of this key layout, kept in `layoutKey` (none: the single-slot layout before it). */
-export const LAYOUT_VERSION = '2';
+export const LAYOUT_VERSION = '3';
 
 /** How long the layout migration's lock is held at most. */
 export const LAYOUT_LOCK_MS = 120_000;
@@ -136,8 +136,18 @@ export function parseSessionIdValue(value: string, id: string): SessionRef | und
   return m && Number(m[1]) < SHARDS ? { shard: Number(m[1]), gatewayId: m[2]!, id } : undefined;
 }
 
+/**
+ * A session code's key, in the shard slot the code itself hashes to. A patron's code is drawn
+ * to fall in the device's shard (`codeFits`), so the grant script checks and takes it in the
+ * same step as the record and the charge.
+ */
 export function codeKey(prefix: string, code: string): string {
-  return `${prefix}code:${code}`;
+  return `${prefix}${shardTag(shardOf(code))}:code:${code}`;
+}
+
+/** True when a code's key is in the shard slot of a device's day (its pseudonym). */
+export function codeFits(code: string, pseudonym: string): boolean {
+  return shardOf(code) === shardOf(pseudonym);
 }
 
 /** The value of a code key: which shard, gateway and session. */
@@ -178,6 +188,8 @@ export const OLD_LAYOUT = {
   gatewayPattern: (prefix: string, gatewayId: string) => `${globEscape(prefix)}{gw:${globEscape(gatewayId)}}:*`,
   session: (prefix: string, gatewayId: string, id: string) => `${prefix}{gw:${gatewayId}}:session:${id}`,
   usagePattern: (prefix: string) => `${globEscape(prefix)}usage:*`,
+  /** Code keys of layout 2 and before, untagged (`code:<code>`), moved to their shard by layout 3. */
+  codePattern: (prefix: string) => `${globEscape(prefix)}code:*`,
   /** The day and pseudonym of an old usage key, or undefined. */
   parseUsage: (prefix: string, key: string) => {
     const m = /^usage:(\d{4}-\d{2}-\d{2}):(.+)$/.exec(key.slice(prefix.length));

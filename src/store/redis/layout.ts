@@ -1,5 +1,6 @@
-// The one-time move from the layout before shards (all of a gateway's keys under {gw:<id>}, usage
-// keys untagged) to the sharded one (keys.ts), run by the first gateway to start on this version.
+// The one-time moves to the current key layout (keys.ts), run by the first gateway to start on this
+// version: from the layout before shards (all of a gateway's keys under {gw:<id>}, usage keys
+// untagged), and from layout 2 (untagged `code:<code>` keys) to code keys in their shard slot.
 import type { Clock } from '../../domain/clock';
 import type { SessionRecord } from '../types';
 import { scanKeys, type RedisClient } from './connection';
@@ -13,6 +14,7 @@ const BATCH = 200;
 export interface LayoutMigration {
   sessions: number;
   usage: number;
+  codes: number;
 }
 
 /**
@@ -28,8 +30,9 @@ export async function migrateLayout(client: RedisClient, prefix: string, clock: 
   try {
     const sessions = await moveSessions(client, prefix, clock, put);
     const usage = await moveUsage(client, prefix);
+    const codes = await moveCodes(client, prefix);
     await client.set(K.layoutKey(prefix), K.LAYOUT_VERSION);
-    return { sessions, usage };
+    return { sessions, usage, codes };
   } finally {
     await client.del(K.layoutLockKey(prefix));
   }
@@ -75,6 +78,29 @@ async function moveUsage(client: RedisClient, prefix: string): Promise<number> {
     await exec(tx.pexpire(target, ttl, 'NX').pexpire(target, ttl, 'GT'));
     await client.unlink(key);
     moved++;
+  }
+  return moved;
+}
+
+/**
+ * Code keys of layout 2 (`code:<code>`) moved to their shard slot with their TTL (a key already
+ * there, written since by a grant, is kept); layout 1's were rewritten by `put` with its sessions.
+ */
+async function moveCodes(client: RedisClient, prefix: string): Promise<number> {
+  const keys = await scanKeys(client, K.OLD_LAYOUT.codePattern(prefix));
+  let moved = 0;
+  for (let i = 0; i < keys.length; i += BATCH) {
+    const done = await Promise.all(
+      keys.slice(i, i + BATCH).map(async (key) => {
+        const [value, ttl] = await Promise.all([client.get(key), client.pttl(key)]);
+        const code = key.slice(prefix.length + 'code:'.length);
+        const ok = value !== null && ttl > 0 && K.parseCodeValue(value) !== undefined;
+        if (ok) await client.set(K.codeKey(prefix, code), value, 'PX', ttl, 'NX');
+        await client.unlink(key);
+        return ok ? 1 : 0;
+      }),
+    );
+    moved += done.reduce<number>((a, b) => a + b, 0);
   }
   return moved;
 }

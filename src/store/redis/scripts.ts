@@ -58,22 +58,35 @@ return total`);
  * once per session id (a `g:<id>` field), and the session is written unless this gateway's
  * ledger of grants written (KEYS[3], id → expiry) has its id already, so a replay of the same
  * grant, even after the session ended, writes and charges nothing. Written: the record
- * (KEYS[1]), the gateway's index (KEYS[2]), the zone index (KEYS[4]) and the set of zones
- * indexed (KEYS[5]). ARGV: record JSON, TTL ms, expiry score, id, now, zone id, seconds charged,
- * usage TTL ms. Returns 1 when written, 0 when this grant had been written before.
+ * (KEYS[1]), the gateway's index (KEYS[2]), the zone index (KEYS[4]), the set of zones indexed
+ * (KEYS[5]) and, when ARGV[9] is not empty, the code key (KEYS[7], value ARGV[9]; the code is in
+ * the device's shard). ARGV: record JSON, TTL ms, expiry score, id, now, zone id, seconds
+ * charged, usage TTL ms, code value, then the usage total the grant was planned from ('' for a
+ * replay: no check). With a total, a new grant writes nothing when the stored total differs or
+ * the code key holds another session. Returns 1 when written, 0 when written before,
+ * {'usage', stored total} or {'code'} when refused.
  */
 export const GRANT = script(`${USAGE_LEGACY}
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[5])
 usage_hash(KEYS[6])
+local fresh = not redis.call('ZSCORE', KEYS[3], ARGV[4])
+if fresh and ARGV[10] ~= '' then
+  local total = redis.call('HGET', KEYS[6], 't') or '0'
+  if math.abs(tonumber(total) - tonumber(ARGV[10])) >= 1e-6 then return {'usage', total} end
+  local holder = ARGV[9] ~= '' and redis.call('GET', KEYS[7])
+  if holder and holder ~= ARGV[9] then return {'code'} end
+end
 if redis.call('HSETNX', KEYS[6], 'g:' .. ARGV[4], ARGV[7]) == 1 then
   redis.call('HINCRBYFLOAT', KEYS[6], 't', ARGV[7])
 end
 redis.call('PEXPIRE', KEYS[6], ARGV[8])
-if redis.call('ZADD', KEYS[3], 'NX', ARGV[3], ARGV[4]) == 0 then return 0 end
+if not fresh then return 0 end
+redis.call('ZADD', KEYS[3], 'NX', ARGV[3], ARGV[4])
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
 redis.call('ZADD', KEYS[4], ARGV[3], ARGV[4])
 redis.call('SADD', KEYS[5], ARGV[6])
+if ARGV[9] ~= '' then redis.call('SET', KEYS[7], ARGV[9], 'PX', ARGV[2]) end
 ${extendTtls(2, 5, 'ARGV[2]')}
 return 1`);
 

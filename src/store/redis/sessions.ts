@@ -2,7 +2,7 @@
 // changes, and the write probe of /readyz. Each session lives in its device's shard (keys.ts).
 import { finite } from '../finite';
 import type { Clock } from '../../domain/clock';
-import type { GrantCharge, SealedChange, SessionRecord } from '../types';
+import type { GrantCharge, GrantCheck, GrantConflict, SealedChange, SessionRecord } from '../types';
 import type { RedisClient } from './connection';
 import * as K from './keys';
 import { DEL_IF_EQUALS, GRANT, REPLACE_SEALED, SESSION_CAS, runScript } from './scripts';
@@ -20,18 +20,23 @@ export class RedisSessions {
   ) {}
 
   /**
-   * One script in the device's shard charges the usage and writes the record, the ledger and the
-   * indexes, all or nothing; the lookups by id, by code and of gateways (single keys of their own)
-   * go out in the same round trip. If a lookup fails after the script ran, the call rejects and a
-   * replay of the same record completes it without charging twice.
+   * One script in the device's shard charges the usage and writes the record, the ledger, the
+   * indexes and the code (when the code is in that shard: `K.codeFits`), all or nothing; with a
+   * `check` it first compares the stored usage total and the code's holder, and writes nothing
+   * when either differs. The lookup by id and the gateways index (single keys of their own) go
+   * out in the same round trip, and go again when the script refused. If a lookup fails after the
+   * script ran, the call rejects and a replay of the same record completes it without charging twice.
    */
-  async grant(s: SessionRecord, charge: GrantCharge): Promise<boolean> {
+  async grant(s: SessionRecord, charge: GrantCharge, check?: GrantCheck): Promise<boolean | GrantConflict> {
     const p = this.prefix;
     const now = this.clock.now();
     const exp = K.sessionExpiresAt(s);
     const ttl = K.ttlMs(exp, now);
     finite(charge.seconds, 'seconds');
+    if (check) finite(check.usedSeconds, 'usedSeconds');
     const shard = K.shardOf(s.pseudonym);
+    const inShard = K.codeFits(s.code, s.pseudonym);
+    if (check && !inShard) throw new RangeError("a checked grant's code must fit the device's shard (codeFits)");
     const gw = s.gatewayId;
     const keys = [
       K.sessionKey(p, shard, s.id),
@@ -40,12 +45,21 @@ export class RedisSessions {
       K.gatewayZoneKey(p, shard, gw, s.zoneId),
       K.gatewayZonesKey(p, shard, gw),
       K.usageKey(p, s.day, s.pseudonym),
+      ...(inShard ? [K.codeKey(p, s.code)] : []),
     ];
-    const args = [JSON.stringify(s), ttl, exp, s.id, now, s.zoneId, charge.seconds, K.ttlMs(charge.expiresAt, now)];
     // Lookups of a session that has already ended must not come back: only while it runs.
-    const [written] = await Promise.all([runScript(this.client, GRANT, keys, args).then((r) => r === 1), ...(s.endsAt > now ? [this.writeLookups(s, ttl)] : [])]);
+    const live = s.endsAt > now;
+    const codeValue = live && inShard ? K.codeValue(shard, gw, s.id) : '';
+    const args = [JSON.stringify(s), ttl, exp, s.id, now, s.zoneId, charge.seconds, K.ttlMs(charge.expiresAt, now), codeValue, check ? check.usedSeconds : ''];
+    const [reply] = await Promise.all([runScript(this.client, GRANT, keys, args), ...(live ? [this.writeLookups(s, ttl, !inShard)] : [])]);
+    if (Array.isArray(reply)) {
+      // Refused: the id key just written leads nowhere; the gateways index only ever lengthens.
+      await retryTransient(() => this.client.del(K.sessionIdKey(p, s.id)));
+      return reply[0] === 'usage' ? { conflict: 'usage', usedSeconds: Number(reply[1]) } : { conflict: 'code' };
+    }
+    const written = reply === 1;
     // A replay of a grant whose session was ended since: the lookups just written go again.
-    if (!written && s.endsAt > now && !(await this.get(s.id))) await this.dropLookups(s);
+    if (!written && live && !(await this.get(s.id))) await this.dropLookups(s);
     return written;
   }
 
@@ -181,14 +195,14 @@ export class RedisSessions {
     return parseSession(await retryTransient(() => this.client.get(K.sessionKey(this.prefix, ref.shard, ref.id))));
   }
 
-  /** The lookups by id, by code and of live gateways, one command each (each key a slot of its own). */
-  private async writeLookups(s: SessionRecord, ttl: number): Promise<void> {
+  /** The lookups by id, by code (unless a grant script writes it) and of live gateways, one command each. */
+  private async writeLookups(s: SessionRecord, ttl: number, withCode = true): Promise<void> {
     const p = this.prefix;
     const shard = K.shardOf(s.pseudonym);
     const exp = K.sessionExpiresAt(s);
     await Promise.all([
       retryTransient(() => this.client.set(K.sessionIdKey(p, s.id), K.sessionIdValue(shard, s.gatewayId), 'PX', ttl)),
-      retryTransient(() => this.client.set(K.codeKey(p, s.code), K.codeValue(shard, s.gatewayId, s.id), 'PX', ttl)),
+      ...(withCode ? [retryTransient(() => this.client.set(K.codeKey(p, s.code), K.codeValue(shard, s.gatewayId, s.id), 'PX', ttl))] : []),
       retryTransient(() => exec(extendExpiry(this.client.multi().zadd(K.gatewaysKey(p), 'GT', exp, s.gatewayId), K.gatewaysKey(p), ttl))),
     ]);
   }

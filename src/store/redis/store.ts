@@ -3,7 +3,7 @@ import { policySchema, type Policy } from '../../config/schema';
 import { systemClock, type Clock } from '../../domain/clock';
 import * as K from './keys';
 import { closeRedisClient, createRedisClient, redactRedisUrl, scanKeys, type RedisClient } from './connection';
-import type { GrantCharge, LibrarySettingName, HourlyStats, ScanOptions, SealedChange, SessionPage, SessionRecord, StatCounter, Store } from '../types';
+import type { GrantCharge, GrantCheck, GrantConflict, HourlyStats, LibrarySettingName, ScanOptions, SealedChange, SessionPage, SessionRecord, StatCounter, Store } from '../types';
 import { ADD_USAGE, GET_USAGE, runScript } from './scripts';
 import { migrateLayout } from './layout';
 import { finite } from '../finite';
@@ -165,8 +165,12 @@ export class RedisStore implements Store {
     return this.sessions.put(s);
   }
 
-  grantSession(s: SessionRecord, charge: GrantCharge): Promise<boolean> {
-    return this.sessions.grant(s, charge);
+  grantSession(s: SessionRecord, charge: GrantCharge, check?: GrantCheck): Promise<boolean | GrantConflict> {
+    return this.sessions.grant(s, charge, check);
+  }
+
+  codeFits(code: string, pseudonym: string): boolean {
+    return K.codeFits(code, pseudonym);
   }
 
   getSession(id: string): Promise<SessionRecord | undefined> {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { policySchema, type Policy } from '../../config/schema';
 import { systemClock, type Clock } from '../../domain/clock';
-import { STAT_COUNTERS, SESSION_GRACE_MS, emptyCounts, parseCursor, sessionCursor, type GrantCharge, type LibrarySettingName, type HourlyStats, type ScanOptions, type SealedChange, type SessionPage, type SessionRecord, type StatCounter, type Store } from '../types';
+import { STAT_COUNTERS, SESSION_GRACE_MS, emptyCounts, parseCursor, sessionCursor, type GrantCharge, type GrantCheck, type GrantConflict, type HourlyStats, type LibrarySettingName, type ScanOptions, type SealedChange, type SessionPage, type SessionRecord, type StatCounter, type Store } from '../types';
 import { finite } from '../finite';
 import { column, migrate } from './migrations';
 import { prepare, type SessionRow } from './statements';
@@ -100,9 +100,10 @@ export class SqliteStore implements Store {
   }
 
   /** One transaction: the session and its charge are written together, or neither is. */
-  async grantSession(s: SessionRecord, charge: GrantCharge): Promise<boolean> {
+  async grantSession(s: SessionRecord, charge: GrantCharge, check?: GrantCheck): Promise<boolean | GrantConflict> {
     finite(charge.seconds, 'seconds');
-    return this.st().grant.immediate(sessionParams(s), charge, this.clock.now());
+    if (check) finite(check.usedSeconds, 'usedSeconds');
+    return this.st().grant.immediate(sessionParams(s), charge, this.clock.now(), check);
   }
 
   async getSession(id: string): Promise<SessionRecord | undefined> {

@@ -1,6 +1,6 @@
 // The SQLite store's prepared statements, and the shape of the rows they read.
 import type Database from 'better-sqlite3';
-import { STAT_COUNTERS, type GrantCharge, type SealedChange, type SessionRecord } from '../types';
+import { STAT_COUNTERS, type GrantCharge, type GrantCheck, type GrantConflict, type SealedChange, type SessionRecord } from '../types';
 import { column } from './migrations';
 
 export interface SessionRow {
@@ -121,13 +121,24 @@ export function prepare(db: Database.Database) {
   return {
     ...st,
     // A grant: the session and its charge together; a session id seen before is not charged again.
-    grant: db.transaction((row: Record<string, string | number>, charge: GrantCharge, now: number): boolean => {
+    // With a check, a changed usage total or a code held by another live session writes nothing.
+    grant: db.transaction((row: Record<string, string | number>, charge: GrantCharge, now: number, check?: GrantCheck): boolean | GrantConflict => {
       if (st.hasSession.get({ id: String(row.id) })) return false;
+      if (check) {
+        const used = st.getUsage.get({ day: row.day!, pseudonym: row.pseudonym!, now })?.seconds ?? 0;
+        if (!sameTotal(used, check.usedSeconds)) return { conflict: 'usage', usedSeconds: used };
+        if (st.findByCode.get({ code: String(row.code), now })) return { conflict: 'code' };
+      }
       st.putSession.run(row);
       st.addUsage.get({ day: row.day!, pseudonym: row.pseudonym!, delta: charge.seconds, expiresAt: charge.expiresAt, now });
       return true;
     }),
   };
+}
+
+/** Usage totals are sums of seconds (refunds may be fractional): equal within a microsecond. */
+export function sameTotal(a: number, b: number): boolean {
+  return Math.abs(a - b) < 1e-6;
 }
 
 /** The statements of scanSessions and countSessionsByZone (keyset pagination on the walk indexes). */
