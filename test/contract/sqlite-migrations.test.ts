@@ -1,7 +1,8 @@
 // SQLite migrations: a database made by an earlier Threshold opens, keeps its rows and ends up
 // with exactly the schema a new database gets, and that schema is the one of this release
-// (sqlite-schema-v5.json; sqlite-schema-v4.json was written by the store before its migrations
-// were gathered into one file, and a database made from it must migrate to v5).
+// (sqlite-schema-v6.json, which adds the kiosk queue; sqlite-schema-v5.json is the release before;
+// sqlite-schema-v4.json was written by the store before its migrations were gathered into one
+// file, and a database made from it must migrate too).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,8 +14,9 @@ import { makeSession } from './store.contract';
 type SchemaObject = { type: string; name: string; tbl_name: string; sql: string | null };
 type Schema = { userVersion: number; objects: SchemaObject[] };
 const fixture = (v: number) => JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', `sqlite-schema-v${v}.json`), 'utf8')) as Schema;
-const released = fixture(5);
-const previous = fixture(4);
+const released = fixture(6);
+const previous = fixture(5);
+const older = fixture(4);
 
 const dirs: string[] = [];
 const tempFile = () => {
@@ -52,7 +54,8 @@ describe('SQLite migrations', () => {
 
   test.each([
     ['the released schema', released],
-    ['the previous release\'s schema (v4)', previous],
+    ['the previous release\'s schema (v5)', previous],
+    ['the schema before migrations were gathered (v4)', older],
   ])('when a database made by %s is opened, then it ends at the released schema and its rows are read', async (_name, schema) => {
     const file = tempFile();
     // Made from the fixture itself, not from this code's migrations.

@@ -77,6 +77,10 @@ export const MIGRATIONS: readonly string[] = [
    DROP INDEX IF EXISTS sessions_gateway;`,
   // A pass batch's label ("Job club, Tuesday"), for the desk to tell batches apart.
   `ALTER TABLE pass_batches ADD COLUMN label TEXT NOT NULL DEFAULT '';`,
+  // Kiosk queue (tickets, holds, bookings): one row per zone, its document changed by compare-and-set.
+  `CREATE TABLE IF NOT EXISTS queue_zones (
+     zone_id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL, expires_at INTEGER NOT NULL);
+   CREATE INDEX IF NOT EXISTS queue_zones_expires ON queue_zones (expires_at);`,
 ];
 
 /** Brings the schema up to date; runs inside an IMMEDIATE transaction so two processes cannot race. */
