@@ -16,6 +16,8 @@ import { createStaffServices } from './staff/services';
 import { BUILTIN_CONTENT_DIR, loadLessonLibrary } from './onboarding/lesson-library';
 import { KioskState } from './workstations/kiosk-state';
 import { WorkstationService } from './workstations/workstation-service';
+import { PcAddresses } from './queue/pc-addresses';
+import { QueueService } from './queue/queue-service';
 
 export async function buildDeps(config: Config, logger: Logger, overrides: Partial<Deps> & { clock?: Clock } = {}): Promise<Deps> {
   const clock = overrides.clock ?? systemClock;
@@ -30,6 +32,21 @@ export async function buildDeps(config: Config, logger: Logger, overrides: Parti
   const version = (require('../package.json') as { version: string }).version;
   const workstations = overrides.workstations ?? new WorkstationService({ store, clock, random, logger, zones: config.zones, version });
   const kiosks = overrides.kiosks ?? new KioskState({ sessions, store, clock, statsRetentionDays: config.statsRetentionDays });
+  const pcs = overrides.pcs ?? new PcAddresses();
+  const queue =
+    overrides.queue ??
+    new QueueService({
+      config,
+      store,
+      clock,
+      random,
+      policies: sessions.policies,
+      running: () => sessions.live.all().map((s) => ({ zoneId: s.record.zoneId, endsAt: s.record.endsAt })),
+      busyHere: (pc) => {
+        const ip = pcs.addressOf(pc);
+        return ip !== undefined && sessions.lookup(ip) !== undefined;
+      },
+    });
   return {
     config,
     store,
@@ -46,5 +63,7 @@ export async function buildDeps(config: Config, logger: Logger, overrides: Parti
     learn: overrides.learn ?? loadLessonLibrary([BUILTIN_CONTENT_DIR, ...(config.contentDir ? [config.contentDir] : [])], logger),
     workstations,
     kiosks,
+    queue,
+    pcs,
   };
 }

@@ -2,6 +2,7 @@
 // (test/unit/i18n.test.ts) fails when one of them misses a key or a placeholder.
 import { enLearn } from './en-learn';
 import { enPrivacy } from './en-privacy';
+import { enQueue } from './en-queue';
 export const en = {
   'site.skip': 'Skip to the main content',
   'site.privacy': 'Privacy',
@@ -117,6 +118,7 @@ export const en = {
   'passCard.how': 'Join the Wi-Fi network “{network}”, open any web page and type this code. It works once.',
   'passCard.howNoNetwork': 'Join the library’s Wi-Fi, open any web page and type this code. It works once.',
   ...enPrivacy,
+  ...enQueue,
   ...enLearn,
 } as const;
 

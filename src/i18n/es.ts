@@ -1,6 +1,7 @@
 // Spanish strings for every patron-facing page, keyed like en.ts. Formal "usted" throughout.
 import { esLearn } from './es-learn';
 import { esPrivacy } from './es-privacy';
+import { esQueue } from './es-queue';
 import type { Catalog } from './catalogue';
 
 export const es: Catalog = {
@@ -118,5 +119,6 @@ export const es: Catalog = {
   'passCard.how': 'Conéctese a la red wifi «{network}», abra cualquier página web y escriba este código. Sirve una sola vez.',
   'passCard.howNoNetwork': 'Conéctese al wifi de la biblioteca, abra cualquier página web y escriba este código. Sirve una sola vez.',
   ...esPrivacy,
+  ...esQueue,
   ...esLearn,
 };

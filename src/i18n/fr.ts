@@ -1,6 +1,7 @@
 // French strings for every patron-facing page, keyed like en.ts. « vous » throughout.
 import { frLearn } from './fr-learn';
 import { frPrivacy } from './fr-privacy';
+import { frQueue } from './fr-queue';
 import type { Catalog } from './catalogue';
 
 export const fr: Catalog = {
@@ -118,5 +119,6 @@ export const fr: Catalog = {
   'passCard.how': 'Connectez-vous au réseau Wi-Fi « {network} », ouvrez n’importe quelle page web et tapez ce code. Il ne sert qu’une fois.',
   'passCard.howNoNetwork': 'Connectez-vous au Wi-Fi de la bibliothèque, ouvrez n’importe quelle page web et tapez ce code. Il ne sert qu’une fois.',
   ...frPrivacy,
+  ...frQueue,
   ...frLearn,
 };

@@ -52,10 +52,12 @@ export function issue(q: ZoneQueue, t: Omit<QueueTicket, 'number' | 'hold'>): nu
 }
 
 /**
- * Drops holds that ran out (the ticket is abandoned and the PC held for the next one below) and
- * bookings whose slot passed unheld; then holds each free PC for the next ticket.
+ * Releases holds on PCs a session started on meanwhile (the ticket keeps its place), drops holds
+ * that ran out (the ticket is abandoned and the PC held for the next one below) and bookings
+ * whose slot passed unheld; then holds each free PC for the next ticket.
  */
-export function settle(q: ZoneQueue, now: number, freePcs: readonly string[], graceMs: number): QueueOutcome {
+export function settle(q: ZoneQueue, now: number, freePcs: readonly string[], graceMs: number, busyPcs: readonly string[] = []): QueueOutcome {
+  for (const t of q.tickets) if (t.hold && busyPcs.includes(t.hold.pc)) delete t.hold;
   const before = q.tickets.length;
   q.tickets = q.tickets.filter((t) => (t.hold ? t.hold.until > now : t.slotAt === undefined || t.slotAt + graceMs > now));
   const abandoned = before - q.tickets.length;

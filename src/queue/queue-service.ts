@@ -26,6 +26,8 @@ export interface QueueServiceDeps {
   policies: { get(zoneId: string): Promise<Policy> };
   /** This gateway's running sessions, for the wait estimates (end times only). */
   running: () => { zoneId: string; endsAt: number }[];
+  /** Whether a session runs on this PC as this gateway knows it (fresher than the stored flag). */
+  busyHere?: (pc: string) => boolean;
 }
 
 /** A ticket as its holder sees it. */
@@ -137,11 +139,11 @@ export class QueueService {
    * it now stands and the free PCs. Called by agents' polls, pages and a periodic job.
    */
   async settle(zoneId: string): Promise<{ q: ZoneQueue; free: string[] }> {
-    const free = await this.freePcs(zoneId);
+    const { free, busy } = await this.pcStates(zoneId);
     const policy = await this.d.policies.get(zoneId);
     let outcome: R.QueueOutcome = { held: [], abandoned: 0 };
     const q = await this.apply(zoneId, (q, now) => {
-      outcome = R.settle(q, now, free, policy.holdMinutes * 60_000);
+      outcome = R.settle(q, now, free, policy.holdMinutes * 60_000, busy);
     });
     if (outcome.abandoned > 0) await this.tally.abandoned(zoneId, outcome.abandoned);
     const held = new Set(q.tickets.flatMap((t) => (t.hold ? [t.hold.pc] : [])));
@@ -219,13 +221,16 @@ export class QueueService {
     return (await this.change(zoneId, (q, now) => R.moveTo(q, number, pc, now, policy.holdMinutes * 60_000))) === true;
   }
 
-  /** The zone's in-service PCs whose agent asked lately and that run no session. */
-  async freePcs(zoneId: string): Promise<string[]> {
+  /**
+   * The zone's free PCs (in service, their agent asked lately, no session) and busy ones (a
+   * session runs on them: a hold there is released).
+   */
+  async pcStates(zoneId: string): Promise<{ free: string[]; busy: string[] }> {
     const now = this.d.clock.now();
-    const all = await this.d.store.workstations.list();
-    return all
-      .filter((w) => w.zoneId === zoneId && w.retiredAt === undefined && w.mode === 'in-service' && !w.inUse && (w.lastSeenAt ?? 0) > now - PC_SEEN_MS)
-      .map((w) => w.name);
+    const mine = (await this.d.store.workstations.list()).filter((w) => w.zoneId === zoneId && w.retiredAt === undefined);
+    const busy = mine.filter((w) => w.inUse || this.d.busyHere?.(w.name) === true).map((w) => w.name);
+    const free = mine.filter((w) => w.mode === 'in-service' && !busy.includes(w.name) && (w.lastSeenAt ?? 0) > now - PC_SEEN_MS).map((w) => w.name);
+    return { free, busy };
   }
 
   /** The zone's PCs staff may send a ticket to. */

@@ -1,0 +1,35 @@
+// Whether the page request comes from a kiosk PC held for a ticket, and the held screen it gets
+// instead of the splash: the ticket's number and a field for its claim code.
+import type { Response } from 'express';
+import type { Deps } from '../deps';
+import { DomainError } from '../domain/errors';
+import { AppError } from '../http/errors';
+import { storeAway } from '../sessions/store-breaker';
+
+export interface HeldHere {
+  pc: string;
+  zoneId: string;
+  label: string;
+  until: number;
+}
+
+/** The hold on the PC at `ip`, if an agent runs there, no session does, and a ticket holds it. */
+export async function heldHere(deps: Deps, ip: string): Promise<HeldHere | undefined> {
+  const pc = deps.pcs.at(ip);
+  if (!pc || deps.sessions.lookup(ip)) return undefined;
+  const hold = await queueCall(() => deps.queue.holdAt(pc.zoneId, pc.name));
+  return hold ? { pc: pc.name, zoneId: pc.zoneId, ...hold } : undefined;
+}
+
+export function renderHeld(res: Response, held: HeldHere, opts: { error?: string; code?: string } = {}, status = 200): void {
+  res.status(status).render('queue/held', { held, error: opts.error, code: opts.code ?? '' });
+}
+
+/** A queue call on a patron's path: a store fault is the "one moment" page, never a 500. */
+export async function queueCall<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw err instanceof AppError || err instanceof DomainError ? err : storeAway(err);
+  }
+}

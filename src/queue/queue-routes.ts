@@ -1,0 +1,110 @@
+// The patron's side of the kiosk queue: take a ticket, follow it (JSON for the page's script),
+// give it up, and claim a held PC with the ticket's code. The ticket link's key is the holder's
+// secret; the page never names the patron or their device.
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import type { Deps } from '../deps';
+import type { Csrf } from '../http/csrf';
+import { patronError } from '../http/errors';
+import { patronRateLimit } from '../http/rate-limit';
+import { formatDuration, type Translate } from '../i18n/translate';
+import { renderRefusal } from '../portal/patron-routes';
+import { heldHere, queueCall, renderHeld } from './held-here';
+import type { TicketView } from './queue-service';
+import { isTicketKey, spacedCode } from './ticket-codes';
+import { minutesUntil } from './wait-estimate';
+
+const actionForm = z.object({ _csrf: z.string() }).strict();
+const claimForm = z.object({ _csrf: z.string(), code: z.string().max(40).default('') }).strict();
+
+export function queueRouter(deps: Deps, csrf: Csrf): Router {
+  const r = Router();
+  const limit = patronRateLimit(deps.resolveClient, { random: deps.random, limit: 10, windowMs: 60_000 });
+  const zoneOf = (id: unknown) => {
+    const zone = typeof id === 'string' ? deps.queue.zone(id) : undefined;
+    if (!zone) throw patronError(404, 'not_found', 'queue.none');
+    return zone;
+  };
+
+  r.get('/queue', (_req, res) => {
+    const zones = deps.queue.zones();
+    if (zones.length === 1) return res.redirect(303, (res.locals.url as (u: string) => string)(`/queue/${zones[0]!.id}`));
+    res.render('queue/zones', { zones });
+  });
+
+  r.get('/queue/:zone', csrf.provide, async (req, res) => {
+    const zone = zoneOf(req.params.zone);
+    const board = await queueCall(() => deps.queue.board(zone.id));
+    res.render('queue/take', { zone, waiting: board.waiting.length + board.held.length, error: undefined });
+  });
+
+  r.post('/queue/:zone/take', limit, csrf.protect, csrf.provide, async (req, res) => {
+    const zone = zoneOf(req.params.zone);
+    actionForm.parse(req.body ?? {});
+    const taken = await queueCall(() => deps.queue.take(zone.id));
+    if (!taken.ok) return res.status(409).render('queue/take', { zone, waiting: 0, error: (res.locals.t as Translate)('queue.full') });
+    res.redirect(303, (res.locals.url as (u: string) => string)(`/queue/${zone.id}/t/${taken.key}`));
+  });
+
+  r.get('/queue/:zone/t/:key.json', async (req, res) => {
+    const zone = zoneOf(req.params.zone);
+    const view = isTicketKey(String(req.params.key)) ? await queueCall(() => deps.queue.ticket(zone.id, String(req.params.key))) : undefined;
+    res.set('Cache-Control', 'no-store');
+    if (!view) return res.status(404).json({ gone: true, text: (res.locals.t as Translate)('queue.gone') });
+    res.json({ gone: false, lines: ticketLines(res, deps, view) });
+  });
+
+  r.get('/queue/:zone/t/:key', csrf.provide, async (req, res) => {
+    const zone = zoneOf(req.params.zone);
+    const key = String(req.params.key);
+    const view = isTicketKey(key) ? await queueCall(() => deps.queue.ticket(zone.id, key)) : undefined;
+    res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
+    if (!view) return res.status(404).render('queue/gone', { zone });
+    res.render('queue/ticket', { zone, key, view, code: spacedCode(view.claimCode), lines: ticketLines(res, deps, view) });
+  });
+
+  r.post('/queue/:zone/t/:key/leave', limit, csrf.protect, async (req, res) => {
+    const zone = zoneOf(req.params.zone);
+    actionForm.parse(req.body ?? {});
+    const key = String(req.params.key);
+    if (isTicketKey(key)) await queueCall(() => deps.queue.leave(zone.id, key));
+    res.render('queue/left', { zone });
+  });
+
+  // At a held PC: the ticket's claim code starts the session there.
+  r.post('/queue/claim', limit, csrf.protect, csrf.provide, async (req, res) => {
+    const form = claimForm.parse(req.body ?? {});
+    const client = deps.resolveClient(req, { fresh: true });
+    const held = await heldHere(deps, client.ip);
+    if (!held) return res.redirect(303, '/');
+    const t = res.locals.t as Translate;
+    const result = await queueCall(() => deps.queue.claim(held.zoneId, held.pc, form.code));
+    if (!result.ok) {
+      const error = result.reason === 'too-many' ? t('held.tooMany') : t('held.wrong', { ticket: held.label });
+      return renderHeld(res, held, { error, code: form.code }, result.reason === 'too-many' ? 429 : 400);
+    }
+    const granted = await deps.sessions.grant(client);
+    if (!granted.ok) return renderRefusal(res, granted, deps, client);
+    res.redirect(303, '/status');
+  });
+
+  return r;
+}
+
+/** The ticket page's changing lines, in the patron's language (the same for the page and its script). */
+function ticketLines(res: Response, deps: Deps, v: TicketView): string[] {
+  const t = res.locals.t as Translate;
+  const fmtTime = res.locals.fmtTime as (ms: number) => string;
+  const fmtWhen = res.locals.fmtWhen as (ms: number) => string;
+  const now = deps.clock.now();
+  if (v.held) return [t('queue.called', { pc: v.held.pc, time: fmtTime(v.held.until) }), t('queue.calledHelp')];
+  if (v.position === undefined && v.slotAt !== undefined) {
+    const grace = formatDuration(t, (deps.sessions.policies.peek(v.zoneId)?.holdMinutes ?? 5) * 60);
+    return [t('queue.booked', { when: fmtWhen(v.slotAt), grace })];
+  }
+  const lines = [v.position === 1 ? t('queue.next') : t('queue.ahead', { n: (v.position ?? 1) - 1 })];
+  if (v.expectedAt === undefined) lines.push(t('queue.expectedUnknown'));
+  else if (minutesUntil(v.expectedAt, now) <= 1) lines.push(t('queue.expectedSoon'));
+  else lines.push(t('queue.expected', { when: fmtWhen(v.expectedAt) }));
+  return lines;
+}
