@@ -115,7 +115,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Express {
     next();
   });
   app.use('/static', express.static(path.join(ROOT, 'public'), { maxAge: '1h', index: false, fallthrough: true }));
-  app.use(express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 }));
+  // A zone's policy form has up to 23 fields (hours of each day, the queue's hold and switch).
+  app.use(express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 30 }));
   app.use(express.json({ limit: '8kb' }));
   app.use(cookieParser());
   // cookie-parser turns "j:…" values into JSON objects; every cookie Threshold reads is a string,

@@ -4,6 +4,7 @@
 import type { Config, Policy, Zone } from '../config/schema';
 import type { Clock } from '../domain/clock';
 import { localDate, nextMidnight } from '../domain/local-time';
+import { openStatus } from '../domain/opening-hours';
 import type { RandomSource } from '../privacy/random';
 import type { QueueTicket, Store, ZoneQueue } from '../store/types';
 import * as R from './queue-rules';
@@ -55,6 +56,8 @@ export interface QueueBoard {
   freePcs: string[];
 }
 
+export type BookResult = TakeResult | { ok: false; reason: 'past' | 'not-today' | 'closed' | 'unknown-pc' | 'taken' };
+
 export type TakeResult = { ok: true; key: string; label: string; claimCode: string } | { ok: false; reason: 'not-kiosk' | 'full' };
 export type ClaimOutcome = R.ClaimResult | { ok: false; reason: 'not-kiosk' };
 
@@ -99,6 +102,27 @@ export class QueueService {
     await this.tally.issued(zoneId);
     await this.settle(zoneId);
     return { ok: true, key, label: this.label(zoneId, number), claimCode: code };
+  }
+
+  /**
+   * A booking for later today at `slotAt` (epoch ms), for one PC or any PC of the zone: refused in
+   * the past, on another day, outside opening hours, for a PC not in the zone, or when the PC (or
+   * every PC, for "any") is booked within a session's length of it.
+   */
+  async book(zoneId: string, slotAt: number, pc?: string): Promise<BookResult> {
+    if (!this.zone(zoneId)) return { ok: false, reason: 'not-kiosk' };
+    const now = this.d.clock.now();
+    if (slotAt <= now) return { ok: false, reason: 'past' };
+    if (localDate(slotAt, this.d.config.timezone) !== this.today()) return { ok: false, reason: 'not-today' };
+    const policy = await this.d.policies.get(zoneId);
+    if (!openStatus(policy, slotAt, this.d.config.timezone).open) return { ok: false, reason: 'closed' };
+    const pcs = await this.pcsOf(zoneId);
+    if (pc !== undefined && !pcs.includes(pc)) return { ok: false, reason: 'unknown-pc' };
+    const sessionMs = policy.sessionMinutes * 60_000;
+    const stored = await this.d.store.queue.read(zoneId);
+    const near = R.forDay(stored?.queue, this.today()).tickets.filter((t) => t.slotAt !== undefined && Math.abs(t.slotAt - slotAt) < sessionMs);
+    if (pc !== undefined ? near.some((t) => t.pc === pc) : near.length >= pcs.length) return { ok: false, reason: 'taken' };
+    return this.take(zoneId, { slotAt, ...(pc !== undefined && { pc }) });
   }
 
   /** A ticket by its holder's key, or undefined when it is gone (served, expired, cancelled). */

@@ -3,7 +3,7 @@ import { WEEKDAYS, type Policy } from '../config/schema';
 
 export function describePolicyChange(before: Policy, after: Policy): string {
   const out: string[] = [];
-  const num = (key: 'sessionMinutes' | 'dailyMinutes' | 'idleMinutes' | 'warningMinutes', label: string) => {
+  const num = (key: 'sessionMinutes' | 'dailyMinutes' | 'idleMinutes' | 'warningMinutes' | 'holdMinutes', label: string) => {
     if (before[key] !== after[key]) out.push(`${label} ${before[key]} → ${after[key]} min`);
   };
   if (before.accessMode !== after.accessMode) out.push(`access ${before.accessMode} → ${after.accessMode}`);
@@ -12,6 +12,8 @@ export function describePolicyChange(before: Policy, after: Policy): string {
   num('idleMinutes', 'idle');
   num('warningMinutes', 'warning');
   if (before.extendPasses !== after.extendPasses) out.push(after.extendPasses ? 'pass sessions may be extended' : 'pass sessions may not be extended');
+  num('holdMinutes', 'queue hold');
+  if (before.autoExtend !== after.autoExtend) out.push(after.autoExtend ? 'kiosk sessions extended while no one waits' : 'no automatic extension');
   if (before.allowExtend !== after.allowExtend) out.push(after.allowExtend ? 'patrons may extend' : 'patrons may not extend');
   const hours = (p: Policy) => (p.openingHours === null ? 'always open' : WEEKDAYS.map((d) => (p.openingHours?.[d] ?? []).map((x) => `${x.open}-${x.close}`).join(',')).join(';'));
   if (hours(before) !== hours(after)) out.push(after.openingHours === null ? 'now always open' : 'opening hours changed');
