@@ -1,5 +1,8 @@
-// The "now serving" screen shows one language at a time, in turn; without script all are shown.
+// The "now serving" screen: reloads itself every few seconds, and shows one language at a time, in
+// turn, when the page holds several (without script, all are shown and ?refresh=meta reloads it).
 (function () {
+  var refresh = document.getElementById('display-refresh');
+  if (refresh) setTimeout(function () { window.location.reload(); }, Number(refresh.getAttribute('data-seconds')) * 1000);
   var boards = document.querySelectorAll('[data-turn]');
   if (boards.length < 2) return;
   document.documentElement.className = 'rotating';

@@ -1,6 +1,7 @@
 // The "now serving" screen near the PCs (/display/<zone>): tickets called and their PCs, how
-// many wait, when the next PC frees up. Large type, no script needed: it reloads itself (a wall
-// screen, not a page anyone reads at their own pace); without a chosen language, the page holds
+// many wait, when the next PC frees up. Large type; its script reloads it every 20 seconds (a TV
+// browser without script gets a <meta> refresh with ?refresh=meta, which WCAG 2.2.1 would not allow
+// on a page people read, so it is not the default); without a chosen language, the page holds
 // all four and its script shows them in turn.
 import { Router } from 'express';
 import type { Deps } from '../deps';
@@ -22,7 +23,7 @@ export function displayRouter(deps: Deps): Router {
     const langs = (chosen ? [chosen] : SUPPORTED).map((code) => ({ code, dir: LANGUAGES[code].dir, t: translator(code) }));
     const base = deps.config.portalUrl?.replace(/\/+$/, '') ?? '';
     res.set('Cache-Control', 'no-store');
-    res.render('queue/display', { zone, board, langs, takeUrl: `${base}/queue/${zone.id}`, refreshSeconds: DISPLAY_REFRESH_SECONDS, refreshUrl: req.originalUrl });
+    res.render('queue/display', { zone, board, langs, takeUrl: `${base}/queue/${zone.id}`, refreshSeconds: DISPLAY_REFRESH_SECONDS, refreshUrl: req.originalUrl, metaRefresh: req.query.refresh === 'meta' });
   });
   return r;
 }
