@@ -44,6 +44,8 @@ export interface PrivacyFacts {
   auditPrecision: string;
   /** How often the log's session counts are written (LOG_SUMMARY_MINUTES). */
   logSummary: string;
+  /** The kiosk queue's hold time (the first kiosk zone's holdMinutes); undefined without a kiosk zone. */
+  queueHold?: string;
 }
 
 export async function privacyFacts(deps: Deps, t: Translate): Promise<PrivacyFacts> {
@@ -58,7 +60,10 @@ export async function privacyFacts(deps: Deps, t: Translate): Promise<PrivacyFac
       ...(p.idleMinutes ? { idle: formatDuration(t, p.idleMinutes * 60) } : {}),
     });
   }
+  const kiosk = deps.config.zones.find((z) => z.kind === 'kiosk');
+  const hold = kiosk ? (await deps.sessions.policies.get(kiosk.id)).holdMinutes : undefined;
   return {
+    ...(hold !== undefined ? { queueHold: formatDuration(t, hold * 60) } : {}),
     library: deps.config.libraryName,
     zones,
     grace: formatDuration(t, SESSION_GRACE_MS / 1000),
