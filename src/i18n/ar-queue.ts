@@ -45,4 +45,12 @@ export const arQueue: Partial<Record<keyof typeof enQueue, Message>> = {
   'display.freeNow': 'توجد حواسيب متاحة الآن.',
   'display.how': 'خذ تذكرة من أي كشك، أو من هاتفك عبر شبكة Wi-Fi الخاصة بالمكتبة: {url}',
   'display.languageAuto': 'تتناوب اللغات كل بضع ثوانٍ.',
+  'queue.bookTitle': 'احجز حاسوبًا لوقت لاحق اليوم',
+  'queue.bookTime': 'الوقت',
+  'queue.bookPc': 'الحاسوب',
+  'queue.bookAny': 'أي حاسوب متاح',
+  'queue.bookSubmit': 'احجز',
+  'queue.bookNone': 'لم يبقَ اليوم وقت للحجز.',
+  'queue.bookTaken': 'هذا الحاسوب محجوز بالفعل قرب ذلك الوقت. اختر وقتًا آخر أو حاسوبًا آخر.',
+  'queue.bookRefused': 'لا يمكن حجز ذلك الوقت: لقد مضى، أو المكتبة مغلقة حينها. اختر وقتًا آخر.',
 };

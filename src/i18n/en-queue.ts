@@ -43,4 +43,12 @@ export const enQueue = {
   'display.freeNow': 'Computers are free now.',
   'display.how': 'Take a ticket on any kiosk, or on your phone on the library Wi-Fi: {url}',
   'display.languageAuto': 'Languages take turns every few seconds.',
+  'queue.bookTitle': 'Book a computer for later today',
+  'queue.bookTime': 'Time',
+  'queue.bookPc': 'Computer',
+  'queue.bookAny': 'Any free computer',
+  'queue.bookSubmit': 'Book',
+  'queue.bookNone': 'No time is left to book today.',
+  'queue.bookTaken': 'That computer is already booked near that time. Choose another time or computer.',
+  'queue.bookRefused': 'That time cannot be booked: it has passed, or the library is closed then. Choose another time.',
 } as const;

@@ -45,4 +45,12 @@ export const esQueue: Partial<Record<keyof typeof enQueue, Message>> = {
   'display.freeNow': 'Hay ordenadores libres ahora.',
   'display.how': 'Tome un turno en cualquier quiosco o en su teléfono con el Wi-Fi de la biblioteca: {url}',
   'display.languageAuto': 'Los idiomas se turnan cada pocos segundos.',
+  'queue.bookTitle': 'Reservar un ordenador para más tarde hoy',
+  'queue.bookTime': 'Hora',
+  'queue.bookPc': 'Ordenador',
+  'queue.bookAny': 'Cualquier ordenador libre',
+  'queue.bookSubmit': 'Reservar',
+  'queue.bookNone': 'Hoy ya no queda ninguna hora para reservar.',
+  'queue.bookTaken': 'Ese ordenador ya está reservado cerca de esa hora. Elija otra hora u otro ordenador.',
+  'queue.bookRefused': 'Esa hora no se puede reservar: ya pasó o la biblioteca está cerrada entonces. Elija otra hora.',
 };

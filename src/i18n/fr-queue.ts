@@ -45,4 +45,12 @@ export const frQueue: Partial<Record<keyof typeof enQueue, Message>> = {
   'display.freeNow': 'Des ordinateurs sont libres maintenant.',
   'display.how': 'Prenez un ticket sur une borne, ou sur votre téléphone via le Wi-Fi de la bibliothèque : {url}',
   'display.languageAuto': 'Les langues se succèdent toutes les quelques secondes.',
+  'queue.bookTitle': 'Réserver un ordinateur pour plus tard aujourd’hui',
+  'queue.bookTime': 'Heure',
+  'queue.bookPc': 'Ordinateur',
+  'queue.bookAny': 'N’importe quel ordinateur libre',
+  'queue.bookSubmit': 'Réserver',
+  'queue.bookNone': 'Il ne reste plus d’heure à réserver aujourd’hui.',
+  'queue.bookTaken': 'Cet ordinateur est déjà réservé vers cette heure. Choisissez une autre heure ou un autre ordinateur.',
+  'queue.bookRefused': 'Cette heure ne peut pas être réservée : elle est passée, ou la bibliothèque est fermée à ce moment. Choisissez une autre heure.',
 };

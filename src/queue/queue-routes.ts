@@ -11,10 +11,13 @@ import { formatDuration, type Translate } from '../i18n/translate';
 import { renderRefusal } from '../portal/patron-routes';
 import { heldHere, queueCall, renderHeld } from './held-here';
 import type { TicketView } from './queue-service';
+import { bookableSlots } from './booking-slots';
+import type { Zone } from '../config/schema';
 import { isTicketKey, spacedCode } from './ticket-codes';
 import { minutesUntil } from './wait-estimate';
 
 const actionForm = z.object({ _csrf: z.string() }).strict();
+const bookForm = z.object({ _csrf: z.string(), time: z.string().max(5).default(''), pc: z.string().max(64).default('') }).strict();
 const claimForm = z.object({ _csrf: z.string(), code: z.string().max(40).default('') }).strict();
 
 export function queueRouter(deps: Deps, csrf: Csrf): Router {
@@ -32,18 +35,38 @@ export function queueRouter(deps: Deps, csrf: Csrf): Router {
     res.render('queue/zones', { zones });
   });
 
-  r.get('/queue/:zone', csrf.provide, async (req, res) => {
-    const zone = zoneOf(req.params.zone);
+  /** The page to take a ticket or book, with a message when one was refused. */
+  const renderTake = async (res: Response, zone: Zone, opts: { error?: string; bookError?: string; values?: { time: string; pc: string } } = {}, status = 200) => {
     const board = await queueCall(() => deps.queue.board(zone.id));
-    res.render('queue/take', { zone, waiting: board.waiting.length + board.held.length, error: undefined });
-  });
+    const policy = await deps.sessions.policies.get(zone.id);
+    const slots = bookableSlots(deps.clock.now(), deps.config.timezone, policy);
+    const pcs = await queueCall(() => deps.queue.pcsOf(zone.id));
+    res.status(status).render('queue/take', { zone, waiting: board.waiting.length + board.held.length, slots, pcs, values: opts.values ?? { time: '', pc: '' }, error: opts.error, bookError: opts.bookError });
+  };
+  const toTicket = (res: Response, zone: Zone, key: string) => res.redirect(303, (res.locals.url as (u: string) => string)(`/queue/${zone.id}/t/${key}`));
+
+  r.get('/queue/:zone', csrf.provide, async (req, res) => renderTake(res, zoneOf(req.params.zone)));
 
   r.post('/queue/:zone/take', limit, csrf.protect, csrf.provide, async (req, res) => {
     const zone = zoneOf(req.params.zone);
     actionForm.parse(req.body ?? {});
     const taken = await queueCall(() => deps.queue.take(zone.id));
-    if (!taken.ok) return res.status(409).render('queue/take', { zone, waiting: 0, error: (res.locals.t as Translate)('queue.full') });
-    res.redirect(303, (res.locals.url as (u: string) => string)(`/queue/${zone.id}/t/${taken.key}`));
+    if (!taken.ok) return renderTake(res, zone, { error: (res.locals.t as Translate)('queue.full') }, 409);
+    toTicket(res, zone, taken.key);
+  });
+
+  // A booking for later today: a time offered on the page, and one PC or any.
+  r.post('/queue/:zone/book', limit, csrf.protect, csrf.provide, async (req, res) => {
+    const zone = zoneOf(req.params.zone);
+    const form = bookForm.parse(req.body ?? {});
+    const t = res.locals.t as Translate;
+    const policy = await deps.sessions.policies.get(zone.id);
+    const slot = bookableSlots(deps.clock.now(), deps.config.timezone, policy).find((s) => s.value === form.time);
+    const values = { time: form.time, pc: form.pc };
+    if (!slot) return renderTake(res, zone, { bookError: t('queue.bookRefused'), values }, 400);
+    const booked = await queueCall(() => deps.queue.book(zone.id, slot.at, form.pc || undefined));
+    if (!booked.ok) return renderTake(res, zone, { bookError: t(booked.reason === 'taken' || booked.reason === 'unknown-pc' ? 'queue.bookTaken' : booked.reason === 'full' ? 'queue.full' : 'queue.bookRefused'), values }, 400);
+    toTicket(res, zone, booked.key);
   });
 
   r.get('/queue/:zone/t/:key.json', async (req, res) => {
