@@ -1,6 +1,7 @@
 // Whether the page request comes from a kiosk PC held for a ticket, and the held screen it gets
 // instead of the splash: the ticket's number and a field for its claim code.
 import type { Response } from 'express';
+import { ZodError } from 'zod';
 import type { Deps } from '../deps';
 import { DomainError } from '../domain/errors';
 import { AppError } from '../http/errors';
@@ -30,6 +31,7 @@ export async function queueCall<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    throw err instanceof AppError || err instanceof DomainError ? err : storeAway(err);
+    // A refused form (a ZodError) stays a 400; anything else from the store is its fault.
+    throw err instanceof AppError || err instanceof DomainError || err instanceof ZodError ? err : storeAway(err);
   }
 }

@@ -11,6 +11,9 @@ import * as R from './queue-rules';
 import { claimCodeOf, claimHash, keyHash, newTicketKey } from './ticket-codes';
 import { expectedAt } from './wait-estimate';
 import { QueueTally } from './queue-tally';
+import type { BookResult, ClaimOutcome, QueueBoard, TakeResult, TicketView } from './queue-views';
+
+export type { BookResult, ClaimOutcome, QueueBoard, TakeResult, TicketView } from './queue-views';
 
 /** Tickets a zone's queue holds at most (one ticket page per patron; a full room, not a flood). */
 export const MAX_TICKETS = 200;
@@ -30,36 +33,6 @@ export interface QueueServiceDeps {
   /** Whether a session runs on this PC as this gateway knows it (fresher than the stored flag). */
   busyHere?: (pc: string) => boolean;
 }
-
-/** A ticket as its holder sees it. */
-export interface TicketView {
-  zoneId: string;
-  label: string;
-  claimCode: string;
-  /** 1 = next; undefined while held, or for a booking not yet due. */
-  position?: number;
-  held?: { pc: string; until: number };
-  slotAt?: number;
-  /** When a PC is expected (epoch ms); undefined when unknown. */
-  expectedAt?: number;
-}
-
-/** A zone's queue as the display and the staff page show it (no secret in it). */
-export interface QueueBoard {
-  zoneId: string;
-  held: { label: string; number: number; pc: string; until: number }[];
-  waiting: { label: string; number: number; issuedAt: number; slotAt?: number; pc?: string }[];
-  /** Bookings for later today, not due yet. */
-  booked: { label: string; number: number; slotAt: number; pc?: string }[];
-  /** When the next running session ends (epoch ms). */
-  nextFreeAt?: number;
-  freePcs: string[];
-}
-
-export type BookResult = TakeResult | { ok: false; reason: 'past' | 'not-today' | 'closed' | 'unknown-pc' | 'taken' };
-
-export type TakeResult = { ok: true; key: string; label: string; claimCode: string } | { ok: false; reason: 'not-kiosk' | 'full' };
-export type ClaimOutcome = R.ClaimResult | { ok: false; reason: 'not-kiosk' };
 
 export class QueueService {
   readonly tally: QueueTally;

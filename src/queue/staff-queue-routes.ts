@@ -11,6 +11,8 @@ import { notFound } from '../http/errors';
 import { LANGUAGES, SUPPORTED } from '../i18n/languages';
 import { translator } from '../i18n/translate';
 import { spacedCode } from './ticket-codes';
+import { queueCall } from './held-here';
+import { queueToday } from './queue-today';
 import type { BookResult } from './queue-service';
 
 export interface StaffQueueGuards {
@@ -49,9 +51,9 @@ export function staffQueueRouter(deps: Deps, guards: StaffQueueGuards): Router {
   };
   const render = async (res: Response, opts: { notice?: string; bookError?: string; values?: { time: string; pc: string } } = {}, status = 200) => {
     const zones = await Promise.all(
-      deps.queue.zones().map(async (zone) => ({ zone, board: await deps.queue.board(zone.id), pcs: await deps.queue.pcsOf(zone.id) })),
+      deps.queue.zones().map(async (zone) => ({ zone, board: await deps.queue.board(zone.id), pcs: await deps.queue.pcsOf(zone.id), today: await queueToday(deps, zone.id) })),
     );
-    res.status(status).render('queue/staff-queue', { zones, notice: opts.notice, bookError: opts.bookError, values: opts.values ?? { time: '', pc: '' } });
+    res.status(status).render('queue/staff-queue', { zones, k: deps.config.minCellSessions, notice: opts.notice, bookError: opts.bookError, values: opts.values ?? { time: '', pc: '' } });
   };
   /** Why a ticket cannot be sent to `pc`: not a PC of the zone, or a session runs on it. */
   const pcRefusal = async (zoneId: string, pc: string): Promise<{ status: number; message: string } | undefined> => {
@@ -63,10 +65,12 @@ export function staffQueueRouter(deps: Deps, guards: StaffQueueGuards): Router {
 
   r.get('/staff/queue', async (req, res) => {
     const done = typeof req.query.done === 'string' ? NOTICES[req.query.done] : undefined;
-    await render(res, done ? { notice: done } : {});
+    await queueCall(() => render(res, done ? { notice: done } : {}));
   });
 
-  const post = (path: string, handler: RequestHandler) => r.post(`/staff/queue/:zone/${path}`, csrf.protect, csrf.provide, handler);
+  // A store fault is the "one moment" page (503), never a 500.
+  const post = (path: string, handler: RequestHandler) =>
+    r.post(`/staff/queue/:zone/${path}`, csrf.protect, csrf.provide, (req, res, next) => queueCall(async () => handler(req, res, next)));
 
   post('call', async (req, res) => {
     const zone = zoneOf(req.params.zone);

@@ -87,6 +87,21 @@ describe('the staff queue page', () => {
     expect((await audit()).map((e) => e.detail).reverse()).toEqual(['booked pc-1 for 14:30', 'booked pc-2 for 14:45']);
   });
 
+  test('when tickets were served today, then the page gives today\'s counts and the median wait from the hourly totals, withholding hours of fewer than k', async () => {
+    expect((await staff.get('/staff/queue')).text).toContain('Today: 0 tickets issued, 0 served, 0 given up. Hours with fewer than 5 tickets are left out.');
+    // Five more tickets, all served at pc-1 after 7 minutes.
+    const more = [];
+    for (let i = 0; i < 5; i++) more.push(await ctx.deps.queue.take('kiosks'));
+    ctx.clock.advance(7 * 60_000);
+    for (const n of [1, 2, 3]) await ctx.deps.queue.cancel('kiosks', n);
+    for (const t of more) {
+      if (!t.ok) throw new Error('refused');
+      await ctx.deps.queue.moveTo('kiosks', Number(t.label.slice(2)), 'pc-1');
+      expect((await ctx.deps.queue.claim('kiosks', 'pc-1', t.claimCode)).ok).toBe(true);
+    }
+    expect((await staff.get('/staff/queue')).text).toContain('Today: 8 tickets issued, 5 served, 0 given up; median wait 5-15 min.');
+  });
+
   test('when a zone is not a kiosk zone, or a form is tampered with, then the answer is a 4xx with a message', async () => {
     const wifi = await staff.submit('/staff/queue', '/staff/queue/wifi/call', { pc: 'pc-1' });
     expect(wifi.status).toBe(404);

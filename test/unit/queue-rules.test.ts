@@ -1,6 +1,7 @@
 // The queue's pure rules: service order (due bookings first), holds, pass-on, and the wait estimate.
 import * as R from '../../src/queue/queue-rules';
 import { expectedAt } from '../../src/queue/wait-estimate';
+import { medianBand, waitBand } from '../../src/queue/queue-tally';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 10, 18, 10);
@@ -45,5 +46,14 @@ describe('wait estimate', () => {
     expect(expectedAt(3, 1, ends, 30 * MIN, T0)).toBe(T0 + 20 * MIN);
     expect(expectedAt(4, 1, ends, 30 * MIN, T0)).toBe(T0 + 35 * MIN);
     expect(expectedAt(1, 0, [], 30 * MIN, T0)).toBeUndefined();
+  });
+});
+
+describe('wait bands', () => {
+  test('when waits are counted in bands, then the median is the band holding the middle ticket', () => {
+    expect([0, 4.9, 5, 14.9, 15, 29.9, 30, 90].map((m) => waitBand(m * MIN))).toEqual(['queueWaitUnder5', 'queueWaitUnder5', 'queueWait5to15', 'queueWait5to15', 'queueWait15to30', 'queueWait15to30', 'queueWait30Plus', 'queueWait30Plus']);
+    expect(medianBand({ queueWaitUnder5: 2, queueWait5to15: 1, queueWait30Plus: 2 })).toEqual({ from: 5, to: 15 });
+    expect(medianBand({ queueWait30Plus: 5 })).toEqual({ from: 30 });
+    expect(medianBand({})).toBeUndefined();
   });
 });
