@@ -12,7 +12,7 @@ import { renderSplash } from './splash-view';
 import { formatHelpCode, helpCodeFor } from './help-code';
 import type { ClientAddress } from '../sessions/session-types';
 import { afterExtend, renderStatus } from './status-view';
-import { heldHere, renderHeld } from '../queue/held-here';
+import { heldHere, renderHeld, untilBooking } from '../queue/held-here';
 
 const acceptForm = z.object({ _csrf: z.string(), accept: z.literal('yes', { message: 'Tick or press the accept button to agree to the terms.' }) }).strict();
 const actionForm = z.object({ _csrf: z.string() }).strict();
@@ -40,7 +40,8 @@ export function patronRouter(deps: Deps, csrf: Csrf): Router {
     const client = deps.resolveClient(req, { fresh: true });
     const held = await heldHere(deps, client.ip);
     if (held) return renderHeld(res, held, { error: (res.locals.t as Translate)('held.lead', { ticket: held.label, time: (res.locals.fmtTime as (ms: number) => string)(held.until) }) }, 409);
-    const result = await deps.sessions.grant(client);
+    // A session on a PC booked later today ends when the booking starts.
+    const result = await deps.sessions.grant(client, 'click-through', await untilBooking(deps, client.ip));
     if (!result.ok && result.reason === 'pass-required') {
       // The pass form (/redeem) is on the same page: show it with the reason.
       const info = await deps.sessions.describe(client);

@@ -7,7 +7,7 @@ import type { Deps } from '../deps';
 export const AUTO_EXTEND_LEAD_SECONDS = 60;
 
 /** Extends the kiosk session at `ip` if its zone says so, it nears its warning, and no one waits. True when extended. */
-export async function extendWhileNoOneWaits(deps: Pick<Deps, 'sessions' | 'queue'>, ip: string): Promise<boolean> {
+export async function extendWhileNoOneWaits(deps: Pick<Deps, 'sessions' | 'queue' | 'pcs'>, ip: string): Promise<boolean> {
   const live = deps.sessions.lookup(ip);
   if (!live) return false;
   const zoneId = live.record.zoneId;
@@ -15,6 +15,10 @@ export async function extendWhileNoOneWaits(deps: Pick<Deps, 'sessions' | 'queue
   if (!policy.autoExtend || !deps.queue.zone(zoneId)) return false;
   if (deps.sessions.secondsLeft(live) > policy.warningMinutes * 60 + AUTO_EXTEND_LEAD_SECONDS) return false;
   if (await deps.queue.anyoneWaiting(zoneId)) return false;
+  // Not into this PC's next booking either.
+  const pc = deps.pcs.at(ip);
+  const booking = pc ? await deps.queue.nextBookingAt(zoneId, pc.name) : undefined;
+  if (booking !== undefined && booking < live.record.endsAt + policy.sessionMinutes * 60_000) return false;
   const result = await deps.sessions.extendSession(live, { automatic: true });
   return result.ok;
 }

@@ -22,6 +22,17 @@ export async function heldHere(deps: Deps, ip: string): Promise<HeldHere | undef
   return hold ? { pc: pc.name, zoneId: pc.zoneId, ...hold } : undefined;
 }
 
+/**
+ * The longest a session may run on the PC at `ip` before that PC's next booking (seconds), or
+ * undefined when it is not a kiosk PC or has no booking later today.
+ */
+export async function untilBooking(deps: Deps, ip: string): Promise<number | undefined> {
+  const pc = deps.pcs.at(ip);
+  if (!pc) return undefined;
+  const at = await queueCall(() => deps.queue.nextBookingAt(pc.zoneId, pc.name));
+  return at === undefined ? undefined : Math.max(0, Math.floor((at - deps.clock.now()) / 1000));
+}
+
 export function renderHeld(res: Response, held: HeldHere, opts: { error?: string; code?: string } = {}, status = 200): void {
   res.status(status).render('queue/held', { held, error: opts.error, code: opts.code ?? '' });
 }

@@ -9,7 +9,7 @@ import { patronError } from '../http/errors';
 import { patronRateLimit } from '../http/rate-limit';
 import { formatDuration, type Translate } from '../i18n/translate';
 import { renderRefusal } from '../portal/patron-routes';
-import { heldHere, queueCall, renderHeld } from './held-here';
+import { heldHere, queueCall, renderHeld, untilBooking } from './held-here';
 import type { TicketView } from './queue-service';
 import { bookableSlots } from './booking-slots';
 import type { Zone } from '../config/schema';
@@ -106,7 +106,7 @@ export function queueRouter(deps: Deps, csrf: Csrf): Router {
       const error = result.reason === 'too-many' ? t('held.tooMany') : t('held.wrong', { ticket: held.label });
       return renderHeld(res, held, { error, code: form.code }, result.reason === 'too-many' ? 429 : 400);
     }
-    const granted = await deps.sessions.grant(client);
+    const granted = await deps.sessions.grant(client, 'click-through', await untilBooking(deps, client.ip));
     if (!granted.ok) return renderRefusal(res, granted, deps, client);
     res.redirect(303, '/status');
   });

@@ -165,6 +165,17 @@ export class QueueService {
     return result;
   }
 
+  /**
+   * When the next booking of `pc` starts (a session there ends by then), or undefined when it has
+   * none later today. A booking for "any PC" takes the first PC free at its time instead.
+   */
+  async nextBookingAt(zoneId: string, pc: string): Promise<number | undefined> {
+    const stored = await this.d.store.queue.read(zoneId);
+    const now = this.d.clock.now();
+    const slots = R.forDay(stored?.queue, this.today()).tickets.flatMap((t) => (!t.hold && t.pc === pc && t.slotAt !== undefined && t.slotAt > now ? [t.slotAt] : []));
+    return slots.length ? Math.min(...slots) : undefined;
+  }
+
   /** Whether anyone waits in the zone (a ticket, a hold, or a booking that is due). */
   async anyoneWaiting(zoneId: string): Promise<boolean> {
     const stored = await this.d.store.queue.read(zoneId);

@@ -1,12 +1,13 @@
 // A patron books a PC for later today from the queue page: only times later today within opening
 // hours are offered and taken; a clash or a made-up time is refused with what to do; the booking's
 // page says when it starts, and at its time a free PC is held for it.
+import { extendWhileNoOneWaits } from '../../src/queue/auto-extend';
 import { makeReport, makeWorkstation } from '../helpers/workstations';
 import { makeTestApp, Patron, type TestContext } from '../helpers/test-deps';
 
 const CONFIG = {
   zones: [
-    { id: 'kiosks', name: 'Basement PCs', kind: 'kiosk', subnets: ['10.20.0.0/16'], policy: { holdMinutes: 5, openingHours: { wed: [{ open: '09:00', close: '17:00' }] } } },
+    { id: 'kiosks', name: 'Basement PCs', kind: 'kiosk', subnets: ['10.20.0.0/16'], policy: { holdMinutes: 5, autoExtend: true, openingHours: { wed: [{ open: '09:00', close: '17:00' }] } } },
     { id: 'wifi', name: 'Wi-Fi', subnets: ['10.91.0.0/16'] },
   ],
 };
@@ -55,5 +56,17 @@ describe('booking a PC for later today', () => {
     await ctx.deps.store.workstations.recordHealth('pc-1', [{ receivedAt: ctx.clock.now(), report: makeReport() }], ctx.clock.now());
     expect(await ctx.deps.queue.holdAt('kiosks', 'pc-1')).toMatchObject({ label: 'B-1' });
     expect((await phone.get(String(booked.headers.location))).text).toContain('Go to computer pc-1 now.');
+  });
+
+  test('when pc-1 is booked for 10:30, then a session started on it at 10:00 ends at 10:30, and is not extended into the booking', async () => {
+    expect((await new Patron(ctx.app, '10.91.1.6').submit('/queue/kiosks', '/queue/kiosks/book', { time: '10:30', pc: 'pc-1' })).status).toBe(303);
+    // The portal knows pc-1 by the address its agent asks from (memory only).
+    ctx.deps.pcs.note({ name: 'pc-1', zoneId: 'kiosks' }, '10.20.0.5');
+    expect((await new Patron(ctx.app, '10.20.0.5').accept()).status).toBe(303);
+    const endsAt = ctx.clock.now() + 30 * 60_000;
+    expect(ctx.deps.sessions.lookup('10.20.0.5')!.record.endsAt).toBe(endsAt);
+    ctx.clock.advance(25 * 60_000);
+    expect(await extendWhileNoOneWaits(ctx.deps, '10.20.0.5')).toBe(false);
+    expect(ctx.deps.sessions.lookup('10.20.0.5')!.record.endsAt).toBe(endsAt);
   });
 });
