@@ -55,6 +55,9 @@ function minutesField(key: 'sessionMinutes' | 'dailyMinutes' | 'idleMinutes' | '
   return formWholeNumber(min, max, `Enter the ${what} as a whole number of minutes from ${min} to ${max}.`);
 }
 
+const hold = rangeOf('holdMinutes');
+const holdField = formWholeNumber(hold.min, hold.max, `Enter the queue's hold time as a whole number of minutes from ${hold.min} to ${hold.max}.`, { optional: true });
+
 const data = rangeOf('dataMB');
 /** The data allowance is optional: empty means none. */
 const dataField = formWholeNumber(data.min, data.max, `Enter the data per session as a whole number of megabytes from ${data.min} to ${data.max}, or leave it empty for no limit.`, { optional: true });
@@ -87,7 +90,8 @@ const policyForm = z.preprocess(
       warningMinutes: minutesField('warningMinutes', 'warning time'),
       allowExtend: formTick,
       extendPasses: formTick,
-      holdMinutes: minutesField('holdMinutes', 'hold time').optional(),
+      // Shown for kiosk zones only: absent or empty elsewhere, and then the default.
+      holdMinutes: holdField,
       autoExtend: formTick,
       alwaysOpen: formTick,
       shortenRunning: formTick,
