@@ -1,6 +1,6 @@
 // The kiosk queue's pages in headless Chromium: the ticket page (take, wait, called, leave) and the
-// "now serving" display in every patron language, with and without JavaScript, and the staff queue
-// page; axe-core finds no violation, each page and all it loads is under 50 KB, nothing is fetched
+// "now serving" display in every patron language, with and without JavaScript, a held PC's claim
+// screen, and the staff queue page; axe-core finds no violation, each page and all it loads is under 50 KB, nothing is fetched
 // from another host, no CSP rule is broken, nothing scrolls sideways at 320 px.
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -145,6 +145,39 @@ describe.each(SUPPORTED as Lang[])('queue pages in %s', (lang) => {
     await o.page.goto(`${served.base}/display/kiosk?lang=${lang}`);
     await check(o, 'display');
     await close(o);
+  });
+});
+
+describe.each(SUPPORTED as Lang[])('a held PC\'s screen in %s', (lang) => {
+  it('when the PC is held for a ticket, then its page asks for the claim code, a wrong one is refused with a message, the right one starts the session; axe finds nothing', async () => {
+    const t = translator(lang);
+    const ticket = await ctx.deps.queue.take('kiosk');
+    if (!ticket.ok) throw new Error('no ticket');
+    const ip = `10.4.9.${SUPPORTED.indexOf(lang) + 1}`;
+    const pc = `pc-held-${lang}`;
+    await ctx.deps.store.workstations.add(makeWorkstation({ name: pc, zoneId: 'kiosk' }));
+    ctx.deps.pcs.note({ name: pc, zoneId: 'kiosk' }, ip);
+    await ctx.deps.queue.moveTo('kiosk', Number(ticket.label.slice(2)), pc);
+    for (const js of [true, false]) {
+      const context = await browser.newContext({ locale: lang, javaScriptEnabled: js, bypassCSP: js, viewport: { width: 360, height: 800 }, extraHTTPHeaders: { 'X-Test-Client': ip, 'Accept-Language': lang } });
+      const rec = await ContextRecorder.attach(context);
+      const o = { context, rec, page: await context.newPage() };
+      await o.page.goto(`${served.base}/`);
+      expect(await o.page.locator('h1').textContent()).toBe(t('held.title', { ticket: ticket.label }));
+      expect((await rec.takeLoad(o.page)).bytes).toBeLessThan(MAX_PAGE_BYTES);
+      if (js) expect(await axeViolations(o.page)).toEqual([]);
+      await o.page.fill('#claim-code', 'ZZZ ZZZ');
+      await Promise.all([o.page.waitForLoadState('load'), o.page.click('form.pass button')]);
+      expect(await o.page.locator('#claim-error').textContent()).toBe(t('held.wrong', { ticket: ticket.label }));
+      if (js) expect(await axeViolations(o.page)).toEqual([]);
+      await o.page.screenshot({ path: path.join(shots, `${lang}-held-wrong-${js ? 'js' : 'nojs'}-360.png`), fullPage: true });
+      if (!js) {
+        await o.page.fill('#claim-code', ticket.claimCode.toLowerCase());
+        await Promise.all([o.page.waitForURL(/\/status/), o.page.click('form.pass button')]);
+        expect(await o.page.locator('html').getAttribute('lang')).toBe(lang);
+      }
+      await close(o);
+    }
   });
 });
 
