@@ -108,6 +108,8 @@ export function queueRouter(deps: Deps, csrf: Csrf): Router {
     }
     const granted = await deps.sessions.grant(client, 'click-through', await untilBooking(deps, client.ip));
     if (!granted.ok) return renderRefusal(res, granted, deps, client);
+    // In use at once for every gateway, not only after the agent's next poll: no other gateway holds it meanwhile.
+    await queueCall(() => deps.store.workstations.update(held.pc, { inUse: true }));
     res.redirect(303, '/status');
   });
 
