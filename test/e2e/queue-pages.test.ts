@@ -1,7 +1,8 @@
 // The kiosk queue's pages in headless Chromium: the ticket page (take, wait, called, leave) and the
 // "now serving" display in every patron language, with and without JavaScript, a held PC's claim
-// screen, and the staff queue page; axe-core finds no violation, each page and all it loads is under 50 KB, nothing is fetched
-// from another host, no CSP rule is broken, nothing scrolls sideways at 320 px.
+// screen, and the staff queue page; axe-core finds no violation, each page and all it loads is
+// under 50 KB, nothing is fetched from another host, no CSP rule is broken, nothing scrolls
+// sideways at 320 px.
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createApp } from '../../src/app';
