@@ -18,6 +18,8 @@ import { localTime, formatHhmm } from './domain/local-time';
 import { createProbeHandler } from './portal/probes';
 import { captiveApiRouter } from './portal/captive-api';
 import { patronRouter } from './portal/patron-routes';
+import { queueRouter } from './queue/queue-routes';
+import { displayRouter } from './queue/display-route';
 import { privacyRouter } from './portal/privacy-route';
 import { splashUrl } from './portal/urls';
 import { passRouter } from './portal/pass-routes';
@@ -116,10 +118,13 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Express {
     // Patron pages: "today at 09:00", "tomorrow at 10:00", in the patron's language.
     res.locals.fmtWhen = (ms: number) => humanWhen(res.locals.t as Translate, res.locals.lang as Lang, ms, deps.clock.now(), deps.config.timezone);
     res.locals.path = req.path;
+    // The splash and status pages link to the kiosk queue where the library has one.
+    res.locals.queueLink = deps.queue.zones().length > 0 ? '/queue' : undefined;
     next();
   });
   app.use('/static', express.static(path.join(ROOT, 'public'), { maxAge: '1h', index: false, fallthrough: true }));
-  app.use(express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 }));
+  // A zone's policy form has up to 23 fields (hours of each day, the queue's hold and switch).
+  app.use(express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 30 }));
   app.use(express.json({ limit: '8kb' }));
   app.use(cookieParser());
   // cookie-parser turns "j:…" values into JSON objects; every cookie Threshold reads is a string,
@@ -139,6 +144,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Express {
     app.use(passRouter(deps, csrf));
     app.use(helpRouter(deps, csrf));
     app.use(learnRouter(deps));
+    app.use(queueRouter(deps, csrf));
+    app.use(displayRouter(deps));
     app.use(patronRouter(deps, csrf));
   }
   if (surfaces.includes('staff')) {

@@ -17,6 +17,8 @@ import { BUILTIN_CONTENT_DIR, loadLessonLibrary } from './onboarding/lesson-libr
 import { LibrarySettingsBook } from './branding/settings-book';
 import { KioskState } from './workstations/kiosk-state';
 import { WorkstationService } from './workstations/workstation-service';
+import { PcAddresses } from './queue/pc-addresses';
+import { QueueService } from './queue/queue-service';
 
 export async function buildDeps(config: Config, logger: Logger, overrides: Partial<Deps> & { clock?: Clock } = {}): Promise<Deps> {
   const clock = overrides.clock ?? systemClock;
@@ -35,6 +37,21 @@ export async function buildDeps(config: Config, logger: Logger, overrides: Parti
     overrides.library ?? new LibrarySettingsBook({ config, store, firewall, logger, now: () => clock.now(), guard: (fn) => sessions.breaker.run(fn) });
   // The settings staff saved (the walled garden among them) apply from the start; a store away now is read later.
   await library.refresh().catch((err: unknown) => logger.warn({ err }, 'library settings could not be read at start; the configuration file\'s apply until they can'));
+  const pcs = overrides.pcs ?? new PcAddresses();
+  const queue =
+    overrides.queue ??
+    new QueueService({
+      config,
+      store,
+      clock,
+      random,
+      policies: sessions.policies,
+      running: () => sessions.live.all().map((s) => ({ zoneId: s.record.zoneId, endsAt: s.record.endsAt })),
+      busyHere: (pc) => {
+        const ip = pcs.addressOf(pc);
+        return ip !== undefined && sessions.lookup(ip) !== undefined;
+      },
+    });
   return {
     config,
     library,
@@ -52,5 +69,7 @@ export async function buildDeps(config: Config, logger: Logger, overrides: Parti
     learn: overrides.learn ?? loadLessonLibrary([BUILTIN_CONTENT_DIR, ...(config.contentDir ? [config.contentDir] : [])], logger),
     workstations,
     kiosks,
+    queue,
+    pcs,
   };
 }

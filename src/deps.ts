@@ -12,6 +12,8 @@ import type { LibrarySettingsBook } from './branding/settings-book';
 import type { StaffServices } from './staff/services';
 import type { LessonLibrary } from './onboarding/lesson-library';
 import type { KioskState } from './workstations/kiosk-state';
+import type { PcAddresses } from './queue/pc-addresses';
+import type { QueueService } from './queue/queue-service';
 import type { WorkstationService } from './workstations/workstation-service';
 
 export interface Deps {
@@ -35,4 +37,8 @@ export interface Deps {
   library: LibrarySettingsBook;
   /** Kiosk session state for agents, by the request's source address. */
   kiosks: KioskState;
+  /** Kiosk zones' waiting lists: tickets, holds, claims, bookings. */
+  queue: QueueService;
+  /** Which kiosk PC asks from which address (memory only). */
+  pcs: PcAddresses;
 }

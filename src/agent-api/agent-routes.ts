@@ -4,7 +4,8 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps';
 import type { WorkstationCommand, WorkstationRecord } from '../store/types';
-import type { DeliveredCommand, HeartbeatAnswer, SessionAnswer } from '../workstations/protocol';
+import type { DeliveredCommand, HeartbeatAnswer, HoldState, SessionAnswer } from '../workstations/protocol';
+import { extendWhileNoOneWaits } from '../queue/auto-extend';
 import { addressKeyer } from '../http/client';
 import { WindowCounter } from './rate-limits';
 
@@ -62,9 +63,14 @@ export function agentApiRouter(deps: Deps): Router {
     const commands = await deliver(deps, ws, req);
     const ip = deps.resolveClient(req).ip;
     deps.kiosks.noteAddress(ws, ip);
+    deps.pcs.note(ws, ip);
+    // Extended first, so the state below (and the kiosk's warning) counts from the new end.
+    await queueStep(deps, ws, () => extendWhileNoOneWaits(deps, ip));
     const session = await deps.kiosks.state(ws.name, ip);
     await deps.workstations.setInUse(ws, session.live);
     const answer: SessionAnswer = { session, commands };
+    const hold = session.live ? undefined : await queueStep(deps, ws, () => holdOf(deps, ws));
+    if (hold) answer.hold = hold;
     res.json(answer);
   });
 
@@ -79,6 +85,23 @@ export function agentApiRouter(deps: Deps): Router {
   });
 
   return router;
+}
+
+/** The ticket a free kiosk PC is held for, as its screen shows it. */
+async function holdOf(deps: Deps, ws: WorkstationRecord): Promise<HoldState | undefined> {
+  const hold = await deps.queue.holdAt(ws.zoneId, ws.name);
+  return hold ? { ticket: hold.label, secondsLeft: Math.max(0, Math.ceil((hold.until - deps.clock.now()) / 1000)) } : undefined;
+}
+
+/** A queue step of a kiosk's poll (kiosk zones only). A queue fault never fails the poll: the kiosk's own session matters more. */
+async function queueStep<T>(deps: Deps, ws: WorkstationRecord, step: () => Promise<T>): Promise<T | undefined> {
+  if (!deps.queue.zone(ws.zoneId)) return undefined;
+  try {
+    return await step();
+  } catch (err) {
+    deps.logger.warn({ event: 'queue.unavailable', reason: (err as Error).message }, 'the kiosk queue could not be read');
+    return undefined;
+  }
 }
 
 function workstationOf(res: Response): WorkstationRecord {

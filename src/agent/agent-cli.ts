@@ -53,6 +53,7 @@ export function registerAgentCommands(program: Command): void {
         server: config.server,
         ...(config.ca && { ca: fs.readFileSync(config.ca) }),
         allowHttp: config.allowHttp,
+        ...(config.localAddress !== undefined && { localAddress: config.localAddress }),
         userAgent: `threshold-agent/${VERSION}`,
       });
       const a = new Agent({ config, http, si: systemInformation(), hooks: processHookRunner, clock: systemClock, logger, version: VERSION });

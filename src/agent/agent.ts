@@ -12,6 +12,7 @@ import {
   type CommandKind,
   type DeliveredCommand,
   type EndedReason,
+  type HoldState,
   type Outcome,
 } from '../workstations/protocol';
 import type { AgentConfig, HookName } from './config';
@@ -69,6 +70,8 @@ export class Agent {
   private readonly outcomes = new Map<string, Outcome>();
   private readonly running = new Set<string>();
   private unsentWipe: Outcome | undefined;
+  /** The ticket this PC is held for, as last shown by the onHold hook. */
+  private heldFor: string | undefined;
   private lastEnd: { at: number; outcome: Outcome } | undefined;
   /** Hooks run one at a time, in the order they were asked for. */
   private hookChain: Promise<unknown> = Promise.resolve();
@@ -154,9 +157,23 @@ export class Agent {
       // Commands first: after an "end session" the state below says the session ended.
       await this.handleCommands(answer.data.commands);
       await this.apply(this.watcher.update(answer.data.session, this.d.clock.now()));
+      await this.showHold(answer.data.hold);
     } catch (err) {
       this.d.logger.error({ err }, 'session poll failed');
     }
+  }
+
+  /** Runs onHold when the PC becomes held for a ticket (or another one), and when the hold is over. */
+  private async showHold(hold: HoldState | undefined): Promise<void> {
+    if (hold?.ticket === this.heldFor) return;
+    this.heldFor = hold?.ticket;
+    if (hold) await this.runHook('onHold', { THRESHOLD_EVENT: 'hold', THRESHOLD_TICKET: hold.ticket, THRESHOLD_HOLD_SECONDS: String(hold.secondsLeft) });
+    else await this.runHook('onHold', { THRESHOLD_EVENT: 'hold-end' });
+  }
+
+  /** The ticket this PC is held for, as far as the agent knows. */
+  get holdTicket(): string | undefined {
+    return this.heldFor;
   }
 
   /** Whether a kiosk session is live as far as the agent knows. */

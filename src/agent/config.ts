@@ -15,6 +15,8 @@ export const hooksSchema = z
   .object({
     onWarning: hookSchema,
     onSessionEnd: hookSchema,
+    /** A free PC is held for a ticket (THRESHOLD_EVENT hold, THRESHOLD_TICKET), or no longer (hold-end). */
+    onHold: hookSchema,
     lock: hookSchema,
     restart: hookSchema,
     shutdown: hookSchema,
@@ -36,6 +38,8 @@ export const agentConfigSchema = z
     ca: z.string().min(1).optional(),
     /** Plain HTTP is for development only: the token would cross the network in clear. */
     allowHttp: z.boolean().default(false),
+    /** The local address to send from, on a machine with several (the server knows the kiosk by it). */
+    localAddress: z.union([z.ipv4(), z.ipv6()]).optional(),
     heartbeatCron: z.string().refine(validCron, 'expected a cron expression such as "* * * * *" (every minute)').default('* * * * *'),
     /** How often the kiosk session is polled while one is live, and while none is. */
     sessionPollSeconds: z.number().int().min(1).max(60).default(5),

@@ -26,6 +26,8 @@ export interface TransportOptions {
   allowHttp?: boolean;
   timeoutMs?: number;
   userAgent?: string;
+  /** The local address requests are sent from (default: the system's choice). */
+  localAddress?: string;
 }
 
 /** Answers larger than this are cut off: the server never sends anything near it. */
@@ -54,7 +56,7 @@ export function nodeHttp(opts: TransportOptions): AgentHttp {
       if (payload) Object.assign(headers, { 'Content-Type': 'application/json', 'Content-Length': payload.length });
       if (token) headers.Authorization = `Bearer ${token}`;
       return new Promise<AgentResponse>((resolve, reject) => {
-        const req = send({ protocol: base.protocol, hostname, port: base.port, path: prefix + path, method, headers, agent, timeout: timeoutMs }, (res) => {
+        const req = send({ protocol: base.protocol, hostname, port: base.port, path: prefix + path, method, headers, agent, timeout: timeoutMs, ...(opts.localAddress !== undefined && { localAddress: opts.localAddress }) }, (res) => {
           const chunks: Buffer[] = [];
           let size = 0;
           res.on('data', (c: Buffer) => {

@@ -55,6 +55,10 @@ export const policySchema = z
       )
       .max(366)
       .default([]),
+    /** Kiosk queue: how long a free PC is held for the next ticket before the hold passes on. */
+    holdMinutes: z.number().int().min(1).max(30).default(5),
+    /** Kiosk queue: running sessions are extended, as the allowance and hours allow, while no one waits. */
+    autoExtend: z.boolean().default(false),
     /** Data per session, in megabytes (1 MB = 1,000,000 bytes); the session ends when it is used. Needs a firewall that counts bytes. */
     dataMB: z.number().int().min(1).max(10_000_000).optional(),
   })

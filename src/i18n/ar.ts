@@ -2,6 +2,7 @@
 // Arabic are rendered right to left (dir="rtl"); digits stay Western, as on the clock and codes.
 import { arLearn } from './ar-learn';
 import { arPrivacy } from './ar-privacy';
+import { arQueue } from './ar-queue';
 import type { Catalog } from './catalogue';
 
 export const ar: Catalog = {
@@ -130,5 +131,6 @@ export const ar: Catalog = {
   'passCard.deskHow': 'اتصل بشبكة Wi-Fi «{network}»، وافتح أي صفحة ويب، واكتب هذا الرمز حيث يُطلب تصريح أو تصريح مكتب. يصلح مرة واحدة، اليوم فقط.',
   'passCard.deskHowNoNetwork': 'اتصل بشبكة Wi-Fi الخاصة بالمكتبة، وافتح أي صفحة ويب، واكتب هذا الرمز حيث يُطلب تصريح أو تصريح مكتب. يصلح مرة واحدة، اليوم فقط.',
   ...arPrivacy,
+  ...arQueue,
   ...arLearn,
 };

@@ -53,4 +53,9 @@ export const enPrivacy = {
   'privacy.devicesPrivateMac': 'Many phones and laptops use a private hardware (MAC) address for each Wi-Fi network, and some change it from time to time. When yours changes, the portal sees a new device: you get the welcome page again, with a new daily allowance.',
   'privacy.devicesNoLink': 'Nothing links the new hardware address to the old one, for library staff or the operator either: the time used under the old one cannot be found from the new one, and the old session ends when its time is up.',
   'privacy.devicesStaff': 'Staff can help with the session code shown on your screen: they can add time to a session or end it, without learning anything about your device.',
+  // The kiosk queue (tickets and bookings).
+  'privacy.queueTitle': 'Waiting list for computers',
+  'privacy.queue': 'When you take a ticket for a computer, or book one, the waiting list keeps only its number, when it was taken (and the time booked), and the secret codes of your ticket page and of the computer, stored only as hashes: never a name, phone number, e-mail address or anything about your device.',
+  'privacy.queueDeleted': 'A ticket or booking is deleted as soon as it is used, cancelled, or its hold of {hold} runs out; whatever happens, nothing of it is left after midnight.',
+  'privacy.queueStats': 'The statistics count only how many tickets were taken, served and given up, and how long people waited, per hour and network area, and publish no figure that describes fewer than {k} tickets.',
 } as const satisfies Messages;

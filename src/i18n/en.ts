@@ -2,6 +2,7 @@
 // (test/unit/i18n.test.ts) fails when one of them misses a key or a placeholder.
 import { enLearn } from './en-learn';
 import { enPrivacy } from './en-privacy';
+import { enQueue } from './en-queue';
 export const en = {
   'site.skip': 'Skip to the main content',
   'site.privacy': 'Privacy',
@@ -128,6 +129,7 @@ export const en = {
   'passCard.deskHow': 'Join the Wi-Fi network “{network}”, open any web page and type this code where it asks for a pass or a desk pass. It works once, today only.',
   'passCard.deskHowNoNetwork': 'Join the library’s Wi-Fi, open any web page and type this code where it asks for a pass or a desk pass. It works once, today only.',
   ...enPrivacy,
+  ...enQueue,
   ...enLearn,
 } as const;
 

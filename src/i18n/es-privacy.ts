@@ -53,4 +53,9 @@ export const esPrivacy: PrivacyCatalog = {
   'privacy.devicesPrivateMac': 'Muchos teléfonos y portátiles usan una dirección de hardware (MAC) privada para cada red Wi-Fi, y algunos la cambian de vez en cuando. Cuando la suya cambia, el portal ve un dispositivo nuevo: vuelve a ver la página de bienvenida, con un tiempo diario nuevo.',
   'privacy.devicesNoLink': 'Nada relaciona la nueva dirección de hardware con la anterior, tampoco para el personal de la biblioteca ni para el operador: el tiempo usado con la anterior no se puede encontrar a partir de la nueva, y la sesión anterior termina cuando se acaba su tiempo.',
   'privacy.devicesStaff': 'El personal puede ayudarle con el código de sesión que aparece en su pantalla: puede añadir tiempo a una sesión o terminarla, sin saber nada de su dispositivo.',
+  // The kiosk queue (tickets and bookings).
+  'privacy.queueTitle': 'Lista de espera para los ordenadores',
+  'privacy.queue': 'Cuando toma un turno para un ordenador, o reserva uno, la lista de espera guarda solo su número, cuándo se tomó (y la hora reservada) y los códigos secretos de su página de turno y del ordenador, guardados solo como huellas (hashes): nunca un nombre, un teléfono, un correo electrónico ni nada sobre su dispositivo.',
+  'privacy.queueDeleted': 'Un turno o una reserva se borra en cuanto se usa, se cancela o caduca su reserva de {hold}; pase lo que pase, no queda nada de él después de medianoche.',
+  'privacy.queueStats': 'Las estadísticas solo cuentan cuántos turnos se tomaron, se atendieron y se abandonaron, y cuánto se esperó, por hora y zona de la red, y no publican ninguna cifra que describa menos de {k} turnos.',
 };

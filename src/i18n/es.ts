@@ -1,6 +1,7 @@
 // Spanish strings for every patron-facing page, keyed like en.ts. Formal "usted" throughout.
 import { esLearn } from './es-learn';
 import { esPrivacy } from './es-privacy';
+import { esQueue } from './es-queue';
 import type { Catalog } from './catalogue';
 
 export const es: Catalog = {
@@ -129,5 +130,6 @@ export const es: Catalog = {
   'passCard.deskHow': 'Conéctese a la red wifi «{network}», abra cualquier página web y escriba este código donde se pide un pase o un pase de mostrador. Sirve una sola vez, solo hoy.',
   'passCard.deskHowNoNetwork': 'Conéctese al wifi de la biblioteca, abra cualquier página web y escriba este código donde se pide un pase o un pase de mostrador. Sirve una sola vez, solo hoy.',
   ...esPrivacy,
+  ...esQueue,
   ...esLearn,
 };

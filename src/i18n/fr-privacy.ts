@@ -53,4 +53,9 @@ export const frPrivacy: PrivacyCatalog = {
   'privacy.devicesPrivateMac': 'Beaucoup de téléphones et d’ordinateurs portables utilisent une adresse matérielle (MAC) privée pour chaque réseau Wi-Fi, et certains la changent de temps en temps. Quand la vôtre change, le portail voit un nouvel appareil : la page d’accueil s’affiche de nouveau, avec un nouveau temps quotidien.',
   'privacy.devicesNoLink': 'Rien ne relie la nouvelle adresse matérielle à l’ancienne, pas même pour le personnel de la bibliothèque ou l’exploitant : le temps utilisé sous l’ancienne ne peut pas être retrouvé à partir de la nouvelle, et l’ancienne session prend fin quand son temps est écoulé.',
   'privacy.devicesStaff': 'Le personnel peut vous aider avec le code de session affiché sur votre écran : il peut ajouter du temps à une session ou y mettre fin, sans rien apprendre sur votre appareil.',
+  // The kiosk queue (tickets and bookings).
+  'privacy.queueTitle': 'File d’attente des ordinateurs',
+  'privacy.queue': 'Quand vous prenez un ticket pour un ordinateur, ou en réservez un, la file d’attente ne garde que son numéro, l’heure où il a été pris (et l’heure réservée), et les codes secrets de votre page de ticket et de l’ordinateur, conservés seulement sous forme d’empreintes (hashes) : jamais un nom, un téléphone, une adresse e-mail ni quoi que ce soit sur votre appareil.',
+  'privacy.queueDeleted': 'Un ticket ou une réservation est supprimé dès qu’il est utilisé, annulé, ou que sa réservation de {hold} expire ; quoi qu’il arrive, il n’en reste rien après minuit.',
+  'privacy.queueStats': 'Les statistiques comptent seulement combien de tickets ont été pris, servis et abandonnés, et combien de temps on a attendu, par heure et zone du réseau, et ne publient aucun chiffre qui décrive moins de {k} tickets.',
 };

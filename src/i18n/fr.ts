@@ -1,6 +1,7 @@
 // French strings for every patron-facing page, keyed like en.ts. « vous » throughout.
 import { frLearn } from './fr-learn';
 import { frPrivacy } from './fr-privacy';
+import { frQueue } from './fr-queue';
 import type { Catalog } from './catalogue';
 
 export const fr: Catalog = {
@@ -129,5 +130,6 @@ export const fr: Catalog = {
   'passCard.deskHow': 'Connectez-vous au réseau Wi-Fi « {network} », ouvrez n’importe quelle page web et tapez ce code là où un pass ou un pass d’accueil est demandé. Il ne sert qu’une fois, aujourd’hui seulement.',
   'passCard.deskHowNoNetwork': 'Connectez-vous au Wi-Fi de la bibliothèque, ouvrez n’importe quelle page web et tapez ce code là où un pass ou un pass d’accueil est demandé. Il ne sert qu’une fois, aujourd’hui seulement.',
   ...frPrivacy,
+  ...frQueue,
   ...frLearn,
 };

@@ -2,6 +2,7 @@
 // walled garden). The server keeps nothing about who reads what; at most an hourly count of
 // lesson views per zone, with no identifier, for the staff statistics.
 import { Router, type Request, type Response } from 'express';
+import { policySchema } from '../config/schema';
 import type { Deps } from '../deps';
 import { patronError } from '../http/errors';
 import { LANGUAGES, type Lang } from '../i18n/languages';
@@ -96,7 +97,8 @@ async function placeholderValues(deps: Deps, req: Request, t: Translate): Promis
   const zone = deps.sessions.zones.zoneFor(deps.resolveClient(req).ip);
   const limits = facts.zones.find((z) => z.id === zone?.id) ?? facts.zones[0]!;
   return { library: facts.library, session: limits.session, daily: limits.daily, grace: facts.grace, keyDays: facts.keyDays, retention: facts.retention,
-    minCell: facts.minCell, auditRetention: facts.auditRetention, auditPrecision: facts.auditPrecision, addressKey: facts.addressKey, forgotten: facts.forgotten };
+    minCell: facts.minCell, auditRetention: facts.auditRetention, auditPrecision: facts.auditPrecision, addressKey: facts.addressKey, forgotten: facts.forgotten,
+    queueHold: facts.queueHold ?? formatDuration(t, policySchema.parse({}).holdMinutes * 60) };
 }
 
 /** One more view this hour in the reader's zone, if it is known. A failing count never hides a lesson. */

@@ -15,7 +15,7 @@ export const BUILTIN_CONTENT_DIR = path.join(__dirname, '..', '..', 'content');
  * Values a lesson may use as {{name}}; they come from the running configuration at each request,
  * in the reader's language, so a lesson about this network says what this network really does.
  */
-export const PLACEHOLDERS = ['library', 'session', 'daily', 'grace', 'keyDays', 'retention', 'minCell', 'auditRetention', 'auditPrecision', 'addressKey', 'forgotten'] as const;
+export const PLACEHOLDERS = ['library', 'session', 'daily', 'grace', 'keyDays', 'retention', 'minCell', 'auditRetention', 'auditPrecision', 'addressKey', 'forgotten', 'queueHold'] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 export type PlaceholderValues = Record<Placeholder, string>;
 

@@ -12,6 +12,7 @@ import { renderSplash, type PassFormState } from './splash-view';
 import { formatHelpCode, helpCodeFor } from './help-code';
 import type { ClientAddress } from '../sessions/session-types';
 import { afterExtend, renderStatus } from './status-view';
+import { heldHere, renderHeld, untilBooking } from '../queue/held-here';
 
 const acceptForm = z.object({ _csrf: z.string(), accept: z.literal('yes', { message: 'Tick or press the accept button to agree to the terms.' }) }).strict();
 const actionForm = z.object({ _csrf: z.string() }).strict();
@@ -26,6 +27,9 @@ export function patronRouter(deps: Deps, csrf: Csrf): Router {
     const info = await deps.sessions.describe(client);
     if (!info) return res.status(403).render('portal/no-zone');
     if (!info.open.open) return renderClosed(res, info.open);
+    // A kiosk PC held for a ticket of the queue starts only with that ticket's claim code.
+    const held = await heldHere(deps, client.ip);
+    if (held) return renderHeld(res, held);
     renderSplash(res, info);
   });
 
@@ -34,7 +38,10 @@ export function patronRouter(deps: Deps, csrf: Csrf): Router {
     if (!parsed.success) throw patronError(400, 'bad_request', 'error.acceptMissing');
     // Fresh: the grant seals the MAC, so a neighbour-table miss is re-read first.
     const client = deps.resolveClient(req, { fresh: true });
-    const result = await deps.sessions.grant(client);
+    const held = await heldHere(deps, client.ip);
+    if (held) return renderHeld(res, held, { error: (res.locals.t as Translate)('held.lead', { ticket: held.label, time: (res.locals.fmtTime as (ms: number) => string)(held.until) }) }, 409);
+    // A session on a PC booked later today ends when the booking starts.
+    const result = await deps.sessions.grant(client, 'click-through', await untilBooking(deps, client.ip));
     if (!result.ok && result.reason === 'pass-required') {
       // The pass form (/redeem) is on the same page: show it with the reason.
       const info = await deps.sessions.describe(client);

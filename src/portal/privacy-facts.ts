@@ -44,6 +44,8 @@ export interface PrivacyFacts {
   auditPrecision: string;
   /** How often the log's session counts are written (LOG_SUMMARY_MINUTES). */
   logSummary: string;
+  /** The kiosk queue's hold time (the first kiosk zone's holdMinutes); undefined without a kiosk zone. */
+  queueHold?: string;
 }
 
 export async function privacyFacts(deps: Deps, t: Translate): Promise<PrivacyFacts> {
@@ -60,7 +62,10 @@ export async function privacyFacts(deps: Deps, t: Translate): Promise<PrivacyFac
   }
   // The name staff set on the library settings page, else the configuration file's.
   const library = (await deps.library.current()).libraryName ?? deps.config.libraryName;
+  const kiosk = deps.config.zones.find((z) => z.kind === 'kiosk');
+  const hold = kiosk ? (await deps.sessions.policies.get(kiosk.id)).holdMinutes : undefined;
   return {
+    ...(hold !== undefined ? { queueHold: formatDuration(t, hold * 60) } : {}),
     library,
     zones,
     grace: formatDuration(t, SESSION_GRACE_MS / 1000),

@@ -26,6 +26,12 @@ export type { ClientAddress, EndReason, ExtendResult, GrantResult, SessionServic
 /** How often one grant is planned again after the store found its usage total changed or its code taken. */
 const GRANT_TRIES = 5;
 
+/** How an extension is asked for: staff's minutes, or the queue's automatic top-up. */
+export interface ExtendOptions {
+  bySeconds?: number;
+  automatic?: boolean;
+}
+
 export class SessionService {
   readonly live = new LiveView();
   /** Session events counted for the periodic log summary (no log line per session). */
@@ -267,7 +273,7 @@ export class SessionService {
     return this.extendSession(session);
   }
 
-  async extendSession(session: LiveSession, opts: { bySeconds?: number } = {}): Promise<ExtendResult> {
+  async extendSession(session: LiveSession, opts: ExtendOptions = {}): Promise<ExtendResult> {
     const result = await this.extendById(session.record.id, opts);
     return result.ok ? { ...result, session: this.live.byIdOf(session.record.id) ?? session } : result;
   }
@@ -276,7 +282,7 @@ export class SessionService {
    * Extends a session of any gateway by compare-and-set, decided from the stored record: the
    * patron's top-up (`planExtend`), or staff's `bySeconds` (never past closing time).
    */
-  async extendById(id: string, opts: { bySeconds?: number } = {}): Promise<{ ok: true; addedSeconds: number } | Exclude<ExtendResult, { ok: true }>> {
+  async extendById(id: string, opts: ExtendOptions = {}): Promise<{ ok: true; addedSeconds: number } | Exclude<ExtendResult, { ok: true }>> {
     await this.settle(id);
     const result = await this.changes.move(id, async (r, now) => {
       const policy = await this.policies.get(r.zoneId);
@@ -285,10 +291,11 @@ export class SessionService {
         const plan = planStaffExtend(r.endsAt, opts.bySeconds, open);
         return plan.ok ? plan.endsAt : { refuse: plan.reason };
       }
-      // A pass gives its minutes; only a policy that says so lets a patron add to them.
-      if (!mayExtend(policy, r.via)) return { refuse: 'not-allowed' as const };
+      // A pass gives its minutes; only a policy that says so lets a patron add to them. The
+      // queue's automatic extension (policy autoExtend) is the zone's own choice, not the patron's.
+      if (!opts.automatic && !mayExtend(policy, r.via)) return { refuse: 'not-allowed' as const };
       const usedSeconds = await this.breaker.run(() => this.d.store.getUsage(r.day, r.pseudonym));
-      const plan = planExtend({ policy, now, usedSeconds, open, endsAt: r.endsAt });
+      const plan = planExtend({ policy: opts.automatic ? { ...policy, allowExtend: true } : policy, now, usedSeconds, open, endsAt: r.endsAt });
       return plan.ok ? plan.endsAt : { refuse: plan.reason };
     });
     if (!result.ok) return result;

@@ -211,6 +211,7 @@ export function fleetRouter(deps: Deps, guards: FleetGuards, opts: { base?: stri
     }
     await deps.workstations.retire(name);
     deps.kiosks.forget(name);
+    deps.pcs.forget(name);
     await audit(res, 'workstation.retire', name, { key: 'audit.wsRetire' });
     res.redirect(303, `${base}/workstations?notice=retired&name=${encodeURIComponent(name)}`);
   });

@@ -5,7 +5,7 @@ import type { AuditPart } from './audit-text';
 
 export function describePolicyChange(before: Policy, after: Policy): AuditPart[] {
   const out: AuditPart[] = [];
-  const num = (key: 'sessionMinutes' | 'dailyMinutes' | 'idleMinutes' | 'warningMinutes', what: 'session' | 'daily' | 'idle' | 'warning') => {
+  const num = (key: 'sessionMinutes' | 'dailyMinutes' | 'idleMinutes' | 'warningMinutes' | 'holdMinutes', what: 'session' | 'daily' | 'idle' | 'warning' | 'hold') => {
     if (before[key] !== after[key]) out.push({ key: 'audit.policyMinutes', vars: { whatKey: `audit.word.${what}`, from: before[key], to: after[key] } });
   };
   if (before.accessMode !== after.accessMode) out.push({ key: 'audit.policyAccess', vars: { fromKey: `audit.word.${before.accessMode}`, toKey: `audit.word.${after.accessMode}` } });
@@ -14,6 +14,8 @@ export function describePolicyChange(before: Policy, after: Policy): AuditPart[]
   num('idleMinutes', 'idle');
   num('warningMinutes', 'warning');
   if (before.extendPasses !== after.extendPasses) out.push({ key: after.extendPasses ? 'audit.policyExtendPassesOn' : 'audit.policyExtendPassesOff' });
+  num('holdMinutes', 'hold');
+  if (before.autoExtend !== after.autoExtend) out.push({ key: after.autoExtend ? 'audit.policyAutoExtendOn' : 'audit.policyAutoExtendOff' });
   if (before.allowExtend !== after.allowExtend) out.push({ key: after.allowExtend ? 'audit.policyExtendOn' : 'audit.policyExtendOff' });
   const hours = (p: Policy) => (p.openingHours === null ? 'always open' : WEEKDAYS.map((d) => (p.openingHours?.[d] ?? []).map((x) => `${x.open}-${x.close}`).join(',')).join(';'));
   if (hours(before) !== hours(after)) out.push({ key: after.openingHours === null ? 'audit.policyAlwaysOpen' : 'audit.policyHours' });

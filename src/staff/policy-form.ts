@@ -38,20 +38,25 @@ export function policyToForm(p: Policy): PolicyFormValues {
     alwaysOpen: p.openingHours === null ? 'yes' : '',
     closures: p.closures.map(closureLine).join('\n'),
     dataMB: p.dataMB === undefined ? '' : String(p.dataMB),
+    holdMinutes: String(p.holdMinutes),
+    autoExtend: p.autoExtend ? 'yes' : '',
   };
   for (const d of WEEKDAYS) v[hoursField(d)] = (p.openingHours?.[d] ?? []).map((x) => `${x.open}-${x.close}`).join(', ');
   return v;
 }
 /** A policy field's range, as the policy schema states it (the form does not restate it). */
-function rangeOf(key: 'sessionMinutes' | 'dailyMinutes' | 'idleMinutes' | 'warningMinutes' | 'dataMB'): { min: number; max: number } {
+function rangeOf(key: 'sessionMinutes' | 'dailyMinutes' | 'idleMinutes' | 'warningMinutes' | 'holdMinutes' | 'dataMB'): { min: number; max: number } {
   const n = policySchema.shape[key].unwrap();
   return { min: n.minValue ?? 0, max: n.maxValue ?? Number.MAX_SAFE_INTEGER };
 }
 
-function minutesField(key: 'sessionMinutes' | 'dailyMinutes' | 'idleMinutes' | 'warningMinutes', what: string) {
+function minutesField(key: 'sessionMinutes' | 'dailyMinutes' | 'idleMinutes' | 'warningMinutes' | 'holdMinutes', what: string) {
   const { min, max } = rangeOf(key);
   return formWholeNumber(min, max, `Enter the ${what} as a whole number of minutes from ${min} to ${max}.`);
 }
+
+const hold = rangeOf('holdMinutes');
+const holdField = formWholeNumber(hold.min, hold.max, `Enter the queue's hold time as a whole number of minutes from ${hold.min} to ${hold.max}.`, { optional: true });
 
 const data = rangeOf('dataMB');
 /** The data allowance is optional: empty means none. */
@@ -85,6 +90,9 @@ const policyForm = z.preprocess(
       warningMinutes: minutesField('warningMinutes', 'warning time'),
       allowExtend: formTick,
       extendPasses: formTick,
+      // Shown for kiosk zones only: absent or empty elsewhere, and then the default.
+      holdMinutes: holdField,
+      autoExtend: formTick,
       alwaysOpen: formTick,
       shortenRunning: formTick,
       closures: formText(Infinity).transform((text, ctx) => {
@@ -112,7 +120,7 @@ const policyField = (path: PropertyKey[]) => {
 
 /** Only the form's own fields, as strings (anything else sent is dropped). */
 export function pickFormValues(body: unknown): PolicyFormValues {
-  const names: string[] = ['accessMode', 'sessionMinutes', 'dailyMinutes', 'idleMinutes', 'warningMinutes', 'allowExtend', 'extendPasses', 'alwaysOpen', 'closures', 'shortenRunning', 'dataMB', ...WEEKDAYS.map(hoursField)];
+  const names: string[] = ['accessMode', 'sessionMinutes', 'dailyMinutes', 'idleMinutes', 'warningMinutes', 'allowExtend', 'extendPasses', 'holdMinutes', 'autoExtend', 'alwaysOpen', 'closures', 'shortenRunning', 'dataMB', ...WEEKDAYS.map(hoursField)];
   return formValues(body, Object.fromEntries(names.map((n) => [n, { max: Infinity }])));
 }
 
@@ -136,6 +144,8 @@ export function parsePolicyForm(v: PolicyFormValues): PolicyFormResult {
     warningMinutes: f.warningMinutes,
     allowExtend: f.allowExtend,
     extendPasses: f.extendPasses,
+    ...(f.holdMinutes !== undefined ? { holdMinutes: f.holdMinutes } : {}),
+    autoExtend: f.autoExtend,
     openingHours,
     closures: f.closures,
     ...(f.dataMB !== undefined ? { dataMB: f.dataMB } : {}),

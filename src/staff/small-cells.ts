@@ -10,6 +10,11 @@ const MEASURED_BY: Partial<Record<StatCounter, StatCounter>> = {
   passesRedeemed: 'sessionsStarted',
   // Minutes are counted when sessions end: as small as the sessions that ended in the hour.
   minutesUsed: 'sessionsEnded',
+  // A wait band is a share of the tickets served in the hour.
+  queueWaitUnder5: 'queueServed',
+  queueWait5to15: 'queueServed',
+  queueWait15to30: 'queueServed',
+  queueWait30Plus: 'queueServed',
 };
 
 /** An hourly row with its small figures taken out, and which ones they were. */

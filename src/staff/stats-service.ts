@@ -54,6 +54,13 @@ export const COUNTER_LABELS: Record<string, string> = {
   kioskUses: 'Kiosk uses',
   learnViews: 'Learning pages viewed',
   sessionsEnded: 'Sessions ended',
+  queueIssued: 'Queue tickets issued',
+  queueServed: 'Queue tickets served',
+  queueAbandoned: 'Queue tickets abandoned',
+  queueWaitUnder5: 'Served after under 5 min',
+  queueWait5to15: 'Served after 5-15 min',
+  queueWait15to30: 'Served after 15-30 min',
+  queueWait30Plus: 'Served after 30 min or more',
 };
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -2,6 +2,7 @@
 // implementations that pass one shared contract suite (test/contract/store.contract.ts).
 import type { Policy } from '../config/schema';
 import type { StaffStore } from './staff-types';
+import type { QueueStore } from './queue-types';
 import type { WorkstationStore } from './workstation-types';
 
 /**
@@ -73,6 +74,15 @@ export const STAT_COUNTERS = [
   'learnViews',
   // Counted with minutesUsed, so that minutes are published only for enough ended sessions.
   'sessionsEnded',
+  // Kiosk queue: tickets and bookings issued, served at a PC, and abandoned (hold run out, slot missed).
+  'queueIssued',
+  'queueServed',
+  'queueAbandoned',
+  // How long the tickets served waited, in bands (the median is read from them); counted with queueServed.
+  'queueWaitUnder5',
+  'queueWait5to15',
+  'queueWait15to30',
+  'queueWait30Plus',
 ] as const;
 export type StatCounter = (typeof STAT_COUNTERS)[number];
 
@@ -214,6 +224,8 @@ export interface Store {
   readonly staff: StaffStore;
   /** Workstations, enrolment codes, health history and commands; `sweep` expires them too. */
   readonly workstations: WorkstationStore;
+  /** Kiosk zones' waiting lists: tickets, holds and bookings (see queue-types.ts); `sweep` expires them too. */
+  readonly queue: QueueStore;
 }
 
 /** Options of `Store.scanSessions`. */
@@ -272,3 +284,4 @@ export function emptyCounts(): Record<StatCounter, number> {
 }
 
 export * from './workstation-types';
+export * from './queue-types';

@@ -111,5 +111,9 @@ export type EnrolAnswer = z.infer<typeof enrolAnswerSchema>;
 export const heartbeatAnswerSchema = z.object({ accepted: count, commands: z.array(deliveredCommandSchema) });
 export type HeartbeatAnswer = z.infer<typeof heartbeatAnswerSchema>;
 
-export const sessionAnswerSchema = z.object({ session: sessionStateSchema, commands: z.array(deliveredCommandSchema) });
+/** A free PC held for a ticket of the zone's queue: the number to show ("B-17") and the hold's time left. */
+export const holdSchema = z.object({ ticket: z.string().regex(/^[A-Z]-\d{1,4}$/), secondsLeft: count });
+export type HoldState = z.infer<typeof holdSchema>;
+
+export const sessionAnswerSchema = z.object({ session: sessionStateSchema, commands: z.array(deliveredCommandSchema), hold: holdSchema.optional() });
 export type SessionAnswer = z.infer<typeof sessionAnswerSchema>;

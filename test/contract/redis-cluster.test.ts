@@ -1,7 +1,9 @@
 // What only Redis Cluster and Sentinel have: the staff sign-in limiter's scripts on every master,
 // the client's failover options, and a frozen store failing a command in bounded time.
 import { Cluster, Redis } from 'ioredis';
+import type { QueueService } from '../../src/queue/queue-service';
 import { RedisStore } from '../../src/store/redis/store';
+import { SteppingClock, addPcs, queueServiceOn } from './queue.contract';
 import { closeRedisClient, createRedisClient, type RedisClient } from '../../src/store/redis/connection';
 import { connectTestRedis, deleteKeysWithPrefix, testClusterUrl, testSentinelUrl, uniquePrefix } from '../helpers/redis';
 import { freePorts, spawnRedis, stopProcess, waitForPong } from '../helpers/redis-processes';
@@ -40,6 +42,26 @@ describe('Redis Cluster', () => {
       expect((await limiter.increment('client-0')).totalHits).toBe(2);
     } finally {
       await store.close();
+    }
+  });
+
+  test('when two gateways take tickets and settle the same kiosk queue at once on Cluster, then numbers are unique and each PC is held once', async () => {
+    const prefix = uniquePrefix();
+    prefixes.push(prefix);
+    const stores = [new RedisStore({ url: testClusterUrl(), prefix }), new RedisStore({ url: testClusterUrl(), prefix })];
+    await Promise.all(stores.map((s) => s.init()));
+    try {
+      const clock = new SteppingClock();
+      const [one, two] = stores.map((s) => queueServiceOn(s, clock)) as [QueueService, QueueService];
+      const taken = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? one : two).take('kiosks')));
+      expect(new Set(taken.map((t) => (t.ok ? t.label : 'refused'))).size).toBe(12);
+      await addPcs(stores[0]!, clock, ['pc-1', 'pc-2', 'pc-3']);
+      await Promise.all([one.settle('kiosks'), two.settle('kiosks'), one.settle('kiosks')]);
+      const board = await two.board('kiosks');
+      expect(board.held.map((h) => h.pc).sort()).toEqual(['pc-1', 'pc-2', 'pc-3']);
+      expect(board.held.map((h) => h.number).sort((a, b) => a - b)).toEqual([1, 2, 3]);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
     }
   });
 

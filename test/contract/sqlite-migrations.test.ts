@@ -1,8 +1,9 @@
 // SQLite migrations: a database made by an earlier Threshold opens, keeps its rows and ends up
 // with exactly the schema a new database gets, and that schema is the one of this release
-// (sqlite-schema-v7.json; v6 is the release before the staff console's languages, v5 the one
-// before the library settings table, and sqlite-schema-v4.json was written by the store before its
-// migrations were gathered into one file: databases made from any of them must migrate to v7).
+// (sqlite-schema-v8.json; v7 is the release before the kiosk queue, v6 the one before the staff
+// console's languages, v5 the one before the library settings table, and sqlite-schema-v4.json was
+// written by the store before its migrations were gathered into one file: databases made from any
+// of them must migrate to v8).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +15,8 @@ import { makeSession } from './store.contract';
 type SchemaObject = { type: string; name: string; tbl_name: string; sql: string | null };
 type Schema = { userVersion: number; objects: SchemaObject[] };
 const fixture = (v: number) => JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', `sqlite-schema-v${v}.json`), 'utf8')) as Schema;
-const released = fixture(7);
+const released = fixture(8);
+const v7 = fixture(7);
 const v6 = fixture(6);
 const v5 = fixture(5);
 const previous = fixture(4);
@@ -55,6 +57,7 @@ describe('SQLite migrations', () => {
 
   test.each([
     ['the released schema', released],
+    ['the schema before the kiosk queue (v7)', v7],
     ['the schema before staff languages (v6)', v6],
     ['the schema before library settings (v5)', v5],
     ['the previous release\'s schema (v4)', previous],

@@ -4,6 +4,7 @@ import { policySchema } from '../../src/config/schema';
 import { SESSION_GRACE_MS, STAT_COUNTERS, compareSessions, emptyCounts, sessionCursor, type ScanOptions, type SessionPage, type SessionRecord, type Store } from '../../src/store/types';
 import { describeStaffStoreContract } from './staff-store.contract';
 import { describeWorkstationContract } from './workstation.contract';
+import { describeQueueContract } from './queue.contract';
 
 const HOUR = 3_600_000;
 /** A UTC hour boundary to hang stats on. */
@@ -444,6 +445,9 @@ export function describeStoreContract(name: string, make: () => Promise<Store>):
 
     // Public workstations.
     describeWorkstationContract(() => store);
+
+    // Kiosk queues.
+    describeQueueContract(() => store);
 
     describe('lifecycle', () => {
       test('when the store is up, then ping resolves', async () => {

@@ -64,6 +64,16 @@ describe('Linux guest hooks', () => {
       encoding: 'utf8',
     });
 
+  it('when the PC is held for a ticket, then the hold file says "Held for B-17", and goes when the hold ends', () => {
+    const held = path.join(dir, 'run', 'held');
+    const shown = run('hold', { THRESHOLD_EVENT: 'hold', THRESHOLD_TICKET: 'B-17', THRESHOLD_HOLD_SECONDS: '300', THRESHOLD_HOLD_FILE: held });
+    expect(shown.status).toBe(0);
+    expect(shown.stdout + shown.stderr).toBe('');
+    expect(fs.readFileSync(held, 'utf8')).toBe('Held for B-17\n');
+    expect(run('hold', { THRESHOLD_EVENT: 'hold-end', THRESHOLD_HOLD_FILE: held }).status).toBe(0);
+    expect(fs.existsSync(held)).toBe(false);
+  });
+
   it('when a session ends, then the guest is logged out and the home is back to the skeleton, with nothing printed', () => {
     const res = run('session-end', { THRESHOLD_END_REASON: 'staff' });
     expect(res.status).toBe(0);

@@ -84,15 +84,15 @@ describe('statistics', () => {
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toBe('attachment; filename=threshold-day-2026-11-18.csv');
     const lines = res.text.trim().split('\r\n');
-    expect(lines[0]).toBe('period,zone,sessions_started,minutes_used,passes_redeemed,refused_allowance,refused_closed,kiosk_uses,learn_views,sessions_ended,peak_concurrent,cells_withheld');
+    expect(lines[0]).toBe('period,zone,sessions_started,minutes_used,passes_redeemed,refused_allowance,refused_closed,kiosk_uses,learn_views,sessions_ended,queue_issued,queue_served,queue_abandoned,queue_wait_under5,queue_wait5to15,queue_wait15to30,queue_wait30_plus,peak_concurrent,cells_withheld');
     expect(lines).toHaveLength(1 + 24 * 2);
     // Minutes are counted in the hour a session ends.
     // Minutes and ends of one session are withheld; so is the kiosk zone's one session.
-    expect(lines.filter((l) => !l.endsWith(',0,0,0,0,0,0,0,0,0,0'))).toEqual([
+    expect(lines.filter((l) => !l.endsWith(',0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0'))).toEqual([
       lines[0],
-      '2026-11-18 10:00,wifi,3,fewer than 2,0,0,0,0,0,fewer than 2,2,1',
-      '2026-11-18 11:00,wifi,0,80,0,0,0,0,0,2,0,0',
-      '2026-11-18 11:00,kiosks,fewer than 2,0,0,0,0,0,0,0,fewer than 2,1',
+      '2026-11-18 10:00,wifi,3,fewer than 2,0,0,0,0,0,fewer than 2,0,0,0,0,0,0,0,2,1',
+      '2026-11-18 11:00,wifi,0,80,0,0,0,0,0,2,0,0,0,0,0,0,0,0,0',
+      '2026-11-18 11:00,kiosks,fewer than 2,0,0,0,0,0,0,0,0,0,0,0,0,0,0,fewer than 2,1',
     ]);
     const year = await staff.get('/staff/stats/year/2026.csv?zone=wifi');
     expect(year.text.trim().split('\r\n')).toHaveLength(1 + 12);

@@ -41,7 +41,7 @@ describe('agent configuration', () => {
   it.each([['linux'], ['windows']])('when the %s example in deploy/ is used, then it is a valid configuration with every hook', (os_) => {
     const file = path.join(__dirname, '..', '..', 'deploy', 'agent', os_, 'agent.example.json');
     const config = agentConfigSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
-    expect(Object.keys(config.hooks).sort()).toEqual(['inService', 'lock', 'message', 'onSessionEnd', 'onWarning', 'outOfOrder', 'restart', 'shutdown']);
+    expect(Object.keys(config.hooks).sort()).toEqual(['inService', 'lock', 'message', 'onHold', 'onSessionEnd', 'onWarning', 'outOfOrder', 'restart', 'shutdown']);
   });
 
   it('when the configuration is wrong, then every problem is listed', () => {

@@ -10,7 +10,7 @@ import { configSchema } from '../../src/config/schema';
 /** Messages that are rightly the same as in English in some language. */
 const SAME_AS_ENGLISH: Partial<Record<Lang, MessageKey[]>> = {
   es: ['error.status', 'duration.hours'],
-  fr: ['duration.hours'],
+  fr: ['duration.hours', 'display.ticket'],
 };
 
 describeCatalogueCompleteness('messages', en, CATALOGS, SAME_AS_ENGLISH);

@@ -93,7 +93,7 @@ describe('the small-cell rule', () => {
   it('when the quiet kiosk hour is exported, then the CSV says "fewer than 5", not one person and their minutes', async () => {
     const csv = reportCsv(await service().report({ kind: 'day', value: '2026-11-30' }), K);
     const line = csv.split('\r\n').find((l) => l.startsWith('2026-11-30 10:00,kiosks'))!;
-    expect(line).toBe('2026-11-30 10:00,kiosks,fewer than 5,fewer than 5,0,0,0,fewer than 5,0,fewer than 5,fewer than 5,1');
+    expect(line).toBe('2026-11-30 10:00,kiosks,fewer than 5,fewer than 5,0,0,0,fewer than 5,0,fewer than 5,0,0,0,0,0,0,0,fewer than 5,1');
     expect(csv).not.toMatch(/,1,28,/);
   });
 });

@@ -55,7 +55,7 @@ describe('statistics periods and buckets', () => {
     expect(year.survey).toEqual({ wifiSessions: 20, publicComputerUses: 10, patronHours: 0, passesRedeemed: 0 });
     const csv = reportCsv(year, 5).trim().split('\r\n');
     expect(csv).toHaveLength(1 + 12 * 2);
-    expect(csv).toContain('2026-11,a,20,0,0,0,0,0,0,0,40,0');
+    expect(csv).toContain('2026-11,a,20,0,0,0,0,0,0,0,0,0,0,0,0,0,0,40,0');
   });
 });
 

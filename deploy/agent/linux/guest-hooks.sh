@@ -2,7 +2,9 @@
 # Threshold agent hooks for a Linux kiosk with an auto-login guest account (example).
 # The agent runs it as root with the event as its argument, e.g. ["/usr/local/lib/threshold-agent/guest-hooks.sh", "session-end"],
 # and these variables: THRESHOLD_MINUTES_LEFT (warning), THRESHOLD_END_REASON (session-end:
-# time, logout, staff, idle, data, ended), THRESHOLD_MESSAGE (message).
+# time, logout, staff, idle, data, ended), THRESHOLD_MESSAGE (message), and for "hold": THRESHOLD_EVENT
+# (hold, or hold-end when it is over), THRESHOLD_TICKET (the number called, "B-17") and
+# THRESHOLD_HOLD_SECONDS. The hold file is what a greeter or lock screen shows ("Held for B-17").
 # Exit 0 when done; any other exit is reported to staff as a failure ("Last wipe failed"): the
 # end of a session exits 3 when its own check finds anything of the patron's left.
 # It prints nothing on purpose: the agent does not keep hook output (it could name a patron's files).
@@ -20,7 +22,7 @@ SHARED_TMP="${THRESHOLD_GUEST_TMP_DIRS:-/tmp /var/tmp /dev/shm}"
 
 # Show a notification on the guest's desktop.
 notify() {
-  uid="$(id -u "$GUEST")"
+  uid="$(id -u "$GUEST" 2>/dev/null)" || return 0
   [ -S "/run/user/$uid/bus" ] || return 0
   runuser -u "$GUEST" -- env DBUS_SESSION_BUS_ADDRESS="unix:path=/run/user/$uid/bus" \
     notify-send --urgency=critical --app-name="Library computer" "$1" "$2" || true
@@ -97,6 +99,15 @@ case "${1:-}" in
     mkdir -p /run/threshold-agent && touch /run/threshold-agent/out-of-order
     notify "This computer is out of order" "Please use another computer, or ask library staff."
     loginctl lock-sessions ;;
+  hold)
+    HOLD_FILE="${THRESHOLD_HOLD_FILE:-/run/threshold-agent/held}"
+    if [ "${THRESHOLD_EVENT:-hold}" = hold-end ]; then
+      rm -f "$HOLD_FILE"
+    else
+      mkdir -p "$(dirname "$HOLD_FILE")"
+      printf 'Held for %s\n' "${THRESHOLD_TICKET:-the next ticket}" > "$HOLD_FILE"
+      notify "Held for ${THRESHOLD_TICKET:-the next ticket}" "This computer is kept for ticket ${THRESHOLD_TICKET:-}. Its holder starts here by typing their claim code."
+    fi ;;
   in-service)
     rm -f /run/threshold-agent/out-of-order
     loginctl unlock-sessions ;;

@@ -69,6 +69,16 @@ switch ($Action) {
     New-Item -ItemType File -Force -Path (Join-Path $env:ProgramData 'Threshold\out-of-order') | Out-Null
     foreach ($id in Get-GuestSessions) { & tsdiscon.exe $id }
   }
+  # THRESHOLD_EVENT is 'hold' (THRESHOLD_TICKET, THRESHOLD_HOLD_SECONDS) or 'hold-end'; the file is for the sign-in screen.
+  'hold' {
+    $held = Join-Path $env:ProgramData 'Threshold\held'
+    if ($env:THRESHOLD_EVENT -eq 'hold-end') { Remove-Item -Force -ErrorAction SilentlyContinue -Path $held }
+    else {
+      New-Item -ItemType Directory -Force -Path (Split-Path $held) | Out-Null
+      Set-Content -Path $held -Value "Held for $($env:THRESHOLD_TICKET)"
+      Show-Message "Held for $($env:THRESHOLD_TICKET). This computer is kept for that ticket: its holder starts here by typing their claim code." ([int]$env:THRESHOLD_HOLD_SECONDS)
+    }
+  }
   'in-service' { Remove-Item -Force -ErrorAction SilentlyContinue -Path (Join-Path $env:ProgramData 'Threshold\out-of-order') }
   default { exit 64 }
 }

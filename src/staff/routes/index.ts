@@ -21,6 +21,7 @@ import { fleetRouter } from '../fleet-routes';
 import type { AuditDetail } from '../audit-text';
 import { staffLanguage } from '../staff-language';
 import { languageRoutes } from './language-routes';
+import { staffQueueRouter } from '../../queue/staff-queue-routes';
 
 /** The console's CSRF cookie: its own name and path, bound to the signed-in session. */
 export const STAFF_CSRF_COOKIE = 'th_staff_csrf';
@@ -75,5 +76,7 @@ export function staffRouter(deps: Deps, opts: { secure: boolean }): Router {
   const audit = (res: Response, action: string, target: string, detail: AuditDetail) => deps.staff.audit.record(staffOf(res).username, action, target, detail);
   const extend = (res: Response, code: string, minutes: number) => deps.staff.live.extend(staffOf(res).username, code, minutes);
   router.use(fleetRouter(deps, { requireStaff, csrf, audit, extend }));
+  // The kiosk queue: holds, tickets and bookings, under /staff/queue.
+  router.use(staffQueueRouter(deps, { csrf, audit }));
   return router;
 }

@@ -44,6 +44,8 @@
 //   wstoken:<tokenHash>             "<name>"                         no expiry; retired: with the record
 //   workstations                    ZSET name → record expiry        +inf while active
 //   enrol:<codeHash>                JSON enrolment code              expires at the code's expiry
+// Kiosk queues; a zone's queue is one key under its own tag {q:<zoneId>}:
+//   {q:<zoneId>}:queue              HASH v → version, doc → JSON queue (tickets, holds, bookings)   expires at the day's end
 import crypto from 'node:crypto';
 import { SESSION_GRACE_MS, type SessionRecord } from '../types';
 
@@ -343,3 +345,10 @@ export function enrolmentCodeKey(prefix: string, codeHash: string): string {
 
 /** The score of an active workstation in the index: it never expires. */
 export const ACTIVE_SCORE = '+inf';
+
+// ---- Kiosk queues ----
+
+/** A zone's queue: version and document in one hash, so one script changes it on Cluster too. */
+export function queueKey(prefix: string, zoneId: string): string {
+  return `${prefix}{q:${zoneId}}:queue`;
+}

@@ -147,6 +147,18 @@ redis.call('ZADD', KEYS[3], 'XX', ARGV[4], ARGV[5])
 ${extendTtls(2, 3, 'ARGV[3]')}
 return 1`);
 
+/**
+ * Compare-and-set of a zone's queue (KEYS[1], a hash of version `v` and document `doc`): only while
+ * the stored version is ARGV[1] (0 when none) is the document replaced by ARGV[2] (TTL ARGV[3] ms)
+ * or, when ARGV[2] is empty, deleted.
+ */
+export const QUEUE_CAS = script(`local v = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
+if v ~= tonumber(ARGV[1]) then return 0 end
+if ARGV[2] == '' then redis.call('DEL', KEYS[1]) return 1 end
+redis.call('HSET', KEYS[1], 'v', v + 1, 'doc', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1`);
+
 /** Runs a script by hash, loading it (EVAL) where the node does not have it yet. */
 export function runScript(client: RedisClient, s: Script, keys: string[], args: (string | number)[]): Promise<unknown> {
   // A slot on the move (a live reshard) refuses it with TRYAGAIN or ASK for a moment: tried again.

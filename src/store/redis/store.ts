@@ -13,6 +13,7 @@ import { retryTransient } from './transient';
 import { RedisSessionScan } from './session-scan';
 import { RedisStaffStore } from './staff';
 import { RedisWorkstations } from './workstations';
+import { RedisQueue } from './queue';
 
 /** How long `ping` waits before it reports Redis as down. */
 export const PING_TIMEOUT_MS = 2000;
@@ -39,6 +40,8 @@ export class RedisStore implements Store {
   private readonly reconnectListeners: (() => void)[] = [];
   // Public workstations.
   readonly workstations: RedisWorkstations;
+  // Kiosk zones' waiting lists.
+  readonly queue: RedisQueue;
 
   /** `clock` is what TTLs and index scores count from (default: the system clock). */
   constructor(opts: { url: string; prefix?: string; clock?: Clock }) {
@@ -74,6 +77,7 @@ export class RedisStore implements Store {
     this.client.on('-node', () => this.emitReconnect());
     this.staff = new RedisStaffStore(this.client, this.prefix, this.clock);
     this.workstations = new RedisWorkstations(this.client, this.prefix, this.clock);
+    this.queue = new RedisQueue(this.client, this.prefix, this.clock);
     this.scan = new RedisSessionScan(this.client, this.prefix, () => this.clock.now());
     this.sessions = new RedisSessions(this.client, this.prefix, this.clock);
     this.stats = new RedisStats(this.client, this.prefix, this.clock);

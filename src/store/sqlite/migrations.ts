@@ -81,6 +81,10 @@ export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS library_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INTEGER NOT NULL);`,
   // The console language a staff member chose ('' = follow the browser).
   `ALTER TABLE staff_accounts ADD COLUMN language TEXT NOT NULL DEFAULT '';`,
+  // Kiosk queue (tickets, holds, bookings): one row per zone, its document changed by compare-and-set.
+  `CREATE TABLE IF NOT EXISTS queue_zones (
+     zone_id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL, expires_at INTEGER NOT NULL);
+   CREATE INDEX IF NOT EXISTS queue_zones_expires ON queue_zones (expires_at);`,
 ];
 
 /** Brings the schema up to date; runs inside an IMMEDIATE transaction so two processes cannot race. */

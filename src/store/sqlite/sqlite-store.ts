@@ -10,6 +10,7 @@ import { column, migrate } from './migrations';
 import { prepare, type SessionRow } from './statements';
 import { SqliteStaffStore } from './staff-store';
 import { SqliteWorkstations } from './workstations';
+import { SqliteQueue } from './queue';
 
 /** How long a writer waits for another process (the CLI, the server) to finish its write. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -34,12 +35,15 @@ export class SqliteStore implements Store {
   readonly staff: SqliteStaffStore;
   // Public workstations.
   readonly workstations: SqliteWorkstations;
+  // Kiosk zones' waiting lists.
+  readonly queue: SqliteQueue;
 
   /** `clock` decides what has expired (default: the system clock); tests may inject theirs. */
   constructor(private readonly opts: { file: string; clock?: Clock }) {
     this.clock = opts.clock ?? systemClock;
     this.staff = new SqliteStaffStore(this.clock);
     this.workstations = new SqliteWorkstations(this.clock);
+    this.queue = new SqliteQueue(this.clock);
   }
 
   async init(): Promise<void> {
@@ -62,6 +66,7 @@ export class SqliteStore implements Store {
       this.statements = prepare(db);
       this.staff.open(db);
       this.workstations.open(db);
+      this.queue.open(db);
       this.db = db;
     } catch (err) {
       db.close();
@@ -74,6 +79,7 @@ export class SqliteStore implements Store {
     this.db = undefined;
     this.staff.close();
     this.workstations.close();
+    this.queue.close();
     this.statements = undefined;
   }
 
@@ -228,6 +234,7 @@ export class SqliteStore implements Store {
     for (const del of this.st().sweepDeletes) await inChunks(() => del.run(now, DELETE_CHUNK).changes);
     this.staff.sweep(now);
     this.workstations.sweep(now);
+    this.queue.sweep(now);
     this.checkpoint();
   }
 

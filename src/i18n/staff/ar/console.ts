@@ -16,6 +16,7 @@ export const arConsole: StaffCatalog = {
   'nav.policies': 'القواعد',
   'nav.accounts': 'الحسابات',
   'nav.audit': 'سجل النشاط',
+  'nav.queue': 'قائمة الانتظار',
   'nav.settings': 'إعدادات المكتبة',
   'nav.myPassword': 'كلمة مروري',
   'nav.signOut': 'تسجيل الخروج',

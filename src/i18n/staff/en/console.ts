@@ -14,6 +14,7 @@ export const enConsole = {
   'nav.policies': 'Policies',
   'nav.accounts': 'Accounts',
   'nav.audit': 'Audit log',
+  'nav.queue': 'Queue',
   'nav.settings': 'Library settings',
   'nav.myPassword': 'My password',
   'nav.signOut': 'Sign out',

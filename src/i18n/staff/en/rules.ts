@@ -37,6 +37,9 @@ export const enRules = {
   'rules.warningHelp': 'Shown on the status page.',
   'rules.allowExtend': 'Patrons may extend their session while they have time left today',
   'rules.extendPasses': 'Patrons may also extend sessions a pass started (otherwise a pass gives its minutes and no more)',
+  'rules.holdMinutes': 'Queue: hold a free PC for the next ticket for (minutes)',
+  'rules.holdHelp': 'Unclaimed, the hold passes to the next ticket.',
+  'rules.autoExtend': 'Queue: extend running sessions while no one waits (as the daily allowance and opening hours allow)',
   'rules.data': 'Data',
   'rules.dataMB': 'Data per session, in MB',
   'rules.dataHelp': 'Empty = no limit. The session ends once it is used (counted by the gateway firewall; 1 MB = 1,000,000 bytes).',
@@ -62,6 +65,7 @@ export const enRules = {
 
   'msg.noZone': 'There is no zone "{zone}". Pick a zone from the list of policies.',
   'msg.ruleMinutesRange': 'Enter the {what} as a whole number of minutes from {min} to {max}.',
+  'msg.holdRange': "Enter the queue's hold time as a whole number of minutes from {min} to {max}.",
   'msg.what.session': 'session length',
   'msg.what.daily': 'daily allowance',
   'msg.what.idle': 'idle timeout',

@@ -16,6 +16,7 @@ export const esConsole: StaffCatalog = {
   'nav.policies': 'Normas',
   'nav.accounts': 'Cuentas',
   'nav.audit': 'Registro de actividad',
+  'nav.queue': 'Cola',
   'nav.settings': 'Ajustes de la biblioteca',
   'nav.myPassword': 'Mi contraseña',
   'nav.signOut': 'Cerrar sesión',

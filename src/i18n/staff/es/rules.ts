@@ -39,6 +39,9 @@ export const esRules: StaffCatalog = {
   'rules.warningHelp': 'Se muestra en la página de estado.',
   'rules.allowExtend': 'Los usuarios pueden ampliar su sesión mientras les quede tiempo hoy',
   'rules.extendPasses': 'Los usuarios también pueden ampliar las sesiones abiertas con un pase (si no, un pase da sus minutos y nada más)',
+  'rules.holdMinutes': 'Cola: reservar un PC libre para el siguiente turno durante (minutos)',
+  'rules.holdHelp': 'Si nadie lo reclama, la reserva pasa al siguiente turno.',
+  'rules.autoExtend': 'Cola: prolongar las sesiones en curso mientras nadie espera (según lo permitan el tiempo diario y el horario)',
   'rules.data': 'Datos',
   'rules.dataMB': 'Datos por sesión, en MB',
   'rules.dataHelp': 'Vacío = sin límite. La sesión termina cuando se agotan (los cuenta el cortafuegos de la pasarela; 1 MB = 1.000.000 bytes).',
@@ -64,6 +67,7 @@ export const esRules: StaffCatalog = {
 
   'msg.noZone': 'No existe la zona «{zone}». Elija una zona de la lista de normas.',
   'msg.ruleMinutesRange': 'Indique {what} como un número entero de minutos de {min} a {max}.',
+  'msg.holdRange': 'Escriba el tiempo de reserva de la cola como un número entero de minutos entre {min} y {max}.',
   'msg.what.session': 'la duración de la sesión',
   'msg.what.daily': 'el tiempo diario',
   'msg.what.idle': 'el tiempo de inactividad',

@@ -16,6 +16,7 @@ export const frConsole: StaffCatalog = {
   'nav.policies': 'Règles',
   'nav.accounts': 'Comptes',
   'nav.audit': 'Journal d’activité',
+  'nav.queue': 'File d’attente',
   'nav.settings': 'Réglages de la bibliothèque',
   'nav.myPassword': 'Mon mot de passe',
   'nav.signOut': 'Se déconnecter',

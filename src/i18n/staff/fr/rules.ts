@@ -39,6 +39,9 @@ export const frRules: StaffCatalog = {
   'rules.warningHelp': 'Affiché sur la page d’état.',
   'rules.allowExtend': 'Les usagers peuvent prolonger leur session tant qu’il leur reste du temps aujourd’hui',
   'rules.extendPasses': 'Les usagers peuvent aussi prolonger les sessions ouvertes par un code (sinon un code donne ses minutes, sans plus)',
+  'rules.holdMinutes': 'File d’attente : réserver un poste libre au ticket suivant pendant (minutes)',
+  'rules.holdHelp': 'Sans réclamation, la réservation passe au ticket suivant.',
+  'rules.autoExtend': 'File d’attente : prolonger les sessions en cours tant que personne n’attend (dans la limite du temps du jour et des horaires)',
   'rules.data': 'Données',
   'rules.dataMB': 'Données par session, en Mo',
   'rules.dataHelp': 'Vide = sans limite. La session prend fin une fois le volume consommé (compté par le pare-feu de la passerelle ; 1 Mo = 1 000 000 octets).',
@@ -64,6 +67,7 @@ export const frRules: StaffCatalog = {
 
   'msg.noZone': 'Il n’y a pas de zone « {zone} ». Choisissez une zone dans la liste des règles.',
   'msg.ruleMinutesRange': 'Indiquez {what} en nombre entier de minutes, de {min} à {max}.',
+  'msg.holdRange': 'Indiquez le délai de réservation de la file en nombre entier de minutes, de {min} à {max}.',
   'msg.what.session': 'la durée de session',
   'msg.what.daily': 'le temps quotidien',
   'msg.what.idle': 'le délai d’inactivité',
