@@ -55,6 +55,11 @@ const PAGES: Record<string, (s: Seeded, ctx: StaffContext) => Promise<request.Re
   workstation: ({ admin }) => admin.get('/staff/workstations/pc-hall'),
   workstationWrong: ({ admin }) => admin.submit('/staff/workstations/pc-hall', '/staff/workstations/pc-hall/retire', {}),
   notFound: ({ admin }) => admin.get('/staff/policies/nowhere'),
+  queue: ({ admin }) => admin.get('/staff/queue'),
+  queueNotice: ({ admin }) => admin.get('/staff/queue?done=skipped'),
+  queueBookWrong: ({ admin }) => admin.submit('/staff/queue', '/staff/queue/kiosks/book', { time: 'soon', pc: '' }),
+  queueTicket: ({ admin }) => admin.submit('/staff/queue', '/staff/queue/kiosks/print', {}),
+  policyFormKiosk: ({ admin }) => admin.get('/staff/policies/kiosks'),
   signIn: async (_s, ctx) => {
     const b = new StaffBrowser(ctx.staffApp);
     return b.get(`/staff/login?lang=${lang}`);
@@ -72,7 +77,8 @@ describe('every staff page in every language', () => {
   let seeded: Seeded;
 
   beforeAll(async () => {
-    ctx = await makeStaffApp({ config: KIOSK_CONFIG });
+    // The kiosk zone is a kiosk zone here, so the queue page has a queue to show.
+    ctx = await makeStaffApp({ config: { zones: [{ ...KIOSK_CONFIG.zones[0]!, kind: 'kiosk' as const }, KIOSK_CONFIG.zones[1]!] } });
     portal = createApp(ctx.deps, { surfaces: ['portal', 'agent'] });
     const admin = await signedIn(ctx, 'ada', 'admin');
     await ctx.deps.staff.accounts.add('ada', 'sam', 'staff', 'correct horse battery');
@@ -88,6 +94,9 @@ describe('every staff page in every language', () => {
     await admin.submit('/staff/policies/wifi', '/staff/policies/wifi', { accessMode: 'click-through', sessionMinutes: '50', dailyMinutes: '180', idleMinutes: '15', warningMinutes: '5', alwaysOpen: 'yes', closures: '' });
     const { batch } = await ctx.deps.staff.passes.createBatch('ada', { count: 3, minutes: 45, validUntil: ctx.clock.now() + 86_400_000, label: 'Club de lectura' });
     await ctx.deps.store.staff.appendAudit({ id: 'old1', at: ctx.clock.now() - 60_000, actor: 'ada', action: 'policy.update', target: 'wifi', detail: 'session 30 → 20 min; shortened 1 running sessions' }, ctx.clock.now() + 86_400_000);
+    // Tickets waiting for the kiosk zone's PCs, one of them a booking for later today.
+    for (let i = 0; i < 2; i++) await ctx.deps.queue.take('kiosks');
+    await ctx.deps.queue.take('kiosks', { slotAt: ctx.clock.now() + 2 * 3_600_000 });
     seeded = { admin, sessionCode, batchId: batch.id };
   });
   afterAll(() => ctx.close());

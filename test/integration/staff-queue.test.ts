@@ -32,7 +32,7 @@ describe('the staff queue page', () => {
     const page = await staff.get('/staff/queue');
     expect(page.status).toBe(200);
     expect(page.text).toContain('<a href="/staff/queue" aria-current="page">Queue</a>');
-    for (const label of ['B-1', 'B-2', 'B-3']) expect(page.text).toContain(`<td>${label}</td>`);
+    for (const label of ['B-1', 'B-2', 'B-3']) expect(page.text).toContain(`<td><bdi>${label}</bdi></td>`);
     expect(page.text).toContain('No PC is held.');
   });
 
@@ -60,8 +60,8 @@ describe('the staff queue page', () => {
   test('when staff print a ticket, then its number and claim code are shown once, and its holder can follow it', async () => {
     const page = await staff.submit('/staff/queue', '/staff/queue/kiosks/print');
     expect(page.status).toBe(200);
-    expect(page.text).toContain('<p class="pass-code">B-4</p>');
-    expect(page.text).toMatch(/Claim code: <span class="code">[2-9A-Z]{3} [2-9A-Z]{3}<\/span>/);
+    expect(page.text).toContain('<p class="pass-code"><bdi>B-4</bdi></p>');
+    expect(page.text).toMatch(/Claim code: <span class="code" dir="ltr">[2-9A-Z]{3} [2-9A-Z]{3}<\/span>/);
     expect(page.text).toContain('lang="ar" dir="rtl"');
     expect((await audit()).map((e) => auditInEnglish(e.detail))).toEqual(['printed a ticket']);
   });
@@ -88,7 +88,7 @@ describe('the staff queue page', () => {
   });
 
   test('when tickets were served today, then the page gives today\'s counts and the median wait from the hourly totals, withholding hours of fewer than k', async () => {
-    expect((await staff.get('/staff/queue')).text).toContain('Today: 0 tickets issued, 0 served, 0 given up. Hours with fewer than 5 tickets are left out.');
+    expect((await staff.get('/staff/queue')).text).toContain('Today: tickets issued 0, served 0, given up 0. Hours with fewer than 5 tickets are left out.');
     // Five more tickets, all served at pc-1 after 7 minutes.
     const more = [];
     for (let i = 0; i < 5; i++) more.push(await ctx.deps.queue.take('kiosks'));
@@ -99,7 +99,7 @@ describe('the staff queue page', () => {
       await ctx.deps.queue.moveTo('kiosks', Number(t.label.slice(2)), 'pc-1');
       expect((await ctx.deps.queue.claim('kiosks', 'pc-1', t.claimCode)).ok).toBe(true);
     }
-    expect((await staff.get('/staff/queue')).text).toContain('Today: 8 tickets issued, 5 served, 0 given up; median wait 5-15 min.');
+    expect((await staff.get('/staff/queue')).text).toContain('Today: tickets issued 8, served 5, given up 0. Median wait: 5–15 min.');
   });
 
   test('when a zone is not a kiosk zone, or a form is tampered with, then the answer is a 4xx with a message', async () => {

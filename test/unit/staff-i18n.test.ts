@@ -16,13 +16,14 @@ import { enDesk } from '../../src/i18n/staff/en/desk';
 import { enFleet } from '../../src/i18n/staff/en/fleet';
 import { enRules } from '../../src/i18n/staff/en/rules';
 import { enStats } from '../../src/i18n/staff/en/stats';
+import { enQueue } from '../../src/i18n/staff/en/queue';
 
 /** Messages that are rightly the same as in English in some language (symbols, units, codes). */
 const SAME_AS_ENGLISH: Partial<Record<Lang, StaffKey[]>> = {
   es: ['error.code', 'policies.no', 'msg.dayProblem', 'ws.networkState', 'ws.portal'],
   fr: [
     ...['nav.label', 'nav.sessions', 'audit.action', 'audit.word.session', 'overview.session', 'sessions.title', 'sessions.session', 'sessions.zone'] as const,
-    ...['passes.colMinutes', 'passes.actions', 'csv.code', 'csv.minutes', 'policies.session', 'stats.zone', 'csv.zone', 'fleet.agent', 'fleet.message', 'fleet.zone', 'common.minutes'] as const,
+    ...['passes.colMinutes', 'passes.actions', 'csv.code', 'csv.minutes', 'policies.session', 'stats.zone', 'csv.zone', 'fleet.agent', 'fleet.message', 'fleet.zone', 'common.minutes', 'desk.queue.colTicket', 'desk.queue.colActions'] as const,
   ],
   ar: ['msg.dayProblem'],
 };
@@ -85,7 +86,7 @@ describe('audit entries in the reader\'s language', () => {
 
 describe('the parts of the English catalogue', () => {
   it('when the parts are put together, then no key is defined in two of them (one would hide the other)', () => {
-    const keys = [enAudit, enConsole, enDesk, enFleet, enRules, enStats].flatMap((part) => Object.keys(part));
+    const keys = [enAudit, enConsole, enDesk, enFleet, enRules, enStats, enQueue].flatMap((part) => Object.keys(part));
     expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
     expect(keys).toHaveLength(Object.keys(staffEn).length);
   });

@@ -5,6 +5,7 @@ import { arConsole } from './console';
 import { arDesk } from './desk';
 import { arFleet } from './fleet';
 import { arRules } from './rules';
+import { arQueue } from './queue';
 import { arStats } from './stats';
 
-export const staffAr: StaffCatalog = { ...arConsole, ...arDesk, ...arRules, ...arStats, ...arFleet, ...arAudit };
+export const staffAr: StaffCatalog = { ...arConsole, ...arDesk, ...arRules, ...arStats, ...arFleet, ...arAudit, ...arQueue };

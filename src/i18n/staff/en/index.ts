@@ -4,6 +4,7 @@ import { enConsole } from './console';
 import { enDesk } from './desk';
 import { enFleet } from './fleet';
 import { enRules } from './rules';
+import { enQueue } from './queue';
 import { enStats } from './stats';
 
-export const staffEn = { ...enConsole, ...enDesk, ...enRules, ...enStats, ...enFleet, ...enAudit } as const;
+export const staffEn = { ...enConsole, ...enDesk, ...enRules, ...enStats, ...enFleet, ...enAudit, ...enQueue } as const;

@@ -5,6 +5,7 @@ import { esConsole } from './console';
 import { esDesk } from './desk';
 import { esFleet } from './fleet';
 import { esRules } from './rules';
+import { esQueue } from './queue';
 import { esStats } from './stats';
 
-export const staffEs: StaffCatalog = { ...esConsole, ...esDesk, ...esRules, ...esStats, ...esFleet, ...esAudit };
+export const staffEs: StaffCatalog = { ...esConsole, ...esDesk, ...esRules, ...esStats, ...esFleet, ...esAudit, ...esQueue };

@@ -5,6 +5,7 @@ import { frConsole } from './console';
 import { frDesk } from './desk';
 import { frFleet } from './fleet';
 import { frRules } from './rules';
+import { frQueue } from './queue';
 import { frStats } from './stats';
 
-export const staffFr: StaffCatalog = { ...frConsole, ...frDesk, ...frRules, ...frStats, ...frFleet, ...frAudit };
+export const staffFr: StaffCatalog = { ...frConsole, ...frDesk, ...frRules, ...frStats, ...frFleet, ...frAudit, ...frQueue };
