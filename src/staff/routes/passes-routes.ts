@@ -10,6 +10,7 @@ import { addDays, localDate, zonedTime } from '../../domain/local-time';
 import type { Policy } from '../../config/schema';
 import { param, staffOf } from '../guards';
 import { passCardText, passCodesCsv } from '../pass-card';
+import { DESK_PASS_LABEL } from '../pass-service';
 
 export const MAX_PASSES_PER_BATCH = 200;
 /** How far ahead a batch may stay valid. */
@@ -58,7 +59,7 @@ export function passesRoutes(deps: Deps, csrf: Csrf): Router {
     const now = deps.clock.now();
     const zones = await passZones();
     const { sessionCap } = passCardText(deps.config, zones.map((z) => z.policy), 0);
-    res.status(status).render('staff/passes', { batches, values, errors, notice, now, passZones: zones.map((z) => z.name), sessionCap, max: MAX_PASSES_PER_BATCH, today: today() });
+    res.status(status).render('staff/passes', { batches, values, errors, notice, now, passZones: zones.map((z) => z.name), sessionCap, max: MAX_PASSES_PER_BATCH, today: today(), deskLabel: DESK_PASS_LABEL });
   };
 
   const defaults = (): Values => ({ count: '10', minutes: '60', validUntil: addDays(today(), 7), label: '' });

@@ -3,8 +3,9 @@ import type { StaffCatalog } from '../types';
 import { arAudit } from './audit';
 import { arConsole } from './console';
 import { arDesk } from './desk';
+import { arDeskPrint } from './desk-print';
 import { arFleet } from './fleet';
 import { arRules } from './rules';
 import { arStats } from './stats';
 
-export const staffAr: StaffCatalog = { ...arConsole, ...arDesk, ...arRules, ...arStats, ...arFleet, ...arAudit };
+export const staffAr: StaffCatalog = { ...arConsole, ...arDesk, ...arDeskPrint, ...arRules, ...arStats, ...arFleet, ...arAudit };

@@ -2,8 +2,9 @@
 import { enAudit } from './audit';
 import { enConsole } from './console';
 import { enDesk } from './desk';
+import { enDeskPrint } from './desk-print';
 import { enFleet } from './fleet';
 import { enRules } from './rules';
 import { enStats } from './stats';
 
-export const staffEn = { ...enConsole, ...enDesk, ...enRules, ...enStats, ...enFleet, ...enAudit } as const;
+export const staffEn = { ...enConsole, ...enDesk, ...enDeskPrint, ...enRules, ...enStats, ...enFleet, ...enAudit } as const;

@@ -3,8 +3,9 @@ import type { StaffCatalog } from '../types';
 import { esAudit } from './audit';
 import { esConsole } from './console';
 import { esDesk } from './desk';
+import { esDeskPrint } from './desk-print';
 import { esFleet } from './fleet';
 import { esRules } from './rules';
 import { esStats } from './stats';
 
-export const staffEs: StaffCatalog = { ...esConsole, ...esDesk, ...esRules, ...esStats, ...esFleet, ...esAudit };
+export const staffEs: StaffCatalog = { ...esConsole, ...esDesk, ...esDeskPrint, ...esRules, ...esStats, ...esFleet, ...esAudit };

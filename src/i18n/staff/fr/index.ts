@@ -3,8 +3,9 @@ import type { StaffCatalog } from '../types';
 import { frAudit } from './audit';
 import { frConsole } from './console';
 import { frDesk } from './desk';
+import { frDeskPrint } from './desk-print';
 import { frFleet } from './fleet';
 import { frRules } from './rules';
 import { frStats } from './stats';
 
-export const staffFr: StaffCatalog = { ...frConsole, ...frDesk, ...frRules, ...frStats, ...frFleet, ...frAudit };
+export const staffFr: StaffCatalog = { ...frConsole, ...frDesk, ...frDeskPrint, ...frRules, ...frStats, ...frFleet, ...frAudit };
