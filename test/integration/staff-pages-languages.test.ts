@@ -126,6 +126,14 @@ describe('every staff page in every language', () => {
     expect(page).toContain('الجلسة 30 ← 20 د؛ قُصّرت جلسات جارية عددها 1');
   });
 
+  it('when the batch list is read in Arabic, then the labels Threshold gives are translated and a label staff typed is shown as typed', async () => {
+    await seeded.admin.submit('/staff', '/staff/language', { lang: 'ar', back: '/staff' });
+    await seeded.admin.submit('/staff/passes/desk', '/staff/passes/desk', { count: '1', minutes: '30' });
+    await seeded.admin.submit('/staff/passes', '/staff/passes', { count: '1', minutes: '30', validUntil: '2026-11-20', label: 'Print' });
+    const page = (await seeded.admin.get('/staff/passes')).text;
+    expect([page.includes('<td>بطاقة مكتب</td>'), page.includes('<td>Print</td>'), page.includes('<td>Desk pass</td>')]).toEqual([true, true, false]);
+  });
+
   it('when a pass sheet is made in Spanish, then its CSV keeps the stable columns, and the other link names them in Spanish', async () => {
     await seeded.admin.submit('/staff', '/staff/language', { lang: 'es', back: '/staff' });
     const sheet = (await seeded.admin.submit('/staff/passes', '/staff/passes', { count: '1', minutes: '30', validUntil: '2026-11-20', label: '' })).text;
