@@ -6,6 +6,8 @@ import { arDesk } from './desk';
 import { arDeskPrint } from './desk-print';
 import { arFleet } from './fleet';
 import { arRules } from './rules';
+import { arSettings } from './settings';
+import { arSettingsChecks } from './settings-checks';
 import { arStats } from './stats';
 
-export const staffAr: StaffCatalog = { ...arConsole, ...arDesk, ...arDeskPrint, ...arRules, ...arStats, ...arFleet, ...arAudit };
+export const staffAr: StaffCatalog = { ...arConsole, ...arDesk, ...arDeskPrint, ...arRules, ...arSettings, ...arSettingsChecks, ...arStats, ...arFleet, ...arAudit };

@@ -5,6 +5,8 @@ import { enDesk } from './desk';
 import { enDeskPrint } from './desk-print';
 import { enFleet } from './fleet';
 import { enRules } from './rules';
+import { enSettings } from './settings';
+import { enSettingsChecks } from './settings-checks';
 import { enStats } from './stats';
 
-export const staffEn = { ...enConsole, ...enDesk, ...enDeskPrint, ...enRules, ...enStats, ...enFleet, ...enAudit } as const;
+export const staffEn = { ...enConsole, ...enDesk, ...enDeskPrint, ...enRules, ...enSettings, ...enSettingsChecks, ...enStats, ...enFleet, ...enAudit } as const;

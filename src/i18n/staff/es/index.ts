@@ -6,6 +6,8 @@ import { esDesk } from './desk';
 import { esDeskPrint } from './desk-print';
 import { esFleet } from './fleet';
 import { esRules } from './rules';
+import { esSettings } from './settings';
+import { esSettingsChecks } from './settings-checks';
 import { esStats } from './stats';
 
-export const staffEs: StaffCatalog = { ...esConsole, ...esDesk, ...esDeskPrint, ...esRules, ...esStats, ...esFleet, ...esAudit };
+export const staffEs: StaffCatalog = { ...esConsole, ...esDesk, ...esDeskPrint, ...esRules, ...esSettings, ...esSettingsChecks, ...esStats, ...esFleet, ...esAudit };

@@ -6,6 +6,8 @@ import { frDesk } from './desk';
 import { frDeskPrint } from './desk-print';
 import { frFleet } from './fleet';
 import { frRules } from './rules';
+import { frSettings } from './settings';
+import { frSettingsChecks } from './settings-checks';
 import { frStats } from './stats';
 
-export const staffFr: StaffCatalog = { ...frConsole, ...frDesk, ...frDeskPrint, ...frRules, ...frStats, ...frFleet, ...frAudit };
+export const staffFr: StaffCatalog = { ...frConsole, ...frDesk, ...frDeskPrint, ...frRules, ...frSettings, ...frSettingsChecks, ...frStats, ...frFleet, ...frAudit };
