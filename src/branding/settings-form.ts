@@ -92,7 +92,7 @@ export function parseSettingsForm(v: SettingsFormValues, upload: Upload | undefi
   }
 
   const garden = parseGarden(v.walledGarden!);
-  if (garden.problems.length) errors.walledGarden = garden.problems.join(' ');
+  if (garden.problems.length) errors.walledGarden = garden.problems.join('\n'); // one a line: each is translated on its own
   else if (garden.entries.join('\n') !== defaults.walledGarden.join('\n')) next.walledGarden = garden.entries;
 
   let logo: Logo | null | undefined;

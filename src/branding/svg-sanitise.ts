@@ -34,7 +34,8 @@ export type SvgResult = { ok: true; svg: string } | { ok: false; reason: string 
 
 const refuse = (what: string): SvgResult => ({
   ok: false,
-  reason: `This SVG file contains ${what}, which a logo may not have. Save it again as a plain SVG (in Inkscape: "Optimized SVG"; in Illustrator: SVG with "Presentation Attributes"), or upload a PNG.`,
+  // Two sentences, one a line: the console translates each (src/i18n/staff/en/settings-checks.ts).
+  reason: `This SVG file contains ${what}, which a logo may not have.\nSave it again as a plain SVG (in Inkscape: "Optimized SVG"; in Illustrator: SVG with "Presentation Attributes"), or upload a PNG.`,
 });
 
 const escapeText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

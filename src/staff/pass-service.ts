@@ -34,7 +34,7 @@ export const DESK_LABEL = 'Desk help';
  * only, behind the splash rate limit). Its own length, so a batch pass is never taken for one.
  */
 export const DESK_PASS_LENGTH = 8;
-/** The label of the batches of desk passes staff print. */
+/** The label of the batches of desk passes staff print: stored as is, shown in the reader's language (deskPrint.label). */
 export const DESK_PASS_LABEL = 'Desk pass';
 /** Desk passes are hashed in their own domain: no batch pass or help code can match one. */
 const DESK_PASS_DOMAIN = 'desk-pass:';

@@ -210,12 +210,40 @@ describe('the staff console in four languages, in a browser', () => {
       '/staff/password',
       '/staff/workstations',
       '/staff/workstations/kiosk-01',
+      '/staff/passes/desk',
+      '/staff/settings',
     ];
     for (const p of paths) {
       await page.goto(`${staffSite.base}${p}`);
       expect([p, await page.getAttribute('html', 'lang'), await page.getAttribute('html', 'dir')]).toEqual([p, lang, lang === 'ar' ? 'rtl' : 'ltr']);
       for (const v of await axeViolations(page)) a11y.push(`${lang} ${p}: ${v}`);
     }
+    // Desk passes: the form with its errors (the browser's own checks set aside), then the sheet.
+    await page.goto(`${staffSite.base}/staff/passes/desk`);
+    await page.evaluate("document.querySelector('main form.stack').noValidate = true");
+    await page.fill('#f-count', '9');
+    await page.fill('#f-minutes', '5');
+    await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit].primary')]);
+    await page.waitForSelector('#f-count-error');
+    await look(page, `${lang}-desk-pass-error`);
+    await page.fill('#f-count', '2');
+    await page.fill('#f-minutes', '30');
+    await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit].primary')]);
+    expect(await page.locator('.pass-code').count()).toBe(2);
+    await look(page, `${lang}-desk-pass-sheet`);
+    // Library settings: a walled garden and notice dates that are wrong, then saved as they were.
+    await page.goto(`${staffSite.base}/staff/settings`);
+    const garden = await page.inputValue('#f-walledGarden');
+    await page.fill('#f-walledGarden', '*.example.org\n10.0.0.0/8');
+    await page.fill('#f-banner_en', 'Closed on Friday');
+    await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit].primary')]);
+    await page.waitForSelector('#f-walledGarden-error');
+    await look(page, `${lang}-settings-error`);
+    await page.fill('#f-walledGarden', garden);
+    await page.fill('#f-banner_en', '');
+    await Promise.all([page.waitForURL(/saved=1/), page.click('main button[type=submit].primary')]);
+    await page.waitForSelector('.notice.ok');
+    await look(page, `${lang}-settings-saved`);
     // A command that needs confirming, and the sign-in page of a browser nobody signed in on.
     await page.goto(`${staffSite.base}/staff/workstations/kiosk-01`);
     await page.selectOption('#cmd-kind', 'restart');

@@ -166,6 +166,17 @@ describe('library settings', () => {
     expect((await splash(ctx, 'en')).text).toContain('Config Library');
   });
 
+  it('when the store fails while an admin who reads Arabic saves, then the 503 says so in Arabic', async () => {
+    ctx = await makeStaffApp({ config: CONFIG });
+    const admin = await signedIn(ctx, 'ada', 'admin');
+    await admin.submit('/staff', '/staff/language', { lang: 'ar', back: '/staff' });
+    const fields = form(ctx, { libraryName: 'Never saved' });
+    const spy = jest.spyOn(ctx.deps.store, 'setLibrarySetting').mockRejectedValue(new Error('disk I/O error'));
+    const res = await save(admin, fields);
+    spy.mockRestore();
+    expect([res.status, res.text.includes('تعذّر حفظ الإعدادات: مخزن البوابة لا يستجيب.'), res.text.includes('Nothing was changed')]).toEqual([503, true, false]);
+  });
+
   it('when the form token is missing, then the answer is 403 and nothing is saved', async () => {
     ctx = await makeStaffApp({ config: CONFIG });
     await signedIn(ctx, 'ada', 'admin');

@@ -3,6 +3,8 @@
 // each says its language and direction, and the audit log reads old English entries in the
 // reader's language. The pages are listed one by one here: a new staff page is added to PAGES
 // deliberately, with what it needs to show its text.
+import fs from 'node:fs';
+import path from 'node:path';
 import request from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../../src/app';
@@ -15,6 +17,14 @@ import { KIOSK_CONFIG, makeReport } from '../helpers/workstations';
 
 const KIOSK_IP = '10.20.0.31';
 const NAMES = ['Your Library', 'Kiosk PCs', 'Wi-Fi', 'ada', 'sam', 'pc-hall', 'Debian GNU/Linux', 'Club de lectura', 'cli', 'auditRetentionDays', 'statsRetentionDays', 'MIN_CELL_SESSIONS', 'YYYY'];
+
+const LOGOS = path.join(__dirname, '../fixtures/logos');
+const PNG = fs.readFileSync(path.join(LOGOS, 'logo-96x96.png'));
+/** The library settings form with a notice in two languages and a walled garden. */
+const SETTINGS = {
+  libraryName: 'Your Library', defaultLang: 'en', terms_en: '', terms_es: '', terms_fr: '', terms_ar: '', banner_en: 'Closed', banner_es: 'Cerrado', banner_fr: '', banner_ar: '',
+  bannerStart: '2026-11-18T09:00', bannerEnd: '2026-11-20T18:00', walledGarden: 'catalogue.library.example', removeLogo: '',
+};
 
 interface Seeded {
   admin: StaffBrowser;
@@ -34,6 +44,24 @@ const PAGES: Record<string, (s: Seeded, ctx: StaffContext) => Promise<request.Re
   passesWrong: ({ admin }) => admin.submit('/staff/passes', '/staff/passes', { count: '0', minutes: 'many', validUntil: 'soon', label: '' }),
   passSheet: ({ admin }) => admin.submit('/staff/passes', '/staff/passes', { count: '2', minutes: '30', validUntil: '2026-11-20', label: 'Club de lectura' }),
   passesRevoked: ({ admin, batchId }) => admin.submit('/staff/passes', `/staff/passes/${batchId}/revoke`, {}).then((r) => admin.get(r.headers.location!)),
+  deskPass: ({ admin }) => admin.get('/staff/passes/desk'),
+  deskPassWrong: ({ admin }) => admin.submit('/staff/passes/desk', '/staff/passes/desk', { count: '9', minutes: 'x' }),
+  deskPassSheet: ({ admin }) => admin.submit('/staff/passes/desk', '/staff/passes/desk', { count: '2', minutes: '60' }),
+  passesWithDesk: ({ admin }) => admin.get('/staff/passes'),
+  settings: ({ admin }) => admin.get('/staff/settings'),
+  settingsSaved: ({ admin }) => admin.upload('/staff/settings', '/staff/settings', SETTINGS).then((r) => admin.get(r.headers.location!)),
+  settingsWithLogo: ({ admin }) => admin.get('/staff/settings'),
+  settingsWrong: ({ admin }) =>
+    admin.upload('/staff/settings', '/staff/settings', {
+      ...SETTINGS, libraryName: 'L'.repeat(130), defaultLang: 'xx', terms_ar: 'ب'.repeat(7000), terms_es: 'x'.repeat(12_001), banner_fr: 'x'.repeat(401), banner_en: 'x'.repeat(401), banner_es: 'x'.repeat(401), banner_ar: 'x'.repeat(401),
+      bannerStart: 'soon', bannerEnd: 'later', walledGarden: '*.example.org\nhttp://ebooks.example/x\n10.0.0.0/8\n300.1.2.3\n0.0.0.0\n192.0.2.0/99\n0.0.0.0/24\nx_y!',
+    }),
+  settingsDatesWrong: ({ admin }) => admin.upload('/staff/settings', '/staff/settings', { ...SETTINGS, banner_en: '', banner_es: '', bannerStart: '2026-11-20T10:00', bannerEnd: '2026-11-19T10:00' }),
+  settingsNotImage: ({ admin }) => admin.upload('/staff/settings', '/staff/settings', SETTINGS, { field: 'logo', name: 'photo.jpg', data: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16]) }),
+  settingsSvgScript: ({ admin }) => admin.upload('/staff/settings', '/staff/settings', SETTINGS, { field: 'logo', name: 'logo.svg', data: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><iframe src="https://elsewhere.example/"/></svg>') }),
+  settingsPngBroken: ({ admin }) => admin.upload('/staff/settings', '/staff/settings', SETTINGS, { field: 'logo', name: 'logo.png', data: PNG.subarray(0, PNG.length - 20) }),
+  settingsPngHuge: ({ admin }) => admin.upload('/staff/settings', '/staff/settings', SETTINGS, { field: 'logo', name: 'wide.png', data: fs.readFileSync(path.join(LOGOS, 'huge-2000x10.png')) }),
+  settingsTooBig: ({ admin }) => admin.upload('/staff/settings', '/staff/settings', SETTINGS, { field: 'logo', name: 'big.png', data: Buffer.concat([PNG, Buffer.alloc(30 * 1024)]) }),
   statsDay: ({ admin }) => admin.get('/staff/stats/day/2026-11-18'),
   statsMonth: ({ admin }) => admin.get('/staff/stats/month/2026-11?zone=wifi'),
   statsYear: ({ admin }) => admin.get('/staff/stats/year/2026'),
@@ -92,6 +120,8 @@ describe('every staff page in every language', () => {
     await ctx.deps.workstations.send({ name: 'pc-hall' }, 'message', '20:00 !');
     // Staff actions for the audit log, and an entry from before entries were language-neutral.
     await admin.submit('/staff/policies/wifi', '/staff/policies/wifi', { accessMode: 'click-through', sessionMinutes: '50', dailyMinutes: '180', idleMinutes: '15', warningMinutes: '5', alwaysOpen: 'yes', closures: '' });
+    // A logo, so the settings page shows it and offers to remove or replace it.
+    expect((await admin.upload('/staff/settings', '/staff/settings', SETTINGS, { field: 'logo', name: 'logo.png', data: PNG, type: 'image/png' })).status).toBe(303);
     const { batch } = await ctx.deps.staff.passes.createBatch('ada', { count: 3, minutes: 45, validUntil: ctx.clock.now() + 86_400_000, label: 'Club de lectura' });
     await ctx.deps.store.staff.appendAudit({ id: 'old1', at: ctx.clock.now() - 60_000, actor: 'ada', action: 'policy.update', target: 'wifi', detail: 'session 30 → 20 min; shortened 1 running sessions' }, ctx.clock.now() + 86_400_000);
     // Tickets waiting for the kiosk zone's PCs, one of them a booking for later today.
@@ -129,6 +159,14 @@ describe('every staff page in every language', () => {
     await seeded.admin.submit('/staff', '/staff/language', { lang: 'ar', back: '/staff' });
     const page = (await seeded.admin.get('/staff/audit')).text;
     expect(page).toContain('الجلسة 30 ← 20 د؛ قُصّرت جلسات جارية عددها 1');
+  });
+
+  it('when the batch list is read in Arabic, then the labels Threshold gives are translated and a label staff typed is shown as typed', async () => {
+    await seeded.admin.submit('/staff', '/staff/language', { lang: 'ar', back: '/staff' });
+    await seeded.admin.submit('/staff/passes/desk', '/staff/passes/desk', { count: '1', minutes: '30' });
+    await seeded.admin.submit('/staff/passes', '/staff/passes', { count: '1', minutes: '30', validUntil: '2026-11-20', label: 'Print' });
+    const page = (await seeded.admin.get('/staff/passes')).text;
+    expect([page.includes('<td>بطاقة مكتب</td>'), page.includes('<td>Print</td>'), page.includes('<td>Desk pass</td>')]).toEqual([true, true, false]);
   });
 
   it('when a pass sheet is made in Spanish, then its CSV keeps the stable columns, and the other link names them in Spanish', async () => {

@@ -13,6 +13,9 @@ import { staffLanguageTools } from '../../src/staff/staff-language';
 import { enAudit } from '../../src/i18n/staff/en/audit';
 import { enConsole } from '../../src/i18n/staff/en/console';
 import { enDesk } from '../../src/i18n/staff/en/desk';
+import { enDeskPrint } from '../../src/i18n/staff/en/desk-print';
+import { enSettings } from '../../src/i18n/staff/en/settings';
+import { enSettingsChecks } from '../../src/i18n/staff/en/settings-checks';
 import { enFleet } from '../../src/i18n/staff/en/fleet';
 import { enRules } from '../../src/i18n/staff/en/rules';
 import { enStats } from '../../src/i18n/staff/en/stats';
@@ -86,7 +89,7 @@ describe('audit entries in the reader\'s language', () => {
 
 describe('the parts of the English catalogue', () => {
   it('when the parts are put together, then no key is defined in two of them (one would hide the other)', () => {
-    const keys = [enAudit, enConsole, enDesk, enFleet, enRules, enStats, enQueue].flatMap((part) => Object.keys(part));
+    const keys = [enAudit, enConsole, enDesk, enDeskPrint, enFleet, enRules, enSettings, enSettingsChecks, enStats, enQueue].flatMap((part) => Object.keys(part));
     expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
     expect(keys).toHaveLength(Object.keys(staffEn).length);
   });

@@ -10,6 +10,11 @@ import { addDays, localDate, zonedTime } from '../../domain/local-time';
 import type { Policy } from '../../config/schema';
 import { param, staffOf } from '../guards';
 import { passCardText, passCodesCsv } from '../pass-card';
+import { DESK_LABEL, DESK_PASS_LABEL } from '../pass-service';
+import type { StaffKey } from '../../i18n/staff/catalogue';
+
+/** Labels Threshold gives batches itself (not typed by staff): shown in the reader's language. */
+const FIXED_LABELS = new Map<string, StaffKey>([[DESK_LABEL, 'passes.deskLabel'], [DESK_PASS_LABEL, 'deskPrint.label']]);
 
 export const MAX_PASSES_PER_BATCH = 200;
 /** How far ahead a batch may stay valid. */
@@ -58,7 +63,7 @@ export function passesRoutes(deps: Deps, csrf: Csrf): Router {
     const now = deps.clock.now();
     const zones = await passZones();
     const { sessionCap } = passCardText(deps.config, zones.map((z) => z.policy), 0);
-    res.status(status).render('staff/passes', { batches, values, errors, notice, now, passZones: zones.map((z) => z.name), sessionCap, max: MAX_PASSES_PER_BATCH, today: today() });
+    res.status(status).render('staff/passes', { batches, values, errors, notice, now, passZones: zones.map((z) => z.name), sessionCap, max: MAX_PASSES_PER_BATCH, today: today(), fixedLabels: FIXED_LABELS });
   };
 
   const defaults = (): Values => ({ count: '10', minutes: '60', validUntil: addDays(today(), 7), label: '' });

@@ -11,8 +11,6 @@ import { logoPath, type StoredSettings } from '../../branding/settings-types';
 import { LANGUAGES, SUPPORTED } from '../../i18n/languages';
 import type { AuditDetail, AuditPart } from '../audit-text';
 
-const ENGLISH_NAMES = { en: 'English', es: 'Spanish', fr: 'French', ar: 'Arabic' } as const;
-
 export function settingsRoutes(deps: Deps, csrf: Csrf): Router {
   const r = Router();
   const defaults = { libraryName: deps.config.libraryName, walledGarden: deps.config.walledGarden };
@@ -20,11 +18,10 @@ export function settingsRoutes(deps: Deps, csrf: Csrf): Router {
   const render = async (res: Response, status: number, values: SettingsFormValues, errors: Record<string, string> = {}, notice?: string) => {
     const current = await deps.library.current();
     res.status(status).render('staff/settings', {
-      pageTitle: 'Library settings',
       values,
       errors,
       notice,
-      languages: SUPPORTED.map((l) => [l, l === 'en' ? 'English' : `${ENGLISH_NAMES[l]} (${LANGUAGES[l].name})`]),
+      languages: SUPPORTED.map((l) => [l, LANGUAGES[l].name]),
       logoUrl: current.logo ? `/staff${logoPath(current.logo)}` : undefined,
       limits: { logoKB: MAX_LOGO_BYTES / 1024, bannerChars: MAX_BANNER_CHARS },
       timezone: deps.config.timezone,

@@ -3,9 +3,12 @@ import type { StaffCatalog } from '../types';
 import { arAudit } from './audit';
 import { arConsole } from './console';
 import { arDesk } from './desk';
+import { arDeskPrint } from './desk-print';
 import { arFleet } from './fleet';
 import { arRules } from './rules';
+import { arSettings } from './settings';
+import { arSettingsChecks } from './settings-checks';
 import { arQueue } from './queue';
 import { arStats } from './stats';
 
-export const staffAr: StaffCatalog = { ...arConsole, ...arDesk, ...arRules, ...arStats, ...arFleet, ...arAudit, ...arQueue };
+export const staffAr: StaffCatalog = { ...arConsole, ...arDesk, ...arDeskPrint, ...arRules, ...arSettings, ...arSettingsChecks, ...arStats, ...arFleet, ...arAudit, ...arQueue };

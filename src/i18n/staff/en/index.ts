@@ -2,9 +2,12 @@
 import { enAudit } from './audit';
 import { enConsole } from './console';
 import { enDesk } from './desk';
+import { enDeskPrint } from './desk-print';
 import { enFleet } from './fleet';
 import { enRules } from './rules';
+import { enSettings } from './settings';
+import { enSettingsChecks } from './settings-checks';
 import { enQueue } from './queue';
 import { enStats } from './stats';
 
-export const staffEn = { ...enConsole, ...enDesk, ...enRules, ...enStats, ...enFleet, ...enAudit, ...enQueue } as const;
+export const staffEn = { ...enConsole, ...enDesk, ...enDeskPrint, ...enRules, ...enSettings, ...enSettingsChecks, ...enStats, ...enFleet, ...enAudit, ...enQueue } as const;

@@ -3,9 +3,12 @@ import type { StaffCatalog } from '../types';
 import { frAudit } from './audit';
 import { frConsole } from './console';
 import { frDesk } from './desk';
+import { frDeskPrint } from './desk-print';
 import { frFleet } from './fleet';
 import { frRules } from './rules';
+import { frSettings } from './settings';
+import { frSettingsChecks } from './settings-checks';
 import { frQueue } from './queue';
 import { frStats } from './stats';
 
-export const staffFr: StaffCatalog = { ...frConsole, ...frDesk, ...frRules, ...frStats, ...frFleet, ...frAudit, ...frQueue };
+export const staffFr: StaffCatalog = { ...frConsole, ...frDesk, ...frDeskPrint, ...frRules, ...frSettings, ...frSettingsChecks, ...frStats, ...frFleet, ...frAudit, ...frQueue };
