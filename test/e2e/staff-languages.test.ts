@@ -16,7 +16,7 @@ const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const CONFIG = {
   libraryName: 'Riverside Library',
   zones: [
-    { id: 'kiosks', name: 'Kiosk PCs', subnets: ['10.20.0.0/16'], policy: { sessionMinutes: 30 } },
+    { id: 'kiosks', name: 'Kiosk PCs', kind: 'kiosk' as const, subnets: ['10.20.0.0/16'], policy: { sessionMinutes: 30 } },
     { id: 'wifi', name: 'Wi-Fi', subnets: ['10.10.0.0/16'], policy: { sessionMinutes: 60, dailyMinutes: 180 } },
   ],
 };
@@ -194,6 +194,8 @@ describe('the staff console in four languages, in a browser', () => {
     await page.selectOption('#console-language', lang);
     await Promise.all([page.waitForLoadState('load'), page.click('form.language button')]);
     const session = ctx.deps.sessions.lookup('10.10.0.3')!.record;
+    // Someone waiting for a PC, so the queue page has a ticket to show.
+    if ((await ctx.deps.queue.board('kiosks')).waiting.length === 0) await ctx.deps.queue.take('kiosks');
     const paths = [
       '/staff',
       '/staff/sessions',
@@ -212,11 +214,14 @@ describe('the staff console in four languages, in a browser', () => {
       '/staff/workstations/kiosk-01',
       '/staff/passes/desk',
       '/staff/settings',
+      '/staff/queue',
+      '/staff/policies/kiosks',
     ];
     for (const p of paths) {
       await page.goto(`${staffSite.base}${p}`);
       expect([p, await page.getAttribute('html', 'lang'), await page.getAttribute('html', 'dir')]).toEqual([p, lang, lang === 'ar' ? 'rtl' : 'ltr']);
       for (const v of await axeViolations(page)) a11y.push(`${lang} ${p}: ${v}`);
+      if (p === '/staff/queue') await page.screenshot({ path: `${shots}/${lang}-queue.png`, fullPage: true });
     }
     // Desk passes: the form with its errors (the browser's own checks set aside), then the sheet.
     await page.goto(`${staffSite.base}/staff/passes/desk`);
