@@ -26,12 +26,14 @@ const decode = (s: string) =>
 
 /**
  * What a person reads or hears on a page in its language: text nodes, titles and labels; no
- * code, no hidden values, and nothing marked as another language (lang="en" on the pass card's
+ * code (nor the random codes of class code or pass-code), no hidden values, and nothing marked as another language (lang="en" on the pass card's
  * how-to, the language names of the switcher).
  */
 export function readableText(html: string, lang: Lang): string[] {
   const body = html
     .replace(/<(script|style|code|pre)\b[\s\S]*?<\/\1>/gi, ' ')
+    // Random codes shown to be typed (session, pass and claim codes): "KEY 6AP" is no English.
+    .replace(/<(\w+)\b[^>]*\sclass="(?:[^"]*\s)?(?:code|pass-code)(?:\s[^"]*)?"[^>]*>[^<]*<\/\1>/g, ' ')
     .replace(/<(?!html\b)(\w+)\b[^>]*\slang="([\w-]+)"[^>]*>[\s\S]*?<\/\1>/g, (all, _tag: string, l: string) => (l === lang ? all : ' '))
     .replace(/<input\b[^>]*type="hidden"[^>]*>/gi, ' ');
   const attrs = [...body.matchAll(/\s(?:aria-label|title|placeholder|alt)="([^"]*)"/g)].map((m) => m[1]!);

@@ -215,5 +215,7 @@ describe('the English detector', () => {
       words: { 'Sign in': ['sign'], 'The session was extended.': ['the', 'session', 'was', 'extended'] },
     });
     expect(find('<html lang="es"><p>Zona Wi-Fi</p><code>threshold staff add</code><p lang="en">Join the Wi-Fi</p></html>')).toEqual({ sentences: [], words: {} });
+    // A random code that happens to spell a word ("KEY 6AP") is a code, not English.
+    expect(find('<html lang="es"><p>Código: <span class="code" dir="ltr">KEY 6AP</span></p><p class="pass-code">HAS2-TIME</p></html>')).toEqual({ sentences: [], words: {} });
   });
 });
