@@ -48,9 +48,22 @@ export function wantsJson(req: Request): boolean {
   return req.accepts(['html', 'json']) === 'json';
 }
 
+/**
+ * How a surface words the store's absence (res.locals.storeAway): the staff console's own page
+ * and message keys instead of the patron's "one moment" page, and where it tries again after a form.
+ */
+export interface StoreAwayPage {
+  view: string;
+  titleKey: string;
+  /** The message of JSON answers; `{seconds}` is the Retry-After. */
+  messageKey: string;
+  /** Where the page tries again after a form (a GET tries its own page again). */
+  home: string;
+}
+
 /** Where the "one moment" page tries again: the same page for GET, the start page after a form. */
-function retryTarget(req: Request): string {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return '/';
+function retryTarget(req: Request, home = '/'): string {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return home;
   const url = req.originalUrl;
   // Only a plain local path goes into the Refresh header.
   return url.startsWith('/') && !url.startsWith('//') && /^[\x21-\x7e]+$/.test(url) ? url : '/';
@@ -66,8 +79,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     else if (isStoreFault(err)) logger.warn({ err, method: req.method, route: req.route?.path ?? 'unmatched' }, 'request failed: the store is away');
     // In the patron's language when the error says which message it is; as written otherwise.
     const t = (res.locals.t as Translate | undefined) ?? english;
-    const title = !appErr ? t('error.serverTitle') : appErr.titleKey ? t(appErr.titleKey, appErr.vars) : appErr.title;
-    const message = !appErr ? t('error.server') : appErr.key ? t(appErr.key, appErr.vars) : appErr.message;
+    const retryAfter = Number(appErr?.headers?.['Retry-After']);
+    // The store away, on a surface that words it its own way (the staff console).
+    const away = appErr?.code === 'store_unavailable' ? (res.locals.storeAway as StoreAwayPage | undefined) : undefined;
+    const say = t as (key: string, vars?: Record<string, string | number>) => string;
+    const title = away ? say(away.titleKey) : !appErr ? t('error.serverTitle') : appErr.titleKey ? t(appErr.titleKey, appErr.vars) : appErr.title;
+    const message = away ? say(away.messageKey, { seconds: retryAfter }) : !appErr ? t('error.server') : appErr.key ? t(appErr.key, appErr.vars) : appErr.message;
     for (const [k, v] of Object.entries(appErr?.headers ?? {})) res.setHeader(k, v);
     res.status(status);
     if (wantsJson(req)) {
@@ -77,12 +94,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     // A surface may bring its own error page (the staff console sets res.locals.errorView); an
     // error may bring its page (the "one moment" page, which tries again by itself).
     const own = typeof res.locals.errorView === 'string' ? res.locals.errorView : undefined;
-    const view = own ?? appErr?.view ?? 'errors/error';
-    const locals: Record<string, unknown> = { title, message, status };
-    const retryAfter = Number(appErr?.headers?.['Retry-After']);
-    if (!own && appErr?.view && retryAfter > 0) {
+    const view = away?.view ?? own ?? appErr?.view ?? 'errors/error';
+    const locals: Record<string, unknown> = { title, message, status, posted: req.method !== 'GET' && req.method !== 'HEAD' };
+    if ((away || (!own && appErr?.view)) && retryAfter > 0) {
       // A page loaded by GET is loaded again; after a form, the page the patron starts from.
-      const retryUrl = typeof res.locals.url === 'function' ? (res.locals.url as (u: string) => string)(retryTarget(req)) : retryTarget(req);
+      const target = retryTarget(req, away?.home);
+      const retryUrl = !away && typeof res.locals.url === 'function' ? (res.locals.url as (u: string) => string)(target) : target;
       res.setHeader('Refresh', `${retryAfter}; url=${retryUrl}`);
       Object.assign(locals, { refreshSeconds: retryAfter, refreshUrl: retryUrl, retryUrl });
     }

@@ -32,9 +32,11 @@ export function staffOf(res: Response): StaffUser {
 export function loadStaff(deps: Deps): RequestHandler {
   return async (req, res, next) => {
     const token = (req.cookies as Record<string, string> | undefined)?.[STAFF_COOKIE];
-    const signedIn = await deps.staff.consoleSessions.resolve(token);
+    // Through the outage breaker: a store that stops answering now fails within its time limit.
+    const guard = deps.sessions.breaker;
+    const signedIn = await guard.run(() => deps.staff.consoleSessions.resolve(token));
     // The account is read on every request, so a removed account or changed role counts at once.
-    const account = signedIn && (await deps.staff.accounts.get(signedIn.username));
+    const account = signedIn && (await guard.run(() => deps.staff.accounts.get(signedIn.username)));
     if (signedIn && account) {
       const me: StaffUser = { username: account.username, role: account.role, tokenHash: signedIn.tokenHash };
       if (isLang(account.language)) me.language = account.language;

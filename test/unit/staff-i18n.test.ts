@@ -20,6 +20,7 @@ import { enFleet } from '../../src/i18n/staff/en/fleet';
 import { enRules } from '../../src/i18n/staff/en/rules';
 import { enStats } from '../../src/i18n/staff/en/stats';
 import { enQueue } from '../../src/i18n/staff/en/queue';
+import { enStoreAway } from '../../src/i18n/staff/en/store-away';
 
 /** Messages that are rightly the same as in English in some language (symbols, units, codes). */
 const SAME_AS_ENGLISH: Partial<Record<Lang, StaffKey[]>> = {
@@ -89,7 +90,7 @@ describe('audit entries in the reader\'s language', () => {
 
 describe('the parts of the English catalogue', () => {
   it('when the parts are put together, then no key is defined in two of them (one would hide the other)', () => {
-    const keys = [enAudit, enConsole, enDesk, enDeskPrint, enFleet, enRules, enSettings, enSettingsChecks, enStats, enQueue].flatMap((part) => Object.keys(part));
+    const keys = [enAudit, enConsole, enDesk, enDeskPrint, enFleet, enRules, enSettings, enSettingsChecks, enStats, enQueue, enStoreAway].flatMap((part) => Object.keys(part));
     expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
     expect(keys).toHaveLength(Object.keys(staffEn).length);
   });

@@ -22,6 +22,7 @@ import type { AuditDetail } from '../audit-text';
 import { staffLanguage } from '../staff-language';
 import { languageRoutes } from './language-routes';
 import { staffQueueRouter } from '../../queue/staff-queue-routes';
+import { staffStoreGate } from '../store-gate';
 
 /** The console's CSRF cookie: its own name and path, bound to the signed-in session. */
 export const STAFF_CSRF_COOKIE = 'th_staff_csrf';
@@ -52,6 +53,8 @@ export function staffRouter(deps: Deps, opts: { secure: boolean }): Router {
   // it), then the account's choice once the staff member is known.
   const language = staffLanguage(deps.config.timezone);
   router.use('/staff', language);
+  // The store away: the console's own page at once, in the browser's language (no account can be read).
+  router.use('/staff', staffStoreGate(deps));
   router.use('/staff', loadStaff(deps));
   router.use('/staff', language);
   // Every page gets a form token (the sign-out button is on every page).

@@ -10,5 +10,6 @@ import { arSettings } from './settings';
 import { arSettingsChecks } from './settings-checks';
 import { arQueue } from './queue';
 import { arStats } from './stats';
+import { arStoreAway } from './store-away';
 
-export const staffAr: StaffCatalog = { ...arConsole, ...arDesk, ...arDeskPrint, ...arRules, ...arSettings, ...arSettingsChecks, ...arStats, ...arFleet, ...arAudit, ...arQueue };
+export const staffAr: StaffCatalog = { ...arConsole, ...arDesk, ...arDeskPrint, ...arRules, ...arSettings, ...arSettingsChecks, ...arStats, ...arFleet, ...arAudit, ...arQueue, ...arStoreAway };

@@ -9,5 +9,6 @@ import { enSettings } from './settings';
 import { enSettingsChecks } from './settings-checks';
 import { enQueue } from './queue';
 import { enStats } from './stats';
+import { enStoreAway } from './store-away';
 
-export const staffEn = { ...enConsole, ...enDesk, ...enDeskPrint, ...enRules, ...enSettings, ...enSettingsChecks, ...enStats, ...enFleet, ...enAudit, ...enQueue } as const;
+export const staffEn = { ...enConsole, ...enDesk, ...enDeskPrint, ...enRules, ...enSettings, ...enSettingsChecks, ...enStats, ...enFleet, ...enAudit, ...enQueue, ...enStoreAway } as const;

@@ -10,5 +10,6 @@ import { esSettings } from './settings';
 import { esSettingsChecks } from './settings-checks';
 import { esQueue } from './queue';
 import { esStats } from './stats';
+import { esStoreAway } from './store-away';
 
-export const staffEs: StaffCatalog = { ...esConsole, ...esDesk, ...esDeskPrint, ...esRules, ...esSettings, ...esSettingsChecks, ...esStats, ...esFleet, ...esAudit, ...esQueue };
+export const staffEs: StaffCatalog = { ...esConsole, ...esDesk, ...esDeskPrint, ...esRules, ...esSettings, ...esSettingsChecks, ...esStats, ...esFleet, ...esAudit, ...esQueue, ...esStoreAway };

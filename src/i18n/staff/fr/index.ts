@@ -10,5 +10,6 @@ import { frSettings } from './settings';
 import { frSettingsChecks } from './settings-checks';
 import { frQueue } from './queue';
 import { frStats } from './stats';
+import { frStoreAway } from './store-away';
 
-export const staffFr: StaffCatalog = { ...frConsole, ...frDesk, ...frDeskPrint, ...frRules, ...frSettings, ...frSettingsChecks, ...frStats, ...frFleet, ...frAudit, ...frQueue };
+export const staffFr: StaffCatalog = { ...frConsole, ...frDesk, ...frDeskPrint, ...frRules, ...frSettings, ...frSettingsChecks, ...frStats, ...frFleet, ...frAudit, ...frQueue, ...frStoreAway };

@@ -1,0 +1,124 @@
+// The staff console during a shared-store outage, against a real redis-server of the test's own
+// that the test stops and starts again: every console page, sign-in and JSON caller is answered
+// at once with the console's own 503 (in the staff member's language, Retry-After, a page that
+// retries by itself, no script), desk forms sent meanwhile change nothing and say so, and the
+// console answers 200 again once Redis is back.
+import request from 'supertest';
+import type { Lang } from '../../src/i18n/languages';
+import { staffTranslator } from '../../src/i18n/staff/translate';
+import { StaffBrowser, makeStaffApp, signedIn, type StaffContext } from '../helpers/staff';
+import { Patron } from '../helpers/test-deps';
+import { startOwnRedis, type OwnRedis } from '../helpers/own-redis';
+import { englishDetector } from '../helpers/english-left';
+import { waitFor } from '../helpers/wait';
+
+jest.setTimeout(90_000);
+
+/** Console pages a staff member may have open when the store goes (one of each area). */
+const PAGES = ['/staff', '/staff/sessions', '/staff/passes', '/staff/passes/desk', '/staff/stats', '/staff/workstations', '/staff/queue', '/staff/policies', '/staff/login'];
+/** Far less than the store client's own 5 s command timeout; a busy test machine adds some. */
+const FAST_MS = 1000;
+const NAMES = ['Your Library', 'Redis'];
+
+async function timed(send: () => Promise<request.Response>): Promise<{ res: request.Response; ms: number }> {
+  const started = performance.now();
+  const res = await send();
+  return { res, ms: performance.now() - started };
+}
+
+describe('the staff console while the shared store is away', () => {
+  let redis: OwnRedis;
+  let ctx: StaffContext;
+  let admin: StaffBrowser;
+  beforeEach(async () => {
+    redis = await startOwnRedis();
+    ctx = await makeStaffApp({ config: { redisUrl: redis.url } });
+    admin = await signedIn(ctx, 'ada', 'admin');
+  });
+  afterEach(async () => {
+    redis.thaw();
+    await ctx.close().catch(() => undefined);
+    await redis.destroy();
+  });
+
+  test('when Redis is stopped, then every console page answers a 503 console page in the browser\'s language at once, JSON callers get JSON, and the pages come back once Redis does', async () => {
+    const visitor = new StaffBrowser(ctx.staffApp);
+    const signInToken = await visitor.token('/staff/login');
+    await redis.stop();
+
+    for (const lang of ['en', 'es', 'fr', 'ar'] as Lang[]) {
+      const t = staffTranslator(lang);
+      const find = englishDetector(lang, NAMES);
+      admin.acceptLanguage = lang;
+      for (const page of PAGES) {
+        const { res, ms } = await timed(() => admin.get(page));
+        expect([page, lang, res.status, ms < FAST_MS]).toEqual([page, lang, 503, true]);
+        expect(res.headers['retry-after']).toBe('5');
+        expect(res.headers.refresh).toBe(`5; url=${page}`);
+        expect(res.text).toContain(`<html lang="${lang}" dir="${lang === 'ar' ? 'rtl' : 'ltr'}">`);
+        expect(res.text).toContain(`<meta http-equiv="refresh" content="5; url=${page}">`);
+        for (const key of ['away.title', 'away.works', 'away.cannot', 'away.it'] as const) expect(res.text).toContain(t(key));
+        // Nothing the CSP forbids or the patron's wording: no script at all, no "one moment".
+        expect(res.text).not.toMatch(/<script|wait-message/);
+        if (lang !== 'en') expect([page, find(res.text)]).toEqual([page, { sentences: [], words: {} }]);
+      }
+    }
+
+    // A JSON caller: a JSON 503 with a message and Retry-After, in the language it asked for.
+    const { res: json, ms } = await timed(() => request(ctx.staffApp).get('/staff/sessions').set('Accept', 'application/json').set('Accept-Language', 'fr'));
+    expect([json.status, json.type, json.headers['retry-after'], ms < FAST_MS]).toEqual([503, 'application/json', '5', true]);
+    expect(json.body).toEqual({ error: { code: 'store_unavailable', message: staffTranslator('fr')('away.json', { seconds: 5 }) } });
+
+    // Signing in meanwhile: the same page (with "nothing was saved"), not a 500 and not a long wait.
+    visitor.acceptLanguage = 'es';
+    const { res: signIn, ms: signInMs } = await timed(() => visitor.post('/staff/login', { _csrf: signInToken, username: 'ada', password: 'correct horse battery' }));
+    expect([signIn.status, signInMs < FAST_MS, signIn.headers.refresh]).toEqual([503, true, '5; url=/staff']);
+    expect(signIn.text).toContain(staffTranslator('es')('away.nothingSaved'));
+
+    await redis.start();
+    admin.acceptLanguage = 'en';
+    const back = await waitFor(() => admin.get('/staff/sessions'), (r) => r.status === 200, { timeoutMs: 40_000, intervalMs: 250 });
+    expect(back.status).toBe(200);
+    // Still signed in: the console session was kept in the store.
+    expect(back.text).toContain('ada');
+  });
+
+  test('when desk forms are sent while Redis is stopped, then none of them changes anything, each says nothing was saved, and they work once Redis is back', async () => {
+    const patron = new Patron(ctx.app, '10.0.9.1', '02:00:00:00:09:01');
+    await patron.accept();
+    const live = ctx.deps.sessions.lookup(patron.ip)!.record;
+    const before = { endsAt: live.endsAt, usage: await ctx.deps.store.getUsage(live.day, live.pseudonym), audit: (await ctx.deps.store.staff.listAudit(100)).length };
+    // The forms are on the staff member's screen (tokens read) before the store goes.
+    const sessionsToken = await admin.token(`/staff/sessions?code=${live.code}`);
+    const deskToken = await admin.token('/staff/passes/desk');
+    await redis.stop();
+
+    const t = staffTranslator('en');
+    const forms: [string, Record<string, string>][] = [
+      ['/staff/sessions/extend', { _csrf: sessionsToken, code: live.code, minutes: '15' }],
+      ['/staff/sessions/end', { _csrf: sessionsToken, code: live.code, confirm: 'yes' }],
+      ['/staff/help-time', { _csrf: sessionsToken, code: 'K7QM2P', minutes: '15' }],
+      ['/staff/passes/desk', { _csrf: deskToken, count: '1', minutes: '30' }],
+    ];
+    for (const [action, fields] of forms) {
+      const { res, ms } = await timed(() => admin.post(action, fields));
+      expect([action, res.status, ms < FAST_MS]).toEqual([action, 503, true]);
+      expect(res.text).toContain(t('away.nothingSaved'));
+      expect(res.headers.refresh).toBe('5; url=/staff');
+    }
+    // The patron is still online here all along (branch autonomy).
+    expect(ctx.deps.sessions.lookup(patron.ip)?.record.id).toBe(live.id);
+
+    await redis.start();
+    await waitFor(() => admin.get('/staff/sessions'), (r) => r.status === 200, { timeoutMs: 40_000, intervalMs: 250 });
+    // Nothing of any form was applied: the same end, the same charge, no pass, no audit entry.
+    expect((await ctx.deps.store.getSession(live.id))?.endsAt).toBe(before.endsAt);
+    expect(await ctx.deps.store.getUsage(live.day, live.pseudonym)).toBe(before.usage);
+    expect(await ctx.deps.store.staff.listPassBatches()).toEqual([]);
+    expect(await ctx.deps.store.staff.listAudit(100)).toHaveLength(before.audit);
+    // And the same form now goes through.
+    const extended = await admin.submit(`/staff/sessions?code=${live.code}`, '/staff/sessions/extend', { code: live.code, minutes: '15' });
+    expect(extended.status).toBe(303);
+    expect((await ctx.deps.store.getSession(live.id))?.endsAt).toBeGreaterThan(before.endsAt);
+  });
+});
