@@ -38,7 +38,9 @@ export interface StaffServicesDeps {
 
 export function createStaffServices(d: StaffServicesDeps): StaffServices {
   const { config, store, clock, random, sessions, logger } = d;
-  const audit = new AuditLog({ store, clock, random, retentionDays: config.auditRetentionDays });
+  // An action's entry whose write fails with the store away waits, and is written when it is back.
+  const audit = new AuditLog({ store, clock, random, retentionDays: config.auditRetentionDays, guard: (fn) => sessions.breaker.run(fn) });
+  sessions.breaker.onBack(() => void audit.flush().catch(() => undefined));
   const accounts = new AccountService({ store, clock, audit });
   const remote = new OtherGatewaySessions({ config, store, clock, sessions, logger });
   return {

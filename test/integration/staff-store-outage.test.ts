@@ -2,7 +2,9 @@
 // that the test stops and starts again: every console page, sign-in and JSON caller is answered
 // at once with the console's own 503 (in the staff member's language, Retry-After, a page that
 // retries by itself, no script), desk forms sent meanwhile change nothing and say so, and the
-// console answers 200 again once Redis is back.
+// console answers 200 again once Redis is back. When Redis stops in the middle of a form, a
+// change that was saved is answered as saved (its audit entry waits), and one that may be partly
+// saved is not called "nothing saved".
 import request from 'supertest';
 import type { Lang } from '../../src/i18n/languages';
 import { staffTranslator } from '../../src/i18n/staff/translate';
@@ -19,6 +21,7 @@ const PAGES = ['/staff', '/staff/sessions', '/staff/passes', '/staff/passes/desk
 /** Far less than the store client's own 5 s command timeout; a busy test machine adds some. */
 const FAST_MS = 1000;
 const NAMES = ['Your Library', 'Redis'];
+const CARD = /<p class="pass-code">([2-9A-Z]{4}-[2-9A-Z]{4})<\/p>/;
 
 async function timed(send: () => Promise<request.Response>): Promise<{ res: request.Response; ms: number }> {
   const started = performance.now();
@@ -120,5 +123,48 @@ describe('the staff console while the shared store is away', () => {
     const extended = await admin.submit(`/staff/sessions?code=${live.code}`, '/staff/sessions/extend', { code: live.code, minutes: '15' });
     expect(extended.status).toBe(303);
     expect((await ctx.deps.store.getSession(live.id))?.endsAt).toBeGreaterThan(before.endsAt);
+  });
+
+  test('when Redis stops just after a desk pass is stored, then the staff member gets the sheet, and the audit entry is written once when Redis is back', async () => {
+    const staffStore = ctx.deps.store.staff;
+    const append = staffStore.appendAudit.bind(staffStore);
+    // The store goes away between the pass batch (saved) and its audit entry.
+    staffStore.appendAudit = async (entry, expiresAt) => {
+      staffStore.appendAudit = append;
+      await redis.stop();
+      return append(entry, expiresAt);
+    };
+    const sheet = await admin.submit('/staff/passes/desk', '/staff/passes/desk', { count: '1', minutes: '30' });
+    expect([sheet.status, CARD.test(sheet.text)]).toEqual([200, true]);
+    expect(ctx.deps.staff.audit.waiting).toBe(1);
+
+    await redis.start();
+    const entries = await waitFor(
+      async () => (await admin.get('/staff/audit')).status === 200 ? (await ctx.deps.store.staff.listAudit(100)).filter((e) => e.action === 'passes.desk-pass') : [],
+      (found) => found.length > 0,
+      { timeoutMs: 40_000, intervalMs: 250 },
+    );
+    // One entry (the late write and the one that waited are the same), and the pass is there.
+    expect(entries).toHaveLength(1);
+    expect(ctx.deps.staff.audit.waiting).toBe(0);
+    expect((await ctx.deps.store.staff.listPassBatches()).map((b) => b.count)).toEqual([1]);
+  });
+
+  test('when Redis stops while a session is being extended, then the staff member gets the console\'s 503 saying part may be saved, not "nothing was saved" and not a 500', async () => {
+    const patron = new Patron(ctx.app, '10.0.9.2', '02:00:00:00:09:02');
+    await patron.accept();
+    const live = ctx.deps.sessions.lookup(patron.ip)!.record;
+    const token = await admin.token(`/staff/sessions?code=${live.code}`);
+    const setEnd = ctx.deps.store.setSessionEnd.bind(ctx.deps.store);
+    ctx.deps.store.setSessionEnd = async (...args) => {
+      ctx.deps.store.setSessionEnd = setEnd;
+      await redis.stop();
+      return setEnd(...args);
+    };
+    const res = await admin.post('/staff/sessions/extend', { _csrf: token, code: live.code, minutes: '15' });
+    const t = staffTranslator('en');
+    expect([res.status, res.text.includes(t('away.maybeSaved')), res.text.includes(t('away.nothingSaved'))]).toEqual([503, true, false]);
+    await redis.start();
+    expect((await waitFor(() => admin.get('/staff/sessions'), (r) => r.status === 200, { timeoutMs: 40_000, intervalMs: 250 })).status).toBe(200);
   });
 });

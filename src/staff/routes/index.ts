@@ -56,6 +56,11 @@ export function staffRouter(deps: Deps, opts: { secure: boolean }): Router {
   // The store away: the console's own page at once, in the browser's language (no account can be read).
   router.use('/staff', staffStoreGate(deps));
   router.use('/staff', loadStaff(deps));
+  // From here a form may change things: a store that fails now may have saved part of it.
+  router.use('/staff', (_req, res, next) => {
+    res.locals.formStarted = true;
+    next();
+  });
   router.use('/staff', language);
   // Every page gets a form token (the sign-out button is on every page).
   // HEAD renders the same pages as GET (Express answers it with the GET route), forms included.
