@@ -2,7 +2,8 @@
 // forms, errors and empty states show: no English is left on any of them (english-left.ts),
 // each says its language and direction, and the audit log reads old English entries in the
 // reader's language. The pages are listed one by one here: a new staff page is added to PAGES
-// deliberately, with what it needs to show its text.
+// deliberately, with what it needs to show its text (the "store away" page: a console of its
+// own on a redis-server of the test's own, stopped).
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
@@ -14,9 +15,10 @@ import { englishDetector } from '../helpers/english-left';
 import { StaffBrowser, makeStaffApp, signedIn, type StaffContext } from '../helpers/staff';
 import { Patron } from '../helpers/test-deps';
 import { KIOSK_CONFIG, makeReport } from '../helpers/workstations';
+import { startOwnRedis, type OwnRedis } from '../helpers/own-redis';
 
 const KIOSK_IP = '10.20.0.31';
-const NAMES = ['Your Library', 'Kiosk PCs', 'Wi-Fi', 'ada', 'sam', 'pc-hall', 'Debian GNU/Linux', 'Club de lectura', 'cli', 'auditRetentionDays', 'statsRetentionDays', 'MIN_CELL_SESSIONS', 'YYYY'];
+const NAMES = ['Redis', 'Your Library', 'Kiosk PCs', 'Wi-Fi', 'ada', 'sam', 'pc-hall', 'Debian GNU/Linux', 'Club de lectura', 'cli', 'auditRetentionDays', 'statsRetentionDays', 'MIN_CELL_SESSIONS', 'YYYY'];
 
 const LOGOS = path.join(__dirname, '../fixtures/logos');
 const PNG = fs.readFileSync(path.join(LOGOS, 'logo-96x96.png'));
@@ -30,7 +32,12 @@ interface Seeded {
   admin: StaffBrowser;
   sessionCode: string;
   batchId: string;
+  /** A console whose Redis is stopped (its "store away" page), and a browser signed in to it before. */
+  away: { ctx: StaffContext; browser: StaffBrowser };
 }
+
+/** Pages answered 503 on purpose: the console while its store is away. */
+const AWAY_PAGES = new Set(['storeAway', 'storeAwayForm']);
 
 /** Each page the console has, and how to reach it with its text showing (GET, or a form sent). */
 const PAGES: Record<string, (s: Seeded, ctx: StaffContext) => Promise<request.Response>> = {
@@ -88,6 +95,15 @@ const PAGES: Record<string, (s: Seeded, ctx: StaffContext) => Promise<request.Re
   queueBookWrong: ({ admin }) => admin.submit('/staff/queue', '/staff/queue/kiosks/book', { time: 'soon', pc: '' }),
   queueTicket: ({ admin }) => admin.submit('/staff/queue', '/staff/queue/kiosks/print', {}),
   policyFormKiosk: ({ admin }) => admin.get('/staff/policies/kiosks'),
+  // The store away: no account can be read, so the page speaks the browser's language.
+  storeAway: ({ away }) => {
+    away.browser.acceptLanguage = lang;
+    return away.browser.get('/staff/sessions');
+  },
+  storeAwayForm: ({ away }) => {
+    away.browser.acceptLanguage = lang;
+    return away.browser.post('/staff/sessions/extend', { _csrf: 'x', code: 'ABC234', minutes: '15' });
+  },
   signIn: async (_s, ctx) => {
     const b = new StaffBrowser(ctx.staffApp);
     return b.get(`/staff/login?lang=${lang}`);
@@ -103,8 +119,13 @@ describe('every staff page in every language', () => {
   let ctx: StaffContext;
   let portal: Express;
   let seeded: Seeded;
+  let redis: OwnRedis;
 
   beforeAll(async () => {
+    redis = await startOwnRedis();
+    const awayCtx = await makeStaffApp({ config: { redisUrl: redis.url } });
+    const away = { ctx: awayCtx, browser: await signedIn(awayCtx, 'ada', 'admin') };
+    await redis.stop();
     // The kiosk zone is a kiosk zone here, so the queue page has a queue to show.
     ctx = await makeStaffApp({ config: { zones: [{ ...KIOSK_CONFIG.zones[0]!, kind: 'kiosk' as const }, KIOSK_CONFIG.zones[1]!] } });
     portal = createApp(ctx.deps, { surfaces: ['portal', 'agent'] });
@@ -127,16 +148,20 @@ describe('every staff page in every language', () => {
     // Tickets waiting for the kiosk zone's PCs, one of them a booking for later today.
     for (let i = 0; i < 2; i++) await ctx.deps.queue.take('kiosks');
     await ctx.deps.queue.take('kiosks', { slotAt: ctx.clock.now() + 2 * 3_600_000 });
-    seeded = { admin, sessionCode, batchId: batch.id };
+    seeded = { admin, sessionCode, batchId: batch.id, away };
   });
-  afterAll(() => ctx.close());
+  afterAll(async () => {
+    await ctx.close();
+    await seeded.away.ctx.close().catch(() => undefined);
+    await redis.destroy();
+  });
 
   it('when the pages are listed, then each is reached and shows its text in English first', async () => {
     lang = 'en';
     await seeded.admin.submit('/staff', '/staff/language', { lang: 'en', back: '/staff' });
     for (const [name, open] of Object.entries(PAGES)) {
       const res = await open(seeded, ctx);
-      expect([name, res.status < 500, res.text.slice(0, 80)]).toEqual([name, true, expect.stringContaining('<html lang="en" dir="ltr">')]);
+      expect([name, AWAY_PAGES.has(name) ? res.status === 503 && res.text.includes('http-equiv="refresh"') : res.status < 500, res.text.slice(0, 80)]).toEqual([name, true, expect.stringContaining('<html lang="en" dir="ltr">')]);
     }
   });
 
