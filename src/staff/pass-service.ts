@@ -76,7 +76,11 @@ export class PassService {
   constructor(private readonly d: PassServiceDeps) {}
 
   private async hash(code: string, domain = ''): Promise<string> {
-    this.secret ??= this.d.store.staff.ensureSecret(SECRET_NAME, this.d.random.bytes(32).toString('base64url'));
+    // A read that failed (the store away) is not kept: the next pass action asks the store again.
+    this.secret ??= this.d.store.staff.ensureSecret(SECRET_NAME, this.d.random.bytes(32).toString('base64url')).catch((err: unknown) => {
+      this.secret = undefined;
+      throw err;
+    });
     const secret = await this.secret;
     return crypto.createHmac('sha256', secret).update(domain + normaliseCode(code)).digest('base64url');
   }
