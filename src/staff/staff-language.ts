@@ -3,7 +3,7 @@
 // anyone is known). Gives the staff views `t` (staff messages), `tx` (an English sentence a
 // service wrote, in the reader's language), `dir`, dates and numbers the language's way, and
 // the language switcher.
-import type { RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { LANGUAGES, SUPPORTED, isLang, negotiate, type Lang } from '../i18n/languages';
 import { isLocalPath } from '../http/local-path';
 import { keepLanguage } from '../i18n/middleware';
@@ -47,10 +47,29 @@ export function staffLanguageTools(): StaffLanguageTools {
   return { translators, tx: new Map(SUPPORTED.map((l) => [l, translateEnglish(translators.get(l)!, match)] as const)) };
 }
 
+/**
+ * The console language the account signed in on this browser chose, kept in a cookie that holds
+ * nothing but the language code: while the store is away no account can be read, and the
+ * console's "store away" page still speaks the staff member's language.
+ */
+export const STAFF_LANG_COOKIE = 'th_staff_lang';
+const YEAR_MS = 365 * 86_400_000;
+
+/** The language this browser's account chose last time (the cookie), unless a link asks for one. */
+export function speakRemembered(timezone: string, tools: StaffLanguageTools): (req: Request, res: Response) => void {
+  return (req, res) => {
+    const kept = (req.cookies as Record<string, string> | undefined)?.[STAFF_LANG_COOKIE];
+    if (isLang(kept) && !isLang(req.query.lang)) setStaffLanguage(res, kept, tools, timezone);
+  };
+}
+
 /** After loadStaff: chooses the language and gives the views what they need to speak it. */
 export function staffLanguage(timezone: string, tools: StaffLanguageTools = staffLanguageTools()): RequestHandler {
   return (req, res, next) => {
     const chosen = currentStaff(res)?.language;
+    if (chosen && (req.cookies as Record<string, string> | undefined)?.[STAFF_LANG_COOKIE] !== chosen) {
+      res.cookie(STAFF_LANG_COOKIE, chosen, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/staff', maxAge: YEAR_MS });
+    }
     const asked = !currentStaff(res) && isLang(req.query.lang) ? req.query.lang : undefined;
     const lang: Lang = chosen ?? asked ?? negotiate(req.headers['accept-language']);
     // A page's language follows the browser unless the account (or the link) chose it.

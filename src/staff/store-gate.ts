@@ -4,7 +4,7 @@
 // is away, and otherwise reaches the store first within the breaker's time limit, so no staff
 // request waits out the store client's own timeouts, and no form starts changing anything
 // unless the store has just answered.
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Deps } from '../deps';
 import type { StoreAwayPage } from '../http/error-handler';
 import { storeAway } from '../sessions/store-breaker';
@@ -17,12 +17,18 @@ export const STAFF_STORE_AWAY: Readonly<StoreAwayPage> = Object.freeze({ view: '
  * the breaker: an unconnected Redis fails it at once, a frozen one within the breaker's limit).
  * One cheap round trip per console request: staff traffic is a few requests a minute.
  */
-export function staffStoreGate(deps: Deps): RequestHandler {
+export function staffStoreGate(deps: Deps, speakRemembered: (req: Request, res: Response) => void): RequestHandler {
   const breaker = deps.sessions.breaker;
-  return async (_req, res, next) => {
+  return async (req, res, next) => {
     res.locals.storeAway = STAFF_STORE_AWAY;
-    if (breaker.away) throw storeAway();
-    await breaker.run(() => deps.store.ping());
+    try {
+      if (breaker.away) throw storeAway();
+      await breaker.run(() => deps.store.ping());
+    } catch (err) {
+      // No account can be read now: the page speaks the language it chose last on this browser.
+      speakRemembered(req, res);
+      throw err;
+    }
     next();
   };
 }

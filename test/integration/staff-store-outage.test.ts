@@ -86,6 +86,17 @@ describe('the staff console while the shared store is away', () => {
     expect(back.text).toContain('ada');
   });
 
+  test('when a staff member chose French on their account, then the page is in French though the browser asks for English; a language link still wins', async () => {
+    expect((await admin.submit('/staff', '/staff/language', { lang: 'fr', back: '/staff' })).status).toBe(303);
+    expect((await admin.get('/staff')).text).toContain('<html lang="fr"');
+    await redis.stop();
+    admin.acceptLanguage = 'en';
+    const page = await admin.get('/staff/sessions');
+    expect([page.status, page.text.includes('<html lang="fr" dir="ltr">'), page.text.includes(staffTranslator('fr')('away.title'))]).toEqual([503, true, true]);
+    const asked = await admin.get('/staff/login?lang=ar');
+    expect([asked.status, asked.text.includes('<html lang="ar" dir="rtl">')]).toEqual([503, true]);
+  });
+
   test('when desk forms are sent while Redis is stopped, then none of them changes anything, each says nothing was saved, and they work once Redis is back', async () => {
     const patron = new Patron(ctx.app, '10.0.9.1', '02:00:00:00:09:01');
     await patron.accept();

@@ -19,7 +19,7 @@ import { settingsRoutes } from './settings-routes';
 import { logoRouter } from '../../branding/logo-route';
 import { fleetRouter } from '../fleet-routes';
 import type { AuditDetail } from '../audit-text';
-import { staffLanguage } from '../staff-language';
+import { speakRemembered, staffLanguage, staffLanguageTools } from '../staff-language';
 import { languageRoutes } from './language-routes';
 import { staffQueueRouter } from '../../queue/staff-queue-routes';
 import { staffStoreGate } from '../store-gate';
@@ -51,10 +51,12 @@ export function staffRouter(deps: Deps, opts: { secure: boolean }): Router {
   });
   // The console's language: the browser's (so even an error reading the account is worded in
   // it), then the account's choice once the staff member is known.
-  const language = staffLanguage(deps.config.timezone);
+  const tools = staffLanguageTools();
+  const language = staffLanguage(deps.config.timezone, tools);
   router.use('/staff', language);
-  // The store away: the console's own page at once, in the browser's language (no account can be read).
-  router.use('/staff', staffStoreGate(deps));
+  // The store away: the console's own page at once (no account can be read: in the language
+  // this browser's account chose last, else the browser's).
+  router.use('/staff', staffStoreGate(deps, speakRemembered(deps.config.timezone, tools)));
   router.use('/staff', loadStaff(deps));
   // From here a form may change things: a store that fails now may have saved part of it.
   router.use('/staff', (_req, res, next) => {
