@@ -1,5 +1,5 @@
 // The staff console during a shared-store outage, against a real redis-server of the test's own
-// that the test stops and starts again: every console page, sign-in and JSON caller is answered
+// that the test stops and starts again (or freezes and thaws): every console page, sign-in and JSON caller is answered
 // at once with the console's own 503 (in the staff member's language, Retry-After, a page that
 // retries by itself, no script), desk forms sent meanwhile change nothing and say so, and the
 // console answers 200 again once Redis is back. When Redis stops in the middle of a form, a
@@ -84,6 +84,18 @@ describe('the staff console while the shared store is away', () => {
     expect(back.status).toBe(200);
     // Still signed in: the console session was kept in the store.
     expect(back.text).toContain('ada');
+  });
+
+  test('when Redis is frozen (a stalled failover), then the first page waits at most the breaker\'s limit and the next ones answer at once', async () => {
+    redis.freeze();
+    const first = await timed(() => admin.get('/staff/sessions'));
+    // The PING waits the breaker's limit (storeTimeoutMs, 1 s), not the client's 5 s.
+    expect([first.res.status, first.ms < ctx.deps.config.storeTimeoutMs + FAST_MS]).toEqual([503, true]);
+    expect(ctx.deps.sessions.breaker.away).toBe(true);
+    const next = await timed(() => admin.get('/staff/passes'));
+    expect([next.res.status, next.ms < FAST_MS]).toEqual([503, true]);
+    redis.thaw();
+    expect((await waitFor(() => admin.get('/staff/sessions'), (r) => r.status === 200, { timeoutMs: 40_000, intervalMs: 250 })).status).toBe(200);
   });
 
   test('when a staff member chose French on their account, then the page is in French though the browser asks for English; a language link still wins', async () => {
