@@ -2,7 +2,7 @@
 // in the store, decided again from a fresh read when another change won (a second request, the
 // sweep, staff, another gateway); the live view and the firewall follow only what the store's
 // atomic step decided, so a session that ended is never let through again.
-import { SESSION_GRACE_MS, type SessionRecord } from '../store/types';
+import { SESSION_GRACE_MS, type SessionRecord, type UsageChange } from '../store/types';
 import type { LiveView } from './live-view';
 import type { EndReason, SessionServiceDeps } from './session-types';
 import type { SessionEventTally } from './session-log';
@@ -37,8 +37,9 @@ export class SessionChanges {
 
   /**
    * Moves a session's end to what `plan` decides from the stored record (an end at or before now
-   * ends it). Added time is charged to the device before the change and given back if the change
-   * lost, so usage never shows less than was granted; time taken away is refunded after.
+   * ends it). The device is charged the time added (or refunded the whole seconds taken away) in
+   * the same store step as the change: only when the change lands, so usage never shows less than
+   * was granted, and a store that fails meanwhile does both or neither.
    */
   async move<R extends string>(id: string, plan: EndPlan<R>): Promise<MoveResult<R>> {
     for (let round = 0; round < MAX_ROUNDS; round++) {
@@ -54,15 +55,9 @@ export class SessionChanges {
         return { ok: true, record: { ...r, endsAt: this.d.clock.now() }, addedSeconds: -unused, ended: true };
       }
       const delta = (target - r.endsAt) / 1000;
-      if (delta > 0) await this.charge(r, delta);
-      const changed = await this.d.store.setSessionEnd(id, r.endsAt, target);
-      if (!changed) {
-        if (delta > 0) await this.charge(r, -delta);
-        continue;
-      }
-      const following = this.follow(r, changed);
-      if (delta < 0) await this.charge(r, -Math.floor(-delta));
-      await following;
+      const changed = await this.d.store.setSessionEnd(id, r.endsAt, target, this.usageChange(r, delta > 0 ? delta : -Math.floor(-delta)));
+      if (!changed) continue;
+      await this.follow(r, changed);
       return { ok: true, record: changed, addedSeconds: Math.trunc(delta), ended: false };
     }
     throw new Error('the session kept changing while it was being changed; try again');
@@ -87,25 +82,29 @@ export class SessionChanges {
     throw new Error('the session kept changing while it was being ended; try again');
   }
 
-  /** Takes a session out of the store if it still ends at `r.endsAt`; resolves the seconds refunded, or undefined if it lost. */
+  /**
+   * Takes a session out of the store if it still ends at `r.endsAt`, refunding its unused time
+   * (not on expiry) in the same store step; resolves the seconds refunded, or undefined if it lost.
+   */
   private async take(r: SessionRecord, reason: EndReason): Promise<number | undefined> {
-    const taken = await this.d.store.takeSession(r.id, r.endsAt);
+    const unused = reason === 'expired' ? 0 : Math.max(0, Math.floor((r.endsAt - this.d.clock.now()) / 1000));
+    const taken = await this.d.store.takeSession(r.id, r.endsAt, this.usageChange(r, -unused));
     if (!taken) return undefined;
     const now = this.d.clock.now();
-    const revoking = this.drop(taken);
-    const unused = reason === 'expired' ? 0 : Math.max(0, Math.floor((taken.endsAt - now) / 1000));
-    if (unused > 0) await this.charge(taken, -unused);
-    await revoking;
+    await this.drop(taken);
     await this.d.stats.bump(taken.zoneId, { minutesUsed: Math.round((Math.min(now, taken.endsAt) - taken.startedAt) / 60_000), sessionsEnded: 1 });
     this.d.tally.count('ended');
     this.d.onEnd(taken, reason);
     return unused;
   }
 
-  /** Adds to (or, negative, refunds from) the device's usage, unless the day's key, and so its usage, is gone. */
-  private async charge(r: SessionRecord, seconds: number): Promise<void> {
-    if (seconds === 0 || !this.d.keys.get(r.day)) return;
-    await this.d.store.addUsage(r.day, r.pseudonym, seconds, this.d.usageExpiry(r.day));
+  /**
+   * The change to the device's usage for `seconds` (negative: a refund), made with the session's
+   * change; none when the day's key, and so its usage, is gone.
+   */
+  private usageChange(r: SessionRecord, seconds: number): UsageChange | undefined {
+    if (seconds === 0 || !this.d.keys.get(r.day)) return undefined;
+    return { day: r.day, pseudonym: r.pseudonym, deltaSeconds: seconds, expiresAt: this.d.usageExpiry(r.day) };
   }
 
   /**

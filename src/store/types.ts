@@ -95,6 +95,16 @@ export interface HourlyStats {
   peakConcurrent: number;
 }
 
+/** A device's usage changed in the same atomic step as a change of its session (setSessionEnd, takeSession). */
+export interface UsageChange {
+  day: string;
+  pseudonym: string;
+  /** Added to the day's total; negative for a refund. */
+  deltaSeconds: number;
+  /** When the usage record expires. */
+  expiresAt: number;
+}
+
 /**
  * Everything Threshold keeps. All times are epoch milliseconds. Every record that must go away
  * carries an expiry: Redis uses it as a TTL, SQLite deletes it in `sweep`.
@@ -172,15 +182,16 @@ export interface Store {
    * Compare-and-set of a session's end, in one atomic step: sets `endsAt` (and the record's
    * expiry) only while the stored record still ends at `expectedEndsAt`. Resolves the record as
    * changed, or undefined when the session is gone or was changed meanwhile (read it again and
-   * decide again).
+   * decide again). With `usage` (the session's own device and day), the device's usage changes
+   * in the same step, only when the session does: a store that fails meanwhile does both or neither.
    */
-  setSessionEnd(id: string, expectedEndsAt: number, endsAt: number): Promise<SessionRecord | undefined>;
+  setSessionEnd(id: string, expectedEndsAt: number, endsAt: number, usage?: UsageChange): Promise<SessionRecord | undefined>;
   /**
    * Deletes a session only while it still ends at `expectedEndsAt`, in one atomic step, so a
    * session ended by one caller cannot be changed by another. Resolves the record deleted, or
-   * undefined when it was gone or changed meanwhile.
+   * undefined when it was gone or changed meanwhile. With `usage`, as for setSessionEnd.
    */
-  takeSession(id: string, expectedEndsAt: number): Promise<SessionRecord | undefined>;
+  takeSession(id: string, expectedEndsAt: number, usage?: UsageChange): Promise<SessionRecord | undefined>;
 
   /**
    * Adds `deltaSeconds` (negative for a refund) to a device's usage for a day and returns the

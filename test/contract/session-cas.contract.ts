@@ -57,6 +57,25 @@ export function describeSessionCasContract(name: string, make: () => Promise<{ s
       expect(await store.getSession(s.id)).toBeUndefined();
     });
 
+    test('when a move or a take carries a usage change, then the device\'s usage changes with it, and not when it loses', async () => {
+      const s = makeSession();
+      await store.putSession(s);
+      const usage = (deltaSeconds: number) => ({ day: s.day, pseudonym: s.pseudonym, deltaSeconds, expiresAt: s.endsAt + 2 * 86_400_000 });
+      await store.addUsage(s.day, s.pseudonym, 3600, usage(0).expiresAt);
+      // Lost (the end is not the one expected): neither the session nor the usage changes.
+      expect(await store.setSessionEnd(s.id, s.endsAt - 1, s.endsAt + 15 * MIN, usage(900))).toBeUndefined();
+      expect(await store.takeSession(s.id, s.endsAt + 1, usage(-600))).toBeUndefined();
+      expect([(await store.getSession(s.id))?.endsAt, await store.getUsage(s.day, s.pseudonym)]).toEqual([s.endsAt, 3600]);
+      // Landed: both.
+      const moved = await store.setSessionEnd(s.id, s.endsAt, s.endsAt + 15 * MIN, usage(900));
+      expect([moved?.endsAt, await store.getUsage(s.day, s.pseudonym)]).toEqual([s.endsAt + 15 * MIN, 4500]);
+      expect(await store.takeSession(s.id, s.endsAt + 15 * MIN, usage(-600))).toEqual(moved);
+      expect([await store.getSession(s.id), await store.getUsage(s.day, s.pseudonym)]).toEqual([undefined, 3900]);
+      // A take of what is gone changes no usage either.
+      expect(await store.takeSession(s.id, s.endsAt + 15 * MIN, usage(-600))).toBeUndefined();
+      expect(await store.getUsage(s.day, s.pseudonym)).toBe(3900);
+    });
+
     test('when an unknown session is moved or taken, then the answer is undefined', async () => {
       expect(await store.setSessionEnd('nope', 1, 2)).toBeUndefined();
       expect(await store.takeSession('nope', 1)).toBeUndefined();

@@ -173,22 +173,59 @@ describe('the staff console while the shared store is away', () => {
     expect((await ctx.deps.store.staff.listPassBatches()).map((b) => b.count)).toEqual([1]);
   });
 
-  test('when Redis stops while a session is being extended, then the staff member gets the console\'s 503 saying part may be saved, not "nothing was saved" and not a 500', async () => {
+  test('when Redis stops while a session is being extended, then the answer is a 503 that says it may be saved (not "nothing was saved"), and the time and its charge come whole or not at all', async () => {
     const patron = new Patron(ctx.app, '10.0.9.2', '02:00:00:00:09:02');
     await patron.accept();
     const live = ctx.deps.sessions.lookup(patron.ip)!.record;
+    const usedBefore = await ctx.deps.store.getUsage(live.day, live.pseudonym);
     const token = await admin.token(`/staff/sessions?code=${live.code}`);
     const setEnd = ctx.deps.store.setSessionEnd.bind(ctx.deps.store);
+    let inStore: Promise<unknown> = Promise.resolve();
+    // Redis stops as the session's new end is sent (after any read of the form's checks).
     ctx.deps.store.setSessionEnd = async (...args) => {
       ctx.deps.store.setSessionEnd = setEnd;
       await redis.stop();
-      return setEnd(...args);
+      const sent = setEnd(...args);
+      inStore = sent.catch(() => undefined);
+      return sent;
     };
     const res = await admin.post('/staff/sessions/extend', { _csrf: token, code: live.code, minutes: '15' });
     const t = staffTranslator('en');
     expect([res.status, res.text.includes(t('away.maybeSaved')), res.text.includes(t('away.nothingSaved'))]).toEqual([503, true, false]);
+    // The console gave up at once; the store client gives up on that change later (its own
+    // timeout): only then does Redis come back, so nothing of the change is still on its way.
+    await inStore;
     await redis.start();
     expect((await waitFor(() => admin.get('/staff/sessions'), (r) => r.status === 200, { timeoutMs: 40_000, intervalMs: 250 })).status).toBe(200);
+    // Not half-applied: the charge of the day's allowance is exactly the time the session gained.
+    const after = await ctx.deps.store.getSession(live.id);
+    const charged = (await ctx.deps.store.getUsage(live.day, live.pseudonym)) - usedBefore;
+    expect(charged).toBe((after!.endsAt - live.endsAt) / 1000);
+  });
+
+  test('when Redis stops just after a session is ended, then the staff member is told it ended, its unused time was given back in the same step, and the audit entry follows', async () => {
+    const patron = new Patron(ctx.app, '10.0.9.4', '02:00:00:00:09:04');
+    await patron.accept();
+    const live = ctx.deps.sessions.lookup(patron.ip)!.record;
+    const usedBefore = await ctx.deps.store.getUsage(live.day, live.pseudonym);
+    const token = await admin.token(`/staff/sessions?code=${live.code}`);
+    const take = ctx.deps.store.takeSession.bind(ctx.deps.store);
+    ctx.deps.store.takeSession = async (...args) => {
+      ctx.deps.store.takeSession = take;
+      const taken = await take(...args);
+      await redis.stop();
+      return taken;
+    };
+    const res = await admin.post('/staff/sessions/end', { _csrf: token, code: live.code, confirm: 'yes' });
+    expect([res.status, res.headers.location]).toEqual([303, '/staff/sessions?notice=ended']);
+    expect(ctx.deps.sessions.lookup(patron.ip)).toBeUndefined();
+
+    await redis.start();
+    await waitFor(() => admin.get('/staff/audit'), (r) => r.status === 200, { timeoutMs: 40_000, intervalMs: 250 });
+    expect(await ctx.deps.store.getSession(live.id)).toBeUndefined();
+    // The whole hour was unused (the clock stands still): all of it given back.
+    expect(usedBefore - (await ctx.deps.store.getUsage(live.day, live.pseudonym))).toBe((live.endsAt - ctx.clock.now()) / 1000);
+    expect((await ctx.deps.store.staff.listAudit(100)).filter((e) => e.action === 'session.end')).toHaveLength(1);
   });
 
   test('when the store was away at this gateway\'s first use of a pass, then staff can give passes once it is back', async () => {

@@ -131,10 +131,16 @@ return 1`);
  * Compare-and-set of a session record (KEYS[1]) and its entries in the gateway's index (KEYS[2])
  * and its zone's index (KEYS[3]), all in the session's shard: only while the record still reads
  * ARGV[1] is it replaced by ARGV[2] (TTL ARGV[3] ms, index score ARGV[4]) or, when ARGV[2] is
- * empty, deleted. ARGV[5] is the id.
+ * empty, deleted. ARGV[5] is the id. With KEYS[4] (the device's usage of the day, in the same
+ * shard), ARGV[6] seconds are added to it (negative: a refund), TTL ARGV[7] ms, in the same step.
  */
-export const SESSION_CAS = script(`
+export const SESSION_CAS = script(`${USAGE_LEGACY}
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if KEYS[4] then
+  usage_hash(KEYS[4])
+  redis.call('HINCRBYFLOAT', KEYS[4], 't', ARGV[6])
+  redis.call('PEXPIRE', KEYS[4], ARGV[7])
+end
 if ARGV[2] == '' then
   redis.call('DEL', KEYS[1])
   redis.call('ZREM', KEYS[2], ARGV[5])

@@ -2,7 +2,7 @@
 // changes, and the write probe of /readyz. Each session lives in its device's shard (keys.ts).
 import { finite } from '../finite';
 import type { Clock } from '../../domain/clock';
-import type { GrantCharge, GrantCheck, GrantConflict, SealedChange, SessionRecord } from '../types';
+import type { GrantCharge, GrantCheck, GrantConflict, SealedChange, SessionRecord, UsageChange } from '../types';
 import type { RedisClient } from './connection';
 import * as K from './keys';
 import { DEL_IF_EQUALS, GRANT, REPLACE_SEALED, SESSION_CAS, runScript } from './scripts';
@@ -121,9 +121,9 @@ export class RedisSessions {
     return results[0] === 1;
   }
 
-  async setEnd(id: string, expectedEndsAt: number, endsAt: number): Promise<SessionRecord | undefined> {
+  async setEnd(id: string, expectedEndsAt: number, endsAt: number, usage?: UsageChange): Promise<SessionRecord | undefined> {
     finite(endsAt, 'endsAt');
-    const changed = await this.cas(id, expectedEndsAt, (s) => ({ ...s, endsAt }));
+    const changed = await this.cas(id, expectedEndsAt, (s) => ({ ...s, endsAt }), usage);
     if (!changed) return undefined;
     // The single-slot keys only ever lengthen here: they outlive a shortened record harmlessly.
     const p = this.prefix;
@@ -137,8 +137,8 @@ export class RedisSessions {
     return changed;
   }
 
-  async take(id: string, expectedEndsAt: number): Promise<SessionRecord | undefined> {
-    const taken = await this.cas(id, expectedEndsAt, () => undefined);
+  async take(id: string, expectedEndsAt: number, usage?: UsageChange): Promise<SessionRecord | undefined> {
+    const taken = await this.cas(id, expectedEndsAt, () => undefined, usage);
     if (taken) await this.dropLookups(taken);
     return taken;
   }
@@ -163,10 +163,11 @@ export class RedisSessions {
    * Replaces (or, when `next` gives undefined, deletes) a session record in one Lua script that
    * checks the record is still the one read, so no other change slips in between. Resolves the
    * record written (or the one deleted), or undefined when the session is gone or no longer ends
-   * at `expectedEndsAt`.
+   * at `expectedEndsAt`. With `usage`, the device's usage changes in the same script.
    */
-  private async cas(id: string, expectedEndsAt: number, next: (s: SessionRecord) => SessionRecord | undefined): Promise<SessionRecord | undefined> {
+  private async cas(id: string, expectedEndsAt: number, next: (s: SessionRecord) => SessionRecord | undefined, usage?: UsageChange): Promise<SessionRecord | undefined> {
     finite(expectedEndsAt, 'expectedEndsAt');
+    if (usage) finite(usage.deltaSeconds, 'deltaSeconds');
     const ref = await this.ref(id);
     if (!ref) return undefined;
     const p = this.prefix;
@@ -179,7 +180,12 @@ export class RedisSessions {
       const keys = [recordKey, K.gatewaySessionsKey(p, ref.shard, ref.gatewayId), K.gatewayZoneKey(p, ref.shard, ref.gatewayId, current.zoneId)];
       const changed = next(current);
       const exp = changed ? K.sessionExpiresAt(changed) : 0;
-      const args = [raw, changed ? JSON.stringify(changed) : '', K.ttlMs(exp, this.clock.now()), exp, id];
+      const args: (string | number)[] = [raw, changed ? JSON.stringify(changed) : '', K.ttlMs(exp, this.clock.now()), exp, id];
+      // The usage key is in the device's shard, which is the session's.
+      if (usage) {
+        keys.push(K.usageKey(p, usage.day, usage.pseudonym));
+        args.push(usage.deltaSeconds, K.ttlMs(usage.expiresAt, this.clock.now()));
+      }
       if ((await runScript(this.client, SESSION_CAS, keys, args)) === 1) return changed ?? current;
     }
     return undefined;

@@ -3,7 +3,7 @@ import { policySchema, type Policy } from '../../config/schema';
 import { systemClock, type Clock } from '../../domain/clock';
 import * as K from './keys';
 import { closeRedisClient, createRedisClient, redactRedisUrl, scanKeys, type RedisClient } from './connection';
-import type { GrantCharge, GrantCheck, GrantConflict, HourlyStats, LibrarySettingName, ScanOptions, SealedChange, SessionPage, SessionRecord, StatCounter, Store } from '../types';
+import type { GrantCharge, GrantCheck, GrantConflict, HourlyStats, LibrarySettingName, ScanOptions, SealedChange, SessionPage, SessionRecord, StatCounter, Store, UsageChange } from '../types';
 import { ADD_USAGE, GET_USAGE, runScript } from './scripts';
 import { migrateLayout } from './layout';
 import { finite } from '../finite';
@@ -212,12 +212,12 @@ export class RedisStore implements Store {
     return this.sessions.delete(id);
   }
 
-  setSessionEnd(id: string, expectedEndsAt: number, endsAt: number): Promise<SessionRecord | undefined> {
-    return this.sessions.setEnd(id, expectedEndsAt, endsAt);
+  setSessionEnd(id: string, expectedEndsAt: number, endsAt: number, usage?: UsageChange): Promise<SessionRecord | undefined> {
+    return this.sessions.setEnd(id, expectedEndsAt, endsAt, usage);
   }
 
-  takeSession(id: string, expectedEndsAt: number): Promise<SessionRecord | undefined> {
-    return this.sessions.take(id, expectedEndsAt);
+  takeSession(id: string, expectedEndsAt: number, usage?: UsageChange): Promise<SessionRecord | undefined> {
+    return this.sessions.take(id, expectedEndsAt, usage);
   }
 
   async addUsage(day: string, pseudonym: string, deltaSeconds: number, expiresAt: number): Promise<number> {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { policySchema, type Policy } from '../../config/schema';
 import { systemClock, type Clock } from '../../domain/clock';
-import { STAT_COUNTERS, SESSION_GRACE_MS, emptyCounts, parseCursor, sessionCursor, type GrantCharge, type GrantCheck, type GrantConflict, type HourlyStats, type LibrarySettingName, type ScanOptions, type SealedChange, type SessionPage, type SessionRecord, type StatCounter, type Store } from '../types';
+import { STAT_COUNTERS, SESSION_GRACE_MS, emptyCounts, parseCursor, sessionCursor, type GrantCharge, type GrantCheck, type GrantConflict, type HourlyStats, type LibrarySettingName, type ScanOptions, type SealedChange, type SessionPage, type SessionRecord, type StatCounter, type Store, type UsageChange } from '../types';
 import { finite } from '../finite';
 import { column, migrate } from './migrations';
 import { prepare, type SessionRow } from './statements';
@@ -171,13 +171,20 @@ export class SqliteStore implements Store {
     return this.st().replaceSealedMany.immediate(changes, this.clock.now());
   }
 
-  async setSessionEnd(id: string, expectedEndsAt: number, endsAt: number): Promise<SessionRecord | undefined> {
+  async setSessionEnd(id: string, expectedEndsAt: number, endsAt: number, usage?: UsageChange): Promise<SessionRecord | undefined> {
     const args = { id, expected: finite(expectedEndsAt, 'expectedEndsAt'), endsAt: finite(endsAt, 'endsAt') };
-    return toSession(this.st().setSessionEnd.get({ ...args, expiresAt: endsAt + SESSION_GRACE_MS, now: this.clock.now() }));
+    const st = this.st();
+    return toSession(st.withUsage(() => st.setSessionEnd.get({ ...args, expiresAt: endsAt + SESSION_GRACE_MS, now: this.clock.now() }), this.usageArgs(usage)));
   }
 
-  async takeSession(id: string, expectedEndsAt: number): Promise<SessionRecord | undefined> {
-    return toSession(this.st().takeSession.get({ id, expected: finite(expectedEndsAt, 'expectedEndsAt'), now: this.clock.now() }));
+  async takeSession(id: string, expectedEndsAt: number, usage?: UsageChange): Promise<SessionRecord | undefined> {
+    const st = this.st();
+    return toSession(st.withUsage(() => st.takeSession.get({ id, expected: finite(expectedEndsAt, 'expectedEndsAt'), now: this.clock.now() }), this.usageArgs(usage)));
+  }
+
+  /** The addUsage statement's parameters for a usage change made with a session change. */
+  private usageArgs(u: UsageChange | undefined): Record<string, string | number> | undefined {
+    return u && { day: u.day, pseudonym: u.pseudonym, delta: finite(u.deltaSeconds, 'deltaSeconds'), expiresAt: u.expiresAt, now: this.clock.now() };
   }
 
   async addUsage(day: string, pseudonym: string, deltaSeconds: number, expiresAt: number): Promise<number> {

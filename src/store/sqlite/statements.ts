@@ -120,6 +120,12 @@ export function prepare(db: Database.Database) {
   };
   return {
     ...st,
+    // A session's end moved or the session taken, and its device's usage changed with it: both or neither.
+    withUsage: db.transaction((change: () => SessionRow | undefined, usage: Record<string, string | number> | undefined): SessionRow | undefined => {
+      const row = change();
+      if (row && usage) st.addUsage.get(usage);
+      return row;
+    }),
     // A grant: the session and its charge together; a session id seen before is not charged again.
     // With a check, a changed usage total or a code held by another live session writes nothing.
     grant: db.transaction((row: Record<string, string | number>, charge: GrantCharge, now: number, check?: GrantCheck): boolean | GrantConflict => {

@@ -6,7 +6,7 @@ export const enStoreAway = {
   'away.works': 'Patrons are still admitted at this branch: the Wi-Fi and the public computers keep working from what this gateway knows, and it writes their sessions to the store when the store is back.',
   'away.cannot': 'Changes cannot be saved until the store is back.',
   'away.nothingSaved': 'Nothing was saved: what you just sent was not applied. When the console is back, check the session or the passes and try again.',
-  'away.maybeSaved': 'The store stopped answering while your change was being saved, so part of it may have been saved. When the console is back, check the session or the passes before you try again.',
+  'away.maybeSaved': 'The store stopped answering while your change was being saved, so it may or may not have been saved (never only part of it). When the console is back, check the session or the passes before you try again.',
   'away.retry': 'This page tries again by itself every {seconds} seconds.',
   'away.retryNow': 'Try again now',
   'away.it': 'If this lasts more than a few minutes, tell library IT: the shared store (Redis) may be down.',

@@ -7,7 +7,7 @@ export const esStoreAway: StaffCatalog = {
   'away.works': 'Los usuarios siguen entrando en esta sede: la wifi y los ordenadores públicos siguen funcionando con lo que esta pasarela sabe, y ella guarda sus sesiones en el almacén cuando vuelve.',
   'away.cannot': 'No se pueden guardar cambios hasta que vuelva el almacén.',
   'away.nothingSaved': 'No se guardó nada: lo que acaba de enviar no se aplicó. Cuando la consola vuelva, compruebe la sesión o los pases e inténtelo de nuevo.',
-  'away.maybeSaved': 'El almacén dejó de responder mientras se guardaba su cambio, así que puede que una parte se haya guardado. Cuando la consola vuelva, compruebe la sesión o los pases antes de intentarlo de nuevo.',
+  'away.maybeSaved': 'El almacén dejó de responder mientras se guardaba su cambio, así que puede que se haya guardado o no (nunca solo una parte). Cuando la consola vuelva, compruebe la sesión o los pases antes de intentarlo de nuevo.',
   'away.retry': 'Esta página vuelve a intentarlo sola cada {seconds} segundos.',
   'away.retryNow': 'Intentarlo ahora',
   'away.it': 'Si dura más de unos minutos, avise al servicio informático de la biblioteca: puede que el almacén compartido (Redis) esté caído.',

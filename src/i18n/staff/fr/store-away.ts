@@ -7,7 +7,7 @@ export const frStoreAway: StaffCatalog = {
   'away.works': 'Les usagers sont toujours admis dans cette bibliothèque : le wifi et les postes publics continuent de fonctionner avec ce que sait cette passerelle, qui enregistre leurs sessions dans le magasin dès son retour.',
   'away.cannot': 'Aucune modification ne peut être enregistrée avant le retour du magasin.',
   'away.nothingSaved': 'Rien n’a été enregistré : ce que vous venez d’envoyer n’a pas été appliqué. Quand la console revient, vérifiez la session ou les passes et recommencez.',
-  'away.maybeSaved': 'Le magasin a cessé de répondre pendant l’enregistrement de votre modification : une partie a peut-être été enregistrée. Quand la console revient, vérifiez la session ou les passes avant de recommencer.',
+  'away.maybeSaved': 'Le magasin a cessé de répondre pendant l’enregistrement de votre modification : elle a peut-être été enregistrée, ou non (jamais à moitié). Quand la console revient, vérifiez la session ou les passes avant de recommencer.',
   'away.retry': 'Cette page réessaie d’elle-même toutes les {seconds} secondes.',
   'away.retryNow': 'Réessayer maintenant',
   'away.it': 'Si cela dure plus de quelques minutes, prévenez le service informatique de la bibliothèque : le magasin partagé (Redis) est peut-être arrêté.',
