@@ -58,7 +58,7 @@ export function staffRouter(deps: Deps, opts: { secure: boolean }): Router {
   // this browser's account chose last, else the browser's).
   router.use('/staff', staffStoreGate(deps, speakRemembered(deps.config.timezone, tools)));
   router.use('/staff', loadStaff(deps));
-  // From here a form may change things: a store that fails now may have saved part of it.
+  // From here a form may change things: a store that fails now may have saved it (whole or not at all).
   router.use('/staff', (_req, res, next) => {
     res.locals.formStarted = true;
     next();
