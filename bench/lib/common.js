@@ -144,7 +144,16 @@ function runMain(mod, main) {
   if (require.main !== mod) return;
   // Run by bench/run.js: if it goes away, stop too (the exit handler cleans up).
   if (process.send) process.once('disconnect', () => process.exit(1));
-  main().then(
+  // The event loop emptied while main() still waited: an awaited promise that can never settle
+  // (a child's message or exit that will not come, a client that ended). Node would exit 0 with
+  // the run unfinished and nothing said; this says so and fails.
+  let settled = false;
+  process.once('beforeExit', () => {
+    if (settled) return;
+    console.error(`${path.basename(mod.filename)} stopped before it finished: main() was still waiting on a promise that can never settle, with nothing left to keep the event loop alive`);
+    process.exit(1);
+  });
+  main().finally(() => (settled = true)).then(
     (result) => {
       if (process.send) process.send({ result }, () => process.exit(0));
       else process.exit(0);

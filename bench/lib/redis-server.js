@@ -1,5 +1,6 @@
 // A private redis-server for a bench run, on a free loopback port with its own temp dir and no
 // persistence (the approach of test/helpers/global-setup.ts). Never the system Redis on 6379.
+const { setInterval, clearInterval } = require('node:timers');
 const { Redis } = require('ioredis');
 const { tempDir, freePort, killOnExit } = require('./common');
 // One launcher for tests and benches: test/helpers/redis-processes.ts (loaded through ts-require,
@@ -12,6 +13,17 @@ async function startRedis() {
   const proc = spawnRedis(dir, port, []);
   const { child } = proc;
   killOnExit(child);
+  // Listened for from the start, so stop() cannot miss an exit that came first. The child is
+  // unref'd (spawnRedis): a wait for its exit alone would not keep this process alive, and a
+  // bench would end with exit 0 in the middle of its run, its error never reported.
+  let stopping = false;
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+  void exited.then((how) => {
+    if (stopping) return;
+    // Killed under the bench (the OOM killer, a broad pkill): every figure after this is void.
+    console.error(`bench redis-server on port ${port} exited (${how}) while the bench was using it: stopping the bench`);
+    process.exit(1);
+  });
   await waitForPong([proc]);
   const url = `redis://127.0.0.1:${port}`;
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
@@ -41,11 +53,17 @@ async function startRedis() {
       await client.flushall();
     },
     async stop() {
+      stopping = true;
       client.disconnect();
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
-      await exited;
+      // Ref'd while waiting, so the wait itself keeps this process alive until redis-server is gone.
+      const keepAlive = setInterval(() => {}, 1000);
+      try {
+        await exited;
+      } finally {
+        clearInterval(keepAlive);
+      }
     },
   };
 }

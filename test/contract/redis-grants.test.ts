@@ -127,3 +127,16 @@ test('when a store starts on layout 2, then its untagged code keys move to their
     await store.close();
   }
 });
+
+test('when Redis has lost its scripts (a restart), then the grant round trip and the usage read load them and still answer', async () => {
+  const { store } = await newStore();
+  // Both go in one pipeline written at once (send-now.ts): a NOSCRIPT there is sent again as EVAL.
+  await admin.script('FLUSH');
+  const s = makeSession();
+  expect(await store.grantSession(s, { seconds: 900, expiresAt: inAnHour() })).toBe(true);
+  await admin.script('FLUSH');
+  expect(await store.getUsage(s.day, s.pseudonym)).toBe(900);
+  expect(await store.getSession(s.id)).toEqual(s);
+  expect((await store.listSessions(s.gatewayId)).map((r) => r.id)).toEqual([s.id]);
+  await store.close();
+});

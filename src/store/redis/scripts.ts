@@ -110,6 +110,12 @@ redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
 ${extendTtls(1, 2, 'ARGV[3]')}
 return 1`);
 
+/** The gateways index (KEYS[1]): raises gateway ARGV[2]'s last expiry to ARGV[1], keeps the index ARGV[3] ms at least. */
+export const GATEWAY_SEEN = script(`
+redis.call('ZADD', KEYS[1], 'GT', ARGV[1], ARGV[2])
+${extendTtls(1, 1, 'ARGV[3]')}
+return 1`);
+
 /** Deletes KEYS[1] only while it still holds ARGV[1] (a code taken over by a newer session stays). */
 export const DEL_IF_EQUALS = script(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`);
 

@@ -5,7 +5,8 @@ import type { Clock } from '../../domain/clock';
 import type { GrantCharge, GrantCheck, GrantConflict, SealedChange, SessionRecord, UsageChange } from '../types';
 import type { RedisClient } from './connection';
 import * as K from './keys';
-import { DEL_IF_EQUALS, GRANT, REPLACE_SEALED, SESSION_CAS, runScript } from './scripts';
+import { DEL_IF_EQUALS, GATEWAY_SEEN, GRANT, REPLACE_SEALED, SESSION_CAS, runScript } from './scripts';
+import { sendNow, type Call } from './send-now';
 import { retryTransient } from './transient';
 import { exec, extendExpiry } from './tx';
 
@@ -24,8 +25,9 @@ export class RedisSessions {
    * indexes and the code (when the code is in that shard: `K.codeFits`), all or nothing; with a
    * `check` it first compares the stored usage total and the code's holder, and writes nothing
    * when either differs. The lookup by id and the gateways index (single keys of their own) go
-   * out in the same round trip, and go again when the script refused. If a lookup fails after the
-   * script ran, the call rejects and a replay of the same record completes it without charging twice.
+   * out in the same round trip (one write, sent at once: send-now.ts), and go again when the script
+   * refused. If a lookup fails after the script ran, the call rejects and a replay of the same
+   * record completes it without charging twice.
    */
   async grant(s: SessionRecord, charge: GrantCharge, check?: GrantCheck): Promise<boolean | GrantConflict> {
     const p = this.prefix;
@@ -51,7 +53,7 @@ export class RedisSessions {
     const live = s.endsAt > now;
     const codeValue = live && inShard ? K.codeValue(shard, gw, s.id) : '';
     const args = [JSON.stringify(s), ttl, exp, s.id, now, s.zoneId, charge.seconds, K.ttlMs(charge.expiresAt, now), codeValue, check ? check.usedSeconds : ''];
-    const [reply] = await Promise.all([runScript(this.client, GRANT, keys, args), ...(live ? [this.writeLookups(s, ttl, !inShard)] : [])]);
+    const [reply] = await sendNow(this.client, [{ script: GRANT, keys, args }, ...(live ? this.lookupCalls(s, ttl, !inShard) : [])]);
     if (Array.isArray(reply)) {
       // Refused: the id key just written leads nowhere; the gateways index only ever lengthens.
       await retryTransient(() => this.client.del(K.sessionIdKey(p, s.id)));
@@ -203,14 +205,17 @@ export class RedisSessions {
 
   /** The lookups by id, by code (unless a grant script writes it) and of live gateways, one command each. */
   private async writeLookups(s: SessionRecord, ttl: number, withCode = true): Promise<void> {
+    await sendNow(this.client, this.lookupCalls(s, ttl, withCode));
+  }
+
+  private lookupCalls(s: SessionRecord, ttl: number, withCode: boolean): Call[] {
     const p = this.prefix;
     const shard = K.shardOf(s.pseudonym);
-    const exp = K.sessionExpiresAt(s);
-    await Promise.all([
-      retryTransient(() => this.client.set(K.sessionIdKey(p, s.id), K.sessionIdValue(shard, s.gatewayId), 'PX', ttl)),
-      ...(withCode ? [retryTransient(() => this.client.set(K.codeKey(p, s.code), K.codeValue(shard, s.gatewayId, s.id), 'PX', ttl))] : []),
-      retryTransient(() => exec(extendExpiry(this.client.multi().zadd(K.gatewaysKey(p), 'GT', exp, s.gatewayId), K.gatewaysKey(p), ttl))),
-    ]);
+    return [
+      { command: 'SET', args: [K.sessionIdKey(p, s.id), K.sessionIdValue(shard, s.gatewayId), 'PX', ttl] },
+      ...(withCode ? [{ command: 'SET', args: [K.codeKey(p, s.code), K.codeValue(shard, s.gatewayId, s.id), 'PX', ttl] }] : []),
+      { script: GATEWAY_SEEN, keys: [K.gatewaysKey(p)], args: [K.sessionExpiresAt(s), s.gatewayId, ttl] },
+    ];
   }
 
   private async dropLookups(s: SessionRecord): Promise<void> {

@@ -6,6 +6,7 @@ import { closeRedisClient, createRedisClient, redactRedisUrl, scanKeys, type Red
 import type { GrantCharge, GrantCheck, GrantConflict, HourlyStats, LibrarySettingName, ScanOptions, SealedChange, SessionPage, SessionRecord, StatCounter, Store, UsageChange } from '../types';
 import { ADD_USAGE, GET_USAGE, runScript } from './scripts';
 import { migrateLayout } from './layout';
+import { sendNow } from './send-now';
 import { finite } from '../finite';
 import { RedisSessions } from './sessions';
 import { RedisStats } from './stats';
@@ -228,7 +229,9 @@ export class RedisStore implements Store {
   }
 
   async getUsage(day: string, pseudonym: string): Promise<number> {
-    return Number(await runScript(this.client, GET_USAGE, [K.usageKey(this.prefix, day, pseudonym)], []));
+    // The splash page waits for it: written at once (send-now.ts).
+    const [total] = await sendNow(this.client, [{ script: GET_USAGE, keys: [K.usageKey(this.prefix, day, pseudonym)], args: [] }]);
+    return Number(total);
   }
 
   async getPolicy(zoneId: string): Promise<Policy | undefined> {
