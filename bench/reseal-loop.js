@@ -39,7 +39,7 @@ async function measure(sliceMs) {
     live.set({ record, ip, mac: '02:00:00:00:00:01' });
   }
   // What setting up wrote is checkpointed first: the figure is the job's, not the set-up's.
-  store.checkpoint();
+  await store.checkpoint();
   clock.advance(ADDRESS_EPOCH_MS);
   const job = new SessionReseal({ store, keys, clock }, live, sliceMs);
   const started = performance.now();

@@ -8,7 +8,7 @@
 // the 'gc' performance entries): what the job's own code held, GC apart.
 // Plus the event-loop delay histogram and utilisation over the same window.
 const fs = require('node:fs');
-const { PerformanceObserver, monitorEventLoopDelay, performance } = require('node:perf_hooks');
+const { PerformanceObserver, constants, monitorEventLoopDelay, performance } = require('node:perf_hooks');
 const { clearTimeout, setTimeout } = require('node:timers');
 
 const TICK_MS = 1;
@@ -30,6 +30,11 @@ function cpuMs() {
   return (c.user + c.system) / 1000;
 }
 
+/** Time (ms) the main thread has spent ready to run but waiting for a core (0 where unknown). */
+function runDelayMs() {
+  return hasSchedstat ? Number(fs.readFileSync(SCHEDSTAT, 'utf8').split(' ')[1]) / 1e6 : 0;
+}
+
 /** Starts watching; `stop()` returns the figures (ms). */
 function watchSlices() {
   const delay = monitorEventLoopDelay({ resolution: 1 });
@@ -37,25 +42,38 @@ function watchSlices() {
   const elu = performance.eventLoopUtilization();
   let lastWall = performance.now();
   let lastCpu = cpuMs();
+  let lastWait = runDelayMs();
   let maxWall = 0;
+  // The longest stretch split: on a core, waiting for one, and neither (blocked: I/O, a lock).
+  let worst = { wall: 0, cpu: 0, wait: 0 };
   let maxCpu = 0;
   let timer;
   // Gaps longer than a few ms, kept to take the GC pauses inside them out at the end.
   const long = [];
   const pauses = [];
+  // Collections in the window by kind (minor = scavenge, major = mark-compact), with their total pause.
+  const collections = { minor: 0, major: 0, other: 0, pauseMs: 0 };
   const gc = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) pauses.push([e.startTime, e.startTime + e.duration]);
+    for (const e of list.getEntries()) {
+      pauses.push([e.startTime, e.startTime + e.duration]);
+      const kind = e.detail?.kind;
+      collections[kind === constants.NODE_PERFORMANCE_GC_MINOR ? 'minor' : kind === constants.NODE_PERFORMANCE_GC_MAJOR ? 'major' : 'other']++;
+      collections.pauseMs += e.duration;
+    }
   });
   gc.observe({ entryTypes: ['gc'] });
   const turn = () => {
     const wall = performance.now();
     const cpu = cpuMs();
+    const wait = runDelayMs();
     // The timer's own period is not work.
+    if (wall - lastWall - TICK_MS > worst.wall) worst = { wall: wall - lastWall - TICK_MS, cpu: cpu - lastCpu, wait: wait - lastWait };
     maxWall = Math.max(maxWall, wall - lastWall - TICK_MS);
     maxCpu = Math.max(maxCpu, cpu - lastCpu);
     if (wall - lastWall > 3) long.push({ from: lastWall, to: wall, cpu: cpu - lastCpu });
     lastWall = wall;
     lastCpu = cpu;
+    lastWait = wait;
     timer = setTimeout(turn, TICK_MS);
   };
   timer = setTimeout(turn, TICK_MS);
@@ -81,6 +99,11 @@ function watchSlices() {
         // Short gaps were not kept: below 3 ms, the figure with GC stands for both.
         sliceWallNoGcMs: long.length ? Math.max(0, noGcWall) : maxWall,
         sliceCpuNoGcMs: long.length ? Math.max(0, noGcCpu) : maxCpu,
+        // The longest stretch in wall time: its CPU, its wait for a core (the machine's load), the rest blocked.
+        worstCpuMs: worst.cpu,
+        worstRunDelayMs: worst.wait,
+        worstBlockedMs: Math.max(0, worst.wall - worst.cpu - worst.wait),
+        collections,
         gcMaxMs: pauses.reduce((m, [a, b]) => Math.max(m, b - a), 0),
         loopMaxMs: delay.max / 1e6,
         loopP99Ms: delay.percentile(99) / 1e6,

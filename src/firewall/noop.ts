@@ -7,6 +7,8 @@ import type { Firewall, FirewallClient, FirewallEntry } from './types';
 
 export class NoopFirewall implements Firewall {
   readonly name = 'noop';
+  /** Nothing is counted (a test's counting firewall says otherwise). */
+  readonly countsBytes: boolean = false;
   private readonly entries = new Map<string, { mac?: string; expiresAt: number }>();
 
   constructor(
@@ -37,7 +39,9 @@ export class NoopFirewall implements Firewall {
           this.entries.delete(ip);
           continue;
         }
-        out.push({ ip, ...(e.mac ? { mac: e.mac } : {}), expiresInSeconds: Math.ceil((e.expiresAt - now) / 1000) });
+        const expiresInSeconds = Math.ceil((e.expiresAt - now) / 1000);
+        // One object per entry (no spread of a temporary one): the reconcile lists 100,000.
+        out.push(e.mac ? { ip, mac: e.mac, expiresInSeconds } : { ip, expiresInSeconds });
       }
     });
     return out;

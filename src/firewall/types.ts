@@ -41,6 +41,11 @@ export interface Firewall {
   revoke(clients: Pick<FirewallClient, 'ip' | 'mac'>[]): Promise<void>;
   list(): Promise<FirewallEntry[]>;
   /**
+   * False where `list()` never gives bytes (the backend counts nothing): the session tick then
+   * does not read the list at all, 100,000 entries it would only throw away. Unset: it may count.
+   */
+  readonly countsBytes?: boolean;
+  /**
    * Addresses the backend saw from the MAC of a client let through that are not let through
    * themselves (an IPv6 privacy address, a new lease), where the backend notes them. Revoking a
    * client with its MAC ends the device: its new addresses are no longer noted.

@@ -3,7 +3,7 @@
 import type { Policy } from '../config/schema';
 import { isIdle } from '../domain/quota';
 import { forEachChunk } from '../jobs/chunks';
-import { addressesOf, type LiveSession, type LiveView } from './live-view';
+import { type LiveSession, type LiveView } from './live-view';
 import type { PolicyBook } from './policies';
 import type { EndReason, SessionServiceDeps } from './session-types';
 import type { SessionStats } from './session-stats';
@@ -16,10 +16,14 @@ export function bytesLeft(policy: Pick<Policy, 'dataMB'> | undefined, used: numb
 
 /** A device's bytes: the sum over every address of its session (undefined where nothing counts). */
 export function deviceBytes(s: LiveSession, counters: ReadonlyMap<string, number>): number | undefined {
-  let total: number | undefined;
-  for (const ip of addressesOf(s)) {
-    const n = counters.get(ip);
-    if (n !== undefined) total = (total ?? 0) + n;
+  // Called per session per tick: no array of its addresses is built for it.
+  if (counters.size === 0) return undefined;
+  let total = counters.get(s.ip);
+  if (s.more) {
+    for (const ip of s.more) {
+      const n = counters.get(ip);
+      if (n !== undefined) total = (total ?? 0) + n;
+    }
   }
   return total;
 }
@@ -82,6 +86,7 @@ export class SessionSweep {
   /** Bytes counted per client address, from backends that count. */
   private async activity(): Promise<Map<string, number>> {
     const out = new Map<string, number>();
+    if (this.d.firewall.countsBytes === false) return out;
     await forEachChunk(await this.d.firewall.list(), (entries) => {
       for (const e of entries) if (e.bytes !== undefined) out.set(e.ip, e.bytes);
     });

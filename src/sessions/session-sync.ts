@@ -175,6 +175,8 @@ export class SessionSync {
     await forEachChunk(this.live.values(), (chunk) => {
       for (const s of chunk) {
         if (s.record.endsAt <= now || this.pending.has(s.ip)) continue;
+        // Nothing is built for a session the firewall holds whole (nearly all, nearly always).
+        if (held.has(s.ip) && (!s.more || s.more.every((ip) => held.has(ip)))) continue;
         missing.push(...firewallClients(s, now).filter((c) => !held.has(c.ip)));
       }
     });

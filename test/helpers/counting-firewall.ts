@@ -4,6 +4,7 @@ import { NoopFirewall } from '../../src/firewall/noop';
 import type { Arrival, FirewallEntry } from '../../src/firewall/types';
 
 export class CountingFirewall extends NoopFirewall {
+  override readonly countsBytes = true;
   private readonly bytes = new Map<string, number>();
 
   /** What the kernel would have counted for a client so far. */

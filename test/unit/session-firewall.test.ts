@@ -90,4 +90,35 @@ describe('SessionService with a firewall that counts bytes', () => {
     expect(await fw.list()).toEqual([expect.objectContaining({ ip: client.ip, mac: client.mac, expiresInSeconds: 50 * 60 })]);
     expect(await ctx.deps.sessions.restoreMissing()).toBe(0);
   });
+
+  it('when the firewall lost one of a device\'s addresses, then restoreMissing lets that one through again and leaves the other alone', async () => {
+    await setUp({ sessionMinutes: 60 });
+    await ctx.deps.sessions.grant(client);
+    fw.noteArrival('10.9.0.50', client.mac);
+    expect(await ctx.deps.sessions.learnAddresses()).toBe(1);
+    await fw.revoke([{ ip: '10.9.0.50' }]);
+    const allow = jest.spyOn(fw, 'allow');
+    expect(await ctx.deps.sessions.restoreMissing()).toBe(1);
+    expect(allow).toHaveBeenCalledWith([expect.objectContaining({ ip: '10.9.0.50', mac: client.mac })]);
+    expect((await fw.list()).map((e) => e.ip).sort()).toEqual([client.ip, '10.9.0.50']);
+  });
+});
+
+describe('SessionService with a firewall that counts nothing', () => {
+  let ctx: TestContext;
+  afterEach(() => ctx.close());
+
+  it('when the tick runs, then it does not read the firewall\'s list, and a session still ends when its time is up', async () => {
+    ctx = await makeTestApp({ config: zone({ sessionMinutes: 30 }) });
+    const fw = ctx.deps.firewall;
+    expect(fw.countsBytes).toBe(false);
+    await ctx.deps.sessions.grant(client);
+    const list = jest.spyOn(fw, 'list');
+    await ctx.deps.sessions.tick();
+    expect(ctx.deps.sessions.lookup(client.ip)).toBeDefined();
+    ctx.clock.advance(31 * 60_000);
+    await ctx.deps.sessions.tick();
+    expect(ctx.deps.sessions.lookup(client.ip)).toBeUndefined();
+    expect(list).not.toHaveBeenCalled();
+  });
 });

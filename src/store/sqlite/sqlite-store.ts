@@ -7,7 +7,8 @@ import { systemClock, type Clock } from '../../domain/clock';
 import { STAT_COUNTERS, SESSION_GRACE_MS, emptyCounts, parseCursor, sessionCursor, type GrantCharge, type GrantCheck, type GrantConflict, type HourlyStats, type LibrarySettingName, type ScanOptions, type SealedChange, type SessionPage, type SessionRecord, type StatCounter, type Store, type UsageChange } from '../types';
 import { finite } from '../finite';
 import { column, migrate } from './migrations';
-import { prepare, type SessionRow } from './statements';
+import { prepare, sessionParams, toSession } from './statements';
+import { CHECKPOINT_PAGES, Checkpointer, type CheckpointerOptions } from './checkpointer';
 import { SqliteStaffStore } from './staff-store';
 import { SqliteWorkstations } from './workstations';
 import { SqliteQueue } from './queue';
@@ -30,6 +31,7 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   private db: Database.Database | undefined;
   private statements: ReturnType<typeof prepare> | undefined;
+  private checkpointer: Checkpointer | undefined;
 
   private readonly clock: Clock;
   readonly staff: SqliteStaffStore;
@@ -38,8 +40,12 @@ export class SqliteStore implements Store {
   // Kiosk zones' waiting lists.
   readonly queue: SqliteQueue;
 
-  /** `clock` decides what has expired (default: the system clock); tests may inject theirs. */
-  constructor(private readonly opts: { file: string; clock?: Clock }) {
+  /**
+   * `clock` decides what has expired (default: the system clock); tests may inject theirs.
+   * `checkpoints`: how the WAL is copied into the main file and truncated; by default in a worker
+   * thread (checkpointer.ts), `false` on this connection as SQLite does by itself (inline).
+   */
+  constructor(private readonly opts: { file: string; clock?: Clock; checkpoints?: CheckpointerOptions | false }) {
     this.clock = opts.clock ?? systemClock;
     this.staff = new SqliteStaffStore(this.clock);
     this.workstations = new SqliteWorkstations(this.clock);
@@ -68,6 +74,7 @@ export class SqliteStore implements Store {
       this.workstations.open(db);
       this.queue.open(db);
       this.db = db;
+      if (this.opts.checkpoints !== false) this.startCheckpointer(db);
     } catch (err) {
       db.close();
       throw err;
@@ -75,6 +82,8 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
+    this.checkpointer = undefined;
     this.db?.close();
     this.db = undefined;
     this.staff.close();
@@ -242,24 +251,45 @@ export class SqliteStore implements Store {
     this.staff.sweep(now);
     this.workstations.sweep(now);
     this.queue.sweep(now);
-    this.checkpoint();
+    await this.checkpoint();
   }
 
   async purgeDay(day: string, gatewayId?: string): Promise<void> {
     const st = this.st();
     await inChunks(() => st.purgeUsage.run(day, DELETE_CHUNK).changes);
     await inChunks(() => st.purgeSessions.run({ day, gw: gatewayId ?? null, n: DELETE_CHUNK }).changes);
-    this.checkpoint();
+    await this.checkpoint();
   }
 
   /**
    * Copies the WAL into the main file and truncates it to zero bytes, so deleted rows (zeroed by
    * `secure_delete` in the main file) leave no old frame behind. Run after sweeps and purges,
-   * not on every delete. Returns false when a reader (the CLI) held it back: the next sweep retries.
+   * not on every delete; in the checkpoint worker, or here where it failed or is off. Resolves
+   * false when a reader (the CLI) held it back: the next sweep retries.
    */
-  checkpoint(): boolean {
-    const [row] = this.db!.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+  async checkpoint(): Promise<boolean> {
+    if (this.checkpointer?.alive) {
+      try {
+        return await this.checkpointer.truncate();
+      } catch {
+        // The worker failed (onFailure turned SQLite's own checkpoints back on): done here instead.
+      }
+    }
+    if (!this.db) throw new Error(`SQLite store ${this.opts.file} is not open`);
+    const [row] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
     return row?.busy === 0;
+  }
+
+  /**
+   * SQLite's automatic checkpoint runs inside whichever commit passes 1000 WAL pages (a grant,
+   * a tick), copying 4 MB and syncing on the main thread: off here, done by the worker instead.
+   */
+  private startCheckpointer(db: Database.Database): void {
+    db.pragma('wal_autocheckpoint = 0');
+    const opts = this.opts.checkpoints || {};
+    this.checkpointer = new Checkpointer(this.opts.file, () => {
+      if (this.db === db && db.open) db.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`);
+    }, opts);
   }
 
   /**
@@ -277,29 +307,6 @@ export class SqliteStore implements Store {
     if (!this.statements) throw new Error(`SQLite store ${this.opts.file} is not open: call init() first`);
     return this.statements;
   }
-}
-
-/** A session's columns as named parameters, with its expiry. */
-function sessionParams(s: SessionRecord): Record<string, string | number> {
-  const { id, code, gatewayId, zoneId, day, pseudonym, sealedAddress, startedAt, endsAt, lastActivityAt, via } = s;
-  return { id, code, gatewayId, zoneId, day, pseudonym, sealedAddress, startedAt, endsAt, lastActivityAt, via, expiresAt: endsAt + SESSION_GRACE_MS };
-}
-
-function toSession(r: SessionRow | undefined): SessionRecord | undefined {
-  if (!r) return undefined;
-  return {
-    id: r.id,
-    code: r.code,
-    gatewayId: r.gateway_id,
-    zoneId: r.zone_id,
-    day: r.day,
-    pseudonym: r.pseudonym,
-    sealedAddress: r.sealed_address,
-    startedAt: r.started_at,
-    endsAt: r.ends_at,
-    lastActivityAt: r.last_activity_at,
-    via: r.via,
-  };
 }
 
 /** Runs a chunked delete until a chunk comes back short, letting the event loop run in between. */

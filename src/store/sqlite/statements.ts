@@ -1,6 +1,6 @@
 // The SQLite store's prepared statements, and the shape of the rows they read.
 import type Database from 'better-sqlite3';
-import { STAT_COUNTERS, type GrantCharge, type GrantCheck, type GrantConflict, type SealedChange, type SessionRecord } from '../types';
+import { SESSION_GRACE_MS, STAT_COUNTERS, type GrantCharge, type GrantCheck, type GrantConflict, type SealedChange, type SessionRecord } from '../types';
 import { column } from './migrations';
 
 export interface SessionRow {
@@ -167,3 +167,25 @@ export function scanStatements(db: Database.Database) {
   };
 }
 
+/** A session's columns as named parameters, with its expiry. */
+export function sessionParams(s: SessionRecord): Record<string, string | number> {
+  const { id, code, gatewayId, zoneId, day, pseudonym, sealedAddress, startedAt, endsAt, lastActivityAt, via } = s;
+  return { id, code, gatewayId, zoneId, day, pseudonym, sealedAddress, startedAt, endsAt, lastActivityAt, via, expiresAt: endsAt + SESSION_GRACE_MS };
+}
+
+export function toSession(r: SessionRow | undefined): SessionRecord | undefined {
+  if (!r) return undefined;
+  return {
+    id: r.id,
+    code: r.code,
+    gatewayId: r.gateway_id,
+    zoneId: r.zone_id,
+    day: r.day,
+    pseudonym: r.pseudonym,
+    sealedAddress: r.sealed_address,
+    startedAt: r.started_at,
+    endsAt: r.ends_at,
+    lastActivityAt: r.last_activity_at,
+    via: r.via,
+  };
+}
