@@ -4,6 +4,8 @@
 import { SLICE_MS, forEachChunk } from '../jobs/chunks';
 import type { LiveSession, LiveView } from './live-view';
 import type { SessionServiceDeps } from './session-types';
+import type { SealedChange, SessionRecord } from '../store/types';
+import { sealAddress } from './stored-record';
 
 /** At most this many records per compare-and-set batch (one transaction or one pipeline). */
 export const RESEAL_CHUNK = 200;
@@ -15,6 +17,9 @@ export interface ResealResult {
   destroyed: string[];
 }
 
+/** A compare-and-set to send, with the whole record it was read from. */
+type Change = SealedChange & { session: SessionRecord };
+
 export class SessionReseal {
   constructor(
     private readonly d: Pick<SessionServiceDeps, 'store' | 'keys' | 'clock'>,
@@ -23,9 +28,11 @@ export class SessionReseal {
   ) {}
 
   /**
-   * Walks this gateway's live sessions in memory (never one large read of the store), re-sealing
-   * them from the addresses held in memory, a chunk at a time: one compare-and-set per record,
-   * sent as one transaction (SQLite) or one pipeline (Redis) per chunk.
+   * Walks this gateway's live sessions in memory (never one large read of the store), a chunk at
+   * a time: reads the chunk's stored records (the live view keeps no sealed address), then
+   * re-seals each from the address held in memory by compare-and-set against the sealed value
+   * just read, sent as one transaction (SQLite) or one pipeline (Redis) per chunk. Nothing is
+   * copied in memory: a session moved on has only its epoch changed.
    */
   async run(): Promise<ResealResult> {
     const current = this.d.keys.epoch();
@@ -38,41 +45,57 @@ export class SessionReseal {
     return { resealed, destroyed: this.d.keys.destroyEpochs(inUse) };
   }
 
-  /** The live sessions still sealed under an older epoch (an ended one's key may go: a restart revokes it without its address). */
+  /** The live sessions whose record is still sealed under an older epoch (an ended one's key may go: a restart revokes it without its address). */
   private *due(current: string, now: number): Generator<LiveSession> {
     for (const s of this.live.values()) {
       const r = s.record;
-      if (r.endsAt > now && this.d.keys.epochOf(r.day, r.sealedAddress) !== current) yield s;
+      if (r.endsAt > now && r.epoch !== current) yield s;
     }
   }
 
   /** Re-seals a chunk; a record written meanwhile is tried once more against what the store holds. */
   private async resealChunk(chunk: LiveSession[], current: string, now: number, inUse: Set<string>): Promise<number> {
     const { store, keys } = this.d;
-    const changes = chunk.map((s) => ({ session: s.record, next: keys.seal({ ip: s.ip, ...(s.mac ? { mac: s.mac } : {}) }) }));
-    const done = await store.replaceSealedAddresses(changes);
-    let n = 0;
+    const stored = await Promise.all(chunk.map((s) => store.getSession(s.record.id)));
+    const moving: LiveSession[] = [];
+    const changes: Change[] = [];
     for (let i = 0; i < chunk.length; i++) {
       const s = chunk[i]!;
-      const { next } = changes[i]!;
-      if (done[i]) {
-        n++;
-        s.record = { ...s.record, sealedAddress: next };
+      const r = stored[i];
+      // Gone or ended in the store: the reconcile and the tick take it out of the view.
+      if (!r || r.endsAt <= now) continue;
+      if (keys.epochOf(r.day, r.sealedAddress) === current) {
+        s.record.epoch = current;
         continue;
       }
-      const stored = await store.getSession(s.record.id);
-      if (!stored || stored.endsAt <= now) continue;
-      const storedEpoch = keys.epochOf(stored.day, stored.sealedAddress);
-      if (storedEpoch === current) {
-        s.record = { ...s.record, sealedAddress: stored.sealedAddress };
-      } else if (await store.replaceSealedAddress(stored, next)) {
-        n++;
-        s.record = { ...s.record, sealedAddress: next };
-      } else {
-        // Still changing: both values keep their keys until the next run.
-        inUse.add(keys.epochOf(s.record.day, s.record.sealedAddress)).add(storedEpoch);
-      }
+      moving.push(s);
+      changes.push({ session: r, next: sealAddress(keys, s) });
+    }
+    if (!changes.length) return 0;
+    const done = await store.replaceSealedAddresses(changes);
+    let n = 0;
+    for (let i = 0; i < moving.length; i++) {
+      const s = moving[i]!;
+      if (!done[i] && !(await this.retry(s, changes[i]!, current, now, inUse))) continue;
+      s.record.epoch = current;
+      n++;
     }
     return n;
+  }
+
+  /** One more try for a record written meanwhile, against what the store holds now: true when this moved it. */
+  private async retry(s: LiveSession, { session: before, next }: Change, current: string, now: number, inUse: Set<string>): Promise<boolean> {
+    const { store, keys } = this.d;
+    const again = await store.getSession(s.record.id);
+    if (!again || again.endsAt <= now) return false;
+    const storedEpoch = keys.epochOf(again.day, again.sealedAddress);
+    if (storedEpoch === current) {
+      s.record.epoch = current;
+      return false;
+    }
+    if (await store.replaceSealedAddress(again, next)) return true;
+    // Still changing: both values keep their keys until the next run.
+    inUse.add(keys.epochOf(before.day, before.sealedAddress)).add(storedEpoch);
+    return false;
   }
 }
