@@ -1,7 +1,8 @@
 // The re-seal job (forward secrecy): moves this gateway's live sessions to the current address
 // epoch, then destroys every address key no live record uses. Once a session has ended, the key
 // that sealed its last record is gone within one epoch and one run (ADDRESS_FORGOTTEN_WITHIN_MS).
-import { SLICE_MS, forEachChunk } from '../jobs/chunks';
+import { performance } from 'node:perf_hooks';
+import { SLICE_MS, forEachChunk, yieldToLoop } from '../jobs/chunks';
 import type { LiveSession, LiveView } from './live-view';
 import type { SessionServiceDeps } from './session-types';
 import type { SealedChange, SessionRecord } from '../store/types';
@@ -9,6 +10,12 @@ import { sealAddress } from './stored-record';
 
 /** At most this many records per compare-and-set batch (one transaction or one pipeline). */
 export const RESEAL_CHUNK = 200;
+/**
+ * After each chunk the job rests this many times as long as the chunk kept the loop busy, so that it never
+ * takes more than half of the event loop from probes and grants: it is not urgent (a run has
+ * RESEAL_EVERY_MS; 100,000 sessions take a few seconds).
+ */
+export const RESEAL_REST = 1;
 
 export interface ResealResult {
   /** Records moved to the current epoch. */
@@ -21,10 +28,18 @@ export interface ResealResult {
 type Change = SealedChange & { session: SessionRecord };
 
 export class SessionReseal {
+  /**
+   * The time this job's own code has run (ms), between its awaits: its chunks are sized, and its
+   * rests made, by the time they hold the loop, not by the time they wait for the store (on Redis
+   * a chunk waits for three round trips, two to read and one to compare-and-set).
+   */
+  private heldMs = 0;
+
   constructor(
     private readonly d: Pick<SessionServiceDeps, 'store' | 'keys' | 'clock'>,
     private readonly live: LiveView,
     private readonly sliceMs = SLICE_MS,
+    private readonly rest = RESEAL_REST,
   ) {}
 
   /**
@@ -39,10 +54,29 @@ export class SessionReseal {
     const now = this.d.clock.now();
     const inUse = new Set<string>();
     let resealed = 0;
+    let lastMs = 0;
     await forEachChunk(this.due(current, now), async (chunk) => {
+      const before = this.heldMs;
       resealed += await this.resealChunk(chunk, current, now, inUse);
-    }, { sliceMs: this.sliceMs, max: RESEAL_CHUNK });
+      lastMs = this.heldMs - before;
+    }, { sliceMs: this.sliceMs, max: RESEAL_CHUNK, now: () => this.heldMs, pause: () => this.pause(lastMs) });
     return { resealed, destroyed: this.d.keys.destroyEpochs(inUse) };
+  }
+
+  /** Runs `step` (no await inside) and adds its time to `heldMs`. */
+  private held<T>(step: () => T): T {
+    const started = performance.now();
+    try {
+      return step();
+    } finally {
+      this.heldMs += performance.now() - started;
+    }
+  }
+
+  /** Lets the event loop run for `rest` times as long as the last chunk held it (a turn at least). */
+  private pause(lastMs: number): Promise<void> {
+    const ms = Math.round(lastMs * this.rest);
+    return ms >= 1 ? new Promise((resolve) => setTimeout(resolve, ms)) : yieldToLoop();
   }
 
   /** The live sessions whose record is still sealed under an older epoch (an ended one's key may go: a restart revokes it without its address). */
@@ -55,8 +89,24 @@ export class SessionReseal {
 
   /** Re-seals a chunk; a record written meanwhile is tried once more against what the store holds. */
   private async resealChunk(chunk: LiveSession[], current: string, now: number, inUse: Set<string>): Promise<number> {
-    const { store, keys } = this.d;
-    const stored = await Promise.all(chunk.map((s) => store.getSession(s.record.id)));
+    const { store } = this.d;
+    const stored = await this.held(() => Promise.all(chunk.map((s) => store.getSession(s.record.id))));
+    const { moving, changes } = this.held(() => this.plan(chunk, stored, current, now));
+    if (!changes.length) return 0;
+    const done = await this.held(() => store.replaceSealedAddresses(changes));
+    let n = 0;
+    for (let i = 0; i < moving.length; i++) {
+      const s = moving[i]!;
+      if (!done[i] && !(await this.retry(s, changes[i]!, current, now, inUse))) continue;
+      s.record.epoch = current;
+      n++;
+    }
+    return n;
+  }
+
+  /** The sessions of a chunk to move, each with its compare-and-set against the record just read; those moved already take the current epoch. */
+  private plan(chunk: LiveSession[], stored: (SessionRecord | undefined)[], current: string, now: number): { moving: LiveSession[]; changes: Change[] } {
+    const { keys } = this.d;
     const moving: LiveSession[] = [];
     const changes: Change[] = [];
     for (let i = 0; i < chunk.length; i++) {
@@ -71,16 +121,7 @@ export class SessionReseal {
       moving.push(s);
       changes.push({ session: r, next: sealAddress(keys, s) });
     }
-    if (!changes.length) return 0;
-    const done = await store.replaceSealedAddresses(changes);
-    let n = 0;
-    for (let i = 0; i < moving.length; i++) {
-      const s = moving[i]!;
-      if (!done[i] && !(await this.retry(s, changes[i]!, current, now, inUse))) continue;
-      s.record.epoch = current;
-      n++;
-    }
-    return n;
+    return { moving, changes };
   }
 
   /** One more try for a record written meanwhile, against what the store holds now: true when this moved it. */
