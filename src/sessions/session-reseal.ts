@@ -8,8 +8,12 @@ import type { SessionServiceDeps } from './session-types';
 import type { SealedChange, SessionRecord } from '../store/types';
 import { sealAddress } from './stored-record';
 
-/** At most this many records per compare-and-set batch (one transaction or one pipeline). */
-export const RESEAL_CHUNK = 200;
+/**
+ * At most this many records per compare-and-set batch (one transaction or one pipeline). On
+ * Redis a chunk's records all come back at once and are parsed in one stretch (200 held the loop
+ * up to 26 ms of CPU at 100,000 sessions; 100, about 11).
+ */
+export const RESEAL_CHUNK = 100;
 /**
  * After each chunk the job rests this many times as long as the chunk kept the loop busy, so that it never
  * takes more than half of the event loop from probes and grants: it is not urgent (a run has
