@@ -18,7 +18,7 @@ async function measure(sliceMs) {
   const { SqliteStore } = requireDist('store/sqlite/sqlite-store');
   const { DayKeyring, ADDRESS_EPOCH_MS } = requireDist('privacy/day-keys');
   const { SessionReseal } = requireDist('sessions/session-reseal');
-  const { LiveView } = requireDist('sessions/live-view');
+  const { LiveView, liveSession } = requireDist('sessions/live-view');
   const { ManualClock } = requireDist('domain/clock');
   const { cryptoRandom } = requireDist('privacy/random');
   const dir = tempDir('reseal');
@@ -36,7 +36,7 @@ async function measure(sliceMs) {
       startedAt: now, endsAt: now + 3_600_000, lastActivityAt: now, via: 'click-through',
     };
     await store.putSession(record);
-    live.set({ record, ip, mac: '02:00:00:00:00:01' });
+    live.set(liveSession(record, ip, '02:00:00:00:00:01'));
   }
   // What setting up wrote is checkpointed first: the figure is the job's, not the set-up's.
   await store.checkpoint();

@@ -98,6 +98,7 @@ async function main() {
       else if (msg.cmd === 'staff-page') result = await staffPage(running, msg);
       else if (msg.cmd === 'accept-times') result = takeAcceptTimes();
       else if (msg.cmd === 'cpu') result = process.cpuUsage();
+      else if (msg.cmd === 'heap-snapshot') result = require('node:v8').writeHeapSnapshot(msg.file);
       else throw new Error(`unknown command ${msg.cmd}`);
       process.send({ id: msg.id, result });
     } catch (err) {

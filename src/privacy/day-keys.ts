@@ -25,6 +25,12 @@ export const ADDRESS_FORGOTTEN_WITHIN_MS = 10 * 60_000;
 /** A day's pseudonym key lives only that day; it is destroyed at the first prune after midnight. */
 export const PSEUDONYM_KEY_DAYS = 1;
 
+/** The epoch a sealed value was made under (`d<day>` for values sealed by older versions): read from its prefix, no key needed. */
+export function sealedEpoch(day: string, sealed: string): string {
+  const dot = sealed.indexOf('.');
+  return dot > 0 ? sealed.slice(0, dot) : `d${day}`;
+}
+
 export class DayKeyring {
   private readonly keys = new Map<string, DayKey>();
   private readonly epochKeys = new Map<string, Buffer>();
@@ -130,8 +136,7 @@ export class DayKeyring {
 
   /** The epoch a sealed value was made under (`d<day>` for values sealed by older versions). */
   epochOf(day: string, sealed: string): string {
-    const dot = sealed.indexOf('.');
-    return dot > 0 ? sealed.slice(0, dot) : `d${day}`;
+    return sealedEpoch(day, sealed);
   }
 
   /** Encrypts a small JSON value with AES-256-GCM under the current epoch's address key. */

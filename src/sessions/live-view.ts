@@ -1,9 +1,50 @@
 // The in-process view of this gateway's live sessions: what probes and RFC 8908 answer from,
 // so they never wait on the disk or on Redis. Raw addresses exist here, in memory only.
 import type { SessionRecord } from '../store/types';
+import { sealedEpoch } from '../privacy/day-keys';
+
+/**
+ * What the live view keeps of a session's record. Not its sealed address (about 125 bytes a
+ * session): the store holds it, and the re-seal job and a write-back seal the address held here
+ * again under the current key. Not its pseudonym (64 bytes): what needs it reads the stored
+ * record, and a write-back derives it again from the address. Only the epoch the stored record
+ * is sealed under, one shared string for all the sessions of an epoch.
+ */
+export interface LiveRecord {
+  id: string;
+  code: string;
+  gatewayId: string;
+  zoneId: string;
+  day: string;
+  /** The address epoch of the stored record's sealed address (what the re-seal job moves on). */
+  epoch: string;
+  startedAt: number;
+  endsAt: number;
+  lastActivityAt: number;
+  via: SessionRecord['via'];
+}
+
+/**
+ * The live view's copy of a stored record, every field named (one shape for all, and nothing
+ * sealed kept): with `lastActivityAt`, that of the live session it replaces.
+ */
+export function liveRecord(r: SessionRecord, lastActivityAt = r.lastActivityAt): LiveRecord {
+  return {
+    id: r.id,
+    code: r.code,
+    gatewayId: r.gatewayId,
+    zoneId: r.zoneId,
+    day: r.day,
+    epoch: sealedEpoch(r.day, r.sealedAddress),
+    startedAt: r.startedAt,
+    endsAt: r.endsAt,
+    lastActivityAt,
+    via: r.via,
+  };
+}
 
 export interface LiveSession {
-  record: SessionRecord;
+  record: LiveRecord;
   /** The address the session was granted on (sealed in the record). */
   ip: string;
   mac?: string;
@@ -25,7 +66,16 @@ export interface LiveSession {
  * reconcile pass) would give each its own property array, about 40 bytes a session.
  */
 export function liveSession(record: SessionRecord, ip: string, mac: string | undefined, seenInPass?: number): LiveSession {
-  return { record, ip, mac, more: undefined, lastBytes: undefined, seenInPass };
+  return { record: liveRecord(record), ip: ownString(ip), mac: mac === undefined ? undefined : ownString(mac), more: undefined, lastBytes: undefined, seenInPass };
+}
+
+/**
+ * A flat copy of an address of its own, to keep for hours. A string cut out of a longer text
+ * (a MAC split from a line of the neighbour table) keeps that whole text alive, and one built by
+ * concatenation is two strings where one would do (32 bytes more for a MAC).
+ */
+export function ownString(s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8');
 }
 
 /** Every address a session holds: the one it was granted on, then those learned since. */
@@ -76,8 +126,9 @@ export class LiveView {
   /** Lets a session hold another address of its device; false when the address is held already. */
   attach(s: LiveSession, ip: string): boolean {
     if (this.byIp.has(ip) || this.byId.get(s.record.id) !== s) return false;
-    s.more = [...(s.more ?? []), ip];
-    this.byIp.set(ip, s);
+    const own = ownString(ip);
+    s.more = [...(s.more ?? []), own];
+    this.byIp.set(own, s);
     return true;
   }
 
@@ -86,7 +137,7 @@ export class LiveView {
   }
 
   /**
-   * One copy of each value that many sessions repeat (their day, gateway, zone, how they began):
+   * One copy of each value that many sessions repeat (their day, gateway, zone, how they began, their address epoch):
    * a record read from the store brings its own copy of each, about 130 bytes a session.
    */
   private readonly repeated = new Map<string, string>();
@@ -108,6 +159,7 @@ export class LiveView {
     r.day = this.shared(r.day);
     r.gatewayId = this.shared(r.gatewayId);
     r.zoneId = this.shared(r.zoneId);
+    r.epoch = this.shared(r.epoch);
     r.via = this.shared(r.via) as typeof r.via;
     const old = this.byId.get(s.record.id);
     if (old) {

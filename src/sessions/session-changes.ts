@@ -3,7 +3,7 @@
 // sweep, staff, another gateway); the live view and the firewall follow only what the store's
 // atomic step decided, so a session that ended is never let through again.
 import { SESSION_GRACE_MS, type SessionRecord, type UsageChange } from '../store/types';
-import type { LiveView } from './live-view';
+import { liveRecord, type LiveView } from './live-view';
 import type { EndReason, SessionServiceDeps } from './session-types';
 import type { SessionEventTally } from './session-log';
 import type { SessionStats } from './session-stats';
@@ -113,15 +113,15 @@ export class SessionChanges {
    * not follow what the view holds (the session ended here, or a later change came first) is
    * left to the next reconcile.
    */
-  private follow(before: SessionRecord, after: SessionRecord): Promise<void> {
+  private follow(before: Pick<SessionRecord, 'endsAt'>, after: SessionRecord): Promise<void> {
     const s = this.d.live.byIdOf(after.id);
     if (!s || s.record.endsAt !== before.endsAt) return Promise.resolve();
-    s.record = { ...after, lastActivityAt: s.record.lastActivityAt };
+    s.record = liveRecord(after, s.record.lastActivityAt);
     return this.d.firewall.allow(firewallClients(s, this.d.clock.now()));
   }
 
   /** Ends a session in the live view for good and revokes its addresses, all together, except those a newer session holds. */
-  private drop(record: SessionRecord): Promise<void> {
+  private drop(record: Pick<SessionRecord, 'id' | 'endsAt'>): Promise<void> {
     const s = this.d.live.end(record.id, record.endsAt + SESSION_GRACE_MS + ENDED_MARGIN_MS);
     const gone = s ? revokedClients(s, this.d.live) : [];
     return gone.length ? this.d.firewall.revoke(gone) : Promise.resolve();

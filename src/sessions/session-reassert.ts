@@ -1,8 +1,11 @@
 // After a failover or a reconnect of the store, this gateway writes back those of its live
 // sessions the store no longer has (a write acknowledged by a master that was then demoted is
-// dropped), from its in-process live view, in small chunks so probes never wait behind it.
+// dropped), from its in-process live view, in small chunks so probes never wait behind it. The
+// view keeps no sealed address: each record is written with its address sealed again under the
+// current epoch key.
 import type { LiveView } from './live-view';
 import type { SessionServiceDeps } from './session-types';
+import { storedRecord } from './stored-record';
 
 /** Sessions looked up (and written back where missing) per chunk. */
 const CHUNK = 100;
@@ -18,7 +21,7 @@ export class SessionReassert {
 
   /** @param pending grants in flight per address: their sessions are being written already */
   constructor(
-    private readonly d: Pick<SessionServiceDeps, 'config' | 'store' | 'clock' | 'logger'>,
+    private readonly d: Pick<SessionServiceDeps, 'config' | 'store' | 'keys' | 'clock' | 'logger'>,
     private readonly live: LiveView,
     private readonly pending: ReadonlyMap<string, unknown>,
   ) {}
@@ -69,8 +72,15 @@ export class SessionReassert {
       const chunk = sessions.slice(i, i + CHUNK).filter((s) => s.record.endsAt > now && !this.pending.has(s.ip));
       const found = await Promise.all(chunk.map((s) => this.d.store.getSession(s.record.id)));
       const missing = chunk.filter((s, j) => found[j] === undefined && this.live.byIdOf(s.record.id) === s);
-      await Promise.all(missing.map((s) => this.d.store.putSession(s.record)));
-      restored += missing.length;
+      const records = missing.map((s) => storedRecord(this.d.keys, s));
+      await Promise.all(
+        records.map(async (r, j) => {
+          if (!r) return;
+          await this.d.store.putSession(r);
+          missing[j]!.record.epoch = this.d.keys.epochOf(r.day, r.sealedAddress);
+          restored++;
+        }),
+      );
       if (Date.now() - started >= MAX_HOLD_MS || i + CHUNK < sessions.length) await new Promise((r) => setImmediate(r));
     }
     if (restored > 0) {

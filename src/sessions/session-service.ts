@@ -320,7 +320,7 @@ export class SessionService {
    * compare-and-set from its stored record; `records` defaults to this gateway's live sessions.
    * Returns how many changed.
    */
-  async applyPolicyToRunning(zoneId: string, policy: Policy, records: SessionRecord[] = this.live.all().map((s) => s.record)): Promise<number> {
+  async applyPolicyToRunning(zoneId: string, policy: Policy, records: Pick<SessionRecord, 'id' | 'zoneId' | 'endsAt'>[] = this.live.all().map((s) => s.record)): Promise<number> {
     let changed = 0;
     for (const s of records) {
       if (s.zoneId !== zoneId || s.endsAt <= this.now) continue;

@@ -4,7 +4,7 @@
 import type { FirewallClient } from '../firewall/types';
 import { SESSION_GRACE_MS, type SessionRecord } from '../store/types';
 import { CHUNK, forEachChunk, yieldToLoop } from '../jobs/chunks';
-import { addressesOf, liveSession, type LiveSession, type LiveView } from './live-view';
+import { addressesOf, liveRecord, liveSession, type LiveSession, type LiveView } from './live-view';
 import { SessionReassert } from './session-reassert';
 import type { ClientAddress, SessionServiceDeps } from './session-types';
 import type { SessionEventTally } from './session-log';
@@ -159,7 +159,7 @@ export class SessionSync {
     const s = this.live.byIdOf(id);
     const now = this.d.clock.now();
     if (!fresh || !s || fresh.endsAt === s.record.endsAt || fresh.endsAt <= now) return;
-    s.record = { ...fresh, lastActivityAt: s.record.lastActivityAt };
+    s.record = liveRecord(fresh, s.record.lastActivityAt);
     await this.d.firewall.allow(firewallClients(s, now));
   }
 

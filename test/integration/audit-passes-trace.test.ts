@@ -54,7 +54,7 @@ describe.each([
     const sheet = await staff.submit('/staff/passes', '/staff/passes', { count: '3', minutes: '60', validUntil: '2026-11-20' });
     const codes = [...sheet.text.matchAll(/<p class="pass-code">([A-Z0-9-]+)<\/p>/g)].map((m) => m[1]!);
     for (const [i, p] of PATRONS.entries()) expect((await new Patron(ctx.app, p.ip, p.mac).submit('/', '/redeem', { code: codes[i]! })).status).toBe(303);
-    const sessions = PATRONS.map((p) => ctx.deps.sessions.lookup(p.ip)!.record);
+    const sessions = await Promise.all(PATRONS.map(async (p) => (await ctx.deps.store.getSession(ctx.deps.sessions.lookup(p.ip)!.record.id))!));
     ctx.clock.advance(7_777);
     await staff.submit(`/staff/sessions?code=${sessions[0]!.code}`, '/staff/sessions/extend', { code: sessions[0]!.code, minutes: '15' });
     ctx.clock.advance(3_333);

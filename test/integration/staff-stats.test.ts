@@ -28,7 +28,7 @@ async function useThePortal(ctx: StaffContext): Promise<{ codes: string[]; pseud
     await p.accept();
     const s = ctx.deps.sessions.lookup(c.ip)!;
     seen.codes.push(s.record.code);
-    seen.pseudonyms.push(s.record.pseudonym);
+    seen.pseudonyms.push((await ctx.deps.store.getSession(s.record.id))!.pseudonym);
     seen.ids.push(s.record.id);
     ctx.clock.advance(20 * 60_000);
     if (i % 2 === 0) await p.submit('/status', '/logout');

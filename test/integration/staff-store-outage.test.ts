@@ -112,7 +112,7 @@ describe('the staff console while the shared store is away', () => {
   test('when desk forms are sent while Redis is stopped, then none of them changes anything, each says nothing was saved, and they work once Redis is back', async () => {
     const patron = new Patron(ctx.app, '10.0.9.1', '02:00:00:00:09:01');
     await patron.accept();
-    const live = ctx.deps.sessions.lookup(patron.ip)!.record;
+    const live = (await ctx.deps.store.getSession(ctx.deps.sessions.lookup(patron.ip)!.record.id))!;
     const before = { endsAt: live.endsAt, usage: await ctx.deps.store.getUsage(live.day, live.pseudonym), audit: (await ctx.deps.store.staff.listAudit(100)).length };
     // The forms are on the staff member's screen (tokens read) before the store goes.
     const sessionsToken = await admin.token(`/staff/sessions?code=${live.code}`);
@@ -176,7 +176,7 @@ describe('the staff console while the shared store is away', () => {
   test('when Redis stops while a session is being extended, then the answer is a 503 that says it may be saved (not "nothing was saved"), and the time and its charge come whole or not at all', async () => {
     const patron = new Patron(ctx.app, '10.0.9.2', '02:00:00:00:09:02');
     await patron.accept();
-    const live = ctx.deps.sessions.lookup(patron.ip)!.record;
+    const live = (await ctx.deps.store.getSession(ctx.deps.sessions.lookup(patron.ip)!.record.id))!;
     const usedBefore = await ctx.deps.store.getUsage(live.day, live.pseudonym);
     const token = await admin.token(`/staff/sessions?code=${live.code}`);
     const setEnd = ctx.deps.store.setSessionEnd.bind(ctx.deps.store);
@@ -206,7 +206,7 @@ describe('the staff console while the shared store is away', () => {
   test('when Redis stops just after a session is ended, then the staff member is told it ended, its unused time was given back in the same step, and the audit entry follows', async () => {
     const patron = new Patron(ctx.app, '10.0.9.4', '02:00:00:00:09:04');
     await patron.accept();
-    const live = ctx.deps.sessions.lookup(patron.ip)!.record;
+    const live = (await ctx.deps.store.getSession(ctx.deps.sessions.lookup(patron.ip)!.record.id))!;
     const usedBefore = await ctx.deps.store.getUsage(live.day, live.pseudonym);
     const token = await admin.token(`/staff/sessions?code=${live.code}`);
     const take = ctx.deps.store.takeSession.bind(ctx.deps.store);

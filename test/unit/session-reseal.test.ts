@@ -4,7 +4,7 @@
 import { ADDRESS_EPOCH_MS, DayKeyring, RESEAL_EVERY_MS } from '../../src/privacy/day-keys';
 import { SessionReseal } from '../../src/sessions/session-reseal';
 import { SessionService } from '../../src/sessions/session-service';
-import { LiveView } from '../../src/sessions/live-view';
+import { LiveView, liveSession } from '../../src/sessions/live-view';
 import { makeTestApp, type TestContext } from '../helpers/test-deps';
 import { makeSession } from '../contract/store.contract';
 
@@ -24,14 +24,16 @@ describe.each([
     ctx = await makeTestApp({ redis });
     const g = await ctx.deps.sessions.grant(client(1));
     if (!g.ok) throw new Error(g.reason);
-    const first = g.session.record.sealedAddress;
+    const first = (await ctx.deps.store.getSession(g.session.record.id))!.sealedAddress;
+    expect(g.session.record.epoch).toBe(ctx.deps.keys.epochOf(g.session.record.day, first));
     ctx.clock.advance(ADDRESS_EPOCH_MS);
     const result = await ctx.deps.sessions.reseal();
     expect(result.resealed).toBe(1);
     expect(result.destroyed).toEqual([ctx.deps.keys.epochOf(g.session.record.day, first)]);
     const stored = (await ctx.deps.store.getSession(g.session.record.id))!;
     expect(stored.sealedAddress).not.toBe(first);
-    expect(ctx.deps.sessions.live.byIdOf(stored.id)?.record.sealedAddress).toBe(stored.sealedAddress);
+    expect(ctx.deps.sessions.live.byIdOf(stored.id)?.record.epoch).toBe(ctx.deps.keys.epoch());
+    expect(ctx.deps.keys.epochOf(stored.day, stored.sealedAddress)).toBe(ctx.deps.keys.epoch());
     expect(keysOnDisk(ctx).open(stored.day, first)).toBeUndefined();
     const restarted = new SessionService({ ...ctx.deps });
     await restarted.start();
@@ -43,7 +45,7 @@ describe.each([
     const g = await ctx.deps.sessions.grant(client(2));
     const other = await ctx.deps.sessions.grant(client(3));
     if (!g.ok || !other.ok) throw new Error('not granted');
-    const sealedSeen = [g.session.record.sealedAddress];
+    const sealedSeen = [(await ctx.deps.store.getSession(g.session.record.id))!.sealedAddress];
     ctx.clock.advance(ADDRESS_EPOCH_MS);
     await ctx.deps.sessions.reseal();
     sealedSeen.push((await ctx.deps.store.getSession(g.session.record.id))!.sealedAddress);
@@ -82,14 +84,14 @@ describe.each([
     const g = await ctx.deps.sessions.grant(client(5));
     if (!g.ok) throw new Error(g.reason);
     const alsoOld = ctx.deps.keys.seal(client(5));
-    await ctx.deps.store.putSession({ ...g.session.record, sealedAddress: alsoOld });
+    await ctx.deps.store.putSession({ ...(await ctx.deps.store.getSession(g.session.record.id))!, sealedAddress: alsoOld });
     ctx.clock.advance(ADDRESS_EPOCH_MS);
     const result = await ctx.deps.sessions.reseal();
     expect(result.resealed).toBe(1);
     expect(result.destroyed).toHaveLength(1);
     const stored = (await ctx.deps.store.getSession(g.session.record.id))!;
     expect(ctx.deps.keys.open(stored.day, stored.sealedAddress)).toEqual(client(5));
-    expect(ctx.deps.sessions.live.byIdOf(stored.id)?.record.sealedAddress).toBe(stored.sealedAddress);
+    expect(ctx.deps.sessions.live.byIdOf(stored.id)?.record.epoch).toBe(ctx.deps.keys.epochOf(stored.day, stored.sealedAddress));
   });
 });
 
@@ -106,7 +108,7 @@ describe('re-seal job slicing', () => {
       const ip = `10.8.${i >> 8}.${i & 255}`;
       const record = makeSession({ day: keys.today(), sealedAddress: keys.seal({ ip }), startedAt: now, endsAt: now + 3_600_000 });
       await ctx.deps.store.putSession(record);
-      live.set({ record, ip });
+      live.set(liveSession(record, ip, undefined));
     }
     ctx.clock.advance(ADDRESS_EPOCH_MS);
     let turns = 0;
