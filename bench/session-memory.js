@@ -56,22 +56,20 @@ async function pingDuring(url, ms) {
 }
 
 /**
- * Waits with no work until the server's RSS stops falling (V8's memory reducer returns the heap
- * pages a burst of garbage grew it to some seconds after the burst): at most SETTLE_MAX_S, in
- * steps of SETTLE_STEP_S, done when a step gave back less than 2 MiB. Then RSS after two full GCs.
+ * Waits with no work for SETTLE_MAX_S (V8's memory reducer returns the heap pages a burst of
+ * garbage grew it to some time after the burst: 10-15 s on Redis, 30 s or more on SQLite, and
+ * RSS can stand still for 10 s before it falls, so no "stopped falling" rule is safe), noting RSS
+ * every SETTLE_STEP_S. Then RSS after two full GCs. Resolves the trail too (MiB per step).
  */
 async function settle(server) {
-  let last = (await server.call({ cmd: 'memory-now' })).rss;
+  const trail = [];
   let seconds = 0;
   while (seconds < SETTLE_MAX_S) {
     await new Promise((r) => setTimeout(r, SETTLE_STEP_S * 1000));
     seconds += SETTLE_STEP_S;
-    const { rss } = await server.call({ cmd: 'memory-now' });
-    const gave = last - rss;
-    last = rss;
-    if (seconds >= 2 * SETTLE_STEP_S && gave < 2 * 2 ** 20) break;
+    trail.push((await server.call({ cmd: 'memory-now' })).rss);
   }
-  return { seconds, memory: await server.call({ cmd: 'memory' }) };
+  return { seconds, trail, memory: await server.call({ cmd: 'memory' }) };
 }
 
 /** One job's report line: its runs, the longest stretch it held the loop, the probe against the baseline. */
@@ -101,7 +99,7 @@ async function benchStore(label, redis) {
       const row = { sessions: level, grantRate, memory: await server.call({ cmd: 'memory' }), jobs: [] };
       console.log(`  ${label} ${level}: RSS ${mib(row.memory.rss)} (peak so far ${mib(row.memory.peakRss)}), heap used ${mib(row.memory.heapUsed)} of ${mib(row.memory.heapTotal)}, external ${mib(row.memory.external)}; ${Math.round(grantRate)} grants/s to get here`);
       row.settled = await settle(server);
-      console.log(`  ${label} ${level}, settled (${row.settled.seconds} s with no work; V8 gives back what the grants' garbage grew the heap to): RSS ${mib(row.settled.memory.rss)}, heap used ${mib(row.settled.memory.heapUsed)} of ${mib(row.settled.memory.heapTotal)}`);
+      console.log(`  ${label} ${level}, settled (${row.settled.seconds} s with no work; V8 gives back what the grants' garbage grew the heap to): RSS ${mib(row.settled.memory.rss)}, heap used ${mib(row.settled.memory.heapUsed)} of ${mib(row.settled.memory.heapTotal)}; RSS every ${SETTLE_STEP_S} s: ${row.settled.trail.map((b) => (b / 2 ** 20).toFixed(0)).join(', ')} MiB`);
       let baseline;
       for (const name of jobs) {
         const [job, probed, ping] = await Promise.all([
