@@ -17,7 +17,7 @@ export default tseslint.config(
     languageOptions: { globals: { window: 'readonly', document: 'readonly', setTimeout: 'readonly', localStorage: 'readonly' } },
   },
   {
-    files: ['*.js', 'bench/**/*.js', 'deploy/**/*.js', 'scripts/**/*.js'],
+    files: ['*.js', 'bench/**/*.js', 'deploy/**/*.js', 'scripts/**/*.js', 'test/helpers/*.js'],
     languageOptions: { globals: { module: 'writable', require: 'readonly', process: 'readonly', __dirname: 'readonly', console: 'readonly' } },
   },
 );

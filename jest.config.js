@@ -12,6 +12,8 @@ module.exports = {
   // (cores - 1), and one suite at a time left a core idle while suites waited on Redis restarts,
   // store timeouts and child processes: 345 s for the suite on a quiet 2-core machine, 207 s with two.
   maxWorkers: 2,
+  // The longest suites first, also on a fresh clone with no jest cache.
+  testSequencer: '<rootDir>/test/helpers/slow-first-sequencer.js',
   // Coverage (`npx jest --coverage`) counts every source file, entry points (main.ts, cli.ts) included.
   collectCoverageFrom: ['<rootDir>/src/**/*.ts'],
 };

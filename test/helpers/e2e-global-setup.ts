@@ -1,5 +1,5 @@
 // Jest global setup of the e2e suites: dist/ is built once, before any worker starts (suites run
-// two at a time and spawn servers from dist/, so none may rebuild it under another), then the
+// several at a time and spawn servers from dist/, so none may rebuild it under another), then the
 // Redis servers of the unit suites' setup.
 import globalSetup from './global-setup';
 import { ensureBuilt } from './server-process';
