@@ -45,7 +45,10 @@ function memory() {
 
 /**
  * Times POST /accept inside the server, from the request parsed to the response handed to the
- * socket, so the grant bench can tell server time from time spent queueing in the load generator.
+ * socket, so the grant bench can tell server time from time spent queueing in the load generator;
+ * and, from the client's send stamp (X-Bench-Sent, the same monotonic clock), how long the
+ * request waited before the loop read it (`backlog`): a grant that never yields spends its wait
+ * for the loop there, before the server's own clock starts.
  */
 function timeAccepts(servers) {
   const times = [];
@@ -53,10 +56,26 @@ function timeAccepts(servers) {
     server.prependListener('request', (req, res) => {
       if (req.method !== 'POST' || req.url !== '/accept') return;
       const started = process.hrtime.bigint();
-      res.once('finish', () => times.push(Number(process.hrtime.bigint() - started) / 1e6));
+      const sent = req.headers['x-bench-sent'];
+      const backlog = sent ? Number(started - BigInt(sent)) / 1e6 : 0;
+      res.once('finish', () => times.push({ ms: Number(process.hrtime.bigint() - started) / 1e6, backlog }));
     });
   }
   return () => times.splice(0);
+}
+
+/** The event loop's delay (a 1 ms timer's lateness) and utilisation between two calls. */
+function loopMonitor() {
+  const { monitorEventLoopDelay, performance } = require('node:perf_hooks');
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  let elu = performance.eventLoopUtilization();
+  return () => {
+    const out = { delayP50: delay.percentile(50) / 1e6, delayP99: delay.percentile(99) / 1e6, delayMax: delay.max / 1e6, utilisation: performance.eventLoopUtilization(elu).utilization };
+    delay.reset();
+    elu = performance.eventLoopUtilization();
+    return out;
+  };
 }
 
 async function main() {
@@ -77,6 +96,7 @@ async function main() {
   // Logs go to this process's stdout, which the bench points at a file: the real cost, kept.
   const running = await serve(config, createLogger(config.logLevel));
   const takeAcceptTimes = timeAccepts(running.servers);
+  const takeLoop = loopMonitor();
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -97,6 +117,7 @@ async function main() {
       else if (msg.cmd === 'other-gateways') result = await addOtherGateways(running, msg);
       else if (msg.cmd === 'staff-page') result = await staffPage(running, msg);
       else if (msg.cmd === 'accept-times') result = takeAcceptTimes();
+      else if (msg.cmd === 'loop') result = takeLoop();
       else if (msg.cmd === 'cpu') result = process.cpuUsage();
       else if (msg.cmd === 'heap-snapshot') result = require('node:v8').writeHeapSnapshot(msg.file);
       else throw new Error(`unknown command ${msg.cmd}`);
