@@ -35,6 +35,13 @@ async function flows(port, net, count, concurrency) {
   return { results, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
 
+/** BENCH_GRANT_PHASES=1: the synchronous parts of each POST /accept before its first store call and after its last reply. */
+function phaseFigures(times) {
+  const traced = times.filter((t) => t.before !== undefined);
+  const p50 = (key) => percentile(traced.map((t) => t[key]).sort((a, b) => a - b), 50);
+  return { beforeP50: p50('before'), afterP50: p50('after'), storeCalls: traced.reduce((n, t) => n + t.storeCalls, 0) / traced.length };
+}
+
 /** One run on a fresh server: warm-up, 1,000 grants, checks, figures. */
 async function runOnce(label, redis, concurrency) {
   const server = await startThreshold({ redisUrl: redis?.url });
@@ -78,6 +85,7 @@ async function runOnce(label, redis, concurrency) {
       backlogP99: percentile(backlog, 99),
       waitedP50: percentile(waited, 50),
       waitedP99: percentile(waited, 99),
+      ...(times[0]?.before !== undefined ? phaseFigures(times) : {}),
       loopDelayP99: loop.delayP99,
       loopDelayMax: loop.delayMax,
       loopUtilisation: loop.utilisation,
@@ -90,6 +98,7 @@ async function runOnce(label, redis, concurrency) {
       `  ${label.padEnd(6)} ${String(concurrency).padStart(3)} at a time ${out.grantsPerSecond.toFixed(0).padStart(5)} grants/s   POST /accept p50 ${out.p50.toFixed(1)} ms  p99 ${out.p99.toFixed(1)} ms  max ${out.max.toFixed(1)} ms` +
         `  (in server p50 ${out.serverP50.toFixed(1)} p99 ${out.serverP99.toFixed(1)}; backlog before it p50 ${out.backlogP50.toFixed(1)} p99 ${out.backlogP99.toFixed(1)}; sent → answered p99 ${out.waitedP99.toFixed(1)})` +
         `  loop delay p99 ${out.loopDelayP99.toFixed(1)} max ${out.loopDelayMax.toFixed(1)} ms, busy ${(out.loopUtilisation * 100).toFixed(0)}%  CPU/client: server ${out.serverCpuMs.toFixed(2)} ms` +
+        (out.beforeP50 !== undefined ? `; own CPU before the first store call p50 ${out.beforeP50.toFixed(2)} ms, after the last reply p50 ${out.afterP50.toFixed(2)} ms, store calls ${out.storeCalls.toFixed(1)}` : '') +
         (redis ? `, redis ${out.redisCpuMs.toFixed(2)} ms; ${out.redisCommands.toFixed(1)} Redis commands/client` : ''),
     );
     return out;
