@@ -30,9 +30,11 @@ async function acceptTerms(port, address) {
     if (splash.status !== 200 || !token || !cookie) throw new Error(`splash page for a client: status ${splash.status}, token ${token ? 'found' : 'missing'}`);
     const form = `_csrf=${encodeURIComponent(token)}&accept=yes`;
     const started = process.hrtime.bigint();
+    // The monotonic clock is the machine's, so the server can tell how long the request waited
+    // in its socket backlog before its loop read it (bench/lib/threshold-server.js).
     const accepted = await request(
       agent,
-      { ...base, method: 'POST', path: '/accept', headers: { ...base.headers, Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(form) } },
+      { ...base, method: 'POST', path: '/accept', headers: { ...base.headers, 'X-Bench-Sent': String(started), Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(form) } },
       form,
     );
     const ms = Number(process.hrtime.bigint() - started) / 1e6;

@@ -45,18 +45,86 @@ function memory() {
 
 /**
  * Times POST /accept inside the server, from the request parsed to the response handed to the
- * socket, so the grant bench can tell server time from time spent queueing in the load generator.
+ * socket, so the grant bench can tell server time from time spent queueing in the load generator;
+ * and, from the client's send stamp (X-Bench-Sent, the same monotonic clock), how long the
+ * request waited before the loop read it (`backlog`): a grant that never yields spends its wait
+ * for the loop there, before the server's own clock starts.
  */
-function timeAccepts(servers) {
+function timeAccepts(servers, store) {
   const times = [];
+  const phases = process.env.BENCH_GRANT_PHASES ? tracePhases(store) : undefined;
   for (const server of servers) {
     server.prependListener('request', (req, res) => {
       if (req.method !== 'POST' || req.url !== '/accept') return;
       const started = process.hrtime.bigint();
-      res.once('finish', () => times.push(Number(process.hrtime.bigint() - started) / 1e6));
+      const sent = req.headers['x-bench-sent'];
+      const backlog = sent ? Number(started - BigInt(sent)) / 1e6 : 0;
+      const ctx = phases?.enter(started);
+      res.once('finish', () => {
+        const done = process.hrtime.bigint();
+        const t = { ms: Number(done - started) / 1e6, backlog };
+        // Before the first store call and after the last store reply: synchronous on the loop
+        // (nothing else yields on this path), so their wall time is this request's own CPU.
+        if (ctx?.firstCall) Object.assign(t, { before: Number(ctx.firstCall - started) / 1e6, after: Number(done - ctx.lastReply) / 1e6, storeCalls: ctx.calls });
+        times.push(t);
+      });
     });
   }
   return () => times.splice(0);
+}
+
+/**
+ * BENCH_GRANT_PHASES=1: each POST /accept's store calls, found through an AsyncLocalStorage
+ * (which costs every promise a little, so the phases are a run of their own, not the default).
+ */
+function tracePhases(store) {
+  const { AsyncLocalStorage } = require('node:async_hooks');
+  const als = new AsyncLocalStorage();
+  let proto = Object.getPrototypeOf(store);
+  const names = new Set();
+  while (proto && proto !== Object.prototype) {
+    for (const name of Object.getOwnPropertyNames(proto)) if (name !== 'constructor' && typeof store[name] === 'function') names.add(name);
+    proto = Object.getPrototypeOf(proto);
+  }
+  for (const name of names) {
+    const original = store[name];
+    store[name] = function traced(...args) {
+      const ctx = als.getStore();
+      if (!ctx) return original.apply(this, args);
+      ctx.calls++;
+      ctx.firstCall ??= process.hrtime.bigint();
+      const result = original.apply(this, args);
+      if (!result || typeof result.then !== 'function') {
+        ctx.lastReply = process.hrtime.bigint();
+        return result;
+      }
+      return result.then((v) => {
+        ctx.lastReply = process.hrtime.bigint();
+        return v;
+      });
+    };
+  }
+  return {
+    enter(started) {
+      const ctx = { started, calls: 0, firstCall: undefined, lastReply: undefined };
+      als.enterWith(ctx);
+      return ctx;
+    },
+  };
+}
+
+/** The event loop's delay (a 1 ms timer's lateness) and utilisation between two calls. */
+function loopMonitor() {
+  const { monitorEventLoopDelay, performance } = require('node:perf_hooks');
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  let elu = performance.eventLoopUtilization();
+  return () => {
+    const out = { delayP50: delay.percentile(50) / 1e6, delayP99: delay.percentile(99) / 1e6, delayMax: delay.max / 1e6, utilisation: performance.eventLoopUtilization(elu).utilization };
+    delay.reset();
+    elu = performance.eventLoopUtilization();
+    return out;
+  };
 }
 
 async function main() {
@@ -76,7 +144,8 @@ async function main() {
   if (env.BENCH_NO_SCHEDULE) requireDist('jobs/periodic-jobs').scheduleJobs = () => () => {};
   // Logs go to this process's stdout, which the bench points at a file: the real cost, kept.
   const running = await serve(config, createLogger(config.logLevel));
-  const takeAcceptTimes = timeAccepts(running.servers);
+  const takeAcceptTimes = timeAccepts(running.servers, running.deps.store);
+  const takeLoop = loopMonitor();
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -97,6 +166,7 @@ async function main() {
       else if (msg.cmd === 'other-gateways') result = await addOtherGateways(running, msg);
       else if (msg.cmd === 'staff-page') result = await staffPage(running, msg);
       else if (msg.cmd === 'accept-times') result = takeAcceptTimes();
+      else if (msg.cmd === 'loop') result = takeLoop();
       else if (msg.cmd === 'cpu') result = process.cpuUsage();
       else if (msg.cmd === 'heap-snapshot') result = require('node:v8').writeHeapSnapshot(msg.file);
       else throw new Error(`unknown command ${msg.cmd}`);
