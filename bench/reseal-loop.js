@@ -41,7 +41,7 @@ async function measure(sliceMs) {
   // What setting up wrote is checkpointed first: the figure is the job's, not the set-up's.
   await store.checkpoint();
   clock.advance(ADDRESS_EPOCH_MS);
-  const job = new SessionReseal({ store, keys, clock }, live, sliceMs);
+  const job = new SessionReseal({ store, keys, clock }, live, undefined, sliceMs);
   const started = performance.now();
   const { value: result, sliceWallMs, sliceCpuMs, sliceCpuNoGcMs, gcMaxMs } = await longestGap(() => job.run());
   const totalMs = performance.now() - started;

@@ -19,11 +19,17 @@ export class SessionReassert {
   private running: Promise<number> | undefined;
   private again = false;
 
-  /** @param pending grants in flight per address: their sessions are being written already */
+  /**
+   * @param pending grants in flight per address: their sessions are being written already
+   * @param waiting ids of grants kept while the store was away (a snapshot): the write-through
+   *   writes each with its charge and the sealed address its live epoch says; one written back
+   *   here would be overwritten by it under another epoch, whose key the re-seal job then destroys
+   */
   constructor(
     private readonly d: Pick<SessionServiceDeps, 'config' | 'store' | 'keys' | 'clock' | 'logger'>,
     private readonly live: LiveView,
     private readonly pending: ReadonlyMap<string, unknown>,
+    private readonly waiting: () => ReadonlySet<string> = () => new Set(),
   ) {}
 
   /** Starts a pass (or one more after the current one); resolves when every pass is done. */
@@ -69,7 +75,9 @@ export class SessionReassert {
     for (let i = 0; i < sessions.length; i += CHUNK) {
       const started = Date.now();
       const now = this.d.clock.now();
-      const chunk = sessions.slice(i, i + CHUNK).filter((s) => s.record.endsAt > now && !this.pending.has(s.ip));
+      // Taken before the reads: a grant written through meanwhile is found, or was left to it.
+      const waiting = this.waiting();
+      const chunk = sessions.slice(i, i + CHUNK).filter((s) => s.record.endsAt > now && !this.pending.has(s.ip) && !waiting.has(s.record.id));
       const found = await Promise.all(chunk.map((s) => this.d.store.getSession(s.record.id)));
       const missing = chunk.filter((s, j) => found[j] === undefined && this.live.byIdOf(s.record.id) === s);
       const records = missing.map((s) => storedRecord(this.d.keys, s));

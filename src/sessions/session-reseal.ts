@@ -42,6 +42,8 @@ export class SessionReseal {
   constructor(
     private readonly d: Pick<SessionServiceDeps, 'store' | 'keys' | 'clock'>,
     private readonly live: LiveView,
+    /** Ids of the grants kept while the store was away and not yet written through (a snapshot). */
+    private readonly waiting: () => ReadonlySet<string> = () => new Set(),
     private readonly sliceMs = SLICE_MS,
     private readonly rest = RESEAL_REST,
   ) {}
@@ -56,12 +58,15 @@ export class SessionReseal {
   async run(): Promise<ResealResult> {
     const current = this.d.keys.epoch();
     const now = this.d.clock.now();
-    const inUse = new Set<string>();
+    // A grant made during the run (the epoch may turn meanwhile) is sealed under `current`.
+    const inUse = new Set<string>([current]);
+    // Taken before any read: a grant written through after its record was looked for is in it.
+    const waiting = this.waiting();
     let resealed = 0;
     let lastMs = 0;
     await forEachChunk(this.due(current, now), async (chunk) => {
       const before = this.heldMs;
-      resealed += await this.resealChunk(chunk, current, now, inUse);
+      resealed += await this.resealChunk(chunk, current, now, inUse, waiting);
       lastMs = this.heldMs - before;
     }, { sliceMs: this.sliceMs, max: RESEAL_CHUNK, now: () => this.heldMs, pause: () => this.pause(lastMs) });
     return { resealed, destroyed: this.d.keys.destroyEpochs(inUse) };
@@ -92,10 +97,10 @@ export class SessionReseal {
   }
 
   /** Re-seals a chunk; a record written meanwhile is tried once more against what the store holds. */
-  private async resealChunk(chunk: LiveSession[], current: string, now: number, inUse: Set<string>): Promise<number> {
+  private async resealChunk(chunk: LiveSession[], current: string, now: number, inUse: Set<string>, waiting: ReadonlySet<string>): Promise<number> {
     const { store } = this.d;
     const stored = await this.held(() => Promise.all(chunk.map((s) => store.getSession(s.record.id))));
-    const { moving, changes } = this.held(() => this.plan(chunk, stored, current, now));
+    const { moving, changes } = this.held(() => this.plan(chunk, stored, current, now, inUse, waiting));
     if (!changes.length) return 0;
     const done = await this.held(() => store.replaceSealedAddresses(changes));
     let n = 0;
@@ -108,14 +113,19 @@ export class SessionReseal {
     return n;
   }
 
-  /** The sessions of a chunk to move, each with its compare-and-set against the record just read; those moved already take the current epoch. */
-  private plan(chunk: LiveSession[], stored: (SessionRecord | undefined)[], current: string, now: number): { moving: LiveSession[]; changes: Change[] } {
+  /**
+   * The sessions of a chunk to move, each with its compare-and-set against the record just read;
+   * those moved already take the current epoch. A grant still waiting to be written through keeps
+   * the key it was sealed under (its record will be written under it) until a run finds it stored.
+   */
+  private plan(chunk: LiveSession[], stored: (SessionRecord | undefined)[], current: string, now: number, inUse: Set<string>, waiting: ReadonlySet<string>): { moving: LiveSession[]; changes: Change[] } {
     const { keys } = this.d;
     const moving: LiveSession[] = [];
     const changes: Change[] = [];
     for (let i = 0; i < chunk.length; i++) {
       const s = chunk[i]!;
       const r = stored[i];
+      if (!r && waiting.has(s.record.id)) inUse.add(s.record.epoch);
       // Gone or ended in the store: the reconcile and the tick take it out of the view.
       if (!r || r.endsAt <= now) continue;
       if (keys.epochOf(r.day, r.sealedAddress) === current) {

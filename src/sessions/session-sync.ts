@@ -41,7 +41,7 @@ export class SessionSync {
     private readonly tally: SessionEventTally,
     private readonly unwritten: () => ReadonlySet<string> = () => new Set(),
   ) {
-    this.reassert = new SessionReassert(d, live, pending);
+    this.reassert = new SessionReassert(d, live, pending, unwritten);
   }
 
   /** Writes back live sessions the store lost (after a failover or reconnect); resolves with how many. */

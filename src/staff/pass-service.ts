@@ -75,9 +75,17 @@ export class PassService {
 
   constructor(private readonly d: PassServiceDeps) {}
 
+  /**
+   * A store call on the patron's redeem path, through the outage breaker as a grant is: at most
+   * the breaker's time limit, and at once "one moment" while it knows the store is away.
+   */
+  private guarded<T>(fn: () => Promise<T>): Promise<T> {
+    return this.d.sessions.breaker.run(fn);
+  }
+
   private async hash(code: string, domain = ''): Promise<string> {
     // A read that failed (the store away) is not kept: the next pass action asks the store again.
-    this.secret ??= this.d.store.staff.ensureSecret(SECRET_NAME, this.d.random.bytes(32).toString('base64url')).catch((err: unknown) => {
+    this.secret ??= this.guarded(() => this.d.store.staff.ensureSecret(SECRET_NAME, this.d.random.bytes(32).toString('base64url'))).catch((err: unknown) => {
       this.secret = undefined;
       throw err;
     });
@@ -109,19 +117,19 @@ export class PassService {
     // A claim this device sent that got no answer may have landed after it was told to wait:
     // its retry gives the pass back first, so the pass is not used for nothing.
     if (this.unanswered.get(hash) === client.ip) {
-      await this.d.store.staff.releasePass(hash);
+      await this.guarded(() => this.d.store.staff.releasePass(hash));
       this.unanswered.delete(hash);
     }
     try {
-      const claim = await this.d.store.staff.claimPass(hash, this.d.clock.now());
+      const claim = await this.guarded(() => this.d.store.staff.claimPass(hash, this.d.clock.now()));
       if (!claim.ok) return { ...claim, ...(outsideAllowance ? { desk: true } : {}) };
       const result = await this.d.sessions.grant(client, 'pass', claim.pass.minutes * 60, outsideAllowance ? { outsideAllowance } : {});
       if (!result.ok) {
-        await this.d.store.staff.releasePass(hash);
+        await this.guarded(() => this.d.store.staff.releasePass(hash));
         return { ok: false, reason: 'refused', refusal: result };
       }
       // Another request (the terms accepted at the same moment) started the session: the pass is not used.
-      if (result.joined) await this.d.store.staff.releasePass(hash);
+      if (result.joined) await this.guarded(() => this.d.store.staff.releasePass(hash));
       return { ok: true, session: result.session };
     } catch (err) {
       if (this.unanswered.size >= UNANSWERED_MAX) this.unanswered.clear();

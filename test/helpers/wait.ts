@@ -18,3 +18,10 @@ export async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => bo
     await new Promise((r) => setTimeout(r, o.intervalMs ?? 200));
   }
 }
+
+/** Runs `send` and says how long it took (ms), to check that an answer came at once. */
+export async function timed<T>(send: () => Promise<T>): Promise<{ res: T; ms: number }> {
+  const started = performance.now();
+  const res = await send();
+  return { res, ms: performance.now() - started };
+}

@@ -1,12 +1,15 @@
 // Branch autonomy against a real redis-server of the test's own, stopped and frozen under the
 // portal: patrons are admitted from what the gateway knows, waits get the "one moment" page
-// (never a 5xx), and everything is written through once when the store is back.
+// (never a 5xx), and everything is written through once when the store is back, with the key
+// its address is sealed under (a restart after the write-through restores it).
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import request from 'supertest';
 import { SQLITE_FILE } from '../../src/store/registry';
 import { hourOf } from '../../src/sessions/session-stats';
 import { liveRecord } from '../../src/sessions/live-view';
+import { ADDRESS_EPOCH_MS, DayKeyring } from '../../src/privacy/day-keys';
+import { SessionService } from '../../src/sessions/session-service';
 import { makeTestApp, Patron, type TestContext } from '../helpers/test-deps';
 import { startOwnRedis, type OwnRedis } from '../helpers/own-redis';
 
@@ -28,6 +31,16 @@ async function writtenThrough(ctx: TestContext): Promise<void> {
     await ctx.deps.sessions.tick().catch(() => undefined);
     return ctx.deps.sessions.unwrittenGrants === 0;
   }, 'the write-through', 40_000, () => `last store failure: ${ctx.deps.sessions.breaker.lastFailure}`);
+}
+
+/** Every key the gateway holds now, read from its key file as a restarted gateway does. */
+const keysOnDisk = (ctx: TestContext) => new DayKeyring(ctx.deps.keys.file.replace(/\/keys\.json$/, ''), ctx.clock, 'UTC', ctx.deps.random);
+
+/** A gateway started again on the same store and key file: the sessions it restores. */
+async function restarted(ctx: TestContext): Promise<SessionService> {
+  const again = new SessionService({ ...ctx.deps, keys: keysOnDisk(ctx) });
+  await again.start();
+  return again;
 }
 
 const mac = (i: number) => `02:00:00:00:01:${i.toString(16).padStart(2, '0')}`;
@@ -134,6 +147,42 @@ describe('branch autonomy on Redis', () => {
       return last === 303;
     }, 'the log-out to go through', 40_000, () => `last answer ${last}; last store failure: ${ctx.deps.sessions.breaker.lastFailure}`, 1000);
     expect(ctx.deps.sessions.lookup(p.ip)).toBeUndefined();
+  });
+
+  test('when the re-seal job runs after the store is back but before the grant kept meanwhile is written, then the session survives a restart and its old key goes at the next run', async () => {
+    // The reconnect's write-back and the re-seal job both look for the grant before it is
+    // written: neither may leave its record sealed under a key that is then destroyed.
+    await ctx.deps.sessions.policies.refresh();
+    const p = new Patron(ctx.app, '10.0.7.1', mac(80));
+    await redis.stop();
+    expect((await p.accept()).headers.location).toBe('/status');
+    expect(ctx.deps.sessions.unwrittenGrants).toBe(1);
+    const granted = ctx.deps.keys.epoch();
+    ctx.clock.advance(ADDRESS_EPOCH_MS);
+
+    // Back; the job runs first (it reads the store directly, not through the breaker).
+    await redis.start();
+    const first = await ctx.deps.sessions.reseal();
+    expect(first.destroyed).not.toContain(granted);
+    expect(keysOnDisk(ctx).epochs()).toContain(granted);
+    await writtenThrough(ctx);
+    const id = ctx.deps.sessions.lookup(p.ip)!.record.id;
+    const stored = (await ctx.deps.store.getSession(id))!;
+    expect(ctx.deps.keys.epochOf(stored.day, stored.sealedAddress)).toBe(granted);
+    expect(await ctx.deps.store.getUsage(stored.day, stored.pseudonym)).toBe(3600);
+
+    // A restart now restores the session (its record opens with a key still on disk).
+    expect((await restarted(ctx)).lookup(p.ip)?.mac).toBe(p.mac);
+
+    // The next run moves the record on and destroys the old key: kept no longer than it is used.
+    const next = await ctx.deps.sessions.reseal();
+    expect([next.resealed, next.destroyed]).toEqual([1, [granted]]);
+    const moved = (await ctx.deps.store.getSession(id))!;
+    expect(ctx.deps.keys.epochOf(moved.day, moved.sealedAddress)).toBe(ctx.deps.keys.epoch());
+    const keys = keysOnDisk(ctx);
+    expect(keys.epochs()).toEqual([ctx.deps.keys.epoch()]);
+    expect(keys.open(stored.day, stored.sealedAddress)).toBeUndefined();
+    expect((await restarted(ctx)).lookup(p.ip)?.mac).toBe(p.mac);
   });
 });
 

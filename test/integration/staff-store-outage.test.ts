@@ -12,7 +12,7 @@ import { StaffBrowser, makeStaffApp, signedIn, type StaffContext } from '../help
 import { Patron } from '../helpers/test-deps';
 import { startOwnRedis, type OwnRedis } from '../helpers/own-redis';
 import { englishDetector } from '../helpers/english-left';
-import { waitFor } from '../helpers/wait';
+import { timed, waitFor } from '../helpers/wait';
 
 jest.setTimeout(90_000);
 
@@ -22,12 +22,6 @@ const PAGES = ['/staff', '/staff/sessions', '/staff/passes', '/staff/passes/desk
 const FAST_MS = 1000;
 const NAMES = ['Your Library', 'Redis'];
 const CARD = /<p class="pass-code">([2-9A-Z]{4}-[2-9A-Z]{4})<\/p>/;
-
-async function timed(send: () => Promise<request.Response>): Promise<{ res: request.Response; ms: number }> {
-  const started = performance.now();
-  const res = await send();
-  return { res, ms: performance.now() - started };
-}
 
 describe('the staff console while the shared store is away', () => {
   let redis: OwnRedis;

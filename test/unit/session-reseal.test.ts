@@ -113,7 +113,7 @@ describe('re-seal job slicing', () => {
     ctx.clock.advance(ADDRESS_EPOCH_MS);
     let turns = 0;
     const ticker = setInterval(() => turns++, 0);
-    const job = new SessionReseal(ctx.deps, live, 0);
+    const job = new SessionReseal(ctx.deps, live, undefined, 0);
     const result = await job.run();
     clearInterval(ticker);
     expect(result.resealed).toBe(2000);

@@ -1,0 +1,139 @@
+// No command Threshold gave up on is written to Redis later. ioredis 6 keeps the commands issued
+// while it reconnects in its offline queue and, once connected, sends them all, also those whose
+// wait already timed out (commandTimeout rejects the promise, not the queued command); it sends
+// again (autoResendUnfulfilledCommands) those a lost connection left unanswered, which may have
+// run already; and a Cluster retries a command on another node for seconds after a lost
+// connection. This wraps `sendCommand` of every connection (each Cluster node as it is made): a
+// command is not written once its own wait is over, once the call it belongs to was given up
+// (the outage breaker's limit: `run`), or again after a connection lost before Redis answered.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Cluster, ReplyError, type Redis } from 'ioredis';
+import type { Abandonable } from '../types';
+import type { RedisClient } from './connection';
+
+/** What this module reads of an ioredis Command. */
+interface Command {
+  name: string;
+  args: unknown[];
+  isSettled: boolean;
+  inTransaction?: boolean;
+  pipelineIndex?: number;
+  reject(err: Error): void;
+  resolve(value: unknown): void;
+  promise: Promise<unknown>;
+}
+
+type SendCommand = (command: Command, stream?: object, ...rest: unknown[]) => unknown;
+
+/** A call the caller may give up on. */
+interface Scope {
+  abandoned: boolean;
+}
+
+/** The message of a command not sent because its caller had stopped waiting. */
+export const GAVE_UP = 'not sent to Redis: its caller stopped waiting for the store';
+/** The message of a command not sent again after its connection was lost before Redis answered. */
+export const OUTCOME_UNKNOWN = 'the connection to Redis was lost before it answered (the command may or may not have run); not sent again';
+
+export class LateSends {
+  private readonly scopes = new AsyncLocalStorage<Scope>();
+  private readonly scopeOf = new WeakMap<Command, Scope | undefined>();
+  /** Commands written and not answered since (a reply or a Redis error ends that). */
+  private readonly unanswered = new WeakSet<Command>();
+  private readonly watched = new WeakSet<Command>();
+  /** The verdict of a transaction's round (ioredis' stream object of one exec), from its first command. */
+  private readonly rounds = new WeakMap<object, string | undefined>();
+  /** Commands not written because of this (a count, for the tests and diagnosis). */
+  dropped = 0;
+
+  /** Runs `fn`; once abandoned, no command it issued (before or after) is written any more. */
+  run<T>(fn: () => Promise<T>): Abandonable<T> {
+    const scope: Scope = { abandoned: false };
+    return { result: this.scopes.run(scope, fn), abandon: () => void (scope.abandoned = true) };
+  }
+
+  /** Guards a client: its own connection (and auto-pipelines), or a Cluster and each node as it is made. */
+  install(client: RedisClient): void {
+    const c = client as unknown as { sendCommand: SendCommand; pipeline(...a: unknown[]): { sendCommand: (command: Command) => unknown } };
+    // Auto-pipelined commands reach the connection a turn later: their call is known when they are made.
+    const pipeline = c.pipeline.bind(client);
+    c.pipeline = (...a) => {
+      const p = pipeline(...a);
+      const add = p.sendCommand.bind(p);
+      p.sendCommand = (command) => {
+        this.see(command);
+        return add(command);
+      };
+      return p;
+    };
+    if (!(client instanceof Cluster)) return this.wrap(client);
+    // A command the Cluster retries later may never have reached a node: its call is known here.
+    const send = c.sendCommand.bind(client);
+    c.sendCommand = (command, ...rest) => {
+      this.see(command);
+      return send(command, ...rest);
+    };
+    client.on('+node', (node: Redis) => this.wrap(node));
+  }
+
+  private see(command: Command): void {
+    if (!this.scopeOf.has(command)) this.scopeOf.set(command, this.scopes.getStore());
+  }
+
+  private wrap(conn: Redis): void {
+    const c = conn as unknown as { sendCommand: SendCommand; offlineQueue: { length: number } };
+    const send = c.sendCommand.bind(conn);
+    c.sendCommand = (command, stream) => {
+      this.see(command);
+      const verdict = this.verdict(command, stream);
+      if (verdict !== undefined) {
+        this.dropped++;
+        if (!command.isSettled) command.reject(new Error(verdict));
+        // A transaction is written whole or not at all. A command of a plain pipeline keeps its
+        // place (the replies are matched by order) as a PING, so the others go on.
+        if (!stream || !(stream as { isPipeline?: boolean }).isPipeline || this.inTransaction(command)) return command.promise;
+        command.name = 'ping';
+        command.args = [];
+      }
+      const queued = c.offlineQueue.length;
+      const result = send(command, stream);
+      // Written (not queued for later, not refused at once): unanswered until a reply comes.
+      if (verdict === undefined && c.offlineQueue.length === queued && !command.isSettled) this.written(command);
+      return result;
+    };
+  }
+
+  private inTransaction(command: Command): boolean {
+    return command.inTransaction === true || command.name === 'multi' || command.name === 'exec';
+  }
+
+  private verdict(command: Command, stream: object | undefined): string | undefined {
+    const round = stream && this.inTransaction(command) ? stream : undefined;
+    if (round && command.pipelineIndex !== 0 && this.rounds.has(round)) return this.rounds.get(round);
+    const verdict = this.own(command);
+    if (round) this.rounds.set(round, verdict);
+    return verdict;
+  }
+
+  private own(command: Command): string | undefined {
+    if (command.isSettled || this.scopeOf.get(command)?.abandoned) return GAVE_UP;
+    if (this.unanswered.has(command)) return OUTCOME_UNKNOWN;
+    return undefined;
+  }
+
+  /** Marks a command written; a reply or a Redis error (a MOVED, a TRYAGAIN …) answers it. */
+  private written(command: Command): void {
+    this.unanswered.add(command);
+    if (this.watched.has(command)) return;
+    this.watched.add(command);
+    const { resolve, reject } = command;
+    command.resolve = (value) => {
+      this.unanswered.delete(command);
+      resolve.call(command, value);
+    };
+    command.reject = (err) => {
+      if (err instanceof ReplyError) this.unanswered.delete(command);
+      reject.call(command, err);
+    };
+  }
+}
