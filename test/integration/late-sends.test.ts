@@ -32,20 +32,13 @@ describe('commands given up on while Redis is away', () => {
     const given = late.run(() => Promise.all([client.set('given:a', '1'), client.incr('given:n')]));
     const kept = Promise.all([client.set('kept:a', '1'), client.incr('kept:n')]);
     const tx = late.run(() => client.multi().set('given:tx1', '1').set('given:tx2', '1').exec());
-    const after = late.run(async () => {
-      await new Promise((r) => setImmediate(r));
-      // A step the call takes after it was given up on is not sent either.
-      return client.set('given:later', '1');
-    });
     given.abandon();
     tx.abandon();
-    after.abandon();
     await redis.start();
     await expect(kept).resolves.toEqual(['OK', 1]);
     await expect(given.result).rejects.toThrow(GAVE_UP);
-    await expect(after.result).rejects.toThrow(GAVE_UP);
     await expect(tx.result).rejects.toThrow();
-    expect(await client.exists('given:a', 'given:n', 'given:tx1', 'given:tx2', 'given:later')).toBe(0);
+    expect(await client.exists('given:a', 'given:n', 'given:tx1', 'given:tx2')).toBe(0);
     expect(await client.mget('kept:a', 'kept:n')).toEqual(['1', '1']);
     expect(late.dropped).toBeGreaterThan(0);
   });

@@ -164,11 +164,13 @@ describe.each([
     const p = new Patron(ctx.app, '10.6.0.9', '02:00:00:00:06:09');
     const token = /name="_csrf" value="([^"]+)"/.exec((await p.page('/')).text)?.[1] ?? '';
     const store = ctx.deps.store as RedisStore;
-    // The store goes as the claim is sent: the splash's reads answered, the claim waits for it.
-    const claim = store.staff.claimPass.bind(store.staff);
-    jest.spyOn(store.staff, 'claimPass').mockImplementationOnce(async (...args) => {
+    // The store goes just before the claim is sent: the route's reads answered, the breaker does
+    // not know yet, and the claim (its command issued at once, as the gateway does) waits for it.
+    const describe = ctx.deps.sessions.describe.bind(ctx.deps.sessions);
+    jest.spyOn(ctx.deps.sessions, 'describe').mockImplementationOnce(async (...args) => {
+      const info = await describe(...args);
       await setup.fault('*{passes}:pass:*');
-      return claim(...args);
+      return info;
     });
     const res = await p.send(token, '/redeem', { code });
     expect([res.status, res.headers['retry-after']]).toEqual([503, '5']);
