@@ -32,9 +32,11 @@ function nextEpoch(keys) {
 }
 
 /**
- * BENCH_SAMPLE_WINDOW=<job name>: V8's sampling heap profiler over that window, counting what
- * scavenges did not collect (what was promoted, collected or not by a later full GC), written to
- * BENCH_SAMPLE_FILE.heapprofile (open it in Chrome's DevTools).
+ * BENCH_SAMPLE_WINDOW=<job name>: V8's sampling heap profiler over that window, written to
+ * BENCH_SAMPLE_FILE.heapprofile (open it in Chrome's DevTools). Asked to drop what scavenges
+ * collect and keep what full collections do; the profile of a key rotation window summed to
+ * what --trace-gc saw promoted, but whether the profiler's own handles keep sampled objects
+ * alive through scavenges was not checked: read it as where the window allocates.
  */
 async function startSampling() {
   const { Session } = require('node:inspector');
