@@ -75,7 +75,7 @@ async function settle(server) {
 /** One job's report line: its runs, the longest stretch it held the loop, the probe against the baseline. */
 function jobLine(job, probed, baseline) {
   const what = job.name === 'none' ? 'no job (baseline)' : `${job.name} ×${job.runs} (first ${Math.round(job.firstMs)} ms, longest ${Math.round(job.maxRunMs)} ms)`;
-  const held = `loop held ≤ ${job.sliceWallMs.toFixed(1)} ms wall, ${job.sliceCpuMs.toFixed(1)} ms CPU (${job.sliceCpuNoGcMs.toFixed(1)} outside GC, GC pause ≤ ${job.gcMaxMs.toFixed(1)})`;
+  const held = `loop held ≤ ${job.sliceWallMs.toFixed(1)} ms wall, ${job.sliceCpuMs.toFixed(1)} ms CPU (${job.sliceCpuNoGcMs.toFixed(1)} outside GC, GC pause ≤ ${job.gcMaxMs.toFixed(1)} ${job.gcMaxKind}; ${job.collections.minor} minor, ${job.collections.major} major, ${job.collections.other} other, ${job.collections.pauseMs.toFixed(0)} ms in all)`;
   const ratio = job.name === 'none' ? '' : ` = ${(probed.p99 / baseline.p99).toFixed(2)}× baseline`;
   return `${what.padEnd(50)} ${held}; probe p50 ${probed.p50} ms, p99 ${probed.p99} ms${ratio}`;
 }

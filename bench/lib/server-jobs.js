@@ -2,6 +2,7 @@
 // main.ts schedules) back to back for a while, measuring the event loop; times the staff
 // Sessions page's store work; puts other gateways' sessions in the shared store.
 const crypto = require('node:crypto');
+const { performance } = require('node:perf_hooks');
 const { setImmediate, setTimeout } = require('node:timers');
 const { requireDist } = require('./common');
 const { watchSlices } = require('./slice-monitor');
@@ -31,6 +32,29 @@ function nextEpoch(keys) {
 }
 
 /**
+ * BENCH_SAMPLE_WINDOW=<job name>: V8's sampling heap profiler over that window, written to
+ * BENCH_SAMPLE_FILE.heapprofile (open it in Chrome's DevTools). Asked to drop what scavenges
+ * collect and keep what full collections do; the profile of a key rotation window summed to
+ * what --trace-gc saw promoted, but whether the profiler's own handles keep sampled objects
+ * alive through scavenges was not checked: read it as where the window allocates.
+ */
+async function startSampling() {
+  const { Session } = require('node:inspector');
+  const session = new Session();
+  session.connect();
+  const post = (method, params) => new Promise((resolve, reject) => session.post(method, params, (err, r) => (err ? reject(err) : resolve(r))));
+  await post('HeapProfiler.enable');
+  await post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: false });
+  return {
+    async stop(file) {
+      const { profile } = await post('HeapProfiler.stopSampling');
+      require('node:fs').writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
+/**
  * Runs the job named `name` again and again for `ms` (or, for 'none', nothing: the baseline),
  * watching the event loop throughout (bench/lib/slice-monitor.js): the longest stretch it was
  * held (wall and CPU), its delay, and each run's duration.
@@ -38,6 +62,8 @@ function nextEpoch(keys) {
 async function jobDuring(running, { name, ms }) {
   const job = name === 'none' ? undefined : periodicJobs(running.deps).find((j) => j.name === name);
   if (name !== 'none' && !job) throw new Error(`no job named ${name}`);
+  const windowFrom = performance.now();
+  const sampling = name === process.env.BENCH_SAMPLE_WINDOW ? await startSampling() : undefined;
   const watch = watchSlices();
   // Let the watch tick before the job can hold the loop.
   await sleep(5);
@@ -59,6 +85,9 @@ async function jobDuring(running, { name, ms }) {
     await new Promise((resolve) => setImmediate(resolve));
   }
   await sleep(5);
+  if (sampling) await sampling.stop(`${process.env.BENCH_SAMPLE_FILE ?? '/tmp/bench-window'}.heapprofile`);
+  // In the server's log, so that --trace-gc lines (ms since the isolate started) can be placed in a window.
+  console.log(`bench window "${name}" ${Math.round(windowFrom)}-${Math.round(performance.now())} ms`);
   return { name, runs, firstMs, maxRunMs, ...watch.stop() };
 }
 

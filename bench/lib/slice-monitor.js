@@ -55,9 +55,10 @@ function watchSlices() {
   const collections = { minor: 0, major: 0, other: 0, pauseMs: 0 };
   const gc = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
-      pauses.push([e.startTime, e.startTime + e.duration]);
       const kind = e.detail?.kind;
-      collections[kind === constants.NODE_PERFORMANCE_GC_MINOR ? 'minor' : kind === constants.NODE_PERFORMANCE_GC_MAJOR ? 'major' : 'other']++;
+      const name = kind === constants.NODE_PERFORMANCE_GC_MINOR ? 'minor' : kind === constants.NODE_PERFORMANCE_GC_MAJOR ? 'major' : 'other';
+      pauses.push([e.startTime, e.startTime + e.duration, name]);
+      collections[name]++;
       collections.pauseMs += e.duration;
     }
   });
@@ -105,6 +106,8 @@ function watchSlices() {
         worstBlockedMs: Math.max(0, worst.wall - worst.cpu - worst.wait),
         collections,
         gcMaxMs: pauses.reduce((m, [a, b]) => Math.max(m, b - a), 0),
+        // The kind of the longest pause (minor = scavenge, major = mark-compact, other = incremental marking steps, weak callbacks).
+        gcMaxKind: pauses.reduce((m, p) => (p[1] - p[0] > m[1] - m[0] ? p : m), [0, 0, 'none'])[2],
         loopMaxMs: delay.max / 1e6,
         loopP99Ms: delay.percentile(99) / 1e6,
         utilisation: used.utilization,

@@ -1,8 +1,7 @@
-// The round trips a patron's request waits for, written to the socket at once and together.
-// Auto-pipelining (store.ts) holds a command until the loop's next check phase (setImmediate),
-// so a grant sent from a request waited for every other request read in the same turn before it
-// even left; an explicit pipeline is written when it is executed. Not on Cluster: there the
-// commands are in different slots, and without auto-pipelining each is written when called.
+// The round trips a patron's request waits for, written to the socket at once and together: an
+// explicit pipeline is written when it is executed (auto-pipelining, which held a command until
+// the loop's next check phase, is off: store.ts). Not on Cluster: there the commands are in
+// different slots, and each is written when called.
 import { Cluster } from 'ioredis';
 import type { RedisClient } from './connection';
 import { runScript, type Script } from './scripts';

@@ -150,7 +150,7 @@ export class RedisSessions {
     return (await runScript(this.client, REPLACE_SEALED, [key], [s.sealedAddress, next])) === 1;
   }
 
-  /** One script per record (each on its own key), sent together by auto-pipelining. */
+  /** One script per record (each on its own key), each written as it is called: no pipeline (store.ts says why). */
   replaceSealedMany(changes: readonly SealedChange[]): Promise<boolean[]> {
     return Promise.all(changes.map((c) => this.replaceSealed(c.session, c.next)));
   }

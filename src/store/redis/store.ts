@@ -60,10 +60,15 @@ export class RedisStore implements Store {
       commandTimeout: COMMAND_TIMEOUT_MS,
       // ioredis waits this long for a socket that is already gone to close when disconnecting.
       disconnectTimeout: 200,
-      // Commands issued in the same tick by concurrent requests share one write to the socket.
-      // Not on Cluster: there a shared pipeline that mixes a refused command (TRYAGAIN, ASK or
-      // MOVED while a slot moves) with ones that ran is not redirected by ioredis; alone, each is.
-      enableAutoPipelining: !opts.url.startsWith('redis-cluster://'),
+      // No auto-pipelining: each command is written when it is called. An ioredis pipeline (auto-
+      // pipelining makes one per turn of the loop) keeps its commands, arguments and replies from
+      // being collected young: at 100,000 sessions a run of the key rotation promoted 380-410 MB
+      // (two full collections), 4 s of the sweep 50-200 MB; without, 40-90 MB and 7-13 MB, and
+      // no full collection (docs/benchmarks.md). A patron's round trip of several commands is one
+      // explicit pipeline (send-now.ts). On Cluster it was off already: there a shared pipeline
+      // that mixes a refused command (TRYAGAIN, ASK or MOVED while a slot moves) with ones that
+      // ran is not redirected.
+      enableAutoPipelining: false,
       retryStrategy: (times) => Math.min(times * 100, 1000),
     });
     // A command given up on is never sent later (ioredis would send it on reconnect).
