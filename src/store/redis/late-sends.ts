@@ -20,7 +20,20 @@ interface Command {
   reject(err: Error): void;
   resolve(value: unknown): void;
   promise: Promise<unknown>;
+  /** The call it belongs to (null: none), from the first time it was seen. */
+  [SCOPE]?: Scope | null;
+  /** Written and not answered since (a reply or a Redis error ends that). */
+  [UNANSWERED]?: boolean;
+  /** Its resolve and reject are wrapped already. */
+  [WATCHED]?: boolean;
 }
+
+// Marks kept on the command itself: weak tables of every command made would grow with the jobs'
+// hundreds of thousands of commands between collections, and their rehashes held the loop for
+// about 40 ms in a key rotation at 100,000 sessions (bench/session-memory.js).
+const SCOPE = Symbol('scope');
+const UNANSWERED = Symbol('unanswered');
+const WATCHED = Symbol('watched');
 
 type SendCommand = (command: Command, stream?: object, ...rest: unknown[]) => unknown;
 
@@ -37,10 +50,6 @@ export const OUTCOME_UNKNOWN = 'the connection to Redis was lost before it answe
 export class LateSends {
   /** The call whose synchronous part is running now (see `run`). */
   private current: Scope | undefined;
-  private readonly scopeOf = new WeakMap<Command, Scope | undefined>();
-  /** Commands written and not answered since (a reply or a Redis error ends that). */
-  private readonly unanswered = new WeakSet<Command>();
-  private readonly watched = new WeakSet<Command>();
   /** The verdict of a transaction's round (ioredis' stream object of one exec), from its first command. */
   private readonly rounds = new WeakMap<object, string | undefined>();
   /** Commands not written because of this (a count, for the tests and diagnosis). */
@@ -94,7 +103,7 @@ export class LateSends {
   }
 
   private see(command: Command): void {
-    if (!this.scopeOf.has(command)) this.scopeOf.set(command, this.current);
+    if (command[SCOPE] === undefined) command[SCOPE] = this.current ?? null;
   }
 
   private wrap(conn: Redis): void {
@@ -133,23 +142,23 @@ export class LateSends {
   }
 
   private own(command: Command): string | undefined {
-    if (command.isSettled || this.scopeOf.get(command)?.abandoned) return GAVE_UP;
-    if (this.unanswered.has(command)) return OUTCOME_UNKNOWN;
+    if (command.isSettled || command[SCOPE]?.abandoned) return GAVE_UP;
+    if (command[UNANSWERED]) return OUTCOME_UNKNOWN;
     return undefined;
   }
 
   /** Marks a command written; a reply or a Redis error (a MOVED, a TRYAGAIN …) answers it. */
   private written(command: Command): void {
-    this.unanswered.add(command);
-    if (this.watched.has(command)) return;
-    this.watched.add(command);
+    command[UNANSWERED] = true;
+    if (command[WATCHED]) return;
+    command[WATCHED] = true;
     const { resolve, reject } = command;
     command.resolve = (value) => {
-      this.unanswered.delete(command);
+      command[UNANSWERED] = false;
       resolve.call(command, value);
     };
     command.reject = (err) => {
-      if (err instanceof ReplyError) this.unanswered.delete(command);
+      if (err instanceof ReplyError) command[UNANSWERED] = false;
       reject.call(command, err);
     };
   }
