@@ -8,9 +8,11 @@ module.exports = {
   globalSetup: '<rootDir>/test/helpers/e2e-global-setup.ts',
   globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
   testTimeout: 120000,
-  // Four suites at a time on 2 cores: the e2e suites mostly wait on real time (a 60 s store
+  // Three suites at a time on 2 cores: the e2e suites mostly wait on real time (a 60 s store
   // outage, a 1-minute idle time, a session's minute running out in the kernel), at 0.3 of the
-  // two cores with two at a time (331 s wall, 208 s CPU). The longest start first.
-  maxWorkers: 4,
+  // two cores with two at a time (331 s wall, 208 s CPU). The longest start first. Four at a
+  // time lost 89 of 120 sessions once in the Sentinel kill -9 burst (a quiet CI run; not seen
+  // in 13 runs of that file alone, 5 of them beside CPU hogs): three until that is understood.
+  maxWorkers: 3,
   testSequencer: '<rootDir>/test/helpers/slow-first-sequencer.js',
 };

@@ -85,7 +85,7 @@ export async function runFailover(fault: Fault, opts: { count?: number; concurre
       lost,
       recoveryMs: hurt.length ? Math.max(...hurt.map((r) => r.end)) - faultAt : 0,
       slowestMs: Math.max(...results.map((r) => r.ms)),
-      serverLog: server.output().split('\n').filter((l) => /"level":(50|60)/.test(l)).slice(0, 3),
+      serverLog: server.output().split('\n').filter((l) => /"level":(50|60)|"event":"sessions\.reassert_failed"/.test(l)).slice(0, 5),
     };
   } catch (err) {
     throw new Error(`${fault}: ${(err as Error).message}\n${server?.output().split('\n').slice(-30).join('\n') ?? ''}`, { cause: err });
