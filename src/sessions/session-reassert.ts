@@ -2,7 +2,10 @@
 // sessions the store no longer has (a write acknowledged by a master that was then demoted is
 // dropped), from its in-process live view, in small chunks so probes never wait behind it. The
 // view keeps no sealed address: each record is written with its address sealed again under the
-// current epoch key.
+// current epoch key. A pass that fails (a command errs or times out: the store went again, or
+// the commands a lost connection left unanswered are not sent again) is tried again, with
+// backoff, until one succeeds, and at once when the outage breaker sees the store back: it never
+// waits for a next reconnect, which may not come.
 import type { LiveView } from './live-view';
 import type { SessionServiceDeps } from './session-types';
 import { storedRecord } from './stored-record';
@@ -14,10 +17,17 @@ const MAX_HOLD_MS = 10;
 /** Extra passes for sessions whose grant was in flight, and the wait before each. */
 const MAX_ROUNDS = 5;
 const ROUND_DELAY_MS = 500;
+/** The wait before trying a failed pass again: doubled after each failure, up to the most. */
+export const RETRY_FIRST_MS = 500;
+export const RETRY_MOST_MS = 10_000;
 
 export class SessionReassert {
   private running: Promise<number> | undefined;
   private again = false;
+  /** A pass failed and none has succeeded since: the store may still lack live sessions. */
+  private failed = false;
+  private retryDelay = RETRY_FIRST_MS;
+  private retryTimer: NodeJS.Timeout | undefined;
 
   /**
    * @param pending grants in flight per address: their sessions are being written already
@@ -38,6 +48,7 @@ export class SessionReassert {
       this.again = true;
       return this.running;
     }
+    this.cancelRetry();
     const run = async (): Promise<number> => {
       let total = 0;
       for (let round = 0; ; round++) {
@@ -53,12 +64,45 @@ export class SessionReassert {
       return total;
     };
     this.running = run()
+      .then((total) => {
+        this.failed = false;
+        this.retryDelay = RETRY_FIRST_MS;
+        return total;
+      })
       .catch((err: unknown) => {
-        this.d.logger.warn({ err, event: 'sessions.reassert_failed' }, 'could not write live sessions back to the store; the next reconnect tries again');
+        this.failed = true;
+        this.scheduleRetry();
+        this.d.logger.warn({ err, event: 'sessions.reassert_failed', retryInMs: this.retryDelay }, 'could not write live sessions back to the store; trying again');
+        this.retryDelay = Math.min(this.retryDelay * 2, RETRY_MOST_MS);
         return 0;
       })
       .finally(() => (this.running = undefined));
     return this.running;
+  }
+
+  /** True from a failed pass until one succeeds: the store may lack live sessions of this gateway. */
+  get owed(): boolean {
+    return this.failed;
+  }
+
+  /** Tries a failed pass again now (the store answers again): nothing when none is owed. */
+  retryNow(): void {
+    if (this.failed && !this.running) void this.request();
+  }
+
+  private scheduleRetry(): void {
+    this.cancelRetry();
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.request();
+    }, this.retryDelay);
+    // A retry never keeps the process alive on its own.
+    this.retryTimer.unref();
+  }
+
+  private cancelRetry(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
   }
 
   /** Resolves once no pass is running (the reconcile waits, so it never ends a session a pass is restoring). */

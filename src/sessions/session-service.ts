@@ -64,7 +64,11 @@ export class SessionService {
     // Grants kept while the store was away are not in its listing yet: not ended elsewhere.
     this.sync = new SessionSync(d, this.live, this.pending, this.tally, () => this.unwritten.ids());
     this.stats = new SessionStats(d.store, d.config, d.clock, guard, d.logger, d.random);
-    this.breaker.onBack(() => void this.writeThrough());
+    this.breaker.onBack(() => {
+      void this.writeThrough();
+      // A write-back of live sessions that failed while the store went is tried again now.
+      this.sync.retryReassert();
+    });
     this.changes = new SessionChanges({
       ...d,
       // Extend, log out, end: bounded waits, and "one moment" (503) while the store is away.

@@ -49,6 +49,11 @@ export class SessionSync {
     return this.reassert.request();
   }
 
+  /** Tries a failed write-back again now (the outage breaker saw the store answer again). */
+  retryReassert(): void {
+    this.reassert.retryNow();
+  }
+
   /** Reconcile passes so far: each marks the live sessions it finds in the store with its number. */
   private passes = 0;
 
@@ -104,6 +109,9 @@ export class SessionSync {
       cursor = page.next;
       await yieldToLoop();
     } while (cursor);
+    // A write-back that failed is owed (and being tried again): the store may lack live sessions
+    // of this gateway that ended nowhere. None is ended for that until a pass has succeeded.
+    if (this.reassert.owed) return;
     await this.dropUnseen(pass);
   }
 

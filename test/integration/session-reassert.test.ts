@@ -16,29 +16,59 @@ describe('re-asserting live sessions after a reconnect', () => {
     redis = spawnRedis(dir, port!, []);
     await waitForPong([redis]);
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await ctx?.close();
+    ctx = undefined;
+  });
+  afterAll(async () => {
     await stopProcess(redis);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  test('when the store lost live sessions and the connection comes back, then they are written back and the reconcile keeps them', async () => {
+  const liveIds = () => ctx!.deps.sessions.live.all().map((s) => s.record.id).sort();
+  const allStored = async (ids: string[]) => (await Promise.all(ids.map((id) => ctx!.deps.store.getSession(id)))).every((s) => s !== undefined);
+
+  /** Grants `count` sessions, then deletes the first `lost` from the store, as if a demoted master had dropped those writes. */
+  async function grantAndLose(net: number, count: number, lost: number): Promise<string[]> {
     ctx = await makeTestApp({ config: { redisUrl: `redis://127.0.0.1:${redis.port}` } });
-    const patrons = Array.from({ length: 5 }, (_, i) => new Patron(ctx!.app, `10.0.0.${10 + i}`, `aa:bb:cc:dd:ee:${10 + i}`));
-    for (const p of patrons) await p.accept();
-    const ids = ctx.deps.sessions.live.all().map((s) => s.record.id);
-    expect(ids).toHaveLength(5);
-    // As if a master had acknowledged these writes and then been demoted: the store has lost them.
-    for (const id of ids.slice(0, 3)) await ctx.deps.store.deleteSession(id);
+    for (let i = 0; i < count; i++) await new Patron(ctx.app, `10.0.${net}.${10 + i}`, `aa:bb:cc:dd:${net}0:${10 + i}`).accept();
+    const ids = liveIds();
+    expect(ids).toHaveLength(count);
+    for (const id of ids.slice(0, lost)) await ctx.deps.store.deleteSession(id);
+    return ids;
+  }
+
+  test('when the store lost live sessions and the connection comes back, then they are written back and the reconcile keeps them', async () => {
+    const ids = await grantAndLose(0, 5, 3);
 
     await askNode(redis.port, 'CLIENT', 'KILL', 'TYPE', 'normal');
-    await waitFor('the lost sessions to be written back', async () => {
-      const found = await Promise.all(ids.map((id) => ctx!.deps.store.getSession(id)));
-      return found.every((s) => s !== undefined);
-    }, [redis]);
+    await waitFor('the lost sessions to be written back', () => allStored(ids), [redis]);
 
-    await ctx.deps.sessions.reconcile();
-    expect(ctx.deps.sessions.live.all().map((s) => s.record.id).sort()).toEqual([...ids].sort());
-    expect((await ctx.deps.store.listSessions(ctx.deps.config.gatewayId)).map((s) => s.id).sort()).toEqual([...ids].sort());
+    await ctx!.deps.sessions.reconcile();
+    expect(liveIds()).toEqual(ids);
+    expect((await ctx!.deps.store.listSessions(ctx!.deps.config.gatewayId)).map((s) => s.id).sort()).toEqual(ids);
+  });
+
+  test('when the first write-back after a reconnect fails, then it is tried again while the store answers and the reconcile ends none of the sessions meanwhile', async () => {
+    const ids = await grantAndLose(1, 4, 2);
+    const failures = () => ctx!.logs.filter((l) => l.includes('"event":"sessions.reassert_failed"')).length;
+
+    // The store answers reads but refuses every write (out of memory): the pass after the
+    // reconnect fails, and no reconnect follows.
+    await askNode(redis.port, 'CONFIG', 'SET', 'maxmemory-policy', 'noeviction');
+    await askNode(redis.port, 'CONFIG', 'SET', 'maxmemory', '1');
+    try {
+      await askNode(redis.port, 'CLIENT', 'KILL', 'TYPE', 'normal');
+      await waitFor('a failed write-back', async () => failures() > 0, [redis]);
+      // Meanwhile the reconcile does not take the sessions the store lacks for ended elsewhere.
+      await ctx!.deps.sessions.reconcile();
+      expect(liveIds()).toEqual(ids);
+      expect(await ctx!.deps.store.getSession(ids[0]!)).toBeUndefined();
+    } finally {
+      await askNode(redis.port, 'CONFIG', 'SET', 'maxmemory', '0');
+    }
+    await waitFor('the lost sessions to be written back without another reconnect', () => allStored(ids), [redis]);
+    await ctx!.deps.sessions.reconcile();
+    expect(liveIds()).toEqual(ids);
   });
 });
