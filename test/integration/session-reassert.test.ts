@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { makeTestApp, Patron, type TestContext } from '../helpers/test-deps';
+import type { Redis } from 'ioredis';
 import { askNode, freePorts, spawnRedis, stopProcess, waitFor, waitForPong, type RedisProcess } from '../helpers/redis-processes';
 
 describe('re-asserting live sessions after a reconnect', () => {
@@ -70,5 +71,26 @@ describe('re-asserting live sessions after a reconnect', () => {
     await waitFor('the lost sessions to be written back without another reconnect', () => allStored(ids), [redis]);
     await ctx!.deps.sessions.reconcile();
     expect(liveIds()).toEqual(ids);
+  });
+
+  test('when the store client stops reconnecting by itself, then it connects again and the lost sessions are written back', async () => {
+    const ids = await grantAndLose(2, 3, 2);
+    const client = (ctx!.deps.store as unknown as { client: Redis }).client;
+    expect(client.status).toBe('ready');
+    // What a Sentinel failover detector does when +switch-master arrives while the client
+    // reconnects: it closes the connector mid-connect, and ioredis ends ('end') for good.
+    const connector = (client as unknown as { connector: { connect(...a: unknown[]): Promise<unknown>; disconnect(): void } }).connector;
+    const connect = connector.connect.bind(connector);
+    connector.connect = (...a) => {
+      connector.connect = connect;
+      const connecting = connect(...a);
+      connector.disconnect();
+      return connecting;
+    };
+    const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
+    await askNode(redis.port, 'CLIENT', 'KILL', 'TYPE', 'normal');
+    await ended;
+    await waitFor('the lost sessions to be written back', () => allStored(ids).catch(() => false), [redis]);
+    expect(client.status).toBe('ready');
   });
 });

@@ -19,6 +19,8 @@ import { RedisQueue } from './queue';
 /** How long `ping` waits before it reports Redis as down. */
 export const PING_TIMEOUT_MS = 2000;
 const CONNECT_TIMEOUT_MS = 5000;
+/** How soon a client that stopped reconnecting by itself is connected again. */
+const REVIVE_MS = 200;
 /** The longest a store command may take, waiting for a reconnect included. */
 export const COMMAND_TIMEOUT_MS = 5000;
 /** Sessions read, and usage keys unlinked, per round trip when a day is purged. */
@@ -79,6 +81,12 @@ export class RedisStore implements Store {
       if (this.wasReady) this.emitReconnect();
       this.wasReady = true;
     });
+    // ioredis stops for good ('end': every command fails "Connection is closed" from then on)
+    // when its connector is closed while it connects: on Sentinel, the failover detector of the
+    // lost connection does that when +switch-master arrives while the client reconnects (a
+    // resolve from a sentinel under way). Seen in the kill -9 burst on a loaded machine: the
+    // gateway kept every later grant to itself and never wrote one. Not closed here: connect again.
+    this.client.on('end', () => this.revive());
     // A Cluster client stays ready through a failover; its node list changes instead.
     this.client.on('-node', () => this.emitReconnect());
     this.staff = new RedisStaffStore(this.client, this.prefix, this.clock);
@@ -135,6 +143,20 @@ export class RedisStore implements Store {
     if (this.disconnected) return;
     this.disconnected = true;
     await closeRedisClient(this.client);
+  }
+
+  private reviving: NodeJS.Timeout | undefined;
+
+  /** Connects again a client that ended without `close` or `disconnect` (see the 'end' listener). */
+  private revive(): void {
+    if (this.disconnected || this.reviving) return;
+    this.reviving = setTimeout(() => {
+      this.reviving = undefined;
+      if (this.disconnected || this.client.status !== 'end') return;
+      // A failure ends it again, and that 'end' comes back here.
+      this.client.connect().catch(() => undefined);
+    }, REVIVE_MS);
+    this.reviving.unref();
   }
 
   /** Stops the client and its reconnecting, once. */
