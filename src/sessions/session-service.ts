@@ -58,6 +58,8 @@ export class SessionService {
   constructor(private readonly d: SessionServiceDeps) {
     this.zones = new ZoneResolver(d.config.zones);
     this.breaker = d.breaker ?? new StoreBreaker({ logger: d.logger, timeoutMs: d.config.storeTimeoutMs });
+    // What the breaker gave up on is never sent later by the store client (it stays failed).
+    if (d.store.abandonable) this.breaker.abandonWith((fn) => d.store.abandonable!(fn));
     const guard = <T>(fn: () => Promise<T>): Promise<T> => this.breaker.run(fn);
     this.policies = new PolicyBook(d.config, d.store, () => d.clock.now(), undefined, guard);
     this.unwritten = new WriteThrough((g) => guard(() => d.store.grantSession(g.record, g.charge)), d.logger);

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { DomainError } from '../domain/errors';
 import { translator } from '../i18n/translate';
 import type { Logger } from '../logger';
-import type { Store } from '../store/types';
+import type { Abandonable, Store } from '../store/types';
 
 /** How long a patron-path store call may take before the store is taken as away. */
 export const STORE_TIMEOUT_MS = 1000;
@@ -47,6 +47,8 @@ export class StoreBreaker {
   lastFailure: string | undefined;
   private wasAway = false;
   private readonly backListeners: (() => void)[] = [];
+  /** How a call is made so that what it has not sent yet is dropped when it is given up (the store's `abandonable`). */
+  private scoped: (<T>(fn: () => Promise<T>) => Abandonable<T>) | undefined;
   private readonly timeoutMs: number;
   private readonly retryMs: number;
   private readonly now: () => number;
@@ -72,6 +74,14 @@ export class StoreBreaker {
     this.backListeners.push(listener);
   }
 
+  /**
+   * Makes each call through `scoped`, and abandons it when it fails: a call given up on never
+   * reaches the store later (on Redis, ioredis would send it when it reconnects).
+   */
+  abandonWith(scoped: (<T>(fn: () => Promise<T>) => Abandonable<T>) | undefined): void {
+    this.scoped = scoped;
+  }
+
   /** Runs `fn` within the time limit; any failure marks the store away and rejects with `storeAway()`. */
   async run<T>(fn: () => Promise<T>): Promise<T> {
     if (this.away) throw storeAway();
@@ -79,11 +89,13 @@ export class StoreBreaker {
     const limit = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`the store did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
     });
+    const call = this.scoped ? this.scoped(fn) : { result: fn(), abandon: () => undefined };
     try {
-      const value = await Promise.race([fn(), limit]);
+      const value = await Promise.race([call.result, limit]);
       this.succeeded();
       return value;
     } catch (err) {
+      call.abandon();
       if (isStoreAway(err)) throw err;
       this.failed(err);
       throw storeAway(err);

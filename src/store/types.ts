@@ -129,6 +129,13 @@ export interface Store {
    * acknowledged just before may have been dropped. Only stores that can lose them have it.
    */
   onReconnect?(listener: () => void): void;
+  /**
+   * Runs `fn` (calls of this store) so that its caller can give up on it: once `abandon()` is
+   * called, no command `fn` issued, or issues later, is sent to the store any more (not one
+   * queued for a reconnect, nor one sent again after a lost connection); each fails instead. Only
+   * stores that queue commands have it.
+   */
+  abandonable?<T>(fn: () => Promise<T>): Abandonable<T>;
 
   /**
    * Writes a new session and charges its device's usage of the day together (a grant is all or
@@ -296,3 +303,10 @@ export function emptyCounts(): Record<StatCounter, number> {
 
 export * from './workstation-types';
 export * from './queue-types';
+
+/** A store call its caller may give up on (`Store.abandonable`). */
+export interface Abandonable<T> {
+  result: Promise<T>;
+  /** Nothing of the call is sent to the store from now on. */
+  abandon(): void;
+}

@@ -33,4 +33,14 @@ describe('StoreBreaker', () => {
     expect(back).toHaveBeenCalledTimes(1);
     expect(b.behind).toBe(false);
   });
+
+  test('when a call is given up on, then it is abandoned (the store sends nothing of it later), and a call that answers is not', async () => {
+    const b = new StoreBreaker({ timeoutMs: 20, retryMs: 0 });
+    const abandoned: string[] = [];
+    b.abandonWith(<T>(fn: () => Promise<T>) => ({ result: fn(), abandon: () => void abandoned.push('call') }));
+    await expect(b.run(async () => 'ok')).resolves.toBe('ok');
+    expect(abandoned).toEqual([]);
+    await expect(b.run(() => new Promise(() => undefined))).rejects.toMatchObject({ code: 'store_unavailable' });
+    expect(abandoned).toHaveLength(1);
+  });
 });

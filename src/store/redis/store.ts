@@ -3,7 +3,7 @@ import { policySchema, type Policy } from '../../config/schema';
 import { systemClock, type Clock } from '../../domain/clock';
 import * as K from './keys';
 import { closeRedisClient, createRedisClient, redactRedisUrl, scanKeys, type RedisClient } from './connection';
-import type { GrantCharge, GrantCheck, GrantConflict, HourlyStats, LibrarySettingName, ScanOptions, SealedChange, SessionPage, SessionRecord, StatCounter, Store, UsageChange } from '../types';
+import type { Abandonable, GrantCharge, GrantCheck, GrantConflict, HourlyStats, LibrarySettingName, ScanOptions, SealedChange, SessionPage, SessionRecord, StatCounter, Store, UsageChange } from '../types';
 import { ADD_USAGE, GET_USAGE, runScript } from './scripts';
 import { migrateLayout } from './layout';
 import { sendNow } from './send-now';
@@ -15,6 +15,7 @@ import { RedisSessionScan } from './session-scan';
 import { RedisStaffStore } from './staff';
 import { RedisWorkstations } from './workstations';
 import { RedisQueue } from './queue';
+import { LateSends } from './late-sends';
 
 /** How long `ping` waits before it reports Redis as down. */
 export const PING_TIMEOUT_MS = 2000;
@@ -72,6 +73,8 @@ export class RedisStore implements Store {
       enableAutoPipelining: false,
       retryStrategy: (times) => Math.min(times * 100, 1000),
     });
+    // A command given up on is never sent later (ioredis would send it on reconnect).
+    this.lateSends.install(this.client);
     // Without a listener ioredis prints every reconnect error; keep the last one for `ping`.
     this.client.on('error', (err: Error) => {
       this.lastError = err;
@@ -173,6 +176,18 @@ export class RedisStore implements Store {
     } catch (err) {
       throw new Error(`Redis at ${this.where} does not answer PING: ${reason(err, this.lastError)}`, { cause: err });
     }
+  }
+
+  /** What ioredis would send after its caller gave up: never sent (see late-sends.ts). */
+  private readonly lateSends = new LateSends();
+
+  abandonable<T>(fn: () => Promise<T>): Abandonable<T> {
+    return this.lateSends.run(fn);
+  }
+
+  /** How many commands were not sent because their caller had given up (or their connection was lost unanswered). */
+  get unsentDropped(): number {
+    return this.lateSends.dropped;
   }
 
   onReconnect(listener: () => void): void {
