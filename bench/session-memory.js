@@ -26,7 +26,22 @@ const OTHER_GATEWAYS = 3;
 const PER_OTHER_GATEWAY = 2000;
 const PROBE_RATE = 2000;
 const SETTLE_STEP_S = 5;
-const SETTLE_MAX_S = 40;
+/** BENCH_SETTLE_S: a shorter wait where memory is not the question (the day turn's holds). */
+const SETTLE_MAX_S = Number(process.env.BENCH_SETTLE_S ?? 40);
+/** BENCH_JOBS: only the job windows named (comma-separated, in the schedule's order), after the baseline. */
+const ONLY_JOBS = process.env.BENCH_JOBS?.split(',');
+/**
+ * BENCH_DAY_TURN=1: the day's turn at any hour. The gateway's clock (not the machine's) stands at
+ * DAY_TURN_GRANT_AT before midnight UTC while the sessions are granted (each one's day, pseudonym
+ * and usage are of the day before), then is moved to DAY_TURN_AFTER_MS past midnight before the
+ * job windows: the first sweep and key rotation after the turn destroy that day's key and meet
+ * its sessions and usage. One level only (the clock cannot go back for the next one).
+ */
+const DAY_TURN = process.env.BENCH_DAY_TURN === '1';
+/** The midnight (UTC) the day-turn bench crosses: a fixed date, so runs compare. */
+const DAY_TURN_MIDNIGHT = Date.UTC(2026, 11, 2);
+const DAY_TURN_GRANT_AT = DAY_TURN_MIDNIGHT - 15 * 60_000;
+const DAY_TURN_AFTER_MS = 30_000;
 
 /** The logged-in probe at a fixed rate for `ms`: its latency percentiles (ms). */
 async function probe(port, ms) {
@@ -81,10 +96,10 @@ function jobLine(job, probed, baseline) {
 }
 
 async function benchStore(label, redis) {
-  const server = await startThreshold({ redisUrl: redis?.url, exposeGc: true, schedule: false, unitFlags: true });
+  const server = await startThreshold({ redisUrl: redis?.url, exposeGc: true, schedule: false, unitFlags: true, ...(DAY_TURN ? { clockAt: DAY_TURN_GRANT_AT } : {}) });
   const out = { store: label, levels: [] };
   try {
-    const jobs = ['none', ...(await server.call({ cmd: 'job-names' }))];
+    const jobs = ['none', ...(await server.call({ cmd: 'job-names' })).filter((j) => !ONLY_JOBS || ONLY_JOBS.includes(j))];
     const one = await server.call({ cmd: 'grant', clients: [{ ip: '127.0.0.1' }] });
     if (one.granted !== 1) throw new Error(`${label}: could not grant a session to 127.0.0.1`);
     out.idle = await server.call({ cmd: 'memory' });
@@ -100,6 +115,10 @@ async function benchStore(label, redis) {
       console.log(`  ${label} ${level}: RSS ${mib(row.memory.rss)} (peak so far ${mib(row.memory.peakRss)}), heap used ${mib(row.memory.heapUsed)} of ${mib(row.memory.heapTotal)}, external ${mib(row.memory.external)}; ${Math.round(grantRate)} grants/s to get here`);
       row.settled = await settle(server);
       console.log(`  ${label} ${level}, settled (${row.settled.seconds} s with no work; V8 gives back what the grants' garbage grew the heap to): RSS ${mib(row.settled.memory.rss)}, heap used ${mib(row.settled.memory.heapUsed)} of ${mib(row.settled.memory.heapTotal)}; RSS every ${SETTLE_STEP_S} s: ${row.settled.trail.map((b) => (b / 2 ** 20).toFixed(0)).join(', ')} MiB`);
+      if (DAY_TURN) {
+        const at = await server.call({ cmd: 'clock-to', at: DAY_TURN_MIDNIGHT + DAY_TURN_AFTER_MS });
+        console.log(`  ${label} ${level}: gateway clock moved past midnight UTC to ${new Date(at).toISOString()} (sessions and usage of the day before)`);
+      }
       let baseline;
       for (const name of jobs) {
         const [job, probed, ping] = await Promise.all([
@@ -131,6 +150,7 @@ async function benchStore(label, redis) {
 }
 
 async function main() {
+  if (DAY_TURN && LEVELS.length !== 1) throw new Error('BENCH_DAY_TURN=1 runs one level: set BENCH_LEVELS to one number');
   console.log(`# live sessions at ${LEVELS.join(', ')}: memory, periodic jobs, the staff page — ${machine()}`);
   console.log(`server started with the Node flags of deploy/threshold.service (${UNIT_FLAGS.join(' ') || 'none'}); RSS and heap after two full GCs (--expose-gc); each job back to back for ${WINDOW_MS} ms while /generate_204 is probed at ${PROBE_RATE}/s by a logged-in client`);
   const results = [];

@@ -113,6 +113,18 @@ function tracePhases(store) {
   };
 }
 
+/** A clock at `at` (epoch ms) that runs on at the real pace; `to(t)` moves it forward to `t`. */
+function movableClock(at) {
+  let offset = at - Date.now();
+  return {
+    now: () => Date.now() + offset,
+    to(t) {
+      offset = Math.max(offset, t - Date.now());
+      return Date.now() + offset;
+    },
+  };
+}
+
 /** The event loop's delay (a 1 ms timer's lateness) and utilisation between two calls. */
 function loopMonitor() {
   const { monitorEventLoopDelay, performance } = require('node:perf_hooks');
@@ -142,8 +154,11 @@ async function main() {
   // BENCH_NO_SCHEDULE: the periodic jobs are not scheduled; the bench runs each one itself, so
   // each window measures one job alone (main.ts calls scheduleJobs through the module object).
   if (env.BENCH_NO_SCHEDULE) requireDist('jobs/periodic-jobs').scheduleJobs = () => () => {};
+  // BENCH_CLOCK_AT (epoch ms): the gateway's clock starts there and runs at the real pace; the
+  // 'clock-to' command moves it (forward only), e.g. just past midnight UTC (BENCH_DAY_TURN).
+  const clock = env.BENCH_CLOCK_AT ? movableClock(Number(env.BENCH_CLOCK_AT)) : undefined;
   // Logs go to this process's stdout, which the bench points at a file: the real cost, kept.
-  const running = await serve(config, createLogger(config.logLevel));
+  const running = await serve(config, createLogger(config.logLevel), clock ? { clock } : {});
   const takeAcceptTimes = timeAccepts(running.servers, running.deps.store);
   const takeLoop = loopMonitor();
   let stopping = false;
@@ -168,6 +183,7 @@ async function main() {
       else if (msg.cmd === 'accept-times') result = takeAcceptTimes();
       else if (msg.cmd === 'loop') result = takeLoop();
       else if (msg.cmd === 'cpu') result = process.cpuUsage();
+      else if (msg.cmd === 'clock-to') result = clock ? clock.to(msg.at) : undefined;
       else if (msg.cmd === 'heap-snapshot') result = require('node:v8').writeHeapSnapshot(msg.file);
       else throw new Error(`unknown command ${msg.cmd}`);
       process.send({ id: msg.id, result });

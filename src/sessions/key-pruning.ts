@@ -1,13 +1,19 @@
 // No link across days: the pseudonym keys of past days are destroyed, then each such day's usage
 // records and sessions are purged once no live session of this gateway began that day.
-import { CHUNK, yieldToLoop } from '../jobs/chunks';
+import { performance } from 'node:perf_hooks';
+import { CHUNK, FIRST_CHUNK, SLICE_MS, nextChunkSize, yieldToLoop } from '../jobs/chunks';
+import type { LiveSession } from './live-view';
 import type { SessionServiceDeps } from './session-types';
 import type { UsageView } from './write-through';
+
+/** Where a running session of this gateway is already known (the live view): its day, without reading its record again. */
+export type KnownSession = (id: string) => Pick<LiveSession, 'record'> | undefined;
 
 export class KeyPruning {
   constructor(
     private readonly d: Pick<SessionServiceDeps, 'keys' | 'store' | 'config' | 'clock'>,
     private readonly usage: UsageView,
+    private readonly known: KnownSession = () => undefined,
   ) {}
 
   /** Returns the days purged. */
@@ -15,7 +21,7 @@ export class KeyPruning {
     this.d.keys.prune();
     const waiting = this.d.keys.toPurge();
     if (!waiting.length) return [];
-    const busy = await this.daysOfRunningSessions();
+    const busy = await this.daysOfRunningSessions(waiting);
     const purged: string[] = [];
     for (const day of waiting) {
       if (busy.has(day)) continue;
@@ -27,16 +33,34 @@ export class KeyPruning {
     return purged;
   }
 
-  /** The days this gateway's running sessions began on, from the store a page at a time (never one read of all). */
-  private async daysOfRunningSessions(): Promise<Set<string>> {
+  /**
+   * Which of the `waiting` days this gateway's running sessions began on, from the store a page
+   * at a time (never one read of all). After the day's turn every session may still be of the
+   * day before: the walk stops once each waiting day is found running; a record the live view
+   * holds is not read again (its day is in memory); pages are sized to about SLICE_MS each.
+   */
+  private async daysOfRunningSessions(waiting: readonly string[]): Promise<Set<string>> {
     const days = new Set<string>();
+    const wanted = new Set(waiting);
+    const found = (day: string): void => {
+      if (wanted.has(day)) days.add(day);
+    };
+    const read = (id: string): boolean => {
+      const held = this.known(id);
+      if (!held) return true;
+      found(held.record.day);
+      return false;
+    };
     let cursor: string | undefined;
+    let size = Math.min(FIRST_CHUNK, CHUNK);
     do {
-      const page = await this.d.store.scanSessions(this.d.config.gatewayId, cursor, CHUNK, { endingAfter: this.d.clock.now() });
-      for (const s of page.sessions) days.add(s.day);
+      const started = performance.now();
+      const page = await this.d.store.scanSessions(this.d.config.gatewayId, cursor, size, { endingAfter: this.d.clock.now(), read });
+      for (const s of page.sessions) found(s.day);
       cursor = page.next;
+      size = nextChunkSize(size, performance.now() - started, SLICE_MS, CHUNK);
       await yieldToLoop();
-    } while (cursor);
+    } while (cursor && days.size < wanted.size);
     return days;
   }
 }

@@ -86,7 +86,7 @@ export class SessionService {
     this.sweep = new SessionSweep(d, this.live, this.policies, this.stats, (id, reason) => this.end(id, reason));
     this.resealer = new SessionReseal(d, this.live, () => this.unwritten.ids());
     this.devices = new DeviceAddresses(d.firewall, this.live, this.zones, () => d.clock.now());
-    this.keyPruning = new KeyPruning(d, this.usage);
+    this.keyPruning = new KeyPruning(d, this.usage, (id) => this.live.byIdOf(id));
   }
 
   private get now(): number {

@@ -50,6 +50,52 @@ describeSessionCasContract('sqlite', async () => {
 });
 
 describe('SqliteStore', () => {
+  test('when a day of 20,000 devices is purged and swept, then every row goes, never more than 500 in one statement, with the loop let run between statements', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 11, 1, 23, 0));
+    const store = new SqliteStore({ file: path.join(tempDataDir(), 'threshold.db'), clock });
+    await store.init();
+    try {
+      const db = (store as unknown as { db: Database.Database }).db;
+      const put = db.prepare('INSERT INTO daily_usage VALUES (?, ?, 60, ?)');
+      const day = (d: string, expiresAt: number) => db.transaction(() => {
+        for (let i = 0; i < 20_000; i++) put.run(d, `p${i}`, expiresAt);
+      })();
+      day('2026-12-01', Date.UTC(2026, 11, 3));
+      day('2026-11-30', Date.UTC(2026, 11, 2));
+      for (let i = 0; i < 2_000; i++) await store.putSession(makeSession({ id: `s${i}`, code: `C${i}`, gatewayId: 'gw', day: '2026-12-01', endsAt: clock.now() + 60_000 }));
+      const statements = (store as unknown as { statements: { purgeUsage: Database.Statement; purgeSessions: Database.Statement; sweepDeletes: Database.Statement[] } }).statements;
+      const counted = (st: Database.Statement, limitAt: number) => {
+        const calls: number[] = [];
+        const run = st.run.bind(st);
+        jest.spyOn(st, 'run').mockImplementation((...args: unknown[]) => {
+          const a = args as [number | string | Record<string, unknown>, number];
+          calls.push(Number(limitAt < 0 ? (a[0] as Record<string, unknown>).n : a[limitAt]));
+          return run(...(args as []));
+        });
+        return calls;
+      };
+      const usage = counted(statements.purgeUsage, 1);
+      const sessions = counted(statements.purgeSessions, -1);
+      const swept = counted(statements.sweepDeletes[1]!, 1);
+      let turns = 0;
+      const ticking = setInterval(() => turns++, 0);
+      clock.set(Date.UTC(2026, 11, 2, 0, 30));
+      await store.purgeDay('2026-12-01', 'gw');
+      await store.sweep(clock.now());
+      clearInterval(ticking);
+      const left = db.prepare('SELECT (SELECT COUNT(*) FROM daily_usage) + (SELECT COUNT(*) FROM sessions) AS n').get() as { n: number };
+      expect(left.n).toBe(0);
+      for (const calls of [usage, sessions, swept]) {
+        expect(calls.length).toBeGreaterThan(1);
+        expect(Math.max(...calls)).toBeLessThanOrEqual(500);
+      }
+      expect(usage.length + swept.length).toBeGreaterThanOrEqual(80);
+      expect(turns).toBeGreaterThan(0);
+    } finally {
+      await store.close();
+    }
+  });
+
   test('when the server and the CLI open the same file, then each sees the other\'s writes', async () => {
     const file = path.join(tempDataDir(), 'threshold.db');
     const server = new SqliteStore({ file });

@@ -1,6 +1,7 @@
 // The walk every periodic job goes through: chunks sized by time on an injected clock (each item
 // "costs" a fixed time, nothing is timed), a turn of the event loop after each chunk.
-import { FIRST_CHUNK, MIN_CHUNK, Slicer, forEachChunk, nextChunkSize } from '../../src/jobs/chunks';
+import { FIRST_CHUNK, MIN_CHUNK, SLICE_MS, Slicer, forEachChunk, nextChunkSize } from '../../src/jobs/chunks';
+import { inChunks } from '../../src/store/sqlite/sqlite-store';
 
 /** A clock that the items move on: `cost` ms per item handled. */
 function costedWalk(cost: (item: number) => number) {
@@ -106,5 +107,47 @@ describe('Slicer', () => {
     await slicer.maybeYield();
     expect(pauses).toBe(1);
     expect(slicer.yields).toBe(1);
+  });
+});
+
+describe('inChunks (the SQLite store\'s deletes)', () => {
+  it('when rows are dear, then each statement deletes fewer of them, a turn of the loop between statements, until none is left', async () => {
+    let left = 10_000;
+    let t = 0;
+    const sizes: number[] = [];
+    let pauses = 0;
+    // Each row costs 0.05 ms: about 120 rows fit in SLICE_MS.
+    const statements = await inChunks(
+      (n) => {
+        sizes.push(n);
+        const done = Math.min(n, left);
+        left -= done;
+        t += done * 0.05;
+        return done;
+      },
+      { now: () => t, pause: async () => void pauses++ },
+    );
+    expect(left).toBe(0);
+    expect(statements).toBe(sizes.length);
+    expect(pauses).toBe(sizes.length - 1);
+    expect(sizes[0]).toBe(FIRST_CHUNK);
+    for (const n of sizes) expect(n * 0.05).toBeLessThanOrEqual(SLICE_MS * 2);
+    expect(Math.max(...sizes)).toBeLessThan(500);
+  });
+
+  it('when rows are cheap, then a statement never deletes more than 500', async () => {
+    let left = 5_000;
+    const sizes: number[] = [];
+    await inChunks(
+      (n) => {
+        sizes.push(n);
+        const done = Math.min(n, left);
+        left -= done;
+        return done;
+      },
+      { now: () => 0, pause: async () => undefined },
+    );
+    expect(left).toBe(0);
+    expect(Math.max(...sizes)).toBe(500);
   });
 });

@@ -6,6 +6,8 @@ import { SessionService } from '../../src/sessions/session-service';
 import { makeTestApp, type TestContext } from '../helpers/test-deps';
 
 const zone = (policy: Record<string, unknown>) => ({ zones: [{ id: 'wifi', name: 'Wi-Fi', subnets: ['0.0.0.0/0', '::/0'], policy }] });
+/** Client number n of a few hundred, each with its own address and MAC. */
+const many = (n: number) => ({ ip: `10.10.${n >> 8}.${n & 255}`, mac: `02:00:00:01:${(n >> 8).toString(16).padStart(2, '0')}:${(n & 255).toString(16).padStart(2, '0')}` });
 const client = (n: number) => ({ ip: `10.9.0.${n}`, mac: `02:00:00:00:00:${String(n).padStart(2, '0')}` });
 /** The pseudonym a session's record was stored with (the live view keeps none). */
 const pseudonymOf = async (ctx: TestContext, id: string) => (await ctx.deps.store.getSession(id))!.pseudonym;
@@ -142,5 +144,42 @@ describe('SessionService', () => {
     expect(all).not.toHaveBeenCalled();
     expect(pages).toHaveBeenCalled();
     for (const [, , limit] of pages.mock.calls) expect(limit).toBeLessThanOrEqual(CHUNK);
+  });
+
+  it('when the day turns with every running session of the day before, then the walk stops at its first page and reads no record the gateway holds', async () => {
+    ctx = await makeTestApp({ now: '2026-11-18T23:30:00Z' });
+    for (let n = 0; n < 300; n++) if (!(await ctx.deps.sessions.grant(many(n))).ok) throw new Error('not granted');
+    ctx.clock.set(Date.parse('2026-11-19T00:00:30Z'));
+    const pages = jest.spyOn(ctx.deps.store, 'scanSessions');
+    expect(await ctx.deps.sessions.pruneKeys()).toEqual([]);
+    // One page showed the day still running: the other 200-odd sessions were never walked.
+    expect(pages).toHaveBeenCalledTimes(1);
+    const page = await pages.mock.results[0]!.value;
+    expect(page.sessions).toEqual([]);
+    expect(page.unread.length).toBe(pages.mock.calls[0]![2]);
+    expect(page.next).toBeDefined();
+    expect(ctx.deps.keys.toPurge()).toEqual(['2026-11-18']);
+  });
+
+  it('when a past day waits and a session of it runs that the gateway does not hold, then the whole walk finds it and only its record is read', async () => {
+    ctx = await makeTestApp({ now: '2026-11-18T23:30:00Z' });
+    const first = await ctx.deps.sessions.grant(client(1));
+    if (!first.ok) throw new Error(first.reason);
+    const stored = (await ctx.deps.store.getSession(first.session.record.id))!;
+    ctx.clock.set(first.session.record.endsAt + 1000);
+    await ctx.deps.sessions.tick();
+    for (let n = 0; n < 300; n++) if (!(await ctx.deps.sessions.grant(many(n))).ok) throw new Error('not granted');
+    // Written by another process of this gateway (the CLI, a restore): in the store, not in the live view; last in the walk.
+    const now = ctx.clock.now();
+    const stray = { ...stored, id: 'stray-session-of-the-day-before', code: 'ZZ0001', startedAt: now - 3_600_000, endsAt: now + 7_200_000, lastActivityAt: now };
+    await ctx.deps.store.putSession(stray);
+    const pages = jest.spyOn(ctx.deps.store, 'scanSessions');
+    expect(await ctx.deps.sessions.pruneKeys()).toEqual([]);
+    const read = await Promise.all(pages.mock.results.map(async (r) => (await r.value).sessions.map((s: { id: string }) => s.id)));
+    expect(read.flat()).toEqual([stray.id]);
+    expect(pages.mock.calls.length).toBeGreaterThan(1);
+    for (const [, , limit] of pages.mock.calls) expect(limit).toBeLessThanOrEqual(CHUNK);
+    await ctx.deps.store.deleteSession(stray.id);
+    expect(await ctx.deps.sessions.pruneKeys()).toEqual(['2026-11-18']);
   });
 });

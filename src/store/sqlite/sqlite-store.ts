@@ -1,6 +1,7 @@
 // The SQLite store: the embedded default, one file in DATA_DIR shared by the server and the CLI.
 import fs from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { policySchema, type Policy } from '../../config/schema';
 import { systemClock, type Clock } from '../../domain/clock';
@@ -8,6 +9,7 @@ import { STAT_COUNTERS, SESSION_GRACE_MS, emptyCounts, parseCursor, sessionCurso
 import { finite } from '../finite';
 import { column, migrate } from './migrations';
 import { prepare, sessionParams, toSession } from './statements';
+import { FIRST_CHUNK, SLICE_MS, nextChunkSize, yieldToLoop, type Pace } from '../../jobs/chunks';
 import { CHECKPOINT_PAGES, Checkpointer, type CheckpointerOptions } from './checkpointer';
 import { SqliteStaffStore } from './staff-store';
 import { SqliteWorkstations } from './workstations';
@@ -19,7 +21,10 @@ const BUSY_TIMEOUT_MS = 5000;
 /** The file's application id (PRAGMA application_id): "THRS", rewritten by the write probe. */
 const APPLICATION_ID = 0x54485253;
 
-/** Rows deleted per statement by the sweep and the purge, so neither holds the event loop long. */
+/**
+ * At most this many rows deleted per statement by the sweep and the purge, so neither holds the
+ * event loop long; fewer where rows cost more (see inChunks).
+ */
 const DELETE_CHUNK = 500;
 
 /**
@@ -247,7 +252,7 @@ export class SqliteStore implements Store {
   }
 
   async sweep(now: number): Promise<void> {
-    for (const del of this.st().sweepDeletes) await inChunks(() => del.run(now, DELETE_CHUNK).changes);
+    for (const del of this.st().sweepDeletes) await inChunks((n) => del.run(now, n).changes);
     this.staff.sweep(now);
     this.workstations.sweep(now);
     this.queue.sweep(now);
@@ -256,8 +261,8 @@ export class SqliteStore implements Store {
 
   async purgeDay(day: string, gatewayId?: string): Promise<void> {
     const st = this.st();
-    await inChunks(() => st.purgeUsage.run(day, DELETE_CHUNK).changes);
-    await inChunks(() => st.purgeSessions.run({ day, gw: gatewayId ?? null, n: DELETE_CHUNK }).changes);
+    await inChunks((n) => st.purgeUsage.run(day, n).changes);
+    await inChunks((n) => st.purgeSessions.run({ day, gw: gatewayId ?? null, n }).changes);
     await this.checkpoint();
   }
 
@@ -309,7 +314,21 @@ export class SqliteStore implements Store {
   }
 }
 
-/** Runs a chunked delete until a chunk comes back short, letting the event loop run in between. */
-async function inChunks(run: () => number): Promise<void> {
-  while (run() >= DELETE_CHUNK) await new Promise((r) => setImmediate(r));
+/**
+ * Runs a chunked delete (`run(n)` deletes at most n rows, resolving how many it did) until a
+ * chunk comes back short, letting the event loop run in between. Each statement is sized to take
+ * about SLICE_MS at the pace the last one ran (chunks.ts), at most DELETE_CHUNK rows: a session
+ * row, with its five indexes zeroed by secure_delete, costs several times a usage row. Resolves
+ * the statements run.
+ */
+export async function inChunks(run: (n: number) => number, pace: Pick<Pace, 'now' | 'pause'> = {}): Promise<number> {
+  const now = pace.now ?? (() => performance.now());
+  const pause = pace.pause ?? yieldToLoop;
+  let size = FIRST_CHUNK;
+  for (let statements = 1; ; statements++) {
+    const started = now();
+    if (run(size) < size) return statements;
+    size = nextChunkSize(size, now() - started, SLICE_MS, DELETE_CHUNK);
+    await pause();
+  }
 }
