@@ -1,12 +1,12 @@
 // Benchmark: the idle server's resident memory, beside a bare Node process's in the same run.
 // Starts `node dist/cli.js serve` (SQLite, no clients) with the Node flags of
-// deploy/threshold.service and without them, lets it settle, and reads VmRSS from /proc.
+// deploy/threshold.service (and its malloc settings) and without them, lets it settle, and reads VmRSS from /proc.
 // Aim: 70 MiB idle. `npm run build` first.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { setTimeout, clearTimeout } = require('node:timers');
-const { freePort, machine, onCleanup, ROOT, runMain, tempDir, UNIT_FLAGS } = require('./lib/common');
+const { freePort, machine, onCleanup, ROOT, runMain, tempDir, UNIT_ENV, UNIT_FLAGS } = require('./lib/common');
 
 const SETTLE_MS = 5000;
 /** BENCH_SERVER_ROOT: another checkout's server (built), e.g. to compare with the previous release. */
@@ -39,19 +39,19 @@ async function settledRss(args, env, ready) {
   return rss;
 }
 
-async function server(flags) {
-  const env = { PORT: String(await freePort()), STAFF_PORT: String(await freePort()), HOST: '127.0.0.1', DATA_DIR: tempDir('idle'), FIREWALL: 'noop', LOG_LEVEL: 'info' };
+async function server(flags, unitEnv = {}) {
+  const env = { ...unitEnv, PORT: String(await freePort()), STAFF_PORT: String(await freePort()), HOST: '127.0.0.1', DATA_DIR: tempDir('idle'), FIREWALL: 'noop', LOG_LEVEL: 'info' };
   return settledRss([...flags, path.join(SERVER_ROOT, 'dist', 'cli.js'), 'serve'], env, (out) => out.includes('portal listening') && out.includes('staff console listening'));
 }
 
 async function main() {
   const bareScript = "require('node:http').createServer((q, s) => s.end()).listen(0, () => console.log('up'))";
   const bare = await settledRss(['-e', bareScript], {}, (out) => out.includes('up'));
-  const bareFlags = await settledRss([...UNIT_FLAGS, '-e', bareScript], {}, (out) => out.includes('up'));
-  const withFlags = await server(UNIT_FLAGS);
+  const bareFlags = await settledRss([...UNIT_FLAGS, '-e', bareScript], UNIT_ENV, (out) => out.includes('up'));
+  const withFlags = await server(UNIT_FLAGS, UNIT_ENV);
   const plain = await server([]);
   console.log(`idle-rss — ${machine()}`);
-  console.log(`idle Threshold (SQLite, no clients, ${SETTLE_MS / 1000} s after start) beside a bare Node HTTP server; unit flags: ${UNIT_FLAGS.join(' ') || 'none'}`);
+  console.log(`idle Threshold (SQLite, no clients, ${SETTLE_MS / 1000} s after start) beside a bare Node HTTP server; unit flags: ${UNIT_FLAGS.join(' ') || 'none'}, unit environment: ${Object.entries(UNIT_ENV).map(([k, v]) => `${k}=${v}`).join(' ') || 'none'}`);
   console.log('| process | RSS MiB | ×bare | over bare MiB |');
   console.log('| --- | ---: | ---: | ---: |');
   const row = (name, rss, base) => console.log(`| ${name} | ${rss.toFixed(1)} | ${(rss / base).toFixed(2)} | ${(rss - base).toFixed(1)} |`);

@@ -6,14 +6,14 @@
 // logged-in client probes /generate_204 (autocannon at a fixed rate on loopback), beside the same
 // probe with no job running, in the same run (the ratio says what the job adds, whatever the
 // machine's load); with Redis, a PING from another client meanwhile. And the staff Sessions page's store work, across
-// gateways. The server runs with the Node flags of deploy/threshold.service. Sessions are granted inside the server process (deps.sessions.grant), each with its
+// gateways. The server runs with the Node flags and malloc settings of deploy/threshold.service. Sessions are granted inside the server process (deps.sessions.grant), each with its
 // own IPv4 address and MAC. Run alone with `node bench/session-memory.js` (after a build).
 // Targets: no job holds the loop > 20 ms; probe p99 < 10 ms while a job runs; RSS at
 // 100k ≤ 200 MiB (an aim); the staff page < 100 ms.
 const autocannon = require('autocannon');
 const { setTimeout } = require('node:timers');
 const { Redis } = require('ioredis');
-const { machine, mib, percentile, runMain, UNIT_FLAGS } = require('./lib/common');
+const { machine, mib, percentile, runMain, UNIT_ENV, UNIT_FLAGS } = require('./lib/common');
 const { startRedis } = require('./lib/redis-server');
 const { startThreshold } = require('./lib/servers');
 
@@ -152,7 +152,7 @@ async function benchStore(label, redis) {
 async function main() {
   if (DAY_TURN && LEVELS.length !== 1) throw new Error('BENCH_DAY_TURN=1 runs one level: set BENCH_LEVELS to one number');
   console.log(`# live sessions at ${LEVELS.join(', ')}: memory, periodic jobs, the staff page — ${machine()}`);
-  console.log(`server started with the Node flags of deploy/threshold.service (${UNIT_FLAGS.join(' ') || 'none'}); RSS and heap after two full GCs (--expose-gc); each job back to back for ${WINDOW_MS} ms while /generate_204 is probed at ${PROBE_RATE}/s by a logged-in client`);
+  console.log(`server started with the Node flags and malloc settings of deploy/threshold.service (${[...UNIT_FLAGS, ...Object.entries(UNIT_ENV).map(([k, v]) => `${k}=${v}`)].join(' ') || 'none'}); RSS and heap after two full GCs (--expose-gc); each job back to back for ${WINDOW_MS} ms while /generate_204 is probed at ${PROBE_RATE}/s by a logged-in client`);
   const results = [];
   for (const label of STORES) {
     if (label !== 'redis') {

@@ -168,4 +168,7 @@ function runMain(mod, main) {
 /** The Node flags deploy/threshold.service starts the server with (e.g. its young generation's size). */
 const UNIT_FLAGS = (/ExecStart=\S+node((?: --\S+)*) /.exec(fs.readFileSync(path.join(ROOT, 'deploy', 'threshold.service'), 'utf8'))?.[1] ?? '').trim().split(' ').filter(Boolean);
 
-module.exports = { ROOT, DIST, UNIT_FLAGS, requireDist, tempDir, freePort, killOnExit, forkChild, percentile, machine, mib, runMain, onCleanup: (fn) => cleanups.push(fn) };
+/** The malloc settings deploy/threshold.service runs the server with (its Environment=MALLOC_… lines). */
+const UNIT_ENV = Object.fromEntries([...fs.readFileSync(path.join(ROOT, 'deploy', 'threshold.service'), 'utf8').matchAll(/^Environment=(MALLOC_\w+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
+
+module.exports = { ROOT, DIST, UNIT_FLAGS, UNIT_ENV, requireDist, tempDir, freePort, killOnExit, forkChild, percentile, machine, mib, runMain, onCleanup: (fn) => cleanups.push(fn) };

@@ -133,6 +133,17 @@ describe('SqliteStore', () => {
     }
   });
 
+  test('when the store is open, then its connection\'s page cache is SQLite\'s own 2 MB, not the driver\'s 16 MB (it stayed resident after a grant burst)', async () => {
+    const store = new SqliteStore({ file: path.join(tempDataDir(), 'threshold.db') });
+    await store.init();
+    try {
+      const db = (store as unknown as { db: Database.Database }).db;
+      expect(db.pragma('cache_size', { simple: true })).toBe(-2000);
+    } finally {
+      await store.close();
+    }
+  });
+
   test('when the file was written by a newer schema, then init refuses it', async () => {
     const file = path.join(tempDataDir(), 'threshold.db');
     const db = new Database(file);

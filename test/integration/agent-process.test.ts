@@ -6,6 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { createLogger } from '../../src/logger';
 import { cryptoRandom } from '../../src/privacy/random';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
@@ -35,6 +36,34 @@ async function waitFor<T>(what: string, fn: () => T | undefined | Promise<T | un
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/**
+ * Takes the agent's TLS connections on `port` while the server is down, reads each request's
+ * first line and hangs up without an answer (to the agent, the server is unreachable). Says
+ * when each heartbeat was tried.
+ */
+async function hangUpOn(port: number, tls: TestTls): Promise<{ heartbeats: () => number[]; close: () => Promise<void> }> {
+  const tried: number[] = [];
+  const sockets = new Set<TLSSocket>();
+  const server = createTlsServer({ cert: fs.readFileSync(tls.certFile), key: fs.readFileSync(tls.keyFile) }, (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    socket.once('data', (d) => {
+      if (d.toString('latin1').startsWith('POST /api/agent/v1/heartbeat ')) tried.push(Date.now());
+      socket.destroy();
+    });
+  });
+  server.on('tlsClientError', () => undefined);
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
+  return {
+    heartbeats: () => tried.slice(),
+    close: () => new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+    }),
+  };
 }
 
 /**
@@ -172,7 +201,12 @@ describe('the agent process against the server process', () => {
     const before = (await store.workstations.history('kiosk-01')).length;
     await server.stop();
     const downAt = Date.now();
-    await new Promise((r) => setTimeout(r, 3500));
+    // While it is down, the port hangs up on every request, as a server going away does, and
+    // notes each heartbeat tried: three after the first 500 ms are at least two reports queued
+    // in that time (one a second), whatever the machine's speed.
+    const down = await hangUpOn(Number(serverEnv.HTTPS_PORT), tls);
+    await waitFor('three heartbeats tried while the server is down', () => (down.heartbeats().filter((at) => at > downAt + 500).length >= 3 ? true : undefined));
+    await down.close();
     const upAt = Date.now();
     server = await startServer(serverEnv);
     const history = await waitFor('the queued reports', async () => {

@@ -17,6 +17,14 @@ const STOP_WAIT_MS = 2000;
 export interface CheckpointerOptions {
   /** Look at the WAL's size this often, in ms (default CHECKPOINT_EVERY_MS). */
   everyMs?: number;
+  /**
+   * Past this many frames in the WAL (default CHECKPOINT_PAGES, SQLite's own automatic checkpoint
+   * point) the worker also runs a RESTART checkpoint, so the next write starts the WAL over: under
+   * writes back to back (a grant burst) a PASSIVE pass never finds every frame copied at the moment
+   * a write begins, and the WAL grew without end (4.5 GB at 100,000 grants, its 8.4 MiB index
+   * mapped into the server's RSS). Tests give a small one.
+   */
+  walLimitPages?: number;
   /** The worker's JavaScript (default: the one below); tests give one that fails. */
   source?: string;
 }
@@ -29,7 +37,10 @@ export interface CheckpointerOptions {
 // TRUNCATE, which holds the writer lock while it copies what is left, syncs and truncates, and a
 // write on the main thread then sleeps in SQLite's busy handler (1, 2, 5, 10 ms…): so it is tried
 // only once a PASSIVE pass has copied every frame, and the worker's connection never waits for a
-// lock (busy timeout 0) but tries again a little later.
+// lock (busy timeout 0) but tries again a little later. Where the WAL has grown past its limit
+// (writes back to back), a RESTART right after the PASSIVE pass takes the writer lock only to copy
+// what was written meanwhile, once a period, and only where no write holds the lock: the next
+// write then starts the WAL over from its start.
 const WORKER_SOURCE = `
 const fs = require('node:fs');
 const { parentPort, workerData } = require('node:worker_threads');
@@ -52,7 +63,7 @@ const timer = setInterval(() => {
   const now = wal.size + ':' + wal.mtimeMs;
   if (now === seen) return;
   try {
-    db.pragma('wal_checkpoint(PASSIVE)');
+    if (db.pragma('wal_checkpoint(PASSIVE)')[0].log > workerData.walLimit) db.pragma('wal_checkpoint(RESTART)');
     seen = now;
   } catch (err) { parentPort.postMessage({ error: String(err && err.message) }); }
 }, workerData.everyMs);
@@ -85,7 +96,7 @@ export class Checkpointer {
   private readonly exited: Promise<void>;
 
   constructor(file: string, onFailure: (err: Error) => void, opts: CheckpointerOptions = {}) {
-    const workerData = { file, driver: require.resolve('better-sqlite3'), everyMs: opts.everyMs ?? CHECKPOINT_EVERY_MS, tries: TRUNCATE_TRIES, retryMs: TRUNCATE_RETRY_MS };
+    const workerData = { file, driver: require.resolve('better-sqlite3'), everyMs: opts.everyMs ?? CHECKPOINT_EVERY_MS, walLimit: opts.walLimitPages ?? CHECKPOINT_PAGES, tries: TRUNCATE_TRIES, retryMs: TRUNCATE_RETRY_MS };
     // A small heap: the worker holds a connection and a timer, nothing else.
     this.worker = new Worker(opts.source ?? WORKER_SOURCE, { eval: true, workerData, resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 } });
     // Never what keeps a process alive, except while an answer is awaited (see truncate).
