@@ -171,6 +171,23 @@ redis.call('HSET', KEYS[1], 'v', v + 1, 'doc', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1`);
 
+/**
+ * A page of a sorted-set index (KEYS[1]) as one string: ids and scores alternating, one a line,
+ * from ZRANGEBYSCORE (ZREVRANGEBYSCORE when ARGV[1] is 'down') from ARGV[2] to ARGV[3], WITHSCORES,
+ * LIMIT ARGV[4] ARGV[5]. One string, not an array reply of two strings per entry: ioredis makes
+ * each array reply with one allocation site, which V8 soon allocates straight in the old
+ * generation when a store page's replies wait for each other, and each such array then keeps
+ * its strings alive until a full collection (see session-scan.ts).
+ */
+export const INDEX_PAGE = script(`
+local r
+if ARGV[1] == 'down' then
+  r = redis.call('ZREVRANGEBYSCORE', KEYS[1], ARGV[2], ARGV[3], 'WITHSCORES', 'LIMIT', ARGV[4], ARGV[5])
+else
+  r = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[2], ARGV[3], 'WITHSCORES', 'LIMIT', ARGV[4], ARGV[5])
+end
+return table.concat(r, '\\n')`);
+
 /** Runs a script by hash, loading it (EVAL) where the node does not have it yet. */
 export function runScript(client: RedisClient, s: Script, keys: string[], args: (string | number)[]): Promise<unknown> {
   // A slot on the move (a live reshard) refuses it with TRYAGAIN or ASK for a moment: tried again.

@@ -3,19 +3,29 @@
 // 100k-element reply.
 import * as K from './keys';
 import { retryTransient } from './transient';
+import { INDEX_PAGE, runScript } from './scripts';
 import type { RedisClient } from './connection';
 import { SESSION_GRACE_MS, compareSessions, parseCursor, sessionCursor, type ScanOptions, type SessionPage, type SessionRecord } from '../types';
 
-/** What the index says of a session: enough to order it and to decide whether to read it. */
-interface Stub {
-  id: string;
-  gatewayId: string;
-  shard: number;
-  endsAt: number;
+/**
+ * What the index says of a session: enough to order it and to decide whether to read it.
+ * A class, not an object literal: V8 tracks each literal's allocation site and, once a page's
+ * stubs were all found alive at a scavenge (they wait for the other shards' replies), allocates
+ * every later stub of that site straight in the old generation ("pretenuring"), where each keeps
+ * its reply strings alive until a full collection. A reconcile pass of 100,000 sessions then
+ * promoted about 37 MB; instances of a class have no allocation site and die young.
+ */
+class Stub {
+  constructor(
+    readonly id: string,
+    readonly gatewayId: string,
+    readonly shard: number,
+    readonly endsAt: number,
+  ) {}
 }
 
 /** A place in the walk (a cursor read back): no shard. */
-type Cursor = Omit<Stub, 'shard'>;
+type Cursor = Pick<Stub, 'id' | 'gatewayId' | 'endsAt'>;
 
 /** One gateway's index in one shard. */
 interface Place {
@@ -120,13 +130,12 @@ export class RedisSessionScan {
     const fromCursor = at && (down || at.endsAt > min) ? String(score(at.endsAt)) : undefined;
     const out: Stub[] = [];
     for (let offset = 0; ; ) {
-      const flat = await retryTransient(() =>
-        down
-          ? this.client.zrevrangebyscore(key, fromCursor ?? '+inf', floor, 'WITHSCORES', 'LIMIT', offset, n)
-          : this.client.zrangebyscore(key, fromCursor ?? floor, '+inf', 'WITHSCORES', 'LIMIT', offset, n),
-      );
-      for (let i = 0; i < flat.length; i += 2) {
-        const s = { id: flat[i]!, gatewayId: gw, shard: place.shard, endsAt: Number(flat[i + 1]) - SESSION_GRACE_MS };
+      const args = down ? ['down', fromCursor ?? '+inf', floor] : ['up', fromCursor ?? floor, '+inf'];
+      const text = (await runScript(this.client, INDEX_PAGE, [key], [...args, offset, n])) as string;
+      // Ids and scores, one a line (ids are never empty: an empty text is an empty page).
+      const flat = text === '' ? [] : text.split('\n');
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        const s = new Stub(flat[i]!, gw, place.shard, Number(flat[i + 1]) - SESSION_GRACE_MS);
         const c = at ? compareSessions(s, at) : down ? -1 : 1;
         if ((down ? c < 0 : c > 0) && s.endsAt > min) out.push(s);
       }
