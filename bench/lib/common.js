@@ -47,9 +47,13 @@ function tempDir(label) {
   return dir;
 }
 
-// One implementation of free ports for tests and benches: test/helpers/ports.ts.
-registerTs();
-const { freePort } = require('../../test/helpers/ports.ts');
+// One implementation of free ports for tests and benches: test/helpers/ports.ts. Loaded on first
+// use, not here: the bench's gateway child requires this file too, and compiling ports.ts would
+// leave the whole TypeScript compiler (25-30 MiB) in the heap whose size the bench measures.
+async function freePort() {
+  registerTs();
+  return require('../../test/helpers/ports.ts').freePort();
+}
 
 /** Kills a child we started (by its pid) when the bench exits, if it is still running. */
 function killOnExit(child) {
