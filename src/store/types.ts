@@ -106,6 +106,18 @@ export interface UsageChange {
 }
 
 /**
+ * How a sweep is paced: tests and benchmarks set these; the gateway runs with the defaults.
+ */
+export interface SweepOptions {
+  /** At most this many rows (SQLite) or index members (Redis) per statement or script; the stores cap it at 500. */
+  max?: number;
+  /** Gives the event loop a turn between two batches (default: setImmediate). */
+  pause?: () => Promise<void>;
+  /** Told after each batch: what was swept (a table, an index) and how many it removed. */
+  onBatch?: (kind: string, removed: number) => void;
+}
+
+/**
  * Everything Threshold keeps. All times are epoch milliseconds. Every record that must go away
  * carries an expiry: Redis uses it as a TTL, SQLite deletes it in `sweep`.
  */
@@ -230,8 +242,12 @@ export interface Store {
   /** Hourly rows with `from <= hour < to`, for one zone or all, ordered by hour then zone. */
   readStats(from: number, to: number, zoneId?: string): Promise<HourlyStats[]>;
 
-  /** Deletes everything that has expired at `now` (a no-op where the backend expires by itself). */
-  sweep(now: number): Promise<void>;
+  /**
+   * Deletes everything that has expired at `now` (where the backend expires records by itself,
+   * their ids from its indexes), a bounded batch per statement or script, the event loop let run
+   * in between (see SweepOptions).
+   */
+  sweep(now: number, opts?: SweepOptions): Promise<void>;
   /**
    * Deletes every usage record of a day whose key was destroyed, and its sessions (of one
    * gateway when `gatewayId` is given: other gateways' sessions are theirs to end).

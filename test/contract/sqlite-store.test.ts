@@ -63,7 +63,7 @@ describe('SqliteStore', () => {
       day('2026-12-01', Date.UTC(2026, 11, 3));
       day('2026-11-30', Date.UTC(2026, 11, 2));
       for (let i = 0; i < 2_000; i++) await store.putSession(makeSession({ id: `s${i}`, code: `C${i}`, gatewayId: 'gw', day: '2026-12-01', endsAt: clock.now() + 60_000 }));
-      const statements = (store as unknown as { statements: { purgeUsage: Database.Statement; purgeSessions: Database.Statement; sweepDeletes: Database.Statement[] } }).statements;
+      const statements = (store as unknown as { statements: { purgeUsage: Database.Statement; purgeSessions: Database.Statement } }).statements;
       const counted = (st: Database.Statement, limitAt: number) => {
         const calls: number[] = [];
         const run = st.run.bind(st);
@@ -76,12 +76,12 @@ describe('SqliteStore', () => {
       };
       const usage = counted(statements.purgeUsage, 1);
       const sessions = counted(statements.purgeSessions, -1);
-      const swept = counted(statements.sweepDeletes[1]!, 1);
+      const swept: number[] = [];
       let turns = 0;
       const ticking = setInterval(() => turns++, 0);
       clock.set(Date.UTC(2026, 11, 2, 0, 30));
       await store.purgeDay('2026-12-01', 'gw');
-      await store.sweep(clock.now());
+      await store.sweep(clock.now(), { onBatch: (kind, removed) => kind === 'daily_usage' && swept.push(removed) });
       clearInterval(ticking);
       const left = db.prepare('SELECT (SELECT COUNT(*) FROM daily_usage) + (SELECT COUNT(*) FROM sessions) AS n').get() as { n: number };
       expect(left.n).toBe(0);

@@ -1,7 +1,7 @@
 // The walk every periodic job goes through: chunks sized by time on an injected clock (each item
 // "costs" a fixed time, nothing is timed), a turn of the event loop after each chunk.
 import { FIRST_CHUNK, MIN_CHUNK, SLICE_MS, Slicer, forEachChunk, nextChunkSize } from '../../src/jobs/chunks';
-import { inChunks } from '../../src/store/sqlite/sqlite-store';
+import { inChunks } from '../../src/store/sqlite/chunked-delete';
 
 /** A clock that the items move on: `cost` ms per item handled. */
 function costedWalk(cost: (item: number) => number) {

@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3';
 import type { Clock } from '../../domain/clock';
 import type { QueueStore, StoredQueue, ZoneQueue } from '../queue-types';
+import { ExpiredRows } from './chunked-delete';
 
 function prepare(db: Database.Database) {
   const read = db.prepare<{ zoneId: string; now: number }, { version: number; doc: string }>(
@@ -12,7 +13,7 @@ function prepare(db: Database.Database) {
     'INSERT OR REPLACE INTO queue_zones (zone_id, version, doc, expires_at) VALUES (@zoneId, @version, @doc, @expiresAt)',
   );
   const drop = db.prepare<[string]>('DELETE FROM queue_zones WHERE zone_id = ?');
-  const sweep = db.prepare<[number]>('DELETE FROM queue_zones WHERE expires_at <= ?');
+  const expiring = [new ExpiredRows(db, { table: 'queue_zones', indexed: true })];
   const write = db.transaction((zoneId: string, expected: number, doc: string | undefined, expiresAt: number, now: number): boolean => {
     const current = read.get({ zoneId, now })?.version ?? 0;
     if (current !== expected) return false;
@@ -20,7 +21,7 @@ function prepare(db: Database.Database) {
     else put.run({ zoneId, version: current + 1, doc, expiresAt });
     return true;
   });
-  return { read, write, sweep };
+  return { read, write, expiring };
 }
 
 export class SqliteQueue implements QueueStore {
@@ -46,9 +47,9 @@ export class SqliteQueue implements QueueStore {
     return this.bound().write.immediate(zoneId, expected, doc, expiresAt, this.clock.now());
   }
 
-  /** Deletes the queues of days gone by. */
-  sweep(now: number): void {
-    this.bound().sweep.run(now);
+  /** The queues of days gone by, for SqliteStore's sweep. */
+  expiring(): readonly ExpiredRows[] {
+    return this.bound().expiring;
   }
 
   private bound(): ReturnType<typeof prepare> {

@@ -1,15 +1,14 @@
 // The SQLite store: the embedded default, one file in DATA_DIR shared by the server and the CLI.
 import fs from 'node:fs';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { policySchema, type Policy } from '../../config/schema';
 import { systemClock, type Clock } from '../../domain/clock';
-import { STAT_COUNTERS, SESSION_GRACE_MS, emptyCounts, parseCursor, sessionCursor, type GrantCharge, type GrantCheck, type GrantConflict, type HourlyStats, type LibrarySettingName, type ScanOptions, type SealedChange, type SessionPage, type SessionRecord, type StatCounter, type Store, type UsageChange } from '../types';
+import { STAT_COUNTERS, SESSION_GRACE_MS, emptyCounts, parseCursor, sessionCursor, type GrantCharge, type GrantCheck, type GrantConflict, type HourlyStats, type LibrarySettingName, type ScanOptions, type SealedChange, type SessionPage, type SessionRecord, type StatCounter, type Store, type SweepOptions, type UsageChange } from '../types';
 import { finite } from '../finite';
 import { column, migrate } from './migrations';
 import { prepare, sessionParams, toSession } from './statements';
-import { FIRST_CHUNK, SLICE_MS, nextChunkSize, yieldToLoop, type Pace } from '../../jobs/chunks';
+import { inChunks, sweepTables } from './chunked-delete';
 import { CHECKPOINT_PAGES, Checkpointer, type CheckpointerOptions } from './checkpointer';
 import { SqliteStaffStore } from './staff-store';
 import { SqliteWorkstations } from './workstations';
@@ -23,12 +22,6 @@ const PAGE_CACHE_KIB = 2000;
 
 /** The file's application id (PRAGMA application_id): "THRS", rewritten by the write probe. */
 const APPLICATION_ID = 0x54485253;
-
-/**
- * At most this many rows deleted per statement by the sweep and the purge, so neither holds the
- * event loop long; fewer where rows cost more (see inChunks).
- */
-const DELETE_CHUNK = 500;
 
 /**
  * Keeps everything in one SQLite file (WAL, `secure_delete`), safe for the server and the
@@ -258,11 +251,9 @@ export class SqliteStore implements Store {
     });
   }
 
-  async sweep(now: number): Promise<void> {
-    for (const del of this.st().sweepDeletes) await inChunks((n) => del.run(now, n).changes);
-    this.staff.sweep(now);
-    this.workstations.sweep(now);
-    this.queue.sweep(now);
+  /** Every expired row of every table, a bounded batch per statement (chunked-delete.ts), then a checkpoint. */
+  async sweep(now: number, opts: SweepOptions = {}): Promise<void> {
+    await sweepTables([...this.st().expiring, ...this.staff.expiring(), ...this.workstations.expiring(), ...this.queue.expiring()], now, opts);
     await this.checkpoint();
   }
 
@@ -318,24 +309,5 @@ export class SqliteStore implements Store {
   private st(): ReturnType<typeof prepare> {
     if (!this.statements) throw new Error(`SQLite store ${this.opts.file} is not open: call init() first`);
     return this.statements;
-  }
-}
-
-/**
- * Runs a chunked delete (`run(n)` deletes at most n rows, resolving how many it did) until a
- * chunk comes back short, letting the event loop run in between. Each statement is sized to take
- * about SLICE_MS at the pace the last one ran (chunks.ts), at most DELETE_CHUNK rows: a session
- * row, with its five indexes zeroed by secure_delete, costs several times a usage row. Resolves
- * the statements run.
- */
-export async function inChunks(run: (n: number) => number, pace: Pick<Pace, 'now' | 'pause'> = {}): Promise<number> {
-  const now = pace.now ?? (() => performance.now());
-  const pause = pace.pause ?? yieldToLoop;
-  let size = FIRST_CHUNK;
-  for (let statements = 1; ; statements++) {
-    const started = now();
-    if (run(size) < size) return statements;
-    size = nextChunkSize(size, now() - started, SLICE_MS, DELETE_CHUNK);
-    await pause();
   }
 }

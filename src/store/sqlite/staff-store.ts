@@ -11,6 +11,16 @@ import type {
   StaffAccount,
   StaffStore,
 } from '../staff-types';
+import { ExpiredRows, type ExpiringTable } from './chunked-delete';
+
+/** The staff tables' expiring rows (login_failures and pass_batches have no expires_at index: walked by rowid). */
+const EXPIRING: readonly ExpiringTable[] = [
+  { table: 'console_sessions', indexed: true },
+  { table: 'login_failures', indexed: false },
+  { table: 'audit_log', indexed: true },
+  { table: 'pass_batches', indexed: false },
+  { table: 'passes', indexed: true },
+];
 
 interface AccountRow {
   username: string;
@@ -28,10 +38,8 @@ const ACCOUNT_COLUMNS = `(username, role, password_hash, created_at, updated_at,
 const accountParams = (a: StaffAccount) => ({ username: a.username, role: a.role, passwordHash: a.passwordHash, createdAt: a.createdAt, updatedAt: a.updatedAt, language: a.language ?? '' });
 
 function prepare(db: Database.Database) {
-  const sweepDeletes = ['console_sessions', 'login_failures', 'audit_log', 'pass_batches', 'passes'].map((t) =>
-    db.prepare<[number]>(`DELETE FROM ${t} WHERE expires_at <= ?`),
-  );
   return {
+    expiring: EXPIRING.map((t) => new ExpiredRows(db, t)),
     addAccount: db.prepare(`INSERT OR IGNORE INTO staff_accounts ${ACCOUNT_COLUMNS}`),
     putAccount: db.prepare(
       `INSERT INTO staff_accounts ${ACCOUNT_COLUMNS}
@@ -103,9 +111,6 @@ function prepare(db: Database.Database) {
        WHERE b.expires_at > @now GROUP BY b.id ORDER BY b.created_at DESC, b.id`,
     ),
     revokeBatch: db.prepare<[string]>("UPDATE passes SET state = 'revoked' WHERE batch_id = ? AND state = 'unused'"),
-    sweep: db.transaction((now: number) => {
-      for (const del of sweepDeletes) del.run(now);
-    }),
   };
 }
 
@@ -242,9 +247,9 @@ export class SqliteStaffStore implements StaffStore {
     return this.st().revokeBatch.run(batchId).changes;
   }
 
-  /** Deletes expired staff records. */
-  sweep(now: number): void {
-    this.st().sweep.immediate(now);
+  /** The staff tables' expired rows, for SqliteStore's sweep. */
+  expiring(): readonly ExpiredRows[] {
+    return this.st().expiring;
   }
 
   private st(): ReturnType<typeof prepare> {

@@ -2,6 +2,14 @@
 import type Database from 'better-sqlite3';
 import { SESSION_GRACE_MS, STAT_COUNTERS, type GrantCharge, type GrantCheck, type GrantConflict, type SealedChange, type SessionRecord } from '../types';
 import { column } from './migrations';
+import { ExpiredRows, limitedDelete, type ExpiringTable } from './chunked-delete';
+
+/** The session tables' expiring rows, each found by its expires_at index. */
+const EXPIRING: readonly ExpiringTable[] = [
+  { table: 'sessions', indexed: true },
+  { table: 'daily_usage', indexed: true, key: 'day, pseudonym' },
+  { table: 'hourly_stats', indexed: true, key: 'zone_id, hour' },
+];
 
 export interface SessionRow {
   id: string;
@@ -26,12 +34,9 @@ export function prepare(db: Database.Database) {
     `${col} = CASE WHEN hourly_stats.expires_at > @now THEN ${add} ELSE excluded.${col} END`;
   const keepLatestExpiry = 'expires_at = MAX(hourly_stats.expires_at, excluded.expires_at)';
   const liveSessions = 'SELECT * FROM sessions WHERE expires_at > @now';
-  // A chunk at a time (see inChunks); daily_usage and hourly_stats have no rowid, so by key.
-  const chunked = (table: string, key: string, where: string) =>
-    db.prepare<[number | string, number]>(`DELETE FROM ${table} WHERE (${key}) IN (SELECT ${key} FROM ${table} WHERE ${where} LIMIT ?)`);
-  const keys: Record<string, string> = { sessions: 'rowid', daily_usage: 'day, pseudonym', hourly_stats: 'zone_id, hour' };
-  const sweepDeletes = ['sessions', 'daily_usage', 'hourly_stats'].map((t) => chunked(t, keys[t]!, 'expires_at <= ?'));
-  const purgeUsage = chunked('daily_usage', keys.daily_usage!, 'day = ?');
+  // A chunk at a time (chunked-delete.ts); daily_usage and hourly_stats have no rowid, so by key.
+  const expiring = EXPIRING.map((t) => new ExpiredRows(db, t));
+  const purgeUsage = limitedDelete(db, 'daily_usage', 'day = ?', 'day, pseudonym');
   // One gateway's sessions of the day, or every gateway's when @gw is null.
   const purgeSessions = db.prepare<{ day: string; gw: string | null; n: number }>(
     'DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE day = @day AND (@gw IS NULL OR gateway_id = @gw) LIMIT @n)',
@@ -110,7 +115,7 @@ export function prepare(db: Database.Database) {
       `SELECT * FROM hourly_stats WHERE zone_id = @zoneId AND hour >= @from AND hour < @to AND expires_at > @now
        ORDER BY hour`,
     ),
-    sweepDeletes,
+    expiring,
     purgeUsage,
     purgeSessions,
     replaceSealedMany: db.transaction((changes: readonly SealedChange[], now: number) =>

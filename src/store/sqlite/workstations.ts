@@ -17,6 +17,7 @@ import {
   type WorkstationRecord,
   type WorkstationStore,
 } from '../workstation-types';
+import { ExpiredRows, type ExpiringTable } from './chunked-delete';
 
 interface WorkstationRow {
   name: string;
@@ -30,6 +31,9 @@ interface WorkstationRow {
   health: string | null;
   last_wipe: string | null;
 }
+
+/** Expiring rows; none of these tables has an index on expires_at, so each is walked by rowid. */
+const EXPIRING: readonly ExpiringTable[] = ['enrolment_codes', 'workstation_commands', 'workstations'].map((table) => ({ table, indexed: false }));
 
 const LIVE = '(expires_at IS NULL OR expires_at > @now)';
 const ACTIVE = 'retired_at IS NULL';
@@ -92,9 +96,7 @@ function prepare(db: Database.Database) {
       'SELECT body FROM workstation_commands WHERE workstation = @name AND id = @id AND expires_at > @now',
     ),
     dropCommands: q<[string]>('DELETE FROM workstation_commands WHERE workstation = ?'),
-    sweepCodes: q<[number]>('DELETE FROM enrolment_codes WHERE expires_at <= ?'),
-    sweepCommands: q<[number]>('DELETE FROM workstation_commands WHERE expires_at <= ?'),
-    sweepRetired: q<[number]>('DELETE FROM workstations WHERE expires_at <= ?'),
+    expiring: EXPIRING.map((t) => new ExpiredRows(db, t)),
   };
 }
 
@@ -247,11 +249,9 @@ export class SqliteWorkstations implements WorkstationStore {
     return done;
   }
 
-  /** Deletes expired codes, commands and retired workstations. */
-  sweep(now: number): void {
-    this.st.sweepCodes.run(now);
-    this.st.sweepCommands.run(now);
-    this.st.sweepRetired.run(now);
+  /** Expired codes, commands and retired workstations, for SqliteStore's sweep. */
+  expiring(): readonly ExpiredRows[] {
+    return this.st.expiring;
   }
 
   private readCommand(name: string, id: string): WorkstationCommand | undefined {
