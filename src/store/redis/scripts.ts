@@ -188,6 +188,17 @@ else
 end
 return table.concat(r, '\\n')`);
 
+/**
+ * Removes at most ARGV[2] members scored ARGV[1] or less from a sorted-set index (KEYS[1]),
+ * lowest first; returns how many. ZREMRANGEBYSCORE has no LIMIT, and one that removed 100,000
+ * members would hold Redis (and every gateway waiting on it) that long.
+ */
+export const TRIM_EXPIRED = script(`local n = redis.call('ZCOUNT', KEYS[1], '-inf', ARGV[1])
+local most = tonumber(ARGV[2])
+if n > most then n = most end
+if n > 0 then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, n - 1) end
+return n`);
+
 /** Runs a script by hash, loading it (EVAL) where the node does not have it yet. */
 export function runScript(client: RedisClient, s: Script, keys: string[], args: (string | number)[]): Promise<unknown> {
   // A slot on the move (a live reshard) refuses it with TRYAGAIN or ASK for a moment: tried again.

@@ -5,7 +5,8 @@ import * as K from './keys';
 import { retryTransient } from './transient';
 import { INDEX_PAGE, runScript } from './scripts';
 import type { RedisClient } from './connection';
-import { SESSION_GRACE_MS, compareSessions, parseCursor, sessionCursor, type ScanOptions, type SessionPage, type SessionRecord } from '../types';
+import { SESSION_GRACE_MS, compareSessions, parseCursor, sessionCursor, type ScanOptions, type SessionPage, type SessionRecord, type SweepOptions } from '../types';
+import { trimExpired } from './expired-trim';
 
 /**
  * What the index says of a session: enough to order it and to decide whether to read it.
@@ -81,14 +82,14 @@ export class RedisSessionScan {
     return Object.fromEntries(counts);
   }
 
-  /** Trims expired ids from a gateway's indexes in every shard (the sweep). */
-  async sweepGateway(gatewayId: string, now: number): Promise<void> {
+  /** Trims expired ids from a gateway's indexes in every shard (the sweep), a bounded batch per script. */
+  async sweepGateway(gatewayId: string, now: number, opts: SweepOptions = {}): Promise<void> {
     const p = this.prefix;
     await Promise.all(
       K.ALL_SHARDS.map(async (n) => {
-        await retryTransient(() => this.client.zremrangebyscore(K.gatewaySessionsKey(p, n, gatewayId), '-inf', now));
+        await trimExpired(this.client, K.gatewaySessionsKey(p, n, gatewayId), now, 'session index', opts);
         const zones = await retryTransient(() => this.client.smembers(K.gatewayZonesKey(p, n, gatewayId)));
-        await Promise.all(zones.map((z) => retryTransient(() => this.client.zremrangebyscore(K.gatewayZoneKey(p, n, gatewayId, z), '-inf', now))));
+        await Promise.all(zones.map((z) => trimExpired(this.client, K.gatewayZoneKey(p, n, gatewayId, z), now, 'zone index', opts)));
       }),
     );
   }

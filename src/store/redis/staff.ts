@@ -7,6 +7,8 @@ import { ReloadingRedisStore } from './rate-limit';
 import type { Clock } from '../../domain/clock';
 import * as K from './keys';
 import { exec, extendExpiry } from './tx';
+import { trimExpired } from './expired-trim';
+import type { SweepOptions } from '../types';
 import { sendRoutedCommand, type RedisClient } from './connection';
 import type {
   AuditEntry,
@@ -217,6 +219,14 @@ export class RedisStaffStore implements StaffStore {
     if (hashes.length === 0) return 0;
     const keys = hashes.map((h) => K.passKey(this.prefix, h));
     return Number(await this.client.eval(REVOKE, keys.length, ...keys));
+  }
+
+  /**
+   * TTLs expire passes and batches; this drops expired batch ids from the index of batches
+   * (which, with batches made every day, would otherwise never expire), a bounded batch per script.
+   */
+  async sweep(now: number, opts: SweepOptions = {}): Promise<void> {
+    await trimExpired(this.client, K.passBatchesKey(this.prefix), now, 'pass batches', opts);
   }
 
   sharedRateLimit(name: string): RateLimitStore {

@@ -3,7 +3,8 @@ import { policySchema, type Policy } from '../../config/schema';
 import { systemClock, type Clock } from '../../domain/clock';
 import * as K from './keys';
 import { closeRedisClient, createRedisClient, redactRedisUrl, scanKeys, type RedisClient } from './connection';
-import type { Abandonable, GrantCharge, GrantCheck, GrantConflict, HourlyStats, LibrarySettingName, ScanOptions, SealedChange, SessionPage, SessionRecord, StatCounter, Store, UsageChange } from '../types';
+import type { Abandonable, GrantCharge, GrantCheck, GrantConflict, HourlyStats, LibrarySettingName, ScanOptions, SealedChange, SessionPage, SessionRecord, StatCounter, Store, SweepOptions, UsageChange } from '../types';
+import { trimExpired } from './expired-trim';
 import { ADD_USAGE, GET_USAGE, runScript } from './scripts';
 import { migrateLayout } from './layout';
 import { sendNow } from './send-now';
@@ -306,14 +307,18 @@ export class RedisStore implements Store {
     return this.stats.read(from, to, zoneId);
   }
 
-  /** TTLs expire the records; this only drops ids of expired sessions and rows from the indexes. */
-  async sweep(now: number): Promise<void> {
+  /**
+   * TTLs expire the records; this only drops ids of expired sessions, rows, workstations and
+   * pass batches from the indexes, a bounded batch per script (expired-trim.ts).
+   */
+  async sweep(now: number, opts: SweepOptions = {}): Promise<void> {
     const p = this.prefix;
     const gateways = await this.client.zrange(K.gatewaysKey(p), '0', '-1');
-    await Promise.all(gateways.map((gw) => this.scan.sweepGateway(gw, now)));
-    await this.client.zremrangebyscore(K.gatewaysKey(p), '-inf', now);
+    await Promise.all(gateways.map((gw) => this.scan.sweepGateway(gw, now, opts)));
+    await trimExpired(this.client, K.gatewaysKey(p), now, 'gateways', opts);
     await this.stats.sweepIndex();
-    await this.workstations.sweep(now);
+    await this.workstations.sweep(now, opts);
+    await this.staff.sweep(now, opts);
   }
 
   replaceSealedAddress(s: Pick<SessionRecord, 'id' | 'pseudonym' | 'sealedAddress'>, next: string): Promise<boolean> {

@@ -18,6 +18,8 @@ import {
   type WorkstationRecord,
   type WorkstationStore,
 } from '../workstation-types';
+import type { SweepOptions } from '../types';
+import { trimExpired } from './expired-trim';
 
 /** Lua: stop (returning 0) unless KEYS[1] is the record of an active workstation. */
 const IF_ACTIVE = `if redis.call('HEXISTS', KEYS[1], 'tokenHash') == 0 or redis.call('HEXISTS', KEYS[1], 'retiredAt') == 1 then return 0 end\n`;
@@ -163,9 +165,9 @@ export class RedisWorkstations implements WorkstationStore {
     return (await this.replace(done)) ? done : undefined;
   }
 
-  /** TTLs expire the records; this drops expired names from the index. */
-  async sweep(now: number): Promise<void> {
-    await this.client.zremrangebyscore(K.workstationsIndexKey(this.prefix), '-inf', now);
+  /** TTLs expire the records; this drops expired names from the index, a bounded batch per script. */
+  async sweep(now: number, opts: SweepOptions = {}): Promise<void> {
+    await trimExpired(this.client, K.workstationsIndexKey(this.prefix), now, 'workstations', opts);
   }
 
   /** Every command kept for a workstation, newest first. */
