@@ -73,7 +73,7 @@ describe('re-asserting live sessions after a reconnect', () => {
     expect(liveIds()).toEqual(ids);
   });
 
-  test('when the store client stops reconnecting by itself, then it connects again and the lost sessions are written back', async () => {
+  test('when the store client stops reconnecting by itself, then a fresh one takes its place and the lost sessions are written back', async () => {
     const ids = await grantAndLose(2, 3, 2);
     const client = (ctx!.deps.store as unknown as { client: Redis }).client;
     expect(client.status).toBe('ready');
@@ -91,6 +91,13 @@ describe('re-asserting live sessions after a reconnect', () => {
     await askNode(redis.port, 'CLIENT', 'KILL', 'TYPE', 'normal');
     await ended;
     await waitFor('the lost sessions to be written back', () => allStored(ids).catch(() => false), [redis]);
-    expect(client.status).toBe('ready');
+    // The same store, on a fresh client that took the ended one's place.
+    const now = (ctx!.deps.store as unknown as { client: Redis }).client;
+    expect(now).not.toBe(client);
+    expect(now.status).toBe('ready');
+    expect(ctx!.deps.store.clientRevivals).toBe(1);
+    const logs = ctx!.logs.join('');
+    expect(logs).toContain('"event":"store.client_ended"');
+    expect(logs).toContain('"event":"store.client_revived"');
   });
 });
