@@ -23,7 +23,7 @@ import { QueueService } from './queue/queue-service';
 export async function buildDeps(config: Config, logger: Logger, overrides: Partial<Deps> & { clock?: Clock } = {}): Promise<Deps> {
   const clock = overrides.clock ?? systemClock;
   const random = overrides.random ?? cryptoRandom;
-  const store = overrides.store ?? createStore(config, { clock });
+  const store = overrides.store ?? createStore(config, { clock, logger });
   await store.init();
   const firewall = overrides.firewall ?? createFirewall(config.firewall, firewallOptions(config, logger, clock));
   await firewall.init();

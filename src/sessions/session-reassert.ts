@@ -5,7 +5,8 @@
 // current epoch key. A pass that fails (a command errs or times out: the store went again, or
 // the commands a lost connection left unanswered are not sent again) is tried again, with
 // backoff, until one succeeds, and at once when the outage breaker sees the store back: it never
-// waits for a next reconnect, which may not come.
+// waits for a next reconnect, which may not come. While the breaker holds the store as away no
+// pass is tried, and each starts with a PING; an outage logs one warning and one recovery.
 import type { LiveView } from './live-view';
 import type { SessionServiceDeps } from './session-types';
 import { storedRecord } from './stored-record';
@@ -40,6 +41,7 @@ export class SessionReassert {
     private readonly live: LiveView,
     private readonly pending: ReadonlyMap<string, unknown>,
     private readonly waiting: () => ReadonlySet<string> = () => new Set(),
+    private readonly storeAway: () => boolean = () => false,
   ) {}
 
   /** Starts a pass (or one more after the current one); resolves when every pass is done. */
@@ -50,6 +52,12 @@ export class SessionReassert {
     }
     this.cancelRetry();
     const run = async (): Promise<number> => {
+      // The breaker knows the store is away: nothing is sent; the retry (or the breaker's
+      // "back") comes later.
+      if (this.storeAway()) throw new NotTried('the outage breaker holds the store as away');
+      await this.d.store.ping().catch(() => {
+        throw new NotTried('the store does not answer PING');
+      });
       let total = 0;
       for (let round = 0; ; round++) {
         this.again = false;
@@ -65,14 +73,19 @@ export class SessionReassert {
     };
     this.running = run()
       .then((total) => {
+        if (this.failed) this.d.logger.info({ event: 'sessions.reassert_recovered', count: total }, 'live sessions were written back to the store after a failed attempt');
         this.failed = false;
         this.retryDelay = RETRY_FIRST_MS;
         return total;
       })
       .catch((err: unknown) => {
+        // One warning an outage, not one a retry: the recovery is logged when a pass succeeds.
+        if (!this.failed) {
+          const why = err instanceof NotTried ? { reason: err.message } : { err };
+          this.d.logger.warn({ ...why, event: 'sessions.reassert_failed', retryInMs: this.retryDelay }, 'could not write live sessions back to the store; trying again until it works');
+        }
         this.failed = true;
         this.scheduleRetry();
-        this.d.logger.warn({ err, event: 'sessions.reassert_failed', retryInMs: this.retryDelay }, 'could not write live sessions back to the store; trying again');
         this.retryDelay = Math.min(this.retryDelay * 2, RETRY_MOST_MS);
         return 0;
       })
@@ -141,3 +154,6 @@ export class SessionReassert {
     return { restored, skipped };
   }
 }
+
+/** A pass not tried because the store is known to be away (its message names no host). */
+class NotTried extends Error {}

@@ -64,7 +64,7 @@ export class SessionService {
     this.policies = new PolicyBook(d.config, d.store, () => d.clock.now(), undefined, guard);
     this.unwritten = new WriteThrough((g) => guard(() => d.store.grantSession(g.record, g.charge)), d.logger);
     // Grants kept while the store was away are not in its listing yet: not ended elsewhere.
-    this.sync = new SessionSync(d, this.live, this.pending, this.tally, () => this.unwritten.ids());
+    this.sync = new SessionSync(d, this.live, this.pending, this.tally, () => this.unwritten.ids(), () => this.breaker.away);
     this.stats = new SessionStats(d.store, d.config, d.clock, guard, d.logger, d.random);
     this.breaker.onBack(() => {
       void this.writeThrough();

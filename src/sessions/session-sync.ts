@@ -33,6 +33,7 @@ export class SessionSync {
    *   yet, so it must not be taken for one that ended elsewhere
    * @param unwritten ids of grants made while the store was away and not yet written through:
    *   likewise not in the store yet
+   * @param storeAway true while the outage breaker holds the store as away: no write-back is tried
    */
   constructor(
     private readonly d: Pick<SessionServiceDeps, 'config' | 'store' | 'firewall' | 'keys' | 'clock' | 'logger'>,
@@ -40,8 +41,9 @@ export class SessionSync {
     private readonly pending: ReadonlyMap<string, unknown>,
     private readonly tally: SessionEventTally,
     private readonly unwritten: () => ReadonlySet<string> = () => new Set(),
+    storeAway: () => boolean = () => false,
   ) {
-    this.reassert = new SessionReassert(d, live, pending, unwritten);
+    this.reassert = new SessionReassert(d, live, pending, unwritten, storeAway);
   }
 
   /** Writes back live sessions the store lost (after a failover or reconnect); resolves with how many. */

@@ -9,7 +9,7 @@ import { publishedLiveCount } from './small-cells';
 
 /** Builds the registry; prom-client (12 MiB) is loaded here, on the first scrape, not at start. */
 export function createMetrics(deps: Deps): Registry {
-  const { Gauge, Registry, collectDefaultMetrics } = require('prom-client') as typeof import('prom-client');
+  const { Counter, Gauge, Registry, collectDefaultMetrics } = require('prom-client') as typeof import('prom-client');
   const registers = [new Registry()];
   const [register] = registers as [Registry];
   collectDefaultMetrics({ register });
@@ -41,6 +41,15 @@ export function createMetrics(deps: Deps): Registry {
     registers,
     async collect() {
       this.set(await deps.store.ping().then(() => 1, () => 0));
+    },
+  });
+  new Counter({
+    name: 'threshold_store_client_revivals_total',
+    help: 'Times the store client ended by itself (stopped reconnecting for good) and a new one took its place (0 on SQLite)',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(deps.store.clientRevivals ?? 0);
     },
   });
   new Gauge({

@@ -142,6 +142,11 @@ export interface Store {
    */
   onReconnect?(listener: () => void): void;
   /**
+   * How many times the store's client ended by itself (gave up reconnecting for good) and a
+   * fresh one took its place, since start. Only stores with a client that can end have it.
+   */
+  readonly clientRevivals?: number;
+  /**
    * Runs `fn` (calls of this store) so that its caller can give up on it: once `abandon()` is
    * called, no command `fn` issued, or issues later, is sent to the store any more (not one
    * queued for a reconnect, nor one sent again after a lost connection); each fails instead. Only

@@ -23,6 +23,10 @@ export interface RedisHa {
 export interface RedisClusterHa extends RedisHa {
   /** The ports of the nodes that are masters now. */
   masters(): Promise<number[]>;
+  /** Stops every node (`procs` keeps their last processes). */
+  stopNodes(): Promise<void>;
+  /** Starts stopped nodes again on their ports, with their nodes.conf; resolves once the cluster is ok. */
+  startNodes(): Promise<void>;
 }
 
 export interface RedisSentinelHa extends RedisHa {
@@ -50,14 +54,13 @@ function stopper(procs: RedisProcess[], dir: string): () => Promise<void> {
 export async function startCluster(nodeTimeoutMs = 2000): Promise<RedisClusterHa> {
   const dir = tempDir('cluster');
   const ports = await freePorts(12);
-  const procs = ports.slice(0, 6).map((port, i) => spawnRedis(dir, port, [
+  const spawnNode = (port: number, i: number) => spawnRedis(dir, port, [
     '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-port', String(ports[6 + i]),
     '--cluster-node-timeout', String(nodeTimeoutMs), '--cluster-require-full-coverage', 'no',
-  ]));
+  ]);
+  const procs = ports.slice(0, 6).map(spawnNode);
   const stop = stopper(procs, dir);
-  try {
-    await waitForPong(procs);
-    await run(redisBinary('redis-cli'), ['--cluster', 'create', ...procs.map((p) => `127.0.0.1:${p.port}`), '--cluster-replicas', '1', '--cluster-yes']);
+  const settled = async () => {
     await waitFor('cluster_state:ok on every node', async () => {
       const infos = await Promise.all(procs.map((p) => askNode(p.port, 'CLUSTER', 'INFO')));
       return infos.every((i) => typeof i === 'string' && i.includes('cluster_state:ok') && i.includes('cluster_known_nodes:6'));
@@ -67,6 +70,11 @@ export async function startCluster(nodeTimeoutMs = 2000): Promise<RedisClusterHa
       const replicas = infos.filter((i) => typeof i === 'string' && i.includes('role:slave'));
       return replicas.length === 3 && replicas.every((i) => (i as string).includes('master_link_status:up'));
     }, procs);
+  };
+  try {
+    await waitForPong(procs);
+    await run(redisBinary('redis-cli'), ['--cluster', 'create', ...procs.map((p) => `127.0.0.1:${p.port}`), '--cluster-replicas', '1', '--cluster-yes']);
+    await settled();
   } catch (err) {
     await stop();
     throw err;
@@ -79,6 +87,17 @@ export async function startCluster(nodeTimeoutMs = 2000): Promise<RedisClusterHa
     async masters() {
       const roles = await Promise.all(procs.map(async (p) => ((await askNode(p.port, 'ROLE')) as unknown[] | undefined)?.[0]));
       return procs.filter((_, i) => roles[i] === 'master').map((p) => p.port);
+    },
+    async stopNodes() {
+      await Promise.all(procs.map(stopProcess));
+    },
+    async startNodes() {
+      // In place: `stop` and the waits see the new processes.
+      procs.forEach((p, i) => {
+        if (p.child.exitCode !== null || p.child.signalCode !== null) procs[i] = spawnNode(p.port, i);
+      });
+      await waitForPong(procs);
+      await settled();
     },
   };
 }

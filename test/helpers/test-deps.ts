@@ -62,7 +62,7 @@ export async function makeTestApp(opts: TestOptions = {}): Promise<TestContext> 
   const logger = createLogger('debug', sink);
   const clock = new ManualClock(Date.parse(opts.now ?? WEDNESDAY_10AM));
   const prefix = opts.prefix ?? `t:${Math.random().toString(36).slice(2)}:`;
-  const store = createStore(config, { prefix, clock });
+  const store = createStore(config, { prefix, clock, logger });
   const firewall = opts.firewall?.(logger, clock);
   const deps = await buildDeps(config, logger, { clock, store, resolveClient: headerClientResolver(), ...(firewall ? { firewall } : {}), ...(opts.random ? { random: opts.random } : {}) });
   await deps.sessions.start();

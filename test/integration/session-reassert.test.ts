@@ -73,7 +73,7 @@ describe('re-asserting live sessions after a reconnect', () => {
     expect(liveIds()).toEqual(ids);
   });
 
-  test('when the store client stops reconnecting by itself, then it connects again and the lost sessions are written back', async () => {
+  test('when the store client stops reconnecting by itself, then a fresh one takes its place and the lost sessions are written back', async () => {
     const ids = await grantAndLose(2, 3, 2);
     const client = (ctx!.deps.store as unknown as { client: Redis }).client;
     expect(client.status).toBe('ready');
@@ -91,6 +91,46 @@ describe('re-asserting live sessions after a reconnect', () => {
     await askNode(redis.port, 'CLIENT', 'KILL', 'TYPE', 'normal');
     await ended;
     await waitFor('the lost sessions to be written back', () => allStored(ids).catch(() => false), [redis]);
-    expect(client.status).toBe('ready');
+    // The same store, on a fresh client that took the ended one's place.
+    const now = (ctx!.deps.store as unknown as { client: Redis }).client;
+    expect(now).not.toBe(client);
+    expect(now.status).toBe('ready');
+    expect(ctx!.deps.store.clientRevivals).toBe(1);
+    const logs = ctx!.logs.join('');
+    expect(logs).toContain('"event":"store.client_ended"');
+    expect(logs).toContain('"event":"store.client_revived"');
   });
+
+  test('when the store stops and comes back, then the write-back waits while the breaker holds it away, pings first, and logs one failure and one recovery', async () => {
+    const ids = await grantAndLose(3, 3, 2);
+    const count = (event: string) => ctx!.logs.filter((l) => l.includes(`"event":"${event}"`)).length;
+    const store = ctx!.deps.store;
+    const pings = jest.spyOn(store, 'ping');
+    const sync = (ctx!.deps.sessions as unknown as { sync: { reassertLive(): Promise<number> } }).sync;
+
+    await stopProcess(redis);
+    // A patron's call finds the store gone: the breaker holds it as away for a while.
+    const { breaker } = ctx!.deps.sessions;
+    await breaker.run(() => store.getSession(ids[0]!)).catch(() => undefined);
+    expect(breaker.away).toBe(true);
+    await sync.reassertLive();
+    expect(breaker.away).toBe(true);
+    // Not tried at all: not even a PING.
+    expect(pings).not.toHaveBeenCalled();
+    expect(count('sessions.reassert_failed')).toBe(1);
+
+    // Retries go on while the store is away, each a PING only, and none is logged again.
+    await waitFor('two retries that pinged', async () => pings.mock.calls.length >= 2, [], 30_000);
+    expect(count('sessions.reassert_failed')).toBe(1);
+
+    // It comes back empty (no persistence): every live session is written back.
+    redis = spawnRedis(dir, redis.port, []);
+    await waitForPong([redis]);
+    await waitFor('the live sessions to be written back', () => allStored(ids), [redis], 30_000);
+    await waitFor('the recovery logged', async () => count('sessions.reassert_recovered') === 1, [redis]);
+    expect(count('sessions.reassert_failed')).toBe(1);
+    expect(count('sessions.reassert_recovered')).toBe(1);
+    expect(ctx!.logs.filter((l) => l.includes('sessions.reassert_')).join('')).not.toContain(String(redis.port));
+    pings.mockRestore();
+  }, 60_000);
 });

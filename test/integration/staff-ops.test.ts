@@ -46,6 +46,7 @@ describe.each([
     const res = await metrics();
     expect(res.text).toContain('threshold_sessions_live{zone="wifi"} 2');
     expect(res.text).toContain('threshold_store_up 1');
+    expect(res.text).toContain('threshold_store_client_revivals_total 0');
     expect(res.text).toContain('threshold_today{zone="wifi",counter="sessionsStarted"} 2');
     expect(res.text).toContain('threshold_policy_session_minutes{zone="wifi"} 60');
     expect(res.text).toContain('process_cpu_user_seconds_total');

@@ -5,11 +5,23 @@ import { redactUrlPasswords } from '../../config/secrets';
 
 export type RedisClient = Redis | Cluster;
 
+/** The most a lost connection waits before it tries again. */
+export const RECONNECT_MOST_MS = 1000;
+
+/**
+ * The wait before reconnect attempt `times` (1, 2, …): growing, capped, and never null, since a
+ * retry strategy that gives up (null) makes ioredis end the client for good ('end').
+ */
+export function reconnectDelay(times: number): number {
+  return Number.isFinite(times) && times > 0 ? Math.min(Math.ceil(times) * 100, RECONNECT_MOST_MS) : 100;
+}
+
 /**
  * How a Cluster client rides out a failover or a reshard: it retries a command on a closed
  * node, CLUSTERDOWN or TRYAGAIN after these delays, refreshing the slot map, at most
  * `maxRedirections` times (so about 12 s at the most, then the command fails; a node that
- * does not answer fails it after the command timeout instead).
+ * does not answer fails it after the command timeout instead). With every node gone the client
+ * keeps trying to reconnect (`reconnectDelay`): it never ends by itself.
  */
 export const CLUSTER_HA_OPTIONS: Readonly<ClusterOptions> = Object.freeze({
   retryDelayOnFailover: 300,
@@ -19,7 +31,7 @@ export const CLUSTER_HA_OPTIONS: Readonly<ClusterOptions> = Object.freeze({
   retryDelayOnMoved: 50,
   maxRedirections: 40,
   slotsRefreshTimeout: 1000,
-  clusterRetryStrategy: (times: number) => Math.min(times * 100, 1000),
+  clusterRetryStrategy: reconnectDelay,
 });
 
 interface HostPort {

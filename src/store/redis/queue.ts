@@ -8,10 +8,15 @@ import { QUEUE_CAS, runScript } from './scripts';
 
 export class RedisQueue implements QueueStore {
   constructor(
-    private readonly client: RedisClient,
+    /** The store's client now (it may be replaced): read for each command. */
+    private readonly clientNow: () => RedisClient,
     private readonly prefix: string,
     private readonly clock: Clock,
   ) {}
+
+  private get client(): RedisClient {
+    return this.clientNow();
+  }
 
   async read(zoneId: string): Promise<StoredQueue | undefined> {
     const [v, doc] = await this.client.hmget(K.queueKey(this.prefix, zoneId), 'v', 'doc');

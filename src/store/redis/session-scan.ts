@@ -39,10 +39,15 @@ const score = (endsAt: number): number => endsAt + SESSION_GRACE_MS;
 
 export class RedisSessionScan {
   constructor(
-    private readonly client: RedisClient,
+    /** The store's client now (it may be replaced): read for each command. */
+    private readonly clientNow: () => RedisClient,
     private readonly prefix: string,
     private readonly now: () => number,
   ) {}
+
+  private get client(): RedisClient {
+    return this.clientNow();
+  }
 
   async scan(gatewayId: string | undefined, cursor: string | undefined, limit: number, opts: ScanOptions = {}): Promise<SessionPage> {
     const at = cursor === undefined ? undefined : parseCursor(cursor);

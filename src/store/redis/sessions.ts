@@ -15,10 +15,15 @@ const CAS_TRIES = 5;
 
 export class RedisSessions {
   constructor(
-    private readonly client: RedisClient,
+    /** The store's client now (it may be replaced): read for each command. */
+    private readonly clientNow: () => RedisClient,
     private readonly prefix: string,
     private readonly clock: Clock,
   ) {}
+
+  private get client(): RedisClient {
+    return this.clientNow();
+  }
 
   /**
    * One script in the device's shard charges the usage and writes the record, the ledger, the

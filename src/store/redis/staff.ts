@@ -68,10 +68,15 @@ return {1, n, ttl}`;
 /** The staff records of one Redis store; shares the store's client and key prefix. */
 export class RedisStaffStore implements StaffStore {
   constructor(
-    private readonly client: RedisClient,
+    /** The store's client now (it may be replaced): read for each command. */
+    private readonly clientNow: () => RedisClient,
     private readonly prefix: string,
     private readonly clock: Clock,
   ) {}
+
+  private get client(): RedisClient {
+    return this.clientNow();
+  }
 
   private ttl(expiresAt: number): number {
     return K.ttlMs(expiresAt, this.clock.now());
@@ -230,12 +235,12 @@ export class RedisStaffStore implements StaffStore {
   }
 
   sharedRateLimit(name: string): RateLimitStore {
-    const client = this.client;
+    const client = this.clientNow;
     return new ReloadingRedisStore({
       prefix: K.rateLimitPrefix(this.prefix, name),
       // The Cluster form (rate-limit-redis's sendCommandCluster): SCRIPT LOAD must reach the
       // master that later runs the EVALSHA, or a fresh start answers NOSCRIPT.
-      sendCommandCluster: ({ command }) => sendRoutedCommand(client, command) as Promise<RedisReply>,
+      sendCommandCluster: ({ command }) => sendRoutedCommand(client(), command) as Promise<RedisReply>,
     });
   }
 }

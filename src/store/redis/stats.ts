@@ -10,10 +10,15 @@ import { exec } from './tx';
 
 export class RedisStats {
   constructor(
-    private readonly client: RedisClient,
+    /** The store's client now (it may be replaced): read for each command. */
+    private readonly clientNow: () => RedisClient,
     private readonly prefix: string,
     private readonly clock: Clock,
   ) {}
+
+  private get client(): RedisClient {
+    return this.clientNow();
+  }
 
   async bump(zoneId: string, hour: number, counts: Partial<Record<StatCounter, number>>, expiresAt: number, opId?: string): Promise<void> {
     const p = this.prefix;

@@ -2,7 +2,10 @@
 import { policySchema, type Policy } from '../../config/schema';
 import { systemClock, type Clock } from '../../domain/clock';
 import * as K from './keys';
-import { closeRedisClient, createRedisClient, redactRedisUrl, scanKeys, type RedisClient } from './connection';
+import type { RedisOptions } from 'ioredis';
+import type { Logger } from '../../logger';
+import { createRedisClient, reconnectDelay, redactRedisUrl, scanKeys, type RedisClient } from './connection';
+import { ClientKeeper, reason, withTimeout } from './client-keeper';
 import type { Abandonable, GrantCharge, GrantCheck, GrantConflict, HourlyStats, LibrarySettingName, ScanOptions, SealedChange, SessionPage, SessionRecord, StatCounter, Store, SweepOptions, UsageChange } from '../types';
 import { trimExpired } from './expired-trim';
 import { ADD_USAGE, GET_USAGE, runScript } from './scripts';
@@ -20,9 +23,6 @@ import { LateSends } from './late-sends';
 
 /** How long `ping` waits before it reports Redis as down. */
 export const PING_TIMEOUT_MS = 2000;
-const CONNECT_TIMEOUT_MS = 5000;
-/** How soon a client that stopped reconnecting by itself is connected again. */
-const REVIVE_MS = 200;
 /** The longest a store command may take, waiting for a reconnect included. */
 export const COMMAND_TIMEOUT_MS = 5000;
 /** Sessions read, and usage keys unlinked, per round trip when a day is purged. */
@@ -35,25 +35,24 @@ const PURGE_PAGE = 500;
  */
 export class RedisStore implements Store {
   readonly kind = 'redis';
-  private readonly client: RedisClient;
+  private readonly keeper: ClientKeeper;
   private readonly prefix: string;
   private readonly where: string;
   private readonly clock: Clock;
-  private lastError: Error | undefined;
-  private disconnected = false;
-  private wasReady = false;
-  private readonly reconnectListeners: (() => void)[] = [];
   // Public workstations.
   readonly workstations: RedisWorkstations;
   // Kiosk zones' waiting lists.
   readonly queue: RedisQueue;
 
-  /** `clock` is what TTLs and index scores count from (default: the system clock). */
-  constructor(opts: { url: string; prefix?: string; clock?: Clock }) {
+  /**
+   * `clock` is what TTLs and index scores count from (default: the system clock); `logger`
+   * hears when the client ends by itself and when its replacement is connected.
+   */
+  constructor(opts: { url: string; prefix?: string; clock?: Clock; logger?: Logger }) {
     this.clock = opts.clock ?? systemClock;
     this.prefix = K.checkPrefix(opts.prefix ?? K.DEFAULT_PREFIX);
     this.where = redactRedisUrl(opts.url);
-    this.client = createRedisClient(opts.url, {
+    const options: RedisOptions = {
       // A command waits for a reconnect (a Sentinel failover, a restart) but never longer than
       // COMMAND_TIMEOUT_MS in all, queue included: a frozen or lost store fails it in bounded time.
       // On Cluster the offline queue is the cluster's (off), and CLUSTER_HA_OPTIONS bound the retries.
@@ -72,33 +71,40 @@ export class RedisStore implements Store {
       // that mixes a refused command (TRYAGAIN, ASK or MOVED while a slot moves) with ones that
       // ran is not redirected.
       enableAutoPipelining: false,
-      retryStrategy: (times) => Math.min(times * 100, 1000),
-    });
-    // A command given up on is never sent later (ioredis would send it on reconnect).
-    this.lateSends.install(this.client);
-    // Without a listener ioredis prints every reconnect error; keep the last one for `ping`.
-    this.client.on('error', (err: Error) => {
-      this.lastError = err;
-    });
-    this.client.on('ready', () => {
-      this.lastError = undefined;
-      if (this.wasReady) this.emitReconnect();
-      this.wasReady = true;
-    });
-    // ioredis stops for good ('end': every command fails "Connection is closed" from then on)
-    // when its connector is closed while it connects: on Sentinel, the failover detector of the
-    // lost connection does that when +switch-master arrives while the client reconnects (a
-    // resolve from a sentinel under way). Seen in the kill -9 burst on a loaded machine: the
-    // gateway kept every later grant to itself and never wrote one. Not closed here: connect again.
-    this.client.on('end', () => this.revive());
-    // A Cluster client stays ready through a failover; its node list changes instead.
-    this.client.on('-node', () => this.emitReconnect());
-    this.staff = new RedisStaffStore(this.client, this.prefix, this.clock);
-    this.workstations = new RedisWorkstations(this.client, this.prefix, this.clock);
-    this.queue = new RedisQueue(this.client, this.prefix, this.clock);
-    this.scan = new RedisSessionScan(this.client, this.prefix, () => this.clock.now());
-    this.sessions = new RedisSessions(this.client, this.prefix, this.clock);
-    this.stats = new RedisStats(this.client, this.prefix, this.clock);
+      // Never null: a client that gave up would end for good.
+      retryStrategy: reconnectDelay,
+    };
+    this.keeper = new ClientKeeper(
+      () => {
+        const client = createRedisClient(opts.url, options);
+        // A command given up on is never sent later (ioredis would send it on reconnect).
+        this.lateSends.install(client);
+        return client;
+      },
+      this.where,
+      opts.logger,
+    );
+    const client = () => this.keeper.client;
+    this.staff = new RedisStaffStore(client, this.prefix, this.clock);
+    this.workstations = new RedisWorkstations(client, this.prefix, this.clock);
+    this.queue = new RedisQueue(client, this.prefix, this.clock);
+    this.scan = new RedisSessionScan(client, this.prefix, () => this.clock.now());
+    this.sessions = new RedisSessions(client, this.prefix, this.clock);
+    this.stats = new RedisStats(client, this.prefix, this.clock);
+  }
+
+  /** The client in use now (a new one after the last ended by itself): read for each command. */
+  private get client(): RedisClient {
+    return this.keeper.client;
+  }
+
+  private get lastError(): Error | undefined {
+    return this.keeper.lastError;
+  }
+
+  /** Clients put in place of one that ended by itself, since start. */
+  get clientRevivals(): number {
+    return this.keeper.revivals;
   }
 
   /** Hourly counters per zone. */
@@ -127,47 +133,12 @@ export class RedisStore implements Store {
   /** Whether the key layout has been checked (and moved if it was the old one) since start. */
   private layoutChecked = false;
 
-  private async connect(): Promise<void> {
-    const c = this.client;
-    if (c.status === 'ready') return;
-    const stopped = this.disconnected;
-    this.disconnected = false;
-    // Already on its way (reconnecting by itself): wait for it. Otherwise connect now.
-    const underway = !stopped && ['connecting', 'connect', 'reconnecting'].includes(c.status);
-    const ready = underway ? new Promise<void>((resolve) => c.once('ready', () => resolve())) : c.connect();
-    try {
-      await withTimeout(ready, CONNECT_TIMEOUT_MS, `not ready within ${CONNECT_TIMEOUT_MS} ms`);
-    } catch (err) {
-      this.disconnect();
-      throw new Error(`Redis at ${this.where} is unreachable: ${reason(err, this.lastError)}`, { cause: err });
-    }
+  private connect(): Promise<void> {
+    return this.keeper.connect();
   }
 
-  async close(): Promise<void> {
-    if (this.disconnected) return;
-    this.disconnected = true;
-    await closeRedisClient(this.client);
-  }
-
-  private reviving: NodeJS.Timeout | undefined;
-
-  /** Connects again a client that ended without `close` or `disconnect` (see the 'end' listener). */
-  private revive(): void {
-    if (this.disconnected || this.reviving) return;
-    this.reviving = setTimeout(() => {
-      this.reviving = undefined;
-      if (this.disconnected || this.client.status !== 'end') return;
-      // A failure ends it again, and that 'end' comes back here.
-      this.client.connect().catch(() => undefined);
-    }, REVIVE_MS);
-    this.reviving.unref();
-  }
-
-  /** Stops the client and its reconnecting, once. */
-  private disconnect(): void {
-    if (this.disconnected) return;
-    this.disconnected = true;
-    this.client.disconnect();
+  close(): Promise<void> {
+    return this.keeper.close();
   }
 
   async ping(): Promise<void> {
@@ -192,12 +163,7 @@ export class RedisStore implements Store {
   }
 
   onReconnect(listener: () => void): void {
-    this.reconnectListeners.push(listener);
-  }
-
-  private emitReconnect(): void {
-    if (this.disconnected) return;
-    for (const l of this.reconnectListeners) l();
+    this.keeper.onReconnect(listener);
   }
 
   async checkWritable(gatewayId: string): Promise<void> {
@@ -341,17 +307,4 @@ export class RedisStore implements Store {
     // One command per key (usage keys sit in different slots), a batch at a time.
     for (let i = 0; i < keys.length; i += PURGE_PAGE) await Promise.all(keys.slice(i, i + PURGE_PAGE).map((k) => this.client.unlink(k)));
   }
-}
-
-function reason(err: unknown, last: Error | undefined): string {
-  const msg = err instanceof Error ? err.message : String(err);
-  return last && !msg.includes(last.message) ? `${msg} (last connection error: ${last.message})` : msg;
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

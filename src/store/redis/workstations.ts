@@ -62,10 +62,15 @@ export class RedisWorkstations implements WorkstationStore {
   private readonly shas = new Map<string, string>();
 
   constructor(
-    private readonly client: RedisClient,
+    /** The store's client now (it may be replaced): read for each command. */
+    private readonly clientNow: () => RedisClient,
     private readonly prefix: string,
     private readonly clock: Clock,
   ) {}
+
+  private get client(): RedisClient {
+    return this.clientNow();
+  }
 
   async putCode(code: EnrolmentCode): Promise<void> {
     const ttl = K.ttlMs(code.expiresAt, this.clock.now());
