@@ -16,6 +16,7 @@ export const ENV_KEYS = {
   KEYS_DIR: { key: 'keysDir', type: 'string' },
   REDIS_URL: { key: 'redisUrl', type: 'string' },
   STORE_TIMEOUT_MS: { key: 'storeTimeoutMs', type: 'number' },
+  STORE_COMMAND_TIMEOUT_MS: { key: 'storeCommandTimeoutMs', type: 'number' },
   FIREWALL: { key: 'firewall', type: 'string' },
   TZ: { key: 'timezone', type: 'string' },
   LOG_LEVEL: { key: 'logLevel', type: 'string' },

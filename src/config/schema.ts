@@ -132,6 +132,16 @@ export const configSchema = z
      * away and patrons are admitted from what this gateway knows (docs/multi-branch.md).
      */
     storeTimeoutMs: z.number().int().min(100).max(30_000).default(1000),
+    /**
+     * Redis: the longest one store command may wait, a reconnect or failover included, before it
+     * fails (ioredis' commandTimeout). Jobs and the staff console wait this long on a frozen store.
+     */
+    storeCommandTimeoutMs: z
+      .number({ error: 'expected a whole number of milliseconds from 1000 to 60000, e.g. 5000' })
+      .int('expected a whole number of milliseconds from 1000 to 60000, e.g. 5000')
+      .min(1000, 'expected at least 1000 ms: a healthy Redis answering slowly under load would fail commands')
+      .max(60_000, 'expected at most 60000 ms: longer, a frozen store holds requests and jobs for minutes')
+      .default(5000),
     /** Every listener cuts a request whose headers and body take longer than this (see src/http/server-timeouts.ts). */
     requestTimeoutSeconds: z.number().int().min(1).max(300).default(20),
     /** The staff console's own listener; keep it off the patrons' network. */

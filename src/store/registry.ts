@@ -13,14 +13,20 @@ export const SQLITE_FILE = 'threshold.db';
  * `logger` hears of the Redis client's end and revival.
  */
 export function createStore(
-  config: { dataDir: string; redisUrl?: string | undefined },
+  config: { dataDir: string; redisUrl?: string | undefined; storeCommandTimeoutMs?: number | undefined },
   opts: { prefix?: string; clock?: Clock; logger?: Logger } = {},
 ): Store {
   const clock = opts.clock !== undefined ? { clock: opts.clock } : {};
   // Each backend is loaded only when chosen: ioredis alone costs a gateway on SQLite 18 MiB.
   if (config.redisUrl) {
     const { RedisStore } = require('./redis/store') as typeof import('./redis/store');
-    return new RedisStore({ url: config.redisUrl, ...clock, ...(opts.prefix !== undefined && { prefix: opts.prefix }), ...(opts.logger && { logger: opts.logger }) });
+    return new RedisStore({
+      url: config.redisUrl,
+      ...clock,
+      ...(opts.prefix !== undefined && { prefix: opts.prefix }),
+      ...(opts.logger && { logger: opts.logger }),
+      ...(config.storeCommandTimeoutMs !== undefined && { commandTimeoutMs: config.storeCommandTimeoutMs }),
+    });
   }
   const { SqliteStore } = require('./sqlite/sqlite-store') as typeof import('./sqlite/sqlite-store');
   return new SqliteStore({ file: path.join(config.dataDir, SQLITE_FILE), ...clock });

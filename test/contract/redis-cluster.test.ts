@@ -3,6 +3,7 @@
 import { Cluster, Redis } from 'ioredis';
 import type { QueueService } from '../../src/queue/queue-service';
 import { RedisStore } from '../../src/store/redis/store';
+import { createStore } from '../../src/store/registry';
 import { SteppingClock, addPcs, queueServiceOn } from './queue.contract';
 import { closeRedisClient, createRedisClient, type RedisClient } from '../../src/store/redis/connection';
 import { connectTestRedis, deleteKeysWithPrefix, testClusterUrl, testSentinelUrl, uniquePrefix } from '../helpers/redis';
@@ -80,18 +81,25 @@ describe('Redis Sentinel', () => {
   });
 });
 
+/** The frozen store's command timeout in this test. */
+const FROZEN_TIMEOUT_MS = 1500;
+
 describe('a frozen Redis', () => {
   test('when Redis stops answering, then a store command fails instead of hanging', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'threshold-frozen-'));
     const [port] = await freePorts(1);
     const proc = spawnRedis(dir, port!, []);
     await waitForPong([proc]);
-    const store = new RedisStore({ url: `redis://127.0.0.1:${port}`, prefix: uniquePrefix() });
+    // Shorter than the 5 s default: the same bound, sooner; built as the gateway builds it from its config.
+    const store = createStore({ dataDir: dir, redisUrl: `redis://127.0.0.1:${port}`, storeCommandTimeoutMs: FROZEN_TIMEOUT_MS }, { prefix: uniquePrefix() });
     await store.init();
     try {
       await store.setPolicy('wifi', {} as never).catch(() => undefined);
       proc.child.kill('SIGSTOP');
+      const started = Date.now();
       await expect(store.getUsage('2026-11-21', 'p1')).rejects.toThrow(/timed out/i);
+      // Not before its own timeout (the upper bound is the test's: a busy machine adds to it).
+      expect(Date.now() - started).toBeGreaterThanOrEqual(FROZEN_TIMEOUT_MS - 50);
     } finally {
       proc.child.kill('SIGCONT');
       await store.close();

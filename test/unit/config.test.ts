@@ -41,6 +41,27 @@ describe('loadConfig', () => {
     expect(msg).toContain('REDIS_URL (redisUrl)');
   });
 
+  it('when STORE_COMMAND_TIMEOUT_MS is set, then the Redis store command timeout is that many milliseconds; unset, 5000', () => {
+    expect(loadConfig({}).storeCommandTimeoutMs).toBe(5000);
+    expect(loadConfig({ STORE_COMMAND_TIMEOUT_MS: '2500' }).storeCommandTimeoutMs).toBe(2500);
+  });
+
+  it.each([
+    ['999', 'got 999; expected at least 1000 ms'],
+    ['60001', 'got 60001; expected at most 60000 ms'],
+    ['5s', 'got "5s"; expected a whole number of milliseconds from 1000 to 60000'],
+    ['1500.5', 'got "1500.5"; expected a whole number of milliseconds from 1000 to 60000'],
+  ])('when STORE_COMMAND_TIMEOUT_MS is %s, then loading fails saying what it must be', (value, said) => {
+    expect(() => loadConfig({ STORE_COMMAND_TIMEOUT_MS: value })).toThrow(`STORE_COMMAND_TIMEOUT_MS (storeCommandTimeoutMs): ${said}`);
+  });
+
+  it('when storeCommandTimeoutMs in the file is not a whole number, then the file key says so', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
+    const file = path.join(dir, 'c.json');
+    fs.writeFileSync(file, JSON.stringify({ storeCommandTimeoutMs: 2000.5 }));
+    expect(() => loadConfig({}, file)).toThrow(`storeCommandTimeoutMs in ${file}: got 2000.5; expected a whole number of milliseconds`);
+  });
+
   it('when a zone policy in the file is one the console would refuse, then it fails with the console\'s reasons', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
     const file = path.join(dir, 'c.json');

@@ -23,7 +23,7 @@ import { LateSends } from './late-sends';
 
 /** How long `ping` waits before it reports Redis as down. */
 export const PING_TIMEOUT_MS = 2000;
-/** The longest a store command may take, waiting for a reconnect included. */
+/** The longest a store command may take, waiting for a reconnect included (default of `commandTimeoutMs`). */
 export const COMMAND_TIMEOUT_MS = 5000;
 /** Sessions read, and usage keys unlinked, per round trip when a day is purged. */
 const PURGE_PAGE = 500;
@@ -31,7 +31,8 @@ const PURGE_PAGE = 500;
 /**
  * Keeps everything in Redis, expired by TTLs. Every key is built in `keys.ts`; keys that
  * change together share a hash tag, so Redis Cluster works too (Redis 7 or later is required).
- * A command waits through a failover or reconnect, but fails after COMMAND_TIMEOUT_MS at most.
+ * A command waits through a failover or reconnect, but fails after `commandTimeoutMs` at most
+ * (config `storeCommandTimeoutMs`, default COMMAND_TIMEOUT_MS).
  */
 export class RedisStore implements Store {
   readonly kind = 'redis';
@@ -46,20 +47,21 @@ export class RedisStore implements Store {
 
   /**
    * `clock` is what TTLs and index scores count from (default: the system clock); `logger`
-   * hears when the client ends by itself and when its replacement is connected.
+   * hears when the client ends by itself and when its replacement is connected;
+   * `commandTimeoutMs` is the longest one command may wait, reconnects included (default COMMAND_TIMEOUT_MS).
    */
-  constructor(opts: { url: string; prefix?: string; clock?: Clock; logger?: Logger }) {
+  constructor(opts: { url: string; prefix?: string; clock?: Clock; logger?: Logger; commandTimeoutMs?: number }) {
     this.clock = opts.clock ?? systemClock;
     this.prefix = K.checkPrefix(opts.prefix ?? K.DEFAULT_PREFIX);
     this.where = redactRedisUrl(opts.url);
     const options: RedisOptions = {
       // A command waits for a reconnect (a Sentinel failover, a restart) but never longer than
-      // COMMAND_TIMEOUT_MS in all, queue included: a frozen or lost store fails it in bounded time.
+      // commandTimeoutMs in all, queue included: a frozen or lost store fails it in bounded time.
       // On Cluster the offline queue is the cluster's (off), and CLUSTER_HA_OPTIONS bound the retries.
       maxRetriesPerRequest: 20,
       enableOfflineQueue: !opts.url.startsWith('redis-cluster://'),
       connectTimeout: 2000,
-      commandTimeout: COMMAND_TIMEOUT_MS,
+      commandTimeout: opts.commandTimeoutMs ?? COMMAND_TIMEOUT_MS,
       // ioredis waits this long for a socket that is already gone to close when disconnecting.
       disconnectTimeout: 200,
       // No auto-pipelining: each command is written when it is called. An ioredis pipeline (auto-
