@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import {
-  askNode, freePorts, redisBinary, spawnRedis, stopProcess, waitFor, waitForPong, type RedisProcess,
+  askNode, freePorts, onFreshPorts, redisBinary, spawnRedis, stopProcess, waitFor, waitForPong, type RedisProcess,
 } from './redis-processes';
 
 const run = promisify(execFile);
@@ -51,7 +51,11 @@ function stopper(procs: RedisProcess[], dir: string): () => Promise<void> {
  * Starts 6 cluster nodes, joins them with `redis-cli --cluster create` (1 replica per master),
  * and resolves once every node says cluster_state:ok and every replica is in sync.
  */
-export async function startCluster(nodeTimeoutMs = 2000): Promise<RedisClusterHa> {
+export function startCluster(nodeTimeoutMs = 2000): Promise<RedisClusterHa> {
+  return onFreshPorts(() => startClusterOnce(nodeTimeoutMs));
+}
+
+async function startClusterOnce(nodeTimeoutMs: number): Promise<RedisClusterHa> {
   const dir = tempDir('cluster');
   const ports = await freePorts(12);
   const spawnNode = (port: number, i: number) => spawnRedis(dir, port, [
@@ -106,7 +110,11 @@ export async function startCluster(nodeTimeoutMs = 2000): Promise<RedisClusterHa
  * Starts a master, a replica of it, and 3 sentinels watching it (quorum 2, down after 1 s);
  * resolves once every sentinel sees the replica.
  */
-export async function startSentinel(masterName = 'mymaster', downAfterMs = 1000): Promise<RedisSentinelHa> {
+export function startSentinel(masterName = 'mymaster', downAfterMs = 1000): Promise<RedisSentinelHa> {
+  return onFreshPorts(() => startSentinelOnce(masterName, downAfterMs));
+}
+
+async function startSentinelOnce(masterName: string, downAfterMs: number): Promise<RedisSentinelHa> {
   const dir = tempDir('sentinel');
   const [mPort, rPort, ...sPorts] = await freePorts(5);
   const master = spawnRedis(dir, mPort!, []);

@@ -109,3 +109,17 @@ export function tail(file: string): string {
     return '';
   }
 }
+
+/**
+ * Runs a start-up that picked its ports with `freePorts()` again, on fresh ports, when another
+ * process took one of them before redis-server could bind it (other suites start servers too).
+ */
+export async function onFreshPorts<T>(start: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (err) {
+      if (attempt >= attempts || !String((err as Error).message).includes('Address already in use')) throw err;
+    }
+  }
+}
