@@ -72,6 +72,19 @@ export async function parseTableListing(json: string, normalise: (ip: string) =>
   return { clients, sets };
 }
 
+/** Adds to `held` the addresses of the allowed sets in a listing (nothing else is kept); yields as it goes. */
+export async function parseAllowedAddresses(json: string, normalise: (ip: string) => string, held: Set<string>, pace: Pace = {}): Promise<void> {
+  const slicer = new Slicer(pace.sliceMs ?? SLICE_MS, pace.now, pace.pause);
+  const handlers = new Map<string, Handler>();
+  for (const f of [4, 6] as Family[]) {
+    handlers.set(SET.allowed(f), (raw) => {
+      const { val } = elemOf(raw);
+      if (typeof val === 'string') held.add(CANONICAL_V4.test(val) ? val : normalise(val));
+    });
+  }
+  await readSets(json, slicer, (name) => handlers.get(name));
+}
+
 function elemOf(raw: unknown): NftElem {
   if (raw && typeof raw === 'object' && 'elem' in raw) return (raw as { elem: NftElem }).elem;
   return { val: raw };

@@ -8,7 +8,7 @@ import type { Clock } from '../domain/clock';
 import type { Logger } from '../logger';
 import { Batcher } from './nft-batcher';
 import { elementsScript, type ClientOp, type Counter, type UpdateMode } from './nft-elements';
-import { parseArrivals, parseTableListing, type KernelClient } from './nft-listing';
+import { parseAllowedAddresses, parseArrivals, parseTableListing, type KernelClient } from './nft-listing';
 import { forEachChunk } from '../jobs/chunks';
 import { hasNetAdmin, INCOMPATIBLE_TABLE, NftError, NO_NET_ADMIN, type NftRunner } from './nft-runner';
 import { NftShell } from './nft-shell';
@@ -103,11 +103,7 @@ export class NftablesFirewall implements Firewall {
     try {
       ({ clients } = await this.listKernel());
     } catch (err) {
-      if (!(err instanceof NftError && /No such file or directory/.test(err.stderr))) throw err;
-      // Something deleted the table (a host firewall reload with "flush ruleset"): put it back;
-      // the session service lets its sessions through again.
-      this.o.logger.error({ table: `inet ${this.table}` }, `nftables table inet ${this.table} was deleted by something else; re-created it (do not use "flush ruleset" in /etc/nftables.conf)`);
-      await this.applyTemplate('');
+      await this.recreateIfDeleted(err);
       return [];
     }
     const counters = new Map<string, Counter>();
@@ -121,6 +117,31 @@ export class NftablesFirewall implements Firewall {
     });
     this.counters = counters;
     return out;
+  }
+
+  /** Lists the two allowed sets alone: no pairs, bound sets, counters or entries are built. */
+  async heldAddresses(): Promise<Set<string>> {
+    const normalise = (ip: string) => ipaddr.parse(ip).toString();
+    const held = new Set<string>();
+    try {
+      for (const f of [4, 6] as const) {
+        await parseAllowedAddresses(await this.runner.run(['-j', 'list', 'set', 'inet', this.table, SET.allowed(f)]), normalise, held);
+      }
+    } catch (err) {
+      await this.recreateIfDeleted(err);
+      return new Set();
+    }
+    return held;
+  }
+
+  /**
+   * Something deleted the table (a host firewall reload with "flush ruleset"): puts it back, and
+   * the session service lets its sessions through again. Any other error is thrown on.
+   */
+  private async recreateIfDeleted(err: unknown): Promise<void> {
+    if (!(err instanceof NftError && /No such file or directory/.test(err.stderr))) throw err;
+    this.o.logger.error({ table: `inet ${this.table}` }, `nftables table inet ${this.table} was deleted by something else; re-created it (do not use "flush ruleset" in /etc/nftables.conf)`);
+    await this.applyTemplate('');
   }
 
   /** The new addresses the kernel noted from devices let through (two small sets, read whole). */

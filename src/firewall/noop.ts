@@ -29,6 +29,15 @@ export class NoopFirewall implements Firewall {
     for (const c of clients) this.entries.delete(c.ip);
   }
 
+  async heldAddresses(): Promise<Set<string>> {
+    const now = this.clock.now();
+    const held = new Set<string>();
+    await forEachChunk(this.entries, (chunk) => {
+      for (const [ip, e] of chunk) if (e.expiresAt > now) held.add(ip);
+    });
+    return held;
+  }
+
   async list(): Promise<FirewallEntry[]> {
     const now = this.clock.now();
     const out: FirewallEntry[] = [];

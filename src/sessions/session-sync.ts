@@ -179,8 +179,7 @@ export class SessionSync {
    */
   async restoreMissing(): Promise<number> {
     const now = this.d.clock.now();
-    const held = new Set<string>();
-    await forEachChunk(await this.d.firewall.list(), (entries) => entries.forEach((e) => held.add(e.ip)));
+    const held = await this.d.firewall.heldAddresses();
     const missing: FirewallClient[] = [];
     await forEachChunk(this.live.values(), (chunk) => {
       for (const s of chunk) {

@@ -66,6 +66,13 @@ export function firewallContract(name: string, make: () => Promise<FirewallHarne
       expect(find(await h.firewall.list(), A.ip)[0]?.mac).toBeUndefined();
     });
 
+    it('when clients are allowed and one revoked, then the held addresses are exactly those let through', async () => {
+      await h.firewall.allow([{ ...A, timeoutSeconds: 300 }, { ...B, timeoutSeconds: 300 }, { ...C, timeoutSeconds: 300 }]);
+      await h.firewall.revoke([{ ip: B.ip }]);
+      expect([...(await h.firewall.heldAddresses())].sort()).toEqual([A.ip, C.ip].sort());
+      expect([...(await h.firewall.heldAddresses())].sort()).toEqual((await h.firewall.list()).map((e) => e.ip).sort());
+    });
+
     it('when a client is revoked, then it is gone; revoking an unknown client changes nothing', async () => {
       await h.firewall.allow([{ ...A, timeoutSeconds: 300 }, { ...C, timeoutSeconds: 300 }]);
       await h.firewall.revoke([{ ip: A.ip, mac: A.mac }, { ip: C.ip, mac: C.mac }]);
