@@ -3,8 +3,11 @@
 const { setInterval, clearInterval } = require('node:timers');
 const { Redis } = require('ioredis');
 const { tempDir, freePort, killOnExit } = require('./common');
-// One launcher for tests and benches: test/helpers/redis-processes.ts (loaded through ts-require,
-// registered by ./common), which also finds redis-server and says how to install it.
+const { registerTs } = require('./ts-require');
+// One launcher for tests and benches: test/helpers/redis-processes.ts (compiled on load through
+// ts-require), which also finds redis-server and says how to install it. Only the bench's own
+// process loads this file, never the gateway child whose heap the bench measures.
+registerTs();
 const { spawnRedis, waitForPong } = require('../../test/helpers/redis-processes.ts');
 
 async function startRedis() {
