@@ -73,6 +73,35 @@ export async function forEachChunk<T>(items: Iterable<T>, each: (chunk: T[], sli
   return slicer.yields;
 }
 
+/** A page of a store walk: `next` is the cursor of the page after it, absent on the last. */
+export interface Paged {
+  next?: string | undefined;
+}
+
+/**
+ * Walks the store a page at a time: `read` gets the cursor and the page's size, `each` handles
+ * the page (returns false to stop early). Each page is sized to take about SLICE_MS, its read and
+ * its handling together, at the pace the last one ran (at most `max`, CHUNK by default), and the
+ * event loop runs between pages. A fixed page of 500 held it 12-14 ms of CPU at 100,000 sessions.
+ */
+export async function forEachPage<P extends Paged>(read: (cursor: string | undefined, size: number) => Promise<P>, each: (page: P) => Promise<boolean | void> | boolean | void, pace: Pace = {}): Promise<void> {
+  const sliceMs = pace.sliceMs ?? SLICE_MS;
+  const max = pace.max ?? CHUNK;
+  const now = pace.now ?? systemNow;
+  const pause = pace.pause ?? yieldToLoop;
+  let size = Math.min(FIRST_CHUNK, max);
+  let cursor: string | undefined;
+  do {
+    const started = now();
+    const page = await read(cursor, size);
+    const go = await each(page);
+    cursor = page.next;
+    size = nextChunkSize(size, now() - started, sliceMs, max);
+    await pause();
+    if (go === false) return;
+  } while (cursor);
+}
+
 /**
  * Yields to the event loop once the current slice has run `sliceMs`: for loops whose cost per
  * step is not known in advance (each step checks `maybeYield`).

@@ -1,7 +1,6 @@
 // No link across days: the pseudonym keys of past days are destroyed, then each such day's usage
 // records and sessions are purged once no live session of this gateway began that day.
-import { performance } from 'node:perf_hooks';
-import { CHUNK, FIRST_CHUNK, SLICE_MS, nextChunkSize, yieldToLoop } from '../jobs/chunks';
+import { forEachPage } from '../jobs/chunks';
 import type { LiveSession } from './live-view';
 import type { SessionServiceDeps } from './session-types';
 import type { UsageView } from './write-through';
@@ -51,16 +50,14 @@ export class KeyPruning {
       found(held.record.day);
       return false;
     };
-    let cursor: string | undefined;
-    let size = Math.min(FIRST_CHUNK, CHUNK);
-    do {
-      const started = performance.now();
-      const page = await this.d.store.scanSessions(this.d.config.gatewayId, cursor, size, { endingAfter: this.d.clock.now(), read });
-      for (const s of page.sessions) found(s.day);
-      cursor = page.next;
-      size = nextChunkSize(size, performance.now() - started, SLICE_MS, CHUNK);
-      await yieldToLoop();
-    } while (cursor && days.size < wanted.size);
+    const { gatewayId } = this.d.config;
+    await forEachPage(
+      (cursor, size) => this.d.store.scanSessions(gatewayId, cursor, size, { endingAfter: this.d.clock.now(), read }),
+      (page) => {
+        for (const s of page.sessions) found(s.day);
+        return days.size < wanted.size;
+      },
+    );
     return days;
   }
 }

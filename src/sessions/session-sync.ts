@@ -3,7 +3,7 @@
 // and when the firewall lost its table.
 import type { FirewallClient } from '../firewall/types';
 import { SESSION_GRACE_MS, type SessionRecord } from '../store/types';
-import { CHUNK, forEachChunk, yieldToLoop } from '../jobs/chunks';
+import { forEachChunk, forEachPage } from '../jobs/chunks';
 import { addressesOf, liveRecord, liveSession, type LiveSession, type LiveView } from './live-view';
 import { SessionReassert } from './session-reassert';
 import type { ClientAddress, SessionServiceDeps } from './session-types';
@@ -91,8 +91,8 @@ export class SessionSync {
   /**
    * Brings the live view in step with the store: picks up sessions changed or ended elsewhere
    * (staff console, CLI, another process) and re-creates those loaded at start. Pages through
-   * the store and reads only the records whose end differs from the live view's, yielding to
-   * the event loop between pages, so a gateway of 100,000 sessions keeps answering meanwhile.
+   * the store and reads only the records whose end differs from the live view's, in pages sized
+   * by time with the event loop let run between them, so a gateway of 100,000 sessions keeps answering meanwhile.
    */
   async reconcile(): Promise<void> {
     // A session missing from the store right after a reconnect may be one a pass is writing back.
@@ -104,13 +104,11 @@ export class SessionSync {
       mine.seenInPass = pass;
       return false;
     };
-    let cursor: string | undefined;
-    do {
-      const page = await this.d.store.scanSessions(this.d.config.gatewayId, cursor, CHUNK, { read });
-      await this.apply(page.sessions, pass);
-      cursor = page.next;
-      await yieldToLoop();
-    } while (cursor);
+    const { gatewayId } = this.d.config;
+    await forEachPage(
+      (cursor, size) => this.d.store.scanSessions(gatewayId, cursor, size, { read }),
+      (page) => this.apply(page.sessions, pass),
+    );
     // A write-back that failed is owed (and being tried again): the store may lack live sessions
     // of this gateway that ended nowhere. None is ended for that until a pass has succeeded.
     if (this.reassert.owed) return;

@@ -5,6 +5,7 @@ import type { Clock } from '../domain/clock';
 import type { Logger } from '../logger';
 import type { SessionService } from '../sessions/session-service';
 import type { SessionRecord, Store } from '../store/types';
+import { forEachPage } from '../jobs/chunks';
 
 export interface OtherGatewaySessionsDeps {
   config: Config;
@@ -29,15 +30,15 @@ export class OtherGatewaySessions {
   async applyPolicy(zoneId: string, policy: Policy): Promise<number> {
     const now = this.d.clock.now();
     let changed = 0;
-    // A page at a time: every gateway's sessions together may be 100,000.
-    let cursor: string | undefined;
-    do {
-      const page = await this.d.store.scanSessions(undefined, cursor, 500, { endingAfter: now });
-      const others = page.sessions.filter((r) => r.gatewayId !== this.d.config.gatewayId);
-      // Each is changed by compare-and-set on its stored record; the owner's reconcile applies it.
-      changed += await this.d.sessions.applyPolicyToRunning(zoneId, policy, others);
-      cursor = page.next;
-    } while (cursor);
+    // A page at a time, sized by time: every gateway's sessions together may be 100,000.
+    await forEachPage(
+      (cursor, size) => this.d.store.scanSessions(undefined, cursor, size, { endingAfter: now }),
+      async (page) => {
+        const others = page.sessions.filter((r) => r.gatewayId !== this.d.config.gatewayId);
+        // Each is changed by compare-and-set on its stored record; the owner's reconcile applies it.
+        changed += await this.d.sessions.applyPolicyToRunning(zoneId, policy, others);
+      },
+    );
     return changed;
   }
 }

@@ -1,6 +1,6 @@
 // The walk every periodic job goes through: chunks sized by time on an injected clock (each item
 // "costs" a fixed time, nothing is timed), a turn of the event loop after each chunk.
-import { FIRST_CHUNK, MIN_CHUNK, SLICE_MS, Slicer, forEachChunk, nextChunkSize } from '../../src/jobs/chunks';
+import { CHUNK, FIRST_CHUNK, MIN_CHUNK, SLICE_MS, Slicer, forEachChunk, forEachPage, nextChunkSize } from '../../src/jobs/chunks';
 import { inChunks } from '../../src/store/sqlite/chunked-delete';
 
 /** A clock that the items move on: `cost` ms per item handled. */
@@ -89,6 +89,55 @@ describe('forEachChunk', () => {
     }, { pause: async () => {} });
     expect(seen).not.toContain(299);
     expect(new Set(seen).size).toBe(seen.length);
+  });
+});
+
+describe('forEachPage (walks of the store: the reconcile, the key pruning, a policy change)', () => {
+  /** A store of `total` records whose read costs `cost` ms per record on the injected clock. */
+  function pagedStore(total: number, cost: (at: number) => number) {
+    let t = 0;
+    const sizes: number[] = [];
+    const ms: number[] = [];
+    let pauses = 0;
+    return {
+      read: async (cursor: string | undefined, size: number) => {
+        const at = cursor === undefined ? 0 : Number(cursor);
+        const n = Math.min(size, total - at);
+        const before = t;
+        for (let i = at; i < at + n; i++) t += cost(i);
+        sizes.push(size);
+        ms.push(t - before);
+        return { items: n, ...(at + n < total ? { next: String(at + n) } : {}) };
+      },
+      pace: { sliceMs: 5, now: () => t, pause: async () => void pauses++ },
+      sizes,
+      ms,
+      pauses: () => pauses,
+    };
+  }
+
+  it('when records cost the same, then pages after the first hold at most the slice, never more than CHUNK, and the loop runs after each', async () => {
+    const s = pagedStore(30_000, () => 0.02);
+    let seen = 0;
+    await forEachPage(s.read, (p) => void (seen += p.items), s.pace);
+    expect(seen).toBe(30_000);
+    expect(s.sizes[0]).toBe(FIRST_CHUNK);
+    for (const ms of s.ms) expect(ms).toBeLessThanOrEqual(5 + 1e-9);
+    // 5 ms at 0.02 ms a record: 250.
+    expect(Math.max(...s.sizes)).toBe(250);
+    expect(s.pauses()).toBe(s.sizes.length);
+  });
+
+  it('when records are cheap, then a page is never larger than CHUNK (a reply stays small)', async () => {
+    const s = pagedStore(10_000, () => 0);
+    await forEachPage(s.read, () => undefined, s.pace);
+    expect(Math.max(...s.sizes)).toBe(CHUNK);
+  });
+
+  it('when the handler says stop, then no further page is read', async () => {
+    const s = pagedStore(10_000, () => 0.01);
+    await forEachPage(s.read, () => false, s.pace);
+    expect(s.sizes).toHaveLength(1);
   });
 });
 

@@ -12,6 +12,7 @@ import { ADD_USAGE, GET_USAGE, runScript } from './scripts';
 import { migrateLayout } from './layout';
 import { sendNow } from './send-now';
 import { finite } from '../finite';
+import { forEachPage } from '../../jobs/chunks';
 import { RedisSessions } from './sessions';
 import { RedisStats } from './stats';
 import { retryTransient } from './transient';
@@ -298,13 +299,12 @@ export class RedisStore implements Store {
   }
 
   async purgeDay(day: string, gatewayId?: string): Promise<void> {
-    // A page at a time, so a day of 100,000 sessions is never held in memory at once.
-    let cursor: string | undefined;
-    do {
-      const page = await this.scanSessions(gatewayId, cursor, PURGE_PAGE);
-      await Promise.all(page.sessions.filter((s) => s.day === day).map((s) => this.deleteSession(s.id)));
-      cursor = page.next;
-    } while (cursor);
+    // A page at a time, sized by time, so a day of 100,000 sessions is never held in memory at once.
+    await forEachPage(
+      (cursor, size) => this.scanSessions(gatewayId, cursor, size),
+      async (page) => void (await Promise.all(page.sessions.filter((s) => s.day === day).map((s) => this.deleteSession(s.id)))),
+      { max: PURGE_PAGE },
+    );
     const keys = await scanKeys(this.client, K.usageDayPattern(this.prefix, day));
     // One command per key (usage keys sit in different slots), a batch at a time.
     for (let i = 0; i < keys.length; i += PURGE_PAGE) await Promise.all(keys.slice(i, i + PURGE_PAGE).map((k) => this.client.unlink(k)));
