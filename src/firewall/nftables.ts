@@ -14,7 +14,7 @@ import { hasNetAdmin, INCOMPATIBLE_TABLE, NftError, NO_NET_ADMIN, type NftRunner
 import { NftShell } from './nft-shell';
 import { gardenScript, SET, templateScript, type ZoneCap } from './nft-template';
 import { resolveGarden, systemResolve, type Resolve } from './walled-garden';
-import type { Arrival, Firewall, FirewallClient, FirewallEntry } from './types';
+import type { Arrival, Firewall, FirewallClient, FirewallEntry, HeldAddresses } from './types';
 
 export interface NftablesOptions {
   logger: Logger;
@@ -120,7 +120,7 @@ export class NftablesFirewall implements Firewall {
   }
 
   /** Lists the two allowed sets alone: no pairs, bound sets, counters or entries are built. */
-  async heldAddresses(): Promise<Set<string>> {
+  async heldAddresses(): Promise<HeldAddresses> {
     const normalise = (ip: string) => ipaddr.parse(ip).toString();
     const held = new Set<string>();
     try {

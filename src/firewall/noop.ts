@@ -3,7 +3,7 @@
 import type { Logger } from '../logger';
 import type { Clock } from '../domain/clock';
 import { forEachChunk } from '../jobs/chunks';
-import type { Firewall, FirewallClient, FirewallEntry } from './types';
+import type { Firewall, FirewallClient, FirewallEntry, HeldAddresses } from './types';
 
 export class NoopFirewall implements Firewall {
   readonly name = 'noop';
@@ -29,13 +29,10 @@ export class NoopFirewall implements Firewall {
     for (const c of clients) this.entries.delete(c.ip);
   }
 
-  async heldAddresses(): Promise<Set<string>> {
+  /** Answered from the entries themselves: nothing is copied. */
+  async heldAddresses(): Promise<HeldAddresses> {
     const now = this.clock.now();
-    const held = new Set<string>();
-    await forEachChunk(this.entries, (chunk) => {
-      for (const [ip, e] of chunk) if (e.expiresAt > now) held.add(ip);
-    });
-    return held;
+    return { has: (ip) => (this.entries.get(ip)?.expiresAt ?? 0) > now };
   }
 
   async list(): Promise<FirewallEntry[]> {
