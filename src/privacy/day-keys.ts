@@ -36,8 +36,12 @@ export class DayKeyring {
   private readonly epochKeys = new Map<string, Buffer>();
   private readonly toPurgeDays = new Set<string>();
   private readonly store: KeyFile;
-  /** Set from a failed write of the key file until one succeeds. */
+  /** Set from a failed write of the key file until one succeeds (and while one is under way in the background). */
   private dirty = false;
+  /** The last background write; settles once it is done, failed or dropped for a newer one. */
+  private lastSave: Promise<void> = Promise.resolve();
+  /** Why the last background write failed, until a write succeeds. */
+  private saveError: unknown;
 
   /**
    * @param keysDir KEYS_DIR, created 0700 if missing
@@ -52,6 +56,9 @@ export class DayKeyring {
   ) {
     this.store = new KeyFile(keysDir, legacyDir);
     this.load(this.store.read());
+    // Days over while Threshold was stopped: destroyed now, on disk before anything else runs,
+    // and purged by the next pruneKeys().
+    if (this.pruneDays().length) this.save();
   }
 
   /** The key file's path. */
@@ -85,16 +92,24 @@ export class DayKeyring {
     return [...this.toPurgeDays].sort();
   }
 
-  /** Records that a day's usage and sessions were purged from the store. */
+  /** Records that a day's usage and sessions were purged from the store (the key file follows in the background: `saved()`). */
   purged(day: string): void {
-    if (this.toPurgeDays.delete(day)) this.save();
+    if (this.toPurgeDays.delete(day)) this.saveInBackground();
   }
 
   /**
    * Destroys the pseudonym keys of every day before today (nothing needs to compute a past day's
    * pseudonym: live sessions carry theirs). Returns the days destroyed; they wait in `toPurge()`.
+   * The key file follows in the background (`saved()`).
    */
   prune(): string[] {
+    const gone = this.pruneDays();
+    // A save that failed (a full disk) is tried again here, by the periodic job.
+    if (gone.length || this.unsaved) this.saveInBackground();
+    return gone;
+  }
+
+  private pruneDays(): string[] {
     const today = this.today();
     const gone = [...this.keys.keys()].filter((d) => d < today);
     for (const d of gone) {
@@ -102,9 +117,17 @@ export class DayKeyring {
       this.keys.delete(d);
       this.toPurgeDays.add(d);
     }
-    // A save that failed (a full disk) is tried again here, by the periodic job.
-    if (gone.length || this.unsaved) this.save();
     return gone;
+  }
+
+  /**
+   * Resolves once the key file holds what memory held at the last change (keys destroyed are
+   * gone from it); rejects with the error of a write that failed (a full disk), which
+   * `unsaved` also says until a later write succeeds.
+   */
+  async saved(): Promise<void> {
+    await this.lastSave;
+    if (this.dirty && this.saveError !== undefined) throw this.saveError;
   }
 
   /** True while the key file is behind what is in memory (its last write failed). */
@@ -174,7 +197,7 @@ export class DayKeyring {
       this.epochKeys.get(id)!.fill(0);
       this.epochKeys.delete(id);
     }
-    if (gone.length) this.save();
+    if (gone.length) this.saveInBackground();
     return gone;
   }
 
@@ -182,8 +205,6 @@ export class DayKeyring {
     for (const [day, p] of Object.entries(data.days)) this.keys.set(day, { pseudonym: Buffer.from(p, 'base64') });
     for (const [id, a] of Object.entries(data.epochs)) this.epochKeys.set(id, Buffer.from(a, 'base64'));
     for (const day of data.toPurge) this.toPurgeDays.add(day);
-    // Days over while Threshold was stopped: destroyed now, purged by the next pruneKeys().
-    this.prune();
   }
 
   /**
@@ -198,13 +219,42 @@ export class DayKeyring {
     }
   }
 
+  /**
+   * Writes the key file now, before the caller goes on: a key made is on disk before anything
+   * is sealed under it (a restart can open every record stored).
+   */
   private save(): void {
     this.dirty = true;
+    this.store.write(this.snapshot());
+    this.dirty = false;
+    this.saveError = undefined;
+  }
+
+  /**
+   * Writes the key file without holding the event loop for the disk: for keys destroyed (the
+   * periodic jobs), whose copy on disk may outlive them by the few ms the write takes.
+   */
+  private saveInBackground(): void {
+    this.dirty = true;
+    const write = this.store.writeInBackground(this.snapshot());
+    this.lastSave = write.then(
+      (generation) => {
+        if (!this.store.isLatest(generation)) return;
+        this.dirty = false;
+        this.saveError = undefined;
+      },
+      (err: unknown) => {
+        // dirty stays set: prune() tries again, saved() says why
+        this.saveError = err;
+      },
+    );
+  }
+
+  private snapshot(): KeyFileData {
     const days: Record<string, string> = {};
     for (const [day, k] of this.keys) days[day] = k.pseudonym.toString('base64');
     const epochs: Record<string, string> = {};
     for (const [id, k] of this.epochKeys) epochs[id] = k.toString('base64');
-    this.store.write({ days, toPurge: this.toPurge(), epochs });
-    this.dirty = false;
+    return { days, toPurge: this.toPurge(), epochs };
   }
 }

@@ -15,8 +15,14 @@ export class KeyPruning {
     private readonly known: KnownSession = () => undefined,
   ) {}
 
-  /** Returns the days purged. */
+  /** Returns the days purged, once the key file no longer holds their keys (written off the loop). */
   async run(): Promise<string[]> {
+    const purged = await this.purge();
+    await this.d.keys.saved();
+    return purged;
+  }
+
+  private async purge(): Promise<string[]> {
     this.d.keys.prune();
     const waiting = this.d.keys.toPurge();
     if (!waiting.length) return [];

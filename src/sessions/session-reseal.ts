@@ -69,7 +69,10 @@ export class SessionReseal {
       resealed += await this.resealChunk(chunk, current, now, inUse, waiting);
       lastMs = this.heldMs - before;
     }, { sliceMs: this.sliceMs, max: RESEAL_CHUNK, now: () => this.heldMs, pause: () => this.pause(lastMs) });
-    return { resealed, destroyed: this.d.keys.destroyEpochs(inUse) };
+    const destroyed = this.d.keys.destroyEpochs(inUse);
+    // Off the loop: the job ends once the key file no longer holds them.
+    await this.d.keys.saved();
+    return { resealed, destroyed };
   }
 
   /** Runs `step` (no await inside) and adds its time to `heldMs`. */

@@ -85,6 +85,7 @@ const root = process.getuid?.() === 0;
     }
     // Today's keys, made while the disk was full, are in the key file now, with no copy beside it.
     c.deps.keys.prune();
+    await c.deps.keys.saved();
     expect(c.deps.keys.unsaved).toBe(false);
     const day = c.deps.keys.today();
     const onDisk = new DayKeyring(path.join(dir, 'keys'), c.clock, 'UTC', c.deps.random);

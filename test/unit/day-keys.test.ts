@@ -33,7 +33,7 @@ describe('DayKeyring', () => {
     expect(fs.statSync(path.join(keysDir, KEY_FILE)).mode & 0o777).toBe(0o600);
   });
 
-  test('when a day is over, then its pseudonym key is destroyed at the next prune and the day waits to be purged', () => {
+  test('when a day is over, then its pseudonym key is destroyed at the next prune and the day waits to be purged', async () => {
     const clock = at('2026-11-18T23:59:00Z');
     const keys = ring(clock);
     const before = keys.pseudonym('2026-11-18', 'a4:5e:60:d1:22:9f');
@@ -43,7 +43,10 @@ describe('DayKeyring', () => {
     expect(keys.toPurge()).toEqual(['2026-11-18']);
     expect(() => keys.pseudonym('2026-11-18', 'a4:5e:60:d1:22:9f')).toThrow(/no pseudonym key/);
     expect(keys.pseudonym('2026-11-19', 'a4:5e:60:d1:22:9f')).not.toBe(before);
+    await keys.saved();
+    expect(ring(clock).toPurge()).toEqual(['2026-11-18']);
     keys.purged('2026-11-18');
+    await keys.saved();
     expect(ring(clock).toPurge()).toEqual([]);
   });
 
@@ -57,7 +60,7 @@ describe('DayKeyring', () => {
     expect(JSON.parse(fs.readFileSync(keys.file, 'utf8')).days).toEqual({});
   });
 
-  test('when an address is sealed, then it opens under its epoch key, and not once that key is destroyed', () => {
+  test('when an address is sealed, then it opens under its epoch key, and not once that key is destroyed', async () => {
     const clock = at('2026-11-18T10:00:00Z');
     const keys = ring(clock);
     const sealed = keys.seal({ ip: '10.0.0.1', mac: 'a4:5e:60:d1:22:9f' });
@@ -68,8 +71,50 @@ describe('DayKeyring', () => {
     expect(keys.open('2026-11-18', sealed)).toBeDefined();
     expect(keys.destroyEpochs(new Set())).toHaveLength(1);
     expect(keys.open('2026-11-18', sealed)).toBeUndefined();
+    await keys.saved();
     expect(ring(clock).open('2026-11-18', sealed)).toBeUndefined();
     expect(keys.epochs()).toEqual([keys.epoch()]);
+  });
+
+  test('when keys are destroyed, then the key file follows off the event loop, and a newer write is never overwritten by an older one', async () => {
+    const clock = at('2026-11-18T10:00:00Z');
+    const keys = ring(clock);
+    const old = keys.epoch();
+    keys.pseudonym('2026-11-18', 'x');
+    clock.advance(ADDRESS_EPOCH_MS);
+    // Destroyed in memory at once; on disk once saved() resolves, not before this turn ends.
+    expect(keys.destroyEpochs(new Set())).toEqual([old]);
+    expect(keys.unsaved).toBe(true);
+    // A key made meanwhile is written at once (a record sealed under it must open after a
+    // restart); the background write, older, is then dropped rather than renamed over it.
+    const made = keys.epoch();
+    await keys.saved();
+    expect(keys.unsaved).toBe(false);
+    const again = ring(clock);
+    expect(again.epochs()).toEqual([made]);
+    expect(again.days()).toEqual(['2026-11-18']);
+    expect(fs.readdirSync(path.dirname(keys.file))).toEqual([KEY_FILE]);
+  });
+
+  test('when the key file cannot be written in the background, then saved() says why and unsaved stays true until a write succeeds', async () => {
+    const clock = at('2026-11-18T10:00:00Z');
+    const keysDir = path.join(dir, 'keys');
+    const keys = ring(clock, keysDir);
+    keys.epoch();
+    clock.advance(ADDRESS_EPOCH_MS);
+    keys.epoch();
+    // KEYS_DIR made a plain file: the write fails as on a full disk.
+    fs.rmSync(keysDir, { recursive: true });
+    fs.writeFileSync(keysDir, 'not a directory');
+    expect(keys.destroyEpochs(new Set())).toHaveLength(1);
+    await expect(keys.saved()).rejects.toThrow();
+    expect(keys.unsaved).toBe(true);
+    fs.rmSync(keysDir);
+    keys.prune();
+    await keys.saved();
+    expect(keys.unsaved).toBe(false);
+    expect(ring(clock, keysDir).epochs()).toEqual(keys.epochs());
+    expect(fs.readdirSync(keysDir)).toEqual([KEY_FILE]);
   });
 
   test('when the promise is stated, then one epoch and one run of the re-seal job fit inside it', () => {
