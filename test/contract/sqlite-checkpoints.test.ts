@@ -78,6 +78,30 @@ describe('SQLite checkpoints in a worker', () => {
     }
   });
 
+  test('when the WAL is past its limit and writes stop for a moment, then the worker starts it over in that moment (its writer lock never meets a write)', async () => {
+    const file = tempFile();
+    const store = new SqliteStore({ file, checkpoints: { everyMs: 20, walLimitPages: 16 } });
+    await store.init();
+    try {
+      // Past the limit (16 pages), far below the hard one (16 times that).
+      await fillWal(store, file, 40 * 4096);
+      const before = walSalts(file);
+      // One write every 150 ms: quiet moments of 25 ms and more between them. The write after
+      // the worker's RESTART starts the WAL over.
+      await waitFor(
+        async () => {
+          await store.putSession(makeSession());
+          return walSalts(file);
+        },
+        (salts) => salts !== before,
+        { timeoutMs: 20_000, intervalMs: 150 },
+      );
+      expect(walSalts(file)).not.toBe(before);
+    } finally {
+      await store.close();
+    }
+  });
+
   test('when sessions are swept, then the worker has truncated the WAL by the time the sweep resolves, and the main connection never checkpoints by itself', async () => {
     const file = tempFile();
     const store = new SqliteStore({ file });

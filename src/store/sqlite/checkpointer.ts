@@ -7,6 +7,14 @@ import { Worker } from 'node:worker_threads';
 export const CHECKPOINT_PAGES = 1000;
 /** How often the worker looks at the WAL, and copies it into the main file where it changed, in ms. */
 export const CHECKPOINT_EVERY_MS = 1000;
+/**
+ * A RESTART holds the writer lock for its copy and fsync (10-14 ms at 100,000 sessions, while the
+ * key rotation writes), and a write on the main thread sleeps in SQLite's busy handler meanwhile
+ * (its steps overshoot: the loop was held 23-37 ms). So it waits for a moment with no write for
+ * RESTART_QUIET_MS, unless the WAL has grown past RESTART_HARD_FACTOR times its limit.
+ */
+const RESTART_QUIET_MS = 25;
+const RESTART_HARD_FACTOR = 16;
 /** A truncation asked for (after a sweep) is tried this many times, this many ms apart, while a read or write holds it back. */
 const TRUNCATE_TRIES = 50;
 const TRUNCATE_RETRY_MS = 5;
@@ -40,7 +48,9 @@ export interface CheckpointerOptions {
 // lock (busy timeout 0) but tries again a little later. Where the WAL has grown past its limit
 // (writes back to back), a RESTART right after the PASSIVE pass takes the writer lock only to copy
 // what was written meanwhile, once a period, and only where no write holds the lock: the next
-// write then starts the WAL over from its start.
+// write then starts the WAL over from its start. That RESTART is taken in a quiet moment (the
+// WAL unchanged for quietMs after the PASSIVE pass), or at once past hardLimit frames (a burst
+// with no quiet moment still gets its WAL started over, a little later).
 const WORKER_SOURCE = `
 const fs = require('node:fs');
 const { parentPort, workerData } = require('node:worker_threads');
@@ -56,14 +66,24 @@ const truncate = (tries) => {
   }
   return false;
 };
+const walState = () => {
+  try {
+    const wal = fs.statSync(workerData.file + '-wal', { bigint: true });
+    return wal.size + ':' + wal.mtimeNs;
+  } catch { return undefined; }
+};
+const quiet = () => {
+  const before = walState();
+  Atomics.wait(pause, 0, 0, workerData.quietMs);
+  return walState() === before;
+};
 let seen = '';
 const timer = setInterval(() => {
-  let wal;
-  try { wal = fs.statSync(workerData.file + '-wal'); } catch { return; }
-  const now = wal.size + ':' + wal.mtimeMs;
-  if (now === seen) return;
+  const now = walState();
+  if (now === undefined || now === seen) return;
   try {
-    if (db.pragma('wal_checkpoint(PASSIVE)')[0].log > workerData.walLimit) db.pragma('wal_checkpoint(RESTART)');
+    const log = db.pragma('wal_checkpoint(PASSIVE)')[0].log;
+    if (log > workerData.walLimit && (log > workerData.hardLimit || quiet())) db.pragma('wal_checkpoint(RESTART)');
     seen = now;
   } catch (err) { parentPort.postMessage({ error: String(err && err.message) }); }
 }, workerData.everyMs);
@@ -96,7 +116,8 @@ export class Checkpointer {
   private readonly exited: Promise<void>;
 
   constructor(file: string, onFailure: (err: Error) => void, opts: CheckpointerOptions = {}) {
-    const workerData = { file, driver: require.resolve('better-sqlite3'), everyMs: opts.everyMs ?? CHECKPOINT_EVERY_MS, walLimit: opts.walLimitPages ?? CHECKPOINT_PAGES, tries: TRUNCATE_TRIES, retryMs: TRUNCATE_RETRY_MS };
+    const walLimit = opts.walLimitPages ?? CHECKPOINT_PAGES;
+    const workerData = { file, driver: require.resolve('better-sqlite3'), everyMs: opts.everyMs ?? CHECKPOINT_EVERY_MS, walLimit, hardLimit: walLimit * RESTART_HARD_FACTOR, quietMs: RESTART_QUIET_MS, tries: TRUNCATE_TRIES, retryMs: TRUNCATE_RETRY_MS };
     // A small heap: the worker holds a connection and a timer, nothing else.
     this.worker = new Worker(opts.source ?? WORKER_SOURCE, { eval: true, workerData, resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 } });
     // Never what keeps a process alive, except while an answer is awaited (see truncate).
