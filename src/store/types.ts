@@ -1,6 +1,7 @@
 // The Store contract: everything Threshold keeps, behind one interface with SQLite and Redis
 // implementations that pass one shared contract suite (test/contract/store.contract.ts).
 import type { Policy } from '../config/schema';
+import type { ScanOptions, SessionPage } from './session-walk';
 import type { StaffStore } from './staff-types';
 import type { QueueStore } from './queue-types';
 import type { WorkstationStore } from './workstation-types';
@@ -267,54 +268,6 @@ export interface Store {
   readonly queue: QueueStore;
 }
 
-/** Options of `Store.scanSessions`. */
-export interface ScanOptions {
-  /** Walk towards earlier sessions, from `cursor` (exclusive); the page is still in ascending order. */
-  backward?: boolean;
-  /**
-   * Says, from a session's id and end, whether its record must be read. Sessions it declines
-   * are listed in `unread` (the reconcile job re-reads only what changed).
-   */
-  read?: (id: string, endsAt: number) => boolean;
-  /** Only sessions whose `endsAt` is later than this (the staff console leaves out ended ones). */
-  endingAfter?: number;
-}
-
-/** A page of `Store.scanSessions`. */
-export interface SessionPage {
-  /** The records read, in ascending order. */
-  sessions: SessionRecord[];
-  /** Ids of live sessions on this page whose record `read` declined. */
-  unread: string[];
-  /** The cursor of the following page in the same direction; undefined when this was the last. */
-  next?: string;
-}
-
-/**
- * The order sessions are walked in: by end, then gateway, then id. A cursor names a place in
- * it; it is opaque to callers (the staff console puts it in links) and checked by `parseCursor`.
- */
-export function sessionCursor(s: Pick<SessionRecord, 'endsAt' | 'gatewayId' | 'id'>): string {
-  return `${s.endsAt}:${s.gatewayId}:${s.id}`;
-}
-
-/** A cursor read back, or undefined when it is not one (a mangled link). */
-export function parseCursor(cursor: string): { endsAt: number; gatewayId: string; id: string } | undefined {
-  const m = /^(\d{1,16}):([a-z0-9-]{1,32}):([A-Za-z0-9_-]{1,64})$/.exec(cursor);
-  if (!m) return undefined;
-  const endsAt = Number(m[1]);
-  return Number.isSafeInteger(endsAt) ? { endsAt, gatewayId: m[2]!, id: m[3]! } : undefined;
-}
-
-/** Compares two sessions (or cursors) in walking order. */
-export function compareSessions(a: Pick<SessionRecord, 'endsAt' | 'gatewayId' | 'id'>, b: Pick<SessionRecord, 'endsAt' | 'gatewayId' | 'id'>): number {
-  return a.endsAt - b.endsAt || cmp(a.gatewayId, b.gatewayId) || cmp(a.id, b.id);
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** How long a session record outlives its end, so a restart can still revoke it. */
 export const SESSION_GRACE_MS = 10 * 60_000;
 
@@ -322,6 +275,7 @@ export function emptyCounts(): Record<StatCounter, number> {
   return Object.fromEntries(STAT_COUNTERS.map((c) => [c, 0])) as Record<StatCounter, number>;
 }
 
+export * from './session-walk';
 export * from './workstation-types';
 export * from './queue-types';
 
