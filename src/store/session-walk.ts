@@ -1,35 +1,18 @@
-// Walking the sessions a page at a time (Store.scanSessions): its options, its pages, and the
-// order and cursors every store walks them in.
-import type { SessionRecord } from './types';
+// The order every store walks the sessions in (Store.scanSessions), and the cursors that name a
+// place in it. Depends on nothing: types.ts re-exports it.
 
-/** Options of `Store.scanSessions`. */
-export interface ScanOptions {
-  /** Walk towards earlier sessions, from `cursor` (exclusive); the page is still in ascending order. */
-  backward?: boolean;
-  /**
-   * Says, from a session's id and end, whether its record must be read. Sessions it declines
-   * are listed in `unread` (the reconcile job re-reads only what changed).
-   */
-  read?: (id: string, endsAt: number) => boolean;
-  /** Only sessions whose `endsAt` is later than this (the staff console leaves out ended ones). */
-  endingAfter?: number;
-}
-
-/** A page of `Store.scanSessions`. */
-export interface SessionPage {
-  /** The records read, in ascending order. */
-  sessions: SessionRecord[];
-  /** Ids of live sessions on this page whose record `read` declined. */
-  unread: string[];
-  /** The cursor of the following page in the same direction; undefined when this was the last. */
-  next?: string;
+/** Where a session stands in walking order (a SessionRecord has these fields). */
+export interface WalkPlace {
+  endsAt: number;
+  gatewayId: string;
+  id: string;
 }
 
 /**
  * The order sessions are walked in: by end, then gateway, then id. A cursor names a place in
  * it; it is opaque to callers (the staff console puts it in links) and checked by `parseCursor`.
  */
-export function sessionCursor(s: Pick<SessionRecord, 'endsAt' | 'gatewayId' | 'id'>): string {
+export function sessionCursor(s: WalkPlace): string {
   return `${s.endsAt}:${s.gatewayId}:${s.id}`;
 }
 
@@ -42,7 +25,7 @@ export function parseCursor(cursor: string): { endsAt: number; gatewayId: string
 }
 
 /** Compares two sessions (or cursors) in walking order. */
-export function compareSessions(a: Pick<SessionRecord, 'endsAt' | 'gatewayId' | 'id'>, b: Pick<SessionRecord, 'endsAt' | 'gatewayId' | 'id'>): number {
+export function compareSessions(a: WalkPlace, b: WalkPlace): number {
   return a.endsAt - b.endsAt || cmp(a.gatewayId, b.gatewayId) || cmp(a.id, b.id);
 }
 

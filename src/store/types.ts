@@ -1,7 +1,6 @@
 // The Store contract: everything Threshold keeps, behind one interface with SQLite and Redis
 // implementations that pass one shared contract suite (test/contract/store.contract.ts).
 import type { Policy } from '../config/schema';
-import type { ScanOptions, SessionPage } from './session-walk';
 import type { StaffStore } from './staff-types';
 import type { QueueStore } from './queue-types';
 import type { WorkstationStore } from './workstation-types';
@@ -273,6 +272,29 @@ export const SESSION_GRACE_MS = 10 * 60_000;
 
 export function emptyCounts(): Record<StatCounter, number> {
   return Object.fromEntries(STAT_COUNTERS.map((c) => [c, 0])) as Record<StatCounter, number>;
+}
+
+/** Options of `Store.scanSessions`. */
+export interface ScanOptions {
+  /** Walk towards earlier sessions, from `cursor` (exclusive); the page is still in ascending order. */
+  backward?: boolean;
+  /**
+   * Says, from a session's id and end, whether its record must be read. Sessions it declines
+   * are listed in `unread` (the reconcile job re-reads only what changed).
+   */
+  read?: (id: string, endsAt: number) => boolean;
+  /** Only sessions whose `endsAt` is later than this (the staff console leaves out ended ones). */
+  endingAfter?: number;
+}
+
+/** A page of `Store.scanSessions`. */
+export interface SessionPage {
+  /** The records read, in ascending order. */
+  sessions: SessionRecord[];
+  /** Ids of live sessions on this page whose record `read` declined. */
+  unread: string[];
+  /** The cursor of the following page in the same direction; undefined when this was the last. */
+  next?: string;
 }
 
 export * from './session-walk';
