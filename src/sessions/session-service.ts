@@ -1,15 +1,15 @@
-// Patron sessions: grant, extend, end and expire. Keeping the firewall in step with the store
-// is session-sync.ts, the periodic sweep session-sweep.ts, the counters session-stats.ts.
+// Patron sessions: grant, extend, end and expire. The grant itself is session-grants.ts, keeping
+// the firewall in step with the store session-sync.ts, the periodic sweep session-sweep.ts, the
+// counters session-stats.ts.
 import type { Policy, Zone } from '../config/schema';
 import { addDays, nextMidnight, zonedTime } from '../domain/local-time';
 import { openStatus, type OpenStatus } from '../domain/opening-hours';
-import { allowanceLeft, mayExtend, planExtend, planGrant, planStaffExtend, shortenedEnd, type GrantPlan } from '../domain/quota';
+import { allowanceLeft, mayExtend, planExtend, planStaffExtend, shortenedEnd } from '../domain/quota';
 import { ZoneResolver } from '../domain/zones';
-import { randomUuid, readableCode } from '../privacy/random';
-import type { GrantCharge, GrantCheck, GrantConflict, SessionRecord, StatCounter } from '../store/types';
-import { LiveView, liveSession, type LiveSession } from './live-view';
+import type { SessionRecord, StatCounter } from '../store/types';
+import { LiveView, type LiveSession } from './live-view';
 import { PolicyBook } from './policies';
-import { SessionSync, firewallClients } from './session-sync';
+import { SessionSync } from './session-sync';
 import { DeviceAddresses } from './device-addresses';
 import { KeyPruning } from './key-pruning';
 import { SessionEventTally } from './session-log';
@@ -18,13 +18,11 @@ import { SessionSweep, bytesLeft } from './session-sweep';
 import type { ClientAddress, EndReason, ExtendResult, GrantOptions, GrantResult, SessionServiceDeps } from './session-types';
 import { SessionReseal, type ResealResult } from './session-reseal';
 import { SessionChanges } from './session-changes';
+import { SessionGrants } from './session-grants';
 import { StoreBreaker, guardedStore, storeAway } from './store-breaker';
 import { UsageView, WriteThrough } from './write-through';
 
 export type { ClientAddress, EndReason, ExtendResult, GrantResult, SessionServiceDeps } from './session-types';
-
-/** How often one grant is planned again after the store found its usage total changed or its code taken. */
-const GRANT_TRIES = 5;
 
 /** How an extension is asked for: staff's minutes, or the queue's automatic top-up. */
 export interface ExtendOptions {
@@ -38,11 +36,6 @@ export class SessionService {
   readonly tally = new SessionEventTally();
   readonly zones: ZoneResolver;
   readonly policies: PolicyBook;
-  /** Grants in flight per address, so a double tap on the button starts one session. */
-  private readonly pending = new Map<string, Promise<GrantResult>>();
-  /** The same grants by device (MAC): another address of a device being granted waits for it. */
-  private readonly pendingDevices = new Map<string, Promise<GrantResult>>();
-
   private readonly sync: SessionSync;
   private readonly stats: SessionStats;
   private readonly sweep: SessionSweep;
@@ -54,6 +47,7 @@ export class SessionService {
   private readonly usage = new UsageView();
   private readonly devices: DeviceAddresses;
   private readonly keyPruning: KeyPruning;
+  private readonly grants: SessionGrants;
 
   constructor(private readonly d: SessionServiceDeps) {
     this.zones = new ZoneResolver(d.config.zones);
@@ -63,9 +57,23 @@ export class SessionService {
     const guard = <T>(fn: () => Promise<T>): Promise<T> => this.breaker.run(fn);
     this.policies = new PolicyBook(d.config, d.store, () => d.clock.now(), undefined, guard);
     this.unwritten = new WriteThrough((g) => guard(() => d.store.grantSession(g.record, g.charge)), d.logger);
-    // Grants kept while the store was away are not in its listing yet: not ended elsewhere.
-    this.sync = new SessionSync(d, this.live, this.pending, this.tally, () => this.unwritten.ids(), () => this.breaker.away);
+    this.devices = new DeviceAddresses(d.firewall, this.live, this.zones, () => d.clock.now());
     this.stats = new SessionStats(d.store, d.config, d.clock, guard, d.logger, d.random);
+    this.grants = new SessionGrants(d, {
+      live: this.live,
+      zones: this.zones,
+      policies: this.policies,
+      breaker: this.breaker,
+      unwritten: this.unwritten,
+      usage: this.usage,
+      devices: this.devices,
+      stats: this.stats,
+      tally: this.tally,
+      lookup: (ip) => this.lookup(ip),
+      usageExpiry: (day) => this.usageExpiry(day),
+    });
+    // Grants kept while the store was away are not in its listing yet: not ended elsewhere.
+    this.sync = new SessionSync(d, this.live, this.grants.pending, this.tally, () => this.unwritten.ids(), () => this.breaker.away);
     this.breaker.onBack(() => {
       void this.writeThrough();
       // A write-back of live sessions that failed while the store went is tried again now.
@@ -85,7 +93,6 @@ export class SessionService {
     });
     this.sweep = new SessionSweep(d, this.live, this.policies, this.stats, (id, reason) => this.end(id, reason));
     this.resealer = new SessionReseal(d, this.live, () => this.unwritten.ids());
-    this.devices = new DeviceAddresses(d.firewall, this.live, this.zones, () => d.clock.now());
     this.keyPruning = new KeyPruning(d, this.usage, (id) => this.live.byIdOf(id));
   }
 
@@ -113,26 +120,13 @@ export class SessionService {
     const policy = await this.policies.get(zone.id);
     const open = openStatus(policy, this.now, this.d.config.timezone);
     const day = this.d.keys.today();
-    const usedSeconds = await this.usedSeconds(day, this.d.keys.pseudonym(day, client.mac ?? client.ip));
+    const usedSeconds = await this.grants.usedSeconds(day, this.d.keys.pseudonym(day, client.mac ?? client.ip));
     return { zone, policy, open, usedSeconds, leftSeconds: allowanceLeft(policy, usedSeconds) };
   }
 
-  /**
-   * A device's usage of a day: from the store, or while it is away from what this gateway knows
-   * (its last read plus this gateway's own grants since). Grants of other branches made since
-   * the last read are not known here: that is the over-grant docs/multi-branch.md describes.
-   */
-  private async usedSeconds(day: string, pseudonym: string): Promise<number> {
-    const known = this.usage.known(day, pseudonym);
-    try {
-      const stored = await this.breaker.run(() => this.d.store.getUsage(day, pseudonym));
-      // Grants not yet written through are not in the store's total yet.
-      const used = this.unwritten.size ? Math.max(stored, known) : stored;
-      this.usage.remember(day, pseudonym, used);
-      return used;
-    } catch {
-      return known;
-    }
+  /** Starts a session for a client, or says why not. A client with a live session gets it back. */
+  grant(client: ClientAddress, via: SessionRecord['via'] = 'click-through', maxSeconds?: number, opts: GrantOptions = {}): Promise<GrantResult> {
+    return this.grants.grant(client, via, maxSeconds, opts);
   }
 
   /** True while the shared store is away (patron-path calls fail fast). */
@@ -154,115 +148,6 @@ export class SessionService {
   /** Adds to this hour's counters of a zone (lesson views); never rejects, a failed write is retried. */
   count(zoneId: string, counts: Partial<Record<StatCounter, number>>): Promise<void> {
     return this.stats.bump(zoneId, counts);
-  }
-
-  /** Starts a session for a client, or says why not. A client with a live session gets it back. */
-  async grant(client: ClientAddress, via: SessionRecord['via'] = 'click-through', maxSeconds?: number, opts: GrantOptions = {}): Promise<GrantResult> {
-    // One device, one session: a device online from another address gets its session here too.
-    const existing = this.lookup(client.ip) ?? (await this.devices.adopt(client));
-    if (existing) return { ok: true, session: existing, joined: true };
-    const inFlight = this.pending.get(client.ip);
-    if (inFlight) return inFlight.then((r): GrantResult => (r.ok ? { ok: true, session: r.session, joined: true } : r));
-    const device = client.mac?.toLowerCase();
-    const sameDevice = device !== undefined ? this.pendingDevices.get(device) : undefined;
-    if (sameDevice) {
-      // Its other address (IPv4 and IPv6 at once) is being granted: this one joins that session.
-      await sameDevice.catch(() => undefined);
-      return this.grant(client, via, maxSeconds, opts);
-    }
-    const zone = this.zones.zoneFor(client.ip);
-    if (!zone) return { ok: false, reason: 'no-zone' };
-    const work = this.startSession(client, zone, via, maxSeconds, opts);
-    this.pending.set(client.ip, work);
-    if (device !== undefined) this.pendingDevices.set(device, work);
-    try {
-      return await work;
-    } finally {
-      this.pending.delete(client.ip);
-      if (device !== undefined) this.pendingDevices.delete(device);
-    }
-  }
-
-  private async startSession(client: ClientAddress, zone: Zone, via: SessionRecord['via'], maxSeconds?: number, opts: GrantOptions = {}): Promise<GrantResult> {
-    {
-      const now = this.now;
-      const policy = await this.policies.get(zone.id);
-      const open = openStatus(policy, now, this.d.config.timezone);
-      // A zone that requires a pass is entered with a pass, never by accepting the terms.
-      if (policy.accessMode === 'pass' && via !== 'pass') return { ok: false, reason: 'pass-required', zone, open, policy };
-      const day = this.d.keys.today();
-      const pseudonym = this.d.keys.pseudonym(day, client.mac ?? client.ip);
-      // One round trip: the plan is made from the usage this gateway last knew (GET / read it),
-      // and the store checks that total and the code in the same step as the write. While grants
-      // wait to be written through, the store's total is behind this gateway's: read it first.
-      const checked = !this.breaker.away && this.unwritten.size === 0;
-      let usedSeconds = checked ? this.usage.known(day, pseudonym) : await this.usedSeconds(day, pseudonym);
-      let read = !checked;
-      let plan: GrantPlan;
-      let record: SessionRecord;
-      for (let attempt = 1; ; attempt++) {
-        // Time staff give at the desk is beyond today's allowance: the plan does not count what was used.
-        plan = planGrant({ policy: capped(policy, maxSeconds), now, usedSeconds: opts.outsideAllowance ? 0 : usedSeconds, open });
-        if (!plan.ok && plan.reason === 'allowance-exhausted' && !read) {
-          // Refused from what was known here: the store may know of a refund since. Read it once.
-          usedSeconds = await this.usedSeconds(day, pseudonym);
-          read = true;
-          continue;
-        }
-        if (!plan.ok) {
-          await this.stats.bump(zone.id, { [plan.reason === 'closed' ? 'refusedClosed' : 'refusedAllowance']: 1 });
-          return { ok: false, reason: plan.reason, zone, open, policy };
-        }
-        record = {
-          id: randomUuid(this.d.random).replace(/-/g, ''),
-          code: this.drawCode(pseudonym),
-          gatewayId: this.d.config.gatewayId,
-          zoneId: zone.id,
-          day,
-          pseudonym,
-          sealedAddress: this.d.keys.seal({ ip: client.ip, mac: client.mac }),
-          startedAt: now,
-          endsAt: plan.endsAt,
-          lastActivityAt: now,
-          via,
-        };
-        const outcome = await this.record(record, { seconds: plan.seconds, expiresAt: this.usageExpiry(day) }, checked ? { usedSeconds } : undefined);
-        if (typeof outcome === 'boolean') break;
-        // Never seen in practice (each try is one round trip): the patron gets "one moment" and tries again.
-        if (attempt >= GRANT_TRIES) throw storeAway(new Error(`a grant met a changed usage total or a taken code ${GRANT_TRIES} times`));
-        // The device was charged elsewhere meanwhile (plan again from the stored total), or the code is taken (draw another).
-        if (outcome.conflict === 'usage') {
-          usedSeconds = outcome.usedSeconds;
-          read = true;
-        }
-      }
-      this.usage.remember(day, pseudonym, usedSeconds + plan.seconds);
-      const session = liveSession(record, client.ip, client.mac);
-      this.live.set(session);
-      // The counters are sent now but not waited for: they never fail a grant (a failed one is
-      // kept and retried), and the patron need not wait a round trip for them. Sent before any
-      // later command on the same connection, so a read after the grant sees them.
-      void this.stats.bump(zone.id, { sessionsStarted: 1, ...(via === 'pass' ? { passesRedeemed: 1 } : {}) });
-      void this.stats.raisePeak(zone.id, this.live.heldInZone(zone.id));
-      // The time left now, not at the start of the grant: the firewall never outlasts the record.
-      await this.d.firewall.allow(firewallClients(session, this.now));
-      this.tally.count('started');
-      return { ok: true, session };
-    }
-  }
-
-  /**
-   * Writes a new session with its charge, all or nothing. While the store is away the grant is
-   * kept here and written through when it answers (the same session id: never charged twice).
-   */
-  private async record(record: SessionRecord, charge: GrantCharge, check?: GrantCheck): Promise<boolean | GrantConflict> {
-    try {
-      return await this.breaker.run(() => this.d.store.grantSession(record, charge, check));
-    } catch (err) {
-      if (this.unwritten.full) throw storeAway(err);
-      this.unwritten.add({ record, charge });
-      return true;
-    }
   }
 
   /** Writes a grant kept while the store was away before the session is changed; else "one moment". */
@@ -393,15 +278,6 @@ export class SessionService {
     return Math.max(0, Math.ceil((s.record.endsAt - this.now) / 1000));
   }
 
-  /** A session code the store can check in the same step as the grant (`Store.codeFits`). */
-  private drawCode(pseudonym: string): string {
-    for (let i = 0; i < 10_000; i++) {
-      const code = readableCode(this.d.random);
-      if (this.d.store.codeFits?.(code, pseudonym) ?? true) return code;
-    }
-    throw new Error('could not draw a session code that fits the store');
-  }
-
   /** Usage of a day is needed until the end of the next day (a session may cross midnight). */
   usageExpiry(day: string): number {
     return zonedTime(addDays(day, 2), 0, this.d.config.timezone);
@@ -411,9 +287,4 @@ export class SessionService {
   allowanceResetsAt(): number {
     return nextMidnight(this.now, this.d.config.timezone);
   }
-}
-
-function capped(policy: Policy, maxSeconds?: number): Policy {
-  if (maxSeconds === undefined) return policy;
-  return { ...policy, sessionMinutes: Math.max(1, Math.min(policy.sessionMinutes, Math.floor(maxSeconds / 60))) };
 }
