@@ -1,24 +1,18 @@
 // The SQLite store: the embedded default, one file in DATA_DIR shared by the server and the CLI.
 import fs from 'node:fs';
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import { policySchema, type Policy } from '../../config/schema';
 import { systemClock, type Clock } from '../../domain/clock';
 import { STAT_COUNTERS, SESSION_GRACE_MS, emptyCounts, parseCursor, sessionCursor, type GrantCharge, type GrantCheck, type GrantConflict, type HourlyStats, type LibrarySettingName, type ScanOptions, type SealedChange, type SessionPage, type SessionRecord, type StatCounter, type Store, type SweepOptions, type UsageChange } from '../types';
 import { finite } from '../finite';
-import { column, migrate } from './migrations';
+import { column } from './migrations';
+import { openDatabase } from './open-database';
 import { prepare, sessionParams, toSession } from './statements';
 import { inChunks, sweepTables } from './chunked-delete';
 import { CHECKPOINT_PAGES, Checkpointer, type CheckpointerOptions } from './checkpointer';
 import { SqliteStaffStore } from './staff-store';
 import { SqliteWorkstations } from './workstations';
 import { SqliteQueue } from './queue';
-
-/** How long a writer waits for another process (the CLI, the server) to finish its write. */
-const BUSY_TIMEOUT_MS = 5000;
-
-/** The main connection's page cache, in KiB (SQLite's own default, not better-sqlite3's 16 MB). */
-const PAGE_CACHE_KIB = 2000;
 
 /** The file's application id (PRAGMA application_id): "THRS", rewritten by the write probe. */
 const APPLICATION_ID = 0x54485253;
@@ -55,25 +49,8 @@ export class SqliteStore implements Store {
 
   async init(): Promise<void> {
     if (this.db) return;
-    const file = this.opts.file;
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    fs.closeSync(fs.openSync(file, 'a', 0o600));
-    if ((fs.statSync(file).mode & 0o077) !== 0) fs.chmodSync(file, 0o600);
-    const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+    const db = openDatabase(this.opts.file);
     try {
-      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-      db.pragma('journal_mode = WAL');
-      // With WAL, NORMAL syncs at checkpoints instead of on every commit: a commit no longer
-      // waits on the disk inside the event loop. The database stays consistent on a crash or a
-      // power cut; a power cut (not a crash of the process) can lose the last commits since the
-      // last checkpoint (docs/benchmarks.md, "SQLite and the disk").
-      db.pragma('synchronous = NORMAL');
-      db.pragma('secure_delete = ON');
-      // better-sqlite3 builds SQLite with a 16 MB page cache per connection (SQLite's own default
-      // is 2 MB); with the file past that, a grant burst filled it and it stayed resident. Misses
-      // are reads from the OS's cache of the file.
-      db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
-      db.transaction(() => migrate(db)).immediate();
       this.statements = prepare(db);
       this.staff.open(db);
       this.workstations.open(db);
