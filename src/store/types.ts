@@ -4,6 +4,7 @@ import type { Policy } from '../config/schema';
 import type { StaffStore } from './staff-types';
 import type { QueueStore } from './queue-types';
 import type { WorkstationStore } from './workstation-types';
+import type { HourlyStats, StatCounter } from './stat-types';
 
 /**
  * A live patron session. It never holds a raw IP or MAC: the address is sealed under the
@@ -62,38 +63,6 @@ export interface GrantCheck {
  * (draw another). Nothing was written or charged.
  */
 export type GrantConflict = { conflict: 'usage'; usedSeconds: number } | { conflict: 'code' };
-
-/** Aggregate counters kept per zone and hour. No identifier, no per-session row. */
-export const STAT_COUNTERS = [
-  'sessionsStarted',
-  'minutesUsed',
-  'passesRedeemed',
-  'refusedAllowance',
-  'refusedClosed',
-  'kioskUses',
-  'learnViews',
-  // Counted with minutesUsed, so that minutes are published only for enough ended sessions.
-  'sessionsEnded',
-  // Kiosk queue: tickets and bookings issued, served at a PC, and abandoned (hold run out, slot missed).
-  'queueIssued',
-  'queueServed',
-  'queueAbandoned',
-  // How long the tickets served waited, in bands (the median is read from them); counted with queueServed.
-  'queueWaitUnder5',
-  'queueWait5to15',
-  'queueWait15to30',
-  'queueWait30Plus',
-] as const;
-export type StatCounter = (typeof STAT_COUNTERS)[number];
-
-export interface HourlyStats {
-  zoneId: string;
-  /** Epoch milliseconds of the start of the hour (UTC hour boundary). */
-  hour: number;
-  counts: Record<StatCounter, number>;
-  /** The most sessions live at once during the hour. */
-  peakConcurrent: number;
-}
 
 /** A device's usage changed in the same atomic step as a change of its session (setSessionEnd, takeSession). */
 export interface UsageChange {
@@ -270,10 +239,6 @@ export interface Store {
 /** How long a session record outlives its end, so a restart can still revoke it. */
 export const SESSION_GRACE_MS = 10 * 60_000;
 
-export function emptyCounts(): Record<StatCounter, number> {
-  return Object.fromEntries(STAT_COUNTERS.map((c) => [c, 0])) as Record<StatCounter, number>;
-}
-
 /** Options of `Store.scanSessions`. */
 export interface ScanOptions {
   /** Walk towards earlier sessions, from `cursor` (exclusive); the page is still in ascending order. */
@@ -298,6 +263,7 @@ export interface SessionPage {
 }
 
 export * from './session-walk';
+export * from './stat-types';
 export * from './workstation-types';
 export * from './queue-types';
 
