@@ -74,7 +74,10 @@ export class SessionService {
     });
     // Grants kept while the store was away are not in its listing yet: not ended elsewhere.
     this.sync = new SessionSync(d, this.live, this.grants.pending, this.tally, () => this.unwritten.ids(), () => this.breaker.away);
+    // A failover may lose a write the old primary acknowledged: the peaks are written again.
+    d.store.onReconnect?.(() => this.stats.forgetWrittenPeaks());
     this.breaker.onBack(() => {
+      this.stats.forgetWrittenPeaks();
       void this.writeThrough();
       // A write-back of live sessions that failed while the store went is tried again now.
       this.sync.retryReassert();

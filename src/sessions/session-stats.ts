@@ -31,6 +31,8 @@ export class SessionStats {
   private readonly kept: Update[] = [];
   /** Peaks that could not be written, per zone and hour: raising a peak is idempotent already. */
   private readonly keptPeaks = new Map<string, { zoneId: string; hour: number; value: number; expiresAt: number }>();
+  /** The highest peak this gateway has written per zone this hour (`zone\nhour` → value). */
+  private readonly writtenPeaks = new Map<string, number>();
 
   constructor(
     private readonly store: Store,
@@ -50,17 +52,38 @@ export class SessionStats {
     if (!(await this.send(update))) this.keep(update);
   }
 
-  /** Raises this hour's peak of concurrent sessions in a zone. Never rejects. */
+  /**
+   * Raises this hour's peak of concurrent sessions in a zone. Never rejects. A value no higher
+   * than one this gateway has written this hour changes nothing and is not sent: the session
+   * tick and most grants then write nothing.
+   */
   async raisePeak(zoneId: string, concurrent: number): Promise<void> {
     const now = this.clock.now();
     const peak = { zoneId, hour: hourOf(now), value: concurrent, expiresAt: this.expiry(now) };
+    const k = `${zoneId}\n${peak.hour}`;
+    if ((this.writtenPeaks.get(k) ?? -1) >= concurrent) return;
     try {
       await this.guard(() => this.store.raisePeak(peak.zoneId, peak.hour, peak.value, peak.expiresAt));
+      this.wrote(k, peak.hour, concurrent);
     } catch {
-      const k = `${zoneId}\n${peak.hour}`;
       const had = this.keptPeaks.get(k);
       if (!had || had.value < concurrent) this.keptPeaks.set(k, peak);
     }
+  }
+
+  /**
+   * Forgets which peaks were written, so the next tick writes them again: after the store failed
+   * over or came back, a write it acknowledged may not have reached the new primary.
+   */
+  forgetWrittenPeaks(): void {
+    this.writtenPeaks.clear();
+  }
+
+  /** Notes a peak written; only this hour's are kept (one entry per zone). */
+  private wrote(k: string, hour: number, value: number): void {
+    if ((this.writtenPeaks.get(k) ?? -1) >= value) return;
+    for (const key of this.writtenPeaks.keys()) if (!key.endsWith(`\n${hour}`)) this.writtenPeaks.delete(key);
+    this.writtenPeaks.set(k, value);
   }
 
   /** How many counter updates wait to be sent again. */
@@ -78,6 +101,7 @@ export class SessionStats {
       try {
         await this.guard(() => this.store.raisePeak(p.zoneId, p.hour, p.value, p.expiresAt));
         this.keptPeaks.delete(k);
+        if (p.hour === hourOf(this.clock.now())) this.wrote(k, p.hour, p.value);
       } catch {
         return;
       }
