@@ -229,7 +229,10 @@ describe('the staff console while the shared store is away', () => {
     // The first pass this gateway checks is typed just as the store goes: its secret cannot be read.
     await expect(ctx.deps.staff.passes.redeem({ ip: '10.0.9.3', mac: '02:00:00:00:09:03' }, 'ABCD2345')).rejects.toThrow();
     await redis.start();
-    const sheet = await waitFor(() => admin.submit('/staff/passes/desk', '/staff/passes/desk', { count: '1', minutes: '30' }), (r) => r.status !== 503, { timeoutMs: 40_000, intervalMs: 250 });
+    // The form's page first: while it still answers 503 it carries no token, and a post sent
+    // with none is refused (403) if the store is back by the time it arrives.
+    await waitFor(() => admin.get('/staff/passes/desk'), (r) => r.status === 200, { timeoutMs: 40_000, intervalMs: 250 });
+    const sheet = await admin.submit('/staff/passes/desk', '/staff/passes/desk', { count: '1', minutes: '30' });
     expect([sheet.status, CARD.test(sheet.text)]).toEqual([200, true]);
   });
 });
