@@ -3,20 +3,21 @@
 // server's own schedule is off, so each window holds one job alone) run back to back while the
 // event loop is watched (the longest stretch it was held, in wall time and in the main thread's
 // CPU time, each also without the GC pauses inside it: bench/lib/slice-monitor.js) and a
-// logged-in client probes /generate_204 (autocannon at a fixed rate on loopback), beside the same
-// probe with no job running, in the same run (the ratio says what the job adds, whatever the
-// machine's load); with Redis, a PING from another client meanwhile. And the staff Sessions page's store work, across
+// logged-in client probes /generate_204 at a steady rate on loopback (bench/lib/steady-probe.js),
+// beside the same probe with no job running, in the same run (the ratio says what the job adds,
+// whatever the machine's load), and a bare Node server probed alike in the same window (what the
+// machine itself gives then); with Redis, a PING from another client meanwhile. And the staff Sessions page's store work, across
 // gateways. The server runs with the Node flags and malloc settings of deploy/threshold.service. Sessions are granted inside the server process (deps.sessions.grant), each with its
 // own IPv4 address and MAC. Run alone with `node bench/session-memory.js` (after a build).
 // Targets: no job holds the loop > 20 ms; probe p99 < 10 ms while a job runs; RSS at
 // 100k ≤ 200 MiB (an aim); the staff page < 100 ms.
 const { execFileSync } = require('node:child_process');
-const autocannon = require('autocannon');
 const { setTimeout } = require('node:timers');
 const { Redis } = require('ioredis');
-const { machine, mib, percentile, runMain, UNIT_ENV, UNIT_FLAGS } = require('./lib/common');
+const { cpuTimes, machine, mib, percentile, runMain, stealPercent, UNIT_ENV, UNIT_FLAGS } = require('./lib/common');
 const { startRedis } = require('./lib/redis-server');
-const { startThreshold } = require('./lib/servers');
+const { startBare, startThreshold } = require('./lib/servers');
+const { steadyProbe } = require('./lib/steady-probe');
 
 const LEVELS = (process.env.BENCH_LEVELS ?? '10000,50000,100000').split(',').map(Number);
 const STORES = (process.env.BENCH_STORES ?? 'sqlite,redis').split(',');
@@ -55,12 +56,9 @@ const DAY_TURN_MIDNIGHT = Date.UTC(2026, 11, 2);
 const DAY_TURN_GRANT_AT = DAY_TURN_MIDNIGHT - 15 * 60_000;
 const DAY_TURN_AFTER_MS = 30_000;
 
-/** The logged-in probe at a fixed rate for `ms`: its latency percentiles (ms). */
-async function probe(port, ms) {
-  const r = await autocannon({ url: `http://127.0.0.1:${port}/generate_204`, connections: 8, overallRate: PROBE_RATE, duration: ms / 1000 });
-  const bad = r.errors + r.timeouts + r.non2xx;
-  if (bad > 0) throw new Error(`probe: ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx answers`);
-  return { p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, requests: r.requests.total };
+/** The logged-in probe at a steady rate for `ms` (bench/lib/steady-probe.js): its latency percentiles (ms). */
+function probe(port, ms) {
+  return steadyProbe({ port, rate: PROBE_RATE, ms });
 }
 
 /** PING from a client of its own every 10 ms for `ms` (what another gateway would see): p99 and max. */
@@ -104,12 +102,14 @@ function jobLine(job, probed, baseline) {
   const what = job.name === 'none' ? 'no job (baseline)' : `${job.name} ×${job.runs} (first ${Math.round(job.firstMs)} ms, longest ${Math.round(job.maxRunMs)} ms)`;
   const held = `loop held ≤ ${job.sliceWallMs.toFixed(1)} ms wall (${job.worstRunDelayMs.toFixed(1)} waiting for a core), ${job.sliceCpuMs.toFixed(1)} ms CPU (${job.sliceCpuNoGcMs.toFixed(1)} outside GC, GC pause ≤ ${job.gcMaxMs.toFixed(1)} ${job.gcMaxKind}; ${job.collections.minor} minor, ${job.collections.major} major, ${job.collections.other} other, ${job.collections.pauseMs.toFixed(0)} ms in all)`;
   const ratio = job.name === 'none' ? '' : ` = ${(probed.p99 / baseline.p99).toFixed(2)}× baseline`;
-  return `${what.padEnd(50)} ${held}; probe p50 ${probed.p50} ms, p99 ${probed.p99} ms${ratio}`;
+  return `${what.padEnd(50)} ${held}; probe p50 ${probed.p50.toFixed(1)} ms, p99 ${probed.p99.toFixed(1)} ms${ratio}`;
 }
 
 async function benchStore(label, redis) {
   const server = await startThreshold({ redisUrl: redis?.url, exposeGc: true, schedule: false, unitFlags: true, ...(DAY_TURN ? { clockAt: DAY_TURN_GRANT_AT } : {}) });
   if (PIN) pin(server.child.pid, 0);
+  // The machine's own floor: a bare Node server probed alike in every window, beside Threshold.
+  const bare = await startBare();
   const out = { store: label, levels: [] };
   try {
     const jobs = ['none', ...(await server.call({ cmd: 'job-names' })).filter((j) => !ONLY_JOBS || ONLY_JOBS.includes(j))];
@@ -132,20 +132,23 @@ async function benchStore(label, redis) {
         const at = await server.call({ cmd: 'clock-to', at: DAY_TURN_MIDNIGHT + DAY_TURN_AFTER_MS });
         console.log(`  ${label} ${level}: gateway clock moved past midnight UTC to ${new Date(at).toISOString()} (sessions and usage of the day before)`);
       }
-      // One untimed probe first: the first autocannon run of a process (its code not yet
+      // One untimed probe of each first: the first probe of a process (its code not yet
       // compiled, its connections new) gave a p99 up to 20 ms in a window where the server's loop
       // was held at most 11 ms, and that run was the baseline every job was compared with.
-      await probe(server.port, PROBE_WARMUP_MS);
+      await Promise.all([probe(server.port, PROBE_WARMUP_MS), probe(bare.port, PROBE_WARMUP_MS)]);
       let baseline;
       for (const name of jobs) {
-        const [job, probed, ping] = await Promise.all([
+        const cpu = cpuTimes();
+        const [job, probed, floor, ping] = await Promise.all([
           server.call({ cmd: 'job-during', name, ms: WINDOW_MS }),
           probe(server.port, WINDOW_MS),
+          probe(bare.port, WINDOW_MS),
           redis ? pingDuring(redis.url, WINDOW_MS) : undefined,
         ]);
+        const steal = stealPercent(cpu, cpuTimes());
         baseline ??= probed;
-        row.jobs.push({ ...job, probe: probed, p99Ratio: probed.p99 / baseline.p99, ...(ping ? { ping } : {}) });
-        console.log(`    ${jobLine(job, probed, baseline)}${ping ? `; Redis PING p99 ${ping.p99.toFixed(1)} ms, max ${ping.max.toFixed(1)} ms` : ''}`);
+        row.jobs.push({ ...job, probe: probed, bareProbe: floor, p99Ratio: probed.p99 / baseline.p99, ...(ping ? { ping } : {}), ...(steal === undefined ? {} : { stealPercent: steal }) });
+        console.log(`    ${jobLine(job, probed, baseline)}; a bare server beside it p99 ${floor.p99.toFixed(1)} ms${ping ? `; Redis PING p99 ${ping.p99.toFixed(1)} ms, max ${ping.max.toFixed(1)} ms` : ''}${steal === undefined ? '' : `; the hypervisor took ${steal.toFixed(0)} % of the CPU`}`);
       }
       row.memoryAfterJobs = await server.call({ cmd: 'memory' });
       out.levels.push(row);
@@ -163,6 +166,7 @@ async function benchStore(label, redis) {
     return out;
   } finally {
     await server.stop();
+    await bare.stop();
   }
 }
 

@@ -138,6 +138,27 @@ function machine() {
   return `${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, Linux ${os.release()}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, load average ${load}`;
 }
 
+/**
+ * The machine's CPU time so far, from /proc/stat (in ticks): all of it, and what the hypervisor
+ * took (steal: a virtual CPU ready to run while the host ran something else). Inside the VM
+ * steal cannot be told apart: a thread's own CPU time and its time on a core both go on.
+ * Undefined off Linux.
+ */
+function cpuTimes() {
+  try {
+    const ticks = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1, 9).map(Number);
+    return { total: ticks.reduce((a, b) => a + b, 0), steal: ticks[7] };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The share (%) of the machine's CPU time the hypervisor took between two cpuTimes(). */
+function stealPercent(before, after) {
+  if (!before || !after || after.total <= before.total) return undefined;
+  return (100 * (after.steal - before.steal)) / (after.total - before.total);
+}
+
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
 /**
@@ -175,4 +196,4 @@ const UNIT_FLAGS = (/ExecStart=\S+node((?: --\S+)*) /.exec(fs.readFileSync(path.
 /** The malloc settings deploy/threshold.service runs the server with (its Environment=MALLOC_… lines). */
 const UNIT_ENV = Object.fromEntries([...fs.readFileSync(path.join(ROOT, 'deploy', 'threshold.service'), 'utf8').matchAll(/^Environment=(MALLOC_\w+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
 
-module.exports = { ROOT, DIST, UNIT_FLAGS, UNIT_ENV, requireDist, tempDir, freePort, killOnExit, forkChild, percentile, machine, mib, runMain, onCleanup: (fn) => cleanups.push(fn) };
+module.exports = { ROOT, DIST, UNIT_FLAGS, UNIT_ENV, cpuTimes, stealPercent, requireDist, tempDir, freePort, killOnExit, forkChild, percentile, machine, mib, runMain, onCleanup: (fn) => cleanups.push(fn) };
