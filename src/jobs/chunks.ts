@@ -9,10 +9,10 @@ import { performance } from 'node:perf_hooks';
 export const CHUNK = 500;
 /**
  * Work between two turns of the event loop, in ms of real time (the target is 20 ms; this leaves
- * room for GC). A probe that comes while a job runs waits for the rest of a slice: at 6 ms the
- * probe's p99 during a job was 10 ms or more in 14 of 24 windows, at 3 ms in 6 (docs/benchmarks.md).
+ * room for GC). 3 ms gave a lower probe p99 during jobs, but the Redis reconcile, paged to the
+ * slice with its round trips, then ran past its test's time beside two CPU hogs (docs/benchmarks.md).
  */
-export const SLICE_MS = 3;
+export const SLICE_MS = 6;
 /** The first chunk of a walk, before its pace is known. */
 export const FIRST_CHUNK = 64;
 /** Never fewer than this per chunk (a slow store must still make progress). */

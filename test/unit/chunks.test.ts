@@ -188,7 +188,7 @@ describe('inChunks (the SQLite store\'s deletes)', () => {
     let t = 0;
     const sizes: number[] = [];
     let pauses = 0;
-    // Each row costs 0.05 ms: SLICE_MS / 0.05 rows fit in a slice (60 at 3 ms).
+    // Each row costs 0.05 ms: SLICE_MS / 0.05 rows fit in a slice (120 at 6 ms).
     const statements = await inChunks(
       (n) => {
         sizes.push(n);
