@@ -74,7 +74,8 @@ describe.each([
     expect(ctx.deps.sessions.live.byIdOf(moved!.id)?.record.endsAt).toBe(moved!.endsAt + 600_000);
     expect(ctx.deps.sessions.live.byIdOf(gone!.id)).toBeUndefined();
     expect(ctx.deps.sessions.live.size).toBe(SESSIONS - 1);
-  });
+    // A reconcile of every session, page by page: as generous as the one above, for a busy machine.
+  }, 120_000);
 });
 
 describe('a job that is still running', () => {
