@@ -135,7 +135,7 @@ export class SessionReassert {
       // Taken before the reads: a grant written through meanwhile is found, or was left to it.
       const waiting = this.waiting();
       const chunk = sessions.slice(i, i + CHUNK).filter((s) => s.record.endsAt > now && !this.pending.has(s.ip) && !waiting.has(s.record.id));
-      const found = await Promise.all(chunk.map((s) => this.d.store.getSession(s.record.id)));
+      const found = await this.d.store.getSessions(chunk.map((s) => s.record.id));
       const missing = chunk.filter((s, j) => found[j] === undefined && this.live.byIdOf(s.record.id) === s);
       const records = missing.map((s) => storedRecord(this.d.keys, s));
       await Promise.all(

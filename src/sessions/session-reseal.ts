@@ -9,7 +9,7 @@ import type { SealedChange, SessionRecord } from '../store/types';
 import { sealAddress } from './stored-record';
 
 /**
- * At most this many records per compare-and-set batch (one transaction or one pipeline). On
+ * At most this many records per compare-and-set batch (one transaction, or one script per shard). On
  * Redis a chunk's records all come back at once and are parsed in one stretch (200 held the loop
  * up to 26 ms of CPU at 100,000 sessions; 100, about 11).
  */
@@ -52,7 +52,7 @@ export class SessionReseal {
    * Walks this gateway's live sessions in memory (never one large read of the store), a chunk at
    * a time: reads the chunk's stored records (the live view keeps no sealed address), then
    * re-seals each from the address held in memory by compare-and-set against the sealed value
-   * just read, sent as one transaction (SQLite) or one pipeline (Redis) per chunk. Nothing is
+   * just read, sent as one transaction (SQLite) or one script per shard (Redis) per chunk. Nothing is
    * copied in memory: a session moved on has only its epoch changed.
    */
   async run(): Promise<ResealResult> {
@@ -102,7 +102,7 @@ export class SessionReseal {
   /** Re-seals a chunk; a record written meanwhile is tried once more against what the store holds. */
   private async resealChunk(chunk: LiveSession[], current: string, now: number, inUse: Set<string>, waiting: ReadonlySet<string>): Promise<number> {
     const { store } = this.d;
-    const stored = await this.held(() => Promise.all(chunk.map((s) => store.getSession(s.record.id))));
+    const stored = await this.held(() => store.getSessions(chunk.map((s) => s.record.id)));
     const { moving, changes } = this.held(() => this.plan(chunk, stored, current, now, inUse, waiting));
     if (!changes.length) return 0;
     const done = await this.held(() => store.replaceSealedAddresses(changes));

@@ -144,7 +144,7 @@ export class SessionSync {
       // Grants kept while the store was away are not in it yet: not ended elsewhere either.
       const unwritten = this.unwritten();
       const unseen = chunk.filter((s) => s.seenInPass !== pass && !this.pending.has(s.ip) && !unwritten.has(s.record.id));
-      const still = await Promise.all(unseen.map((s) => this.d.store.getSession(s.record.id)));
+      const still = unseen.length ? await this.d.store.getSessions(unseen.map((s) => s.record.id)) : [];
       const now = this.d.clock.now();
       for (const [i, s] of unseen.entries()) {
         if (still[i] || this.live.byIdOf(s.record.id) !== s) continue;

@@ -146,6 +146,11 @@ export interface Store {
   /** Inserts or replaces a session; it expires by itself `graceMs` after `endsAt`. */
   putSession(session: SessionRecord): Promise<void>;
   getSession(id: string): Promise<SessionRecord | undefined>;
+  /**
+   * What `getSession` gives for each id, in order, in as few round trips as the store can: the
+   * periodic jobs read their sessions a chunk at a time.
+   */
+  getSessions(ids: readonly string[]): Promise<(SessionRecord | undefined)[]>;
   /** The live session with this code (codes are unique among live sessions). */
   findSessionByCode(code: string): Promise<SessionRecord | undefined>;
   /** Live sessions, of one gateway or of all. */

@@ -57,6 +57,18 @@ export function describeStoreContract(name: string, make: () => Promise<Store>):
         expect(await store.findSessionByCode('ZZZZZZ')).toBeUndefined();
       });
 
+      test('when many sessions are read at once, then each comes in the order asked, and nothing where none is', async () => {
+        // Several devices, so the records sit in several shards (one MGET each on Redis).
+        const sessions = Array.from({ length: 40 }, () => makeSession());
+        for (const s of sessions) await store.putSession(s);
+        await store.deleteSession(sessions[7]!.id);
+        const ids = [sessions[3]!.id, 'no-such-id', ...sessions.map((s) => s.id).reverse(), sessions[3]!.id];
+        const expected = ids.map((id) => (id === sessions[7]!.id ? undefined : sessions.find((s) => s.id === id)));
+        expect(await store.getSessions(ids)).toEqual(expected);
+        expect(await store.getSessions([])).toEqual([]);
+        expect(await store.getSessions(['no-such-id'])).toEqual([undefined]);
+      });
+
       test('when a session is put again with the same id, then it replaces the old one and only the new code resolves', async () => {
         const s = makeSession({ code: 'AAAAAA' });
         await store.putSession(s);
@@ -440,6 +452,20 @@ export function describeStoreContract(name: string, make: () => Promise<Store>):
         expect(await store.replaceSealedAddress(s, 'e2.new')).toBe(false);
         expect(await store.getSession(s.id)).toBeUndefined();
         expect(await store.listSessions()).toEqual([]);
+      });
+
+      test('when many are re-sealed at once, then each answers for itself, in order, and only those still as read change', async () => {
+        // Many devices, so the records sit in several shards (one script each on Redis).
+        const sessions = Array.from({ length: 40 }, (_, i) => makeSession({ sealedAddress: `e1.old${i}` }));
+        for (const s of sessions) await store.putSession(s);
+        await store.putSession({ ...sessions[5]!, sealedAddress: 'e1.changed' });
+        await store.deleteSession(sessions[9]!.id);
+        const done = await store.replaceSealedAddresses(sessions.map((s, i) => ({ session: s, next: `e2.new${i}` })));
+        expect(done).toEqual(sessions.map((_, i) => i !== 5 && i !== 9));
+        expect(await store.getSessions(sessions.map((s) => s.id))).toEqual(
+          sessions.map((s, i) => (i === 9 ? undefined : { ...s, sealedAddress: i === 5 ? 'e1.changed' : `e2.new${i}` })),
+        );
+        expect(await store.replaceSealedAddresses([])).toEqual([]);
       });
     });
 

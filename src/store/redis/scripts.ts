@@ -120,18 +120,26 @@ return 1`);
 export const DEL_IF_EQUALS = script(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`);
 
 /**
- * Compare-and-set of a session's sealed address, on the one key that holds the record (KEYS[1]):
- * replaces `"sealedAddress":"ARGV[1]"` with ARGV[2] only while the record still holds ARGV[1],
- * keeping its TTL. The value is base64url and a dot, so it needs no JSON escaping.
+ * Compare-and-set of sessions' sealed addresses, on the keys that hold their records (KEYS, all
+ * in one shard): replaces KEYS[k]'s `"sealedAddress":"ARGV[2k-1]"` with ARGV[2k] only while the
+ * record still holds ARGV[2k-1], keeping its TTL. Returns 1 or 0 for each key, in order. The
+ * values are base64url and a dot, so they need no JSON escaping.
  */
 export const REPLACE_SEALED = script(`
-local s = redis.call('GET', KEYS[1])
-if not s then return 0 end
-local needle = '"sealedAddress":"' .. ARGV[1] .. '"'
-local i, j = string.find(s, needle, 1, true)
-if not i then return 0 end
-redis.call('SET', KEYS[1], string.sub(s, 1, i - 1) .. '"sealedAddress":"' .. ARGV[2] .. '"' .. string.sub(s, j + 1), 'KEEPTTL')
-return 1`);
+local done = {}
+for k = 1, #KEYS do
+  done[k] = 0
+  local s = redis.call('GET', KEYS[k])
+  if s then
+    local needle = '"sealedAddress":"' .. ARGV[2 * k - 1] .. '"'
+    local i, j = string.find(s, needle, 1, true)
+    if i then
+      redis.call('SET', KEYS[k], string.sub(s, 1, i - 1) .. '"sealedAddress":"' .. ARGV[2 * k] .. '"' .. string.sub(s, j + 1), 'KEEPTTL')
+      done[k] = 1
+    end
+  end
+end
+return done`);
 
 /**
  * Compare-and-set of a session record (KEYS[1]) and its entries in the gateway's index (KEYS[2])

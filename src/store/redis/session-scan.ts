@@ -7,6 +7,7 @@ import { INDEX_PAGE, runScript } from './scripts';
 import type { RedisClient } from './connection';
 import { SESSION_GRACE_MS, compareSessions, parseCursor, sessionCursor, type ScanOptions, type SessionPage, type SessionRecord, type SweepOptions } from '../types';
 import { trimExpired } from './expired-trim';
+import { readRecords } from './record-reads';
 
 /**
  * What the index says of a session: enough to order it and to decide whether to read it.
@@ -152,23 +153,7 @@ export class RedisSessionScan {
 
   /** The records of these sessions, one MGET per shard (its keys share a slot), in order. */
   async read(stubs: readonly Pick<Stub, 'id' | 'shard'>[]): Promise<SessionRecord[]> {
-    const byShard = new Map<number, Pick<Stub, 'id' | 'shard'>[]>();
-    for (const s of stubs) {
-      const list = byShard.get(s.shard);
-      if (list) list.push(s);
-      else byShard.set(s.shard, [s]);
-    }
-    const found = new Map<string, SessionRecord>();
-    await Promise.all(
-      [...byShard].map(async ([shard, list]) => {
-        const raws = await retryTransient(() => this.client.mget(list.map((s) => K.sessionKey(this.prefix, shard, s.id))));
-        for (const raw of raws) {
-          if (!raw) continue;
-          const r = JSON.parse(raw) as SessionRecord;
-          found.set(r.id, r);
-        }
-      }),
-    );
+    const found = await readRecords(this.clientNow, this.prefix, stubs);
     return stubs.flatMap((s) => found.get(s.id) ?? []);
   }
 }

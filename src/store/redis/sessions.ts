@@ -1,14 +1,16 @@
 // Patron sessions in Redis: a grant in one script, lookups by id and code, compare-and-set
 // changes, and the write probe of /readyz. Each session lives in its device's shard (keys.ts).
+import { Cluster } from 'ioredis';
 import { finite } from '../finite';
 import type { Clock } from '../../domain/clock';
-import type { GrantCharge, GrantCheck, GrantConflict, SealedChange, SessionRecord, UsageChange } from '../types';
+import type { GrantCharge, GrantCheck, GrantConflict, SessionRecord, UsageChange } from '../types';
 import type { RedisClient } from './connection';
 import * as K from './keys';
 import { DEL_IF_EQUALS, GATEWAY_SEEN, GRANT, REPLACE_SEALED, SESSION_CAS, runScript } from './scripts';
 import { sendNow, type Call } from './send-now';
 import { retryTransient } from './transient';
 import { exec, extendExpiry } from './tx';
+import { readRecords } from './record-reads';
 
 /** How often a compare-and-set is tried again when a field other than endsAt changed meanwhile. */
 const CAS_TRIES = 5;
@@ -101,6 +103,23 @@ export class RedisSessions {
     return ref && this.read(ref);
   }
 
+  /**
+   * Many sessions at once, in order: their id keys in one MGET (one GET each on a Cluster, where
+   * they sit in different slots), then their records one MGET per shard (record-reads.ts).
+   */
+  async getMany(ids: readonly string[]): Promise<(SessionRecord | undefined)[]> {
+    if (!ids.length) return [];
+    const idKeys = ids.map((id) => K.sessionIdKey(this.prefix, id));
+    const values = this.client instanceof Cluster ? await Promise.all(idKeys.map((k) => retryTransient(() => this.client.get(k)))) : await retryTransient(() => this.client.mget(idKeys));
+    const refs: K.SessionRef[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const ref = values[i] ? K.parseSessionIdValue(values[i]!, ids[i]!) : undefined;
+      if (ref) refs.push(ref);
+    }
+    const found = refs.length ? await readRecords(this.clientNow, this.prefix, refs) : new Map<string, SessionRecord>();
+    return ids.map((id) => found.get(id));
+  }
+
   async findByCode(code: string): Promise<SessionRecord | undefined> {
     const value = await retryTransient(() => this.client.get(K.codeKey(this.prefix, code)));
     const ref = value ? K.parseCodeValue(value) : undefined;
@@ -151,13 +170,29 @@ export class RedisSessions {
   }
 
   async replaceSealed(s: Pick<SessionRecord, 'id' | 'pseudonym' | 'sealedAddress'>, next: string): Promise<boolean> {
-    const key = K.sessionKey(this.prefix, K.shardOf(s.pseudonym), s.id);
-    return (await runScript(this.client, REPLACE_SEALED, [key], [s.sealedAddress, next])) === 1;
+    const [done] = await this.replaceSealedMany([{ session: s, next }]);
+    return done!;
   }
 
-  /** One script per record (each on its own key), each written as it is called: no pipeline (store.ts says why). */
-  replaceSealedMany(changes: readonly SealedChange[]): Promise<boolean[]> {
-    return Promise.all(changes.map((c) => this.replaceSealed(c.session, c.next)));
+  /** One script per shard for the records in it (their keys share a slot), sent together. */
+  async replaceSealedMany(changes: readonly { session: Pick<SessionRecord, 'id' | 'pseudonym' | 'sealedAddress'>; next: string }[]): Promise<boolean[]> {
+    const byShard = new Map<number, number[]>();
+    for (let i = 0; i < changes.length; i++) {
+      const shard = K.shardOf(changes[i]!.session.pseudonym);
+      const list = byShard.get(shard);
+      if (list) list.push(i);
+      else byShard.set(shard, [i]);
+    }
+    const done = new Array<boolean>(changes.length).fill(false);
+    await Promise.all(
+      [...byShard].map(async ([shard, list]) => {
+        const keys = list.map((i) => K.sessionKey(this.prefix, shard, changes[i]!.session.id));
+        const args = list.flatMap((i) => [changes[i]!.session.sealedAddress, changes[i]!.next]);
+        const replies = (await runScript(this.client, REPLACE_SEALED, keys, args)) as number[];
+        list.forEach((i, k) => (done[i] = replies[k] === 1));
+      }),
+    );
+    return done;
   }
 
   /** Writes a key in each of the gateway's shard slots: fails when any of its records would. */

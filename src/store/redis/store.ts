@@ -194,6 +194,10 @@ export class RedisStore implements Store {
     return this.sessions.get(id);
   }
 
+  getSessions(ids: readonly string[]): Promise<(SessionRecord | undefined)[]> {
+    return this.sessions.getMany(ids);
+  }
+
   findSessionByCode(code: string): Promise<SessionRecord | undefined> {
     return this.sessions.findByCode(code);
   }

@@ -107,6 +107,12 @@ export class SqliteStore implements Store {
     return toSession(this.st().getSession.get({ id, now: this.clock.now() }));
   }
 
+  async getSessions(ids: readonly string[]): Promise<(SessionRecord | undefined)[]> {
+    const now = this.clock.now();
+    const get = this.st().getSession;
+    return ids.map((id) => toSession(get.get({ id, now })));
+  }
+
   async findSessionByCode(code: string): Promise<SessionRecord | undefined> {
     return toSession(this.st().findByCode.get({ code, now: this.clock.now() }));
   }
