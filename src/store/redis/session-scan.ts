@@ -115,13 +115,13 @@ export class RedisSessionScan {
     const order = (a: Stub, b: Stub) => (down ? -1 : 1) * compareSessions(a, b);
     const share = Math.min(n, Math.ceil((2 * n) / Math.max(1, places.length)) + 4);
     const lists = await Promise.all(places.map((pl) => this.walkIndex(pl, at, share, down, min)));
-    const cutOf = (all: Stub[]) => all.sort(order)[n - 1];
-    const cut = cutOf(lists.flat());
+    const sorted = lists.flat().sort(order);
+    const cut = sorted[n - 1];
     const short = places.map((_, i) => i).filter((i) => lists[i]!.length === share && share < n && (!cut || order(lists[i]![share - 1]!, cut) < 0));
-    if (short.length > 0) {
-      const more = await Promise.all(short.map((i) => this.walkIndex(places[i]!, at, n, down, min)));
-      short.forEach((i, k) => (lists[i] = more[k]!));
-    }
+    // Nearly always: every index gave enough, and the page is what was sorted already.
+    if (short.length === 0) return sorted.slice(0, n);
+    const more = await Promise.all(short.map((i) => this.walkIndex(places[i]!, at, n, down, min)));
+    short.forEach((i, k) => (lists[i] = more[k]!));
     return lists.flat().sort(order).slice(0, n);
   }
 
